@@ -1,0 +1,178 @@
+# dmcheck -- see README.md. Everything is built under build/.
+#   make            library (static + shared) and the dmcheck CLI
+#   make check      all proofs and tests; fails on any failure or ledger gap
+#   make report     builds, runs every check, writes build/report/dmcheck-report.pdf
+#   make reference  regenerates reference/vectors/*.csv
+#   make bench      benchmarks (tests/bench/)
+#   make install    PREFIX=/usr/local DESTDIR=
+CC ?= cc
+PREFIX ?= /usr/local
+DESTDIR ?=
+B := build
+VERSION := 0.1.0
+
+WARN := -std=c11 -Wall -Wextra -Werror -ffp-contract=off
+OPT ?= -O2 -g
+SAN ?=
+CFLAGS_ALL = $(WARN) $(OPT) $(SAN) -fPIC -pthread $(CFLAGS)
+CPPFLAGS_ALL = -Isrc -Ireference -Ireport -Itests -Iproofs \
+  -DDMC_RESULTS_DEFAULT='"$(CURDIR)/$(B)/results"' \
+  -DDMC_BUDGETS_FILE='"$(CURDIR)/tests/budgets.tsv"' \
+  -DDMC_SOURCE_DIR='"$(CURDIR)"' $(CPPFLAGS)
+LIBS_NUM := -lgsl -lgslcblas -lm
+LIBS_REF := -lmpfr -lgmp
+LDFLAGS_ALL = $(SAN) -pthread $(LDFLAGS)
+
+LIB_SRCS := $(wildcard src/*.c)
+REF_SRCS := $(wildcard reference/*.c)
+SUP_SRCS := report/evidence.c report/budgets.c
+CLI_SRCS := $(wildcard src/cli/*.c)
+TEST_SRCS := $(wildcard tests/test_*.c)
+TEST_SUP := $(filter-out $(TEST_SRCS),$(wildcard tests/*.c))
+PROOF_SRCS := $(filter-out proofs/qcheck.c,$(wildcard proofs/*.c))
+BENCH_SRCS := $(wildcard tests/bench/*.c)
+FUZZ_SRCS := $(wildcard tests/fuzz/*.c)
+REPORT_SRCS := $(filter-out $(SUP_SRCS),$(wildcard report/*.c))
+
+obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
+TESTS := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRCS))
+PROOFS := $(patsubst proofs/%.c,$(B)/proofs/%,$(PROOF_SRCS))
+BENCHES := $(patsubst tests/bench/%.c,$(B)/bench/%,$(BENCH_SRCS))
+FUZZERS := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRCS))
+
+LIBA := $(B)/lib/libdmcheck.a
+LIBSO := $(B)/lib/libdmcheck.so
+REFA := $(B)/lib/libdmcref.a
+SUPA := $(B)/lib/libdmcsupport.a
+CLI := $(B)/bin/dmcheck
+MKREPORT := $(B)/bin/mkreport
+DEPS_OK := $(B)/.deps-ok
+
+.PHONY: all check report reference bench fuzz install uninstall clean deps run-checks ledger
+.DELETE_ON_ERROR:
+.SECONDARY:
+
+all: $(LIBA) $(LIBSO) $(CLI)
+
+# Missing Debian packages are installed by the project's own script (as root)
+# or named with the exact command to run (otherwise).
+$(DEPS_OK): .ci/install-deps
+	@mkdir -p $(B)
+	@bash .ci/install-deps
+	@touch $@
+deps: $(DEPS_OK)
+
+$(B)/obj/%.o: %.c | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+$(LIBA): $(call obj,$(LIB_SRCS))
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+$(LIBSO): $(call obj,$(LIB_SRCS))
+	@mkdir -p $(dir $@)
+	$(CC) -shared -Wl,-soname,libdmcheck.so.0 $(LDFLAGS_ALL) -o $@ $^ $(LIBS_NUM)
+$(REFA): $(call obj,$(REF_SRCS))
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+$(SUPA): $(call obj,$(SUP_SRCS))
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(CLI): $(call obj,$(CLI_SRCS)) $(REFA) $(SUPA) $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_REF) $(LIBS_NUM)
+
+$(B)/tests/%: $(B)/obj/tests/%.o $(call obj,$(TEST_SUP)) $(REFA) $(SUPA) $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka $(LIBS_REF) $(LIBS_NUM)
+
+# Proofs are independent of src/: they link only the reference and support code.
+$(B)/proofs/%: $(B)/obj/proofs/%.o $(B)/obj/proofs/qcheck.o $(REFA) $(SUPA)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_REF) $(LIBS_NUM)
+
+$(B)/bench/%: $(B)/obj/tests/bench/%.o $(REFA) $(SUPA) $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_REF) $(LIBS_NUM)
+
+$(B)/fuzz/%: $(B)/obj/tests/fuzz/%.o $(REFA) $(SUPA) $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_REF) $(LIBS_NUM)
+
+$(MKREPORT): $(call obj,$(REPORT_SRCS)) $(SUPA)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ -lm
+
+# ---- running the checks -------------------------------------------------
+# Every proof and test program runs (two at a time); each leaves its exit
+# status in build/results/status/. A failing program does not stop the
+# others, so `make report` can still show what failed.
+RESULTS := $(B)/results
+RUNS := $(patsubst $(B)/%,$(RESULTS)/status/%.status,$(PROOFS) $(TESTS))
+RUN_ENV := DMC_RESULTS=$(CURDIR)/$(RESULTS)
+
+$(RESULTS)/status/%.status: $(B)/% FORCE
+	@mkdir -p $(dir $@)
+	@echo "RUN   $*"
+	@$(RUN_ENV) $(RUN_PREFIX) ./$< > $(RESULTS)/status/$(subst /,_,$*).log 2>&1; \
+	  status=$$?; echo $$status > $@; \
+	  if [ $$status -ne 0 ]; then echo "FAIL  $* (exit $$status); log: $(RESULTS)/status/$(subst /,_,$*).log"; \
+	    tail -n 25 $(RESULTS)/status/$(subst /,_,$*).log; fi
+FORCE:
+
+run-checks: $(PROOFS) $(TESTS) $(MKREPORT) $(CLI)
+	@rm -rf $(RESULTS)
+	@$(MAKE) --no-print-directory -j2 $(RUNS)
+
+# claims.csv from theory/ and the evidence; fails on orphan or unevidenced claims.
+ledger: run-checks
+	@mkdir -p $(B)/report/gen
+	@$(MKREPORT) --theory theory --results $(RESULTS) --budgets tests/budgets.tsv --out $(B)/report/gen --figures report/figures
+
+check: ledger
+	@failed=$$(grep -Lx 0 $(RESULTS)/status/*.status 2>/dev/null | wc -l); \
+	  total=$$(ls $(RESULTS)/status/*.status | wc -l); \
+	  if [ $$failed -ne 0 ]; then echo "make check: $$failed of $$total programs FAILED:"; \
+	    grep -Lx 0 $(RESULTS)/status/*.status; exit 1; fi; \
+	  echo "make check: all $$total programs passed; ledger: $(RESULTS)/claims.csv"
+
+REPORT_PDF := $(B)/report/dmcheck-report.pdf
+report: all
+	-@$(MAKE) --no-print-directory ledger
+	@test -f $(RESULTS)/claims.csv || { echo "make report: no ledger was written"; exit 1; }
+	@mkdir -p $(B)/report
+	cd $(B)/report && TEXINPUTS=$(CURDIR)/report:$(CURDIR):$(CURDIR)/$(B)/report: \
+	  latexmk -pdf -interaction=nonstopmode -halt-on-error -quiet \
+	  -jobname=dmcheck-report $(CURDIR)/report/dmcheck-report.tex > latexmk.log 2>&1 \
+	  || { tail -n 40 latexmk.log; echo "make report: LaTeX failed; log: $(B)/report/latexmk.log"; exit 1; }
+	@echo "make report: wrote $(REPORT_PDF)"
+	@failed=$$(grep -Lx 0 $(RESULTS)/status/*.status 2>/dev/null | wc -l); \
+	  if [ $$failed -ne 0 ]; then echo "make report: $$failed programs failed (see the report)"; exit 1; fi
+
+bench: $(BENCHES)
+	@for b in $(BENCHES); do ./$$b || exit 1; done
+
+fuzz: $(FUZZERS)
+
+# ---- install ------------------------------------------------------------
+install: all
+	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/bin \
+	  $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 644 $(LIBA) $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(LIBSO) $(DESTDIR)$(PREFIX)/lib/libdmcheck.so.0
+	ln -sf libdmcheck.so.0 $(DESTDIR)$(PREFIX)/lib/libdmcheck.so
+	install -m 644 src/dmcheck.h $(DESTDIR)$(PREFIX)/include/
+	install -m 755 $(CLI) $(DESTDIR)$(PREFIX)/bin/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' src/dmcheck.pc.in \
+	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/dmcheck.pc
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/lib/libdmcheck.a $(DESTDIR)$(PREFIX)/lib/libdmcheck.so \
+	  $(DESTDIR)$(PREFIX)/lib/libdmcheck.so.0 $(DESTDIR)$(PREFIX)/include/dmcheck.h \
+	  $(DESTDIR)$(PREFIX)/bin/dmcheck $(DESTDIR)$(PREFIX)/lib/pkgconfig/dmcheck.pc
+
+clean:
+	rm -rf $(B)
+
+-include $(shell find $(B)/obj -name '*.d' 2>/dev/null)

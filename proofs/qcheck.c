@@ -1,0 +1,128 @@
+/* qcheck.c -- see qcheck.h. */
+#include "qcheck.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void qc_init(qcheck *q, const char *program)
+{
+  q->program = program;
+  q->seed = evidence_seed(program);
+  q->rng = gsl_rng_alloc(gsl_rng_mt19937);
+  q->ev = evidence_open(program);
+  q->failures = q->checks = 0;
+  if (!q->rng || !q->ev) { fprintf(stderr, "%s: cannot start\n", program); exit(2); }
+  gsl_rng_set(q->rng, q->seed);
+}
+
+int qc_finish(qcheck *q)
+{
+  int bad = evidence_close(q->ev);
+  gsl_rng_free(q->rng);
+  printf("%s: %d checks, %d must-hold failures\n", q->program, q->checks, q->failures);
+  return (q->failures || bad) ? 1 : 0;
+}
+
+static void random_int(qcheck *q, mpz_t z, unsigned bits)
+{
+  /* bits random bits from 32-bit draws of mt19937 */
+  mpz_set_ui(z, 0);
+  for (unsigned got = 0; got < bits; got += 32) {
+    mpz_mul_2exp(z, z, 32);
+    mpz_add_ui(z, z, gsl_rng_get(q->rng) & 0xffffffffUL);
+  }
+  mpz_fdiv_r_2exp(z, z, bits);
+}
+
+void qc_random(qcheck *q, mpq_t r)
+{
+  mpz_t num, den;
+  mpz_inits(num, den, NULL);
+  random_int(q, num, QC_BITS + 1);
+  mpz_sub_ui(num, num, 0);
+  mpz_t half;
+  mpz_init_set_ui(half, 1);
+  mpz_mul_2exp(half, half, QC_BITS);
+  mpz_sub(num, num, half); /* in [-2^B, 2^B) */
+  random_int(q, den, 20);
+  mpz_mul_2exp(den, den, 1);
+  mpz_add_ui(den, den, 1); /* odd, in [1, 2^21) */
+  mpq_set_num(r, num);
+  mpq_set_den(r, den);
+  mpq_canonicalize(r);
+  mpz_clears(num, den, half, NULL);
+}
+
+void qc_random_pos(qcheck *q, mpq_t r)
+{
+  do { qc_random(q, r); } while (mpq_sgn(r) == 0);
+  mpq_abs(r, r);
+}
+
+double qc_sz_log10(unsigned degree, unsigned points)
+{
+  /* |S| >= 2^(QC_BITS+1) distinct rationals for any fixed denominator */
+  return points * (log10((double)degree) - (QC_BITS + 1) * log10(2.0));
+}
+
+int qc_record(qcheck *q, const char *claim, const char *kind, int must_hold, int pass,
+              const char *check, unsigned long n, const char *fmt, ...)
+{
+  char detail[2048];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(detail, sizeof detail, fmt, ap);
+  va_end(ap);
+  q->checks++;
+  if (!pass && must_hold) {
+    q->failures++;
+    fprintf(stderr, "%s: FAILED must-hold check %s [claim %s]: %s\n", q->program, check, claim, detail);
+  }
+  printf("%s  %-28s %-24s %s\n", pass ? "pass" : "FAIL", claim, check, detail);
+  return evidence_row(q->ev, claim, kind, pass, check, n, q->seed, "%s", detail);
+}
+
+const char *qc_qstr(char *buf, size_t len, const mpq_t v)
+{
+  char *s = mpq_get_str(NULL, 10, v);
+  snprintf(buf, len, "%s", s);
+  void (*freefunc)(void *, size_t);
+  mp_get_memory_functions(NULL, NULL, &freefunc);
+  freefunc(s, strlen(s) + 1);
+  return buf;
+}
+
+void qc_gauss_moments(mpq_t *m, int kmax, const mpq_t mu, const mpq_t v)
+{
+  mpq_t *central = malloc((size_t)(kmax + 1) * sizeof *central);
+  mpq_t t, p;
+  mpq_inits(t, p, NULL);
+  for (int k = 0; k <= kmax; k++) {
+    mpq_init(central[k]);
+    if (k % 2) continue;
+    mpq_set_ui(central[k], 1, 1); /* v^(k/2) (k-1)!! */
+    for (int j = 1; j < k; j += 2) { mpq_set_ui(t, (unsigned long)j, 1); mpq_mul(central[k], central[k], t); }
+    for (int j = 0; j < k / 2; j++) mpq_mul(central[k], central[k], v);
+  }
+  mpz_t binom;
+  mpz_init(binom);
+  for (int k = 0; k <= kmax; k++) {
+    mpq_set_ui(m[k], 0, 1);
+    for (int j = 0; j <= k; j++) { /* C(k,j) mu^(k-j) central[j] */
+      mpz_bin_uiui(binom, (unsigned long)k, (unsigned long)j);
+      mpq_set_z(t, binom);
+      mpq_mul(t, t, central[j]);
+      mpq_set_ui(p, 1, 1);
+      for (int i = 0; i < k - j; i++) mpq_mul(p, p, mu);
+      mpq_mul(t, t, p);
+      mpq_add(m[k], m[k], t);
+    }
+  }
+  mpz_clear(binom);
+  for (int k = 0; k <= kmax; k++) mpq_clear(central[k]);
+  mpq_clears(t, p, NULL);
+  free(central);
+}

@@ -1,0 +1,63 @@
+/* qcheck.h -- shared machinery of the proof checks (independent of src/).
+ *
+ * A step that is rational in its parameters is checked exactly with GMP
+ * rationals at random points. Points are drawn from the finite set
+ *   S = { k / D : |k| <= 2^QC_BITS }   (D a random odd denominator per point),
+ * so by the Schwartz-Zippel lemma a false identity of total degree d (after
+ * clearing denominators) survives one point with probability <= d/|S|, and
+ * K independent points with probability <= (d/|S|)^K; qc_sz_log10 states it.
+ * Steps that are not rational are checked in MPFR at QC_PREC bits.
+ *
+ * Each check leaves an evidence row. A check marked QC_MUST_HOLD (our own
+ * derivation) that fails makes the program exit non-zero; a check of a
+ * document's statement as written (QC_AS_WRITTEN) records its outcome either
+ * way, since finding a document's mistake is a result, not a failure. */
+#ifndef DMC_QCHECK_H
+#define DMC_QCHECK_H
+
+#include <gmp.h>
+#include <mpfr.h>
+#include <gsl/gsl_rng.h>
+#include "evidence.h"
+
+#define QC_BITS 40
+#define QC_PREC 256
+#define QC_POINTS 32
+
+enum { QC_AS_WRITTEN = 0, QC_MUST_HOLD = 1 };
+
+typedef struct {
+  const char *program;
+  unsigned long seed;
+  gsl_rng *rng;
+  dmc_evidence *ev;
+  int failures;       /* failed QC_MUST_HOLD checks */
+  int checks;
+} qcheck;
+
+/* Seeds (DMC_SEED), opens the evidence file; exits with status 2 on failure. */
+void qc_init(qcheck *q, const char *program);
+/* Closes everything; returns the exit status (1 if a must-hold check failed). */
+int qc_finish(qcheck *q);
+
+/* A random rational from S (see above); qc_random_pos gives one in (0, 2^QC_BITS]. */
+void qc_random(qcheck *q, mpq_t r);
+void qc_random_pos(qcheck *q, mpq_t r);
+
+/* log10 of the Schwartz-Zippel false-pass bound (degree/|S|)^points. */
+double qc_sz_log10(unsigned degree, unsigned points);
+
+/* Records one check; returns pass. */
+int qc_record(qcheck *q, const char *claim, const char *kind, int must_hold, int pass,
+              const char *check, unsigned long n, const char *fmt, ...)
+    __attribute__((format(printf, 8, 9)));
+
+/* Formats an mpq as "num/den" into buf (truncated to len). */
+const char *qc_qstr(char *buf, size_t len, const mpq_t v);
+
+/* Exact moments of N(mu, v): m[k] = E[x^k] for k = 0..kmax, from the central
+ * moments E[(x-mu)^(2i)] = v^i (2i-1)!! (odd ones vanish) by the binomial
+ * theorem. m must hold kmax+1 initialised mpq_t. */
+void qc_gauss_moments(mpq_t *m, int kmax, const mpq_t mu, const mpq_t v);
+
+#endif

@@ -1,0 +1,81 @@
+/* mpref.c -- Ziv-loop driver and exact binary64 rounding (see mpref.h). */
+#include "mpref.h"
+
+#include <math.h>
+
+double mpref_to_double(const mpfr_t y)
+{
+  mpfr_exp_t old_min = mpfr_get_emin(), old_max = mpfr_get_emax();
+  mpfr_t r;
+  mpfr_init2(r, 53);
+  mpfr_set_emin(-1073);
+  mpfr_set_emax(1024);
+  int inex = mpfr_set(r, y, MPFR_RNDN);
+  inex = mpfr_check_range(r, inex, MPFR_RNDN);
+  mpfr_subnormalize(r, inex, MPFR_RNDN);
+  double d = mpfr_get_d(r, MPFR_RNDN);
+  mpfr_set_emin(old_min);
+  mpfr_set_emax(old_max);
+  mpfr_clear(r);
+  return d;
+}
+
+/* Bits of the binary64 result for a value of exponent e (MPFR convention,
+ * 0.5 <= m < 1): 53 in the normal range, fewer for subnormals. */
+static mpfr_prec_t target_bits(mpfr_exp_t e)
+{
+  if (e >= -1021) return 53;
+  long bits = 53 - (-1021 - e);
+  return bits < 1 ? 1 : bits;
+}
+
+static int attempt(mpref_fn f, const void *ctx, mpfr_prec_t prec, double *out, int *proved)
+{
+  mpfr_t y;
+  mpfr_init2(y, prec);
+  long loss = f(y, ctx);
+  int status = 0;
+  *proved = 0;
+  if (loss == MPREF_DOMAIN || mpfr_nan_p(y)) {
+    *out = NAN;
+    status = 1;
+  } else if (loss == MPREF_EXACT || mpfr_inf_p(y) || mpfr_zero_p(y)) {
+    *out = mpref_to_double(y);
+    *proved = (loss == MPREF_EXACT || mpfr_inf_p(y));
+  } else {
+    *out = mpref_to_double(y);
+    mpfr_exp_t e = mpfr_get_exp(y);
+    if (e > 1025) *proved = 1; /* overflows to +-inf whatever the error */
+    else if (e < -1080) *proved = loss < (long)prec - 8; /* rounds to +-0 */
+    else if ((long)prec - loss > 60)
+      *proved = mpfr_can_round(y, prec - loss, MPFR_RNDN, MPFR_RNDZ,
+                               target_bits(e) + 1);
+  }
+  mpfr_clear(y);
+  return status;
+}
+
+int mpref_round(mpref_fn f, const void *ctx, double *out, mpfr_prec_t *prec_used)
+{
+  for (mpfr_prec_t prec = MPREF_PREC0; prec <= MPREF_PREC_MAX; prec *= 2) {
+    double lo, hi;
+    int proved, proved_hi;
+    int status = attempt(f, ctx, prec, &lo, &proved);
+    if (prec_used) *prec_used = prec;
+    if (status) { *out = NAN; return status; }
+    if (!proved) continue;
+    if (attempt(f, ctx, 2 * prec, &hi, &proved_hi)) { *out = NAN; return 1; }
+    if (lo == hi || (isnan(lo) && isnan(hi))) { *out = lo; return 0; }
+  }
+  *out = NAN;
+  return 2;
+}
+
+long mpref_cancellation_loss(const mpfr_t result, const mpfr_t a, const mpfr_t b)
+{
+  if (mpfr_zero_p(result)) return MPREF_PREC_MAX; /* cannot bound: raise precision */
+  mpfr_exp_t big = mpfr_get_exp(result);
+  if (!mpfr_zero_p(a) && mpfr_get_exp(a) > big) big = mpfr_get_exp(a);
+  if (!mpfr_zero_p(b) && mpfr_get_exp(b) > big) big = mpfr_get_exp(b);
+  return MPREF_SLACK + (long)(big - mpfr_get_exp(result));
+}

@@ -1,0 +1,47 @@
+/* mpref.h -- the shared precision policy of the MPFR reference evaluators.
+ *
+ * An evaluator computes one real quantity at a precision the driver chooses
+ * and reports how many bits its result may have lost. The driver (a Ziv loop)
+ * starts at MPREF_PREC0 bits and doubles the precision until
+ *   (1) mpfr_can_round proves that rounding the approximation to the target
+ *       format (53 bits, fewer for a subnormal result) gives the same double
+ *       as rounding the exact value, given the evaluator's error bound, and
+ *   (2) the evaluation at twice the precision rounds to the same double,
+ * then rounds once with the exponent range of binary64 (mpfr_subnormalize),
+ * so subnormal results are exact too. No evaluator picks its own precision.
+ */
+#ifndef DMC_MPREF_H
+#define DMC_MPREF_H
+
+#include <mpfr.h>
+
+#define MPREF_PREC0 128
+#define MPREF_PREC_MAX 32768
+/* Bits an evaluator may lose to its own roundings (< 2^16 operations). */
+#define MPREF_SLACK 16
+
+/* Special returns of an evaluator; a value >= 0 is the bit loss. */
+#define MPREF_EXACT (-1)   /* y holds the exact value */
+#define MPREF_DOMAIN (-2)  /* the arguments are outside the domain: NaN */
+
+/* Compute y (whose precision is already set) for the arguments in ctx.
+ * Return the bits lost (>= 0): |y - exact| <= 2^(EXP(y) - PREC(y) + loss),
+ * or MPREF_EXACT, or MPREF_DOMAIN. */
+typedef long (*mpref_fn)(mpfr_t y, const void *ctx);
+
+/* Correctly rounded double of f(ctx). Returns 0 on success (also for an exact
+ * infinity after overflow), 1 for a domain error (*out = NaN), 2 if the
+ * rounding could not be proved below MPREF_PREC_MAX bits (*out = NaN).
+ * If prec_used is not NULL it receives the final working precision. */
+int mpref_round(mpref_fn f, const void *ctx, double *out, mpfr_prec_t *prec_used);
+
+/* Round an MPFR value to the nearest double with binary64's exponent range,
+ * subnormals included (the final step of mpref_round, also for callers that
+ * hold an exact value). */
+double mpref_to_double(const mpfr_t y);
+
+/* Bit loss of a sum: SLACK plus how far the largest term's exponent exceeds
+ * the result's (cancellation). Terms may be zero. */
+long mpref_cancellation_loss(const mpfr_t result, const mpfr_t a, const mpfr_t b);
+
+#endif

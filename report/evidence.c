@@ -1,0 +1,122 @@
+/* evidence.c -- the evidence writer (see evidence.h). */
+#define _POSIX_C_SOURCE 200809L
+#include "evidence.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#ifndef DMC_RESULTS_DEFAULT
+#define DMC_RESULTS_DEFAULT "build/results"
+#endif
+
+#define DEFAULT_SEED 20261125UL
+
+struct dmc_evidence { FILE *f; };
+
+unsigned long evidence_seed(const char *program)
+{
+  const char *s = getenv("DMC_SEED");
+  unsigned long seed = DEFAULT_SEED;
+  if (s && *s) {
+    char *end;
+    errno = 0;
+    seed = strtoul(s, &end, 0);
+    if (errno || *end != '\0' || s[0] == '-') {
+      fprintf(stderr, "%s: DMC_SEED='%s' is not an unsigned integer\n", program, s);
+      exit(2);
+    }
+  }
+  printf("%s: DMC_SEED=%lu (set DMC_SEED to override)\n", program, seed);
+  fflush(stdout);
+  return seed;
+}
+
+const char *evidence_results_dir(void)
+{
+  const char *d = getenv("DMC_RESULTS");
+  return d && *d ? d : DMC_RESULTS_DEFAULT;
+}
+
+static int make_dirs(const char *path)
+{
+  char buf[4096];
+  size_t len = strlen(path);
+  if (len >= sizeof buf) return -1;
+  memcpy(buf, path, len + 1);
+  for (char *p = buf + 1; *p; p++) {
+    if (*p != '/') continue;
+    *p = '\0';
+    if (mkdir(buf, 0777) != 0 && errno != EEXIST) return -1;
+    *p = '/';
+  }
+  return (mkdir(buf, 0777) != 0 && errno != EEXIST) ? -1 : 0;
+}
+
+FILE *evidence_data_file(const char *subdir, const char *name)
+{
+  char dir[4096], path[4200];
+  snprintf(dir, sizeof dir, "%s/%s", evidence_results_dir(), subdir);
+  if (make_dirs(dir) != 0) {
+    fprintf(stderr, "dmcheck: cannot create directory %s: %s\n", dir, strerror(errno));
+    return NULL;
+  }
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  FILE *f = fopen(path, "w");
+  if (!f) fprintf(stderr, "dmcheck: cannot write %s: %s\n", path, strerror(errno));
+  return f;
+}
+
+dmc_evidence *evidence_open(const char *program)
+{
+  char name[512];
+  snprintf(name, sizeof name, "%s.csv", program);
+  FILE *f = evidence_data_file("evidence", name);
+  if (!f) return NULL;
+  dmc_evidence *ev = malloc(sizeof *ev);
+  if (!ev) { fclose(f); return NULL; }
+  ev->f = f;
+  fprintf(f, "%s\n", EVIDENCE_HEADER);
+  return ev;
+}
+
+void evidence_csv_field(FILE *f, const char *s)
+{
+  if (!strpbrk(s, ",\"\n\r")) { fputs(s, f); return; }
+  fputc('"', f);
+  for (; *s; s++) {
+    if (*s == '"') fputc('"', f);
+    fputc(*s == '\n' || *s == '\r' ? ' ' : *s, f);
+  }
+  fputc('"', f);
+}
+
+int evidence_row(dmc_evidence *ev, const char *claim, const char *kind, int pass,
+                 const char *check, unsigned long n, unsigned long seed, const char *fmt, ...)
+{
+  char detail[2048];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(detail, sizeof detail, fmt, ap);
+  va_end(ap);
+  if (!ev) return pass;
+  evidence_csv_field(ev->f, claim);
+  fprintf(ev->f, ",%s,", kind);
+  evidence_csv_field(ev->f, check);
+  fprintf(ev->f, ",%d,%lu,%lu,", pass ? 1 : 0, n, seed);
+  evidence_csv_field(ev->f, detail);
+  fputc('\n', ev->f);
+  fflush(ev->f);
+  return pass;
+}
+
+int evidence_close(dmc_evidence *ev)
+{
+  if (!ev) return 0;
+  int bad = ferror(ev->f) != 0;
+  bad |= fclose(ev->f) != 0;
+  free(ev);
+  return bad ? -1 : 0;
+}

@@ -1,0 +1,31 @@
+/* main.c -- the dmcheck command line: dispatch to subcommands. No numerics
+ * here; each subcommand lives in its own file (cli_*.c). */
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const cli_command commands[] = {
+  { "list", "list functions and claims", cli_list },
+  { "eval", "print one correctly rounded value", cli_eval },
+};
+
+static void usage(FILE *f)
+{
+  fprintf(f, "usage: dmcheck COMMAND [ARGS...]\n\ncommands:\n");
+  for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+    fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+  fprintf(f, "\nRun 'dmcheck COMMAND --help' for a command's options.\n"
+             "Exit status: 0 success, 1 check failed / over budget, 2 bad input.\n");
+}
+
+int main(int argc, char **argv)
+{
+  if (argc < 2) { usage(stderr); return 2; }
+  if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) { usage(stdout); return 0; }
+  if (!strcmp(argv[1], "--version")) { printf("dmcheck %s\n", DMC_CLI_VERSION); return 0; }
+  for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+    if (!strcmp(argv[1], commands[i].name)) return commands[i].run(argc - 1, argv + 1);
+  fprintf(stderr, "dmcheck: unknown command '%s' (try 'dmcheck --help')\n", argv[1]);
+  return 2;
+}

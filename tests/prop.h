@@ -1,0 +1,57 @@
+/* prop.h -- shared machinery of the cmocka property tests: the seed, seeded
+ * generators with hard regions, ULP accounting against the budget table, and
+ * the evidence rows each test leaves for the report.
+ *
+ * Include after <setjmp.h>, <stdarg.h>, <stddef.h> and <cmocka.h>. */
+#ifndef DMC_PROP_H
+#define DMC_PROP_H
+
+#include <stdint.h>
+#include <gsl/gsl_rng.h>
+#include "evidence.h"
+
+#define PROP_MAX_INPUTS 32
+
+/* The run's seed: evidence_seed() (evidence.h). */
+#define prop_seed evidence_seed
+
+/* A GSL mt19937 generator seeded with seed ^ stream, so each test has its own
+ * reproducible stream. Free with gsl_rng_free. */
+gsl_rng *prop_rng(unsigned long seed, unsigned long stream);
+
+/* x = s * 10^u, u uniform in [lo10, hi10], s = +-1 with equal odds if signed. */
+double prop_log_uniform(gsl_rng *r, double lo10, double hi10, int is_signed);
+/* A uniformly random finite double (uniform over bit patterns). */
+double prop_any_finite(gsl_rng *r);
+
+typedef struct {
+  const char *function, *claim;
+  const char *const *names;   /* input names, for messages */
+  int nin;
+  double budget;
+  unsigned long n, unproved;
+  double max_ulp, sum_ulp;
+  double worst_in[PROP_MAX_INPUTS], worst_got, worst_want;
+  char message[2048];
+} prop_acc;
+
+/* Looks the budget up in tests/budgets.tsv; a missing row fails the test. */
+void prop_acc_init(prop_acc *a, const char *function, const char *claim,
+                   int nin, const char *const *names);
+/* Adds one point; want is the correctly rounded reference, ref_status its
+ * mpref status (2 = rounding not proved: counted and fails the test).
+ * Returns the ULP distance. */
+double prop_acc_add(prop_acc *a, const double *in, double got, double want, int ref_status);
+/* Records the accuracy evidence row and the accuracy table row, and returns 1
+ * if max ULP <= budget. Otherwise a->message holds the counterexample: inputs
+ * in %a, got, correctly rounded value, ULP error and budget. */
+int prop_acc_finish(prop_acc *a, dmc_evidence *ev, const char *program, unsigned long seed);
+
+/* cmocka assertion with the accumulated message. */
+#define PROP_ASSERT_ACC(acc, ev, program, seed) \
+  do { if (!prop_acc_finish(&(acc), (ev), (program), (seed))) fail_msg("%s", (acc).message); } while (0)
+
+/* Asserts a condition on doubles with a message; records nothing. */
+#define PROP_CHECK(cond, ...) do { if (!(cond)) fail_msg(__VA_ARGS__); } while (0)
+
+#endif
