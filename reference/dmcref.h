@@ -20,4 +20,19 @@ int ref_gauss_full_logpdf(size_t n, const double *x, const double *mu,
 int ref_gauss_full_score(size_t n, const double *x, const double *mu,
                          const double *cov, double *out);
 
+/* D2 Tweedie (reference/tweedie.c) */
+/* (end D2) */
+
+/* D4 linear DSM (reference/dsm.c) */
+/* (end D4) */
+
+/* D6 SDEs (reference/sde.c) */
+/* (end D6) */
+
+/* D7 KL, likelihoods, ELBO (reference/elbo.c) */
+/* (end D7) */
+
+/* Schedules and vector suites (reference/schedule.c ...) */
+/* (end schedules) */
+
 #endif

@@ -14,6 +14,22 @@
 
 #include <stddef.h>
 
+/* ---- D2. Tweedie's formula (src/tweedie.c) ------------------------------ */
+/* (end D2) */
+
+/* ---- D4. Linear denoising score matching (src/dsm.c) -------------------- */
+/* (end D4) */
+
+/* ---- D6. Forward/reverse SDEs and samplers (src/sde.c, src/rng.c) ------- */
+/* (end D6) */
+
+/* ---- D7. Gaussian KL, likelihoods, ELBO (src/elbo.c, src/langevin.c) ---- */
+/* (end D7) */
+
+/* ---- Schedules, parameterisations, samplers' coefficients (src/schedule.c,
+ *      src/param.c, src/sigmas.c ...; reference vector suites) ------------ */
+/* (end schedules) */
+
 #ifdef __cplusplus
 extern "C" {
 #endif

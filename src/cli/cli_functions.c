@@ -17,6 +17,11 @@ static int lib_logpdf(const double *a, double *o) { return dmc_gauss_logpdf(a[0]
 const cli_function cli_functions[] = {
   { "gauss_score", 3, "x mu sigma", "gauss.score.toy", ref_score, lib_score },
   { "gauss_logpdf", 3, "x mu sigma", "gauss.pdf.toy", ref_logpdf, lib_logpdf },
+  /* D2 */
+  /* D4 */
+  /* D6 */
+  /* D7 */
+  /* schedules */
 };
 const int cli_nfunctions = (int)(sizeof cli_functions / sizeof *cli_functions);
 
