@@ -1,0 +1,43 @@
+/* suites.h -- reference vector suites: named sets of inputs with correctly
+ * rounded outputs from the MPFR evaluators. `dmcheck ref` writes them to
+ * reference/vectors/<name>.csv (see reference/vecfile.h for the format) and
+ * `dmcheck verify` compares candidates against them.
+ *
+ * A suite is a table of rows. Row r's inputs come from inputs(r) -- always
+ * exactly representable doubles, including the hard regions -- and its outputs
+ * from eval(), which must return the correctly rounded double of each output
+ * (via mpref_round) so that a candidate bringing its own inputs can be
+ * evaluated live. Discrete inputs (a schedule kind, T, t) are doubles holding
+ * small integers; the suite's description says what each code means. */
+#ifndef DMC_SUITES_H
+#define DMC_SUITES_H
+
+#include <stddef.h>
+
+#define DMC_SUITE_MAX_COLS 16
+
+typedef struct {
+  const char *name;          /* file stem: reference/vectors/<name>.csv */
+  const char *description;   /* one line; codes of discrete inputs */
+  const char *claims;        /* claim ids the suite exercises, space separated (may be "") */
+  int ninputs, noutputs;
+  const char *const *input_names;
+  const char *const *output_names;
+  size_t (*count)(void);
+  /* Fills in[ninputs] for row r < count(); returns 0. */
+  int (*inputs)(size_t r, double *in);
+  /* Correctly rounded outputs for arbitrary inputs: 0 ok, 1 domain error
+   * (outputs NaN), 2 rounding not proved. */
+  int (*eval)(const double *in, double *out);
+  /* Optional independent second evaluation for the cross-check in make check
+   * (another formula, or another precision path); NULL to use eval at doubled
+   * working precision is not possible, so every suite provides one. */
+  int (*cross)(const double *in, double *out);
+} dmc_suite;
+
+/* The registry (reference/suites.c). */
+extern const dmc_suite *const dmc_suites[];
+extern const size_t dmc_nsuites;
+const dmc_suite *dmc_suite_find(const char *name);
+
+#endif
