@@ -107,14 +107,15 @@ int ref_gauss_diag_score(size_t n, const double *x, const double *mu,
   return worst;
 }
 
-/* Full covariance: Cholesky Sigma = L L^T in MPFR, then y = Sigma^{-1}(mu-x)
- * (index < n) or the log-density (index == n). A non-positive pivot is a
+/* Full covariance: Cholesky Sigma = L L^T in MPFR, then all n components of
+ * y = Sigma^{-1}(mu-x) (index < n) or the log-density (index == n). A non-positive pivot is a
  * domain error. */
-static long full_eval(mpfr_t y, const void *vctx)
+static long full_eval(mpfr_t *y, size_t m, const void *vctx)
 {
   const gauss_ctx *c = vctx;
   size_t n = c->n;
-  mpfr_prec_t p = mpfr_get_prec(y) + 64;
+  (void)m;
+  mpfr_prec_t p = mpfr_get_prec(y[0]) + 64;
   mpfr_t *L = malloc(n * n * sizeof *L), *b = malloc(n * sizeof *b), t, logdet, quad;
   if (!L || !b) { free(L); free(b); return MPREF_DOMAIN; }
   for (size_t i = 0; i < n * n; i++) mpfr_init2(L[i], p);
@@ -162,9 +163,9 @@ static long full_eval(mpfr_t y, const void *vctx)
       mpfr_mul_ui(t, t, (unsigned long)n, MPFR_RNDN);
       mpfr_add(t, t, quad, MPFR_RNDN);
       mpfr_div_2ui(t, t, 1, MPFR_RNDN);
-      mpfr_add(y, t, logdet, MPFR_RNDN);
-      mpfr_neg(y, y, MPFR_RNDN);
-      result += mpref_cancellation_loss(y, t, logdet);
+      mpfr_add(y[0], t, logdet, MPFR_RNDN);
+      mpfr_neg(y[0], y[0], MPFR_RNDN);
+      result += mpref_cancellation_loss(y[0], t, logdet);
     } else {
       for (size_t ii = n; ii-- > 0;) {
         for (size_t k = ii + 1; k < n; k++) {
@@ -173,7 +174,7 @@ static long full_eval(mpfr_t y, const void *vctx)
         }
         mpfr_div(b[ii], b[ii], L[ii * n + ii], MPFR_RNDN);
       }
-      mpfr_set(y, b[c->index], MPFR_RNDN);
+      for (size_t i = 0; i < n; i++) mpfr_set(y[i], b[i], MPFR_RNDN);
       /* cancellation in the solve is bounded by the condition number, which
        * the extra 64 working bits absorb for the matrices we accept */
     }
@@ -199,18 +200,13 @@ int ref_gauss_full_logpdf(size_t n, const double *x, const double *mu,
 {
   if (bad_full(n, x, mu, cov)) { *out = NAN; return 1; }
   gauss_ctx c = { n, x, mu, NULL, cov, n, 0 };
-  return mpref_round(full_eval, &c, out, NULL);
+  return mpref_round_vec(full_eval, &c, 1, out);
 }
 
 int ref_gauss_full_score(size_t n, const double *x, const double *mu,
                          const double *cov, double *out)
 {
   if (bad_full(n, x, mu, cov)) { for (size_t i = 0; i < n; i++) out[i] = NAN; return 1; }
-  int worst = 0;
-  for (size_t i = 0; i < n; i++) {
-    gauss_ctx c = { n, x, mu, NULL, cov, i, 0 };
-    int s = mpref_round(full_eval, &c, &out[i], NULL);
-    if (s > worst) worst = s;
-  }
-  return worst;
+  gauss_ctx c = { n, x, mu, NULL, cov, 0, 0 };
+  return mpref_round_vec(full_eval, &c, n, out);
 }

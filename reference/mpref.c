@@ -29,11 +29,9 @@ static mpfr_prec_t target_bits(mpfr_exp_t e)
   return bits < 1 ? 1 : bits;
 }
 
-static int attempt(mpref_fn f, const void *ctx, mpfr_prec_t prec, double *out, int *proved)
+/* Rounds y to *out and says whether the rounding is proved for this loss. */
+static int settle(mpfr_t y, long loss, mpfr_prec_t prec, double *out, int *proved)
 {
-  mpfr_t y;
-  mpfr_init2(y, prec);
-  long loss = f(y, ctx);
   int status = 0;
   *proved = 0;
   if (loss == MPREF_DOMAIN || mpfr_nan_p(y)) {
@@ -51,8 +49,55 @@ static int attempt(mpref_fn f, const void *ctx, mpfr_prec_t prec, double *out, i
       *proved = mpfr_can_round(y, prec - loss, MPFR_RNDN, MPFR_RNDZ,
                                target_bits(e) + 1);
   }
+  return status;
+}
+
+static int attempt(mpref_fn f, const void *ctx, mpfr_prec_t prec, double *out, int *proved)
+{
+  mpfr_t y;
+  mpfr_init2(y, prec);
+  long loss = f(y, ctx);
+  int status = settle(y, loss, prec, out, proved);
   mpfr_clear(y);
   return status;
+}
+
+/* One vector evaluation at prec; returns 1 on a domain error, else 0 and
+ * *all_proved. */
+static int attempt_vec(mpref_vec_fn f, const void *ctx, size_t n, mpfr_prec_t prec,
+                       double *out, int *all_proved)
+{
+  mpfr_t y[MPREF_MAX_VEC];
+  for (size_t i = 0; i < n; i++) mpfr_init2(y[i], prec);
+  long loss = f(y, n, ctx);
+  int status = 0;
+  *all_proved = 1;
+  for (size_t i = 0; i < n && !status; i++) {
+    int proved;
+    status = settle(y[i], loss, prec, &out[i], &proved);
+    *all_proved &= proved;
+  }
+  for (size_t i = 0; i < n; i++) mpfr_clear(y[i]);
+  return status;
+}
+
+int mpref_round_vec(mpref_vec_fn f, const void *ctx, size_t n, double *out)
+{
+  double lo[MPREF_MAX_VEC], hi[MPREF_MAX_VEC];
+  if (n == 0 || n > MPREF_MAX_VEC) return 1;
+  for (mpfr_prec_t prec = MPREF_PREC0; prec <= MPREF_PREC_MAX; prec *= 2) {
+    int proved, proved_hi;
+    if (attempt_vec(f, ctx, n, prec, lo, &proved) || (proved && attempt_vec(f, ctx, n, 2 * prec, hi, &proved_hi))) {
+      for (size_t i = 0; i < n; i++) out[i] = NAN;
+      return 1;
+    }
+    if (!proved) continue;
+    int same = 1;
+    for (size_t i = 0; i < n; i++) same &= lo[i] == hi[i] || (isnan(lo[i]) && isnan(hi[i]));
+    if (same) { for (size_t i = 0; i < n; i++) out[i] = lo[i]; return 0; }
+  }
+  for (size_t i = 0; i < n; i++) out[i] = NAN;
+  return 2;
 }
 
 int mpref_round(mpref_fn f, const void *ctx, double *out, mpfr_prec_t *prec_used)

@@ -13,6 +13,7 @@
 #ifndef DMC_MPREF_H
 #define DMC_MPREF_H
 
+#include <stddef.h>
 #include <mpfr.h>
 
 #define MPREF_PREC0 128
@@ -34,6 +35,14 @@ typedef long (*mpref_fn)(mpfr_t y, const void *ctx);
  * rounding could not be proved below MPREF_PREC_MAX bits (*out = NaN).
  * If prec_used is not NULL it receives the final working precision. */
 int mpref_round(mpref_fn f, const void *ctx, double *out, mpfr_prec_t *prec_used);
+
+/* Vector form: f fills y[0..n-1] (precisions already set) and returns one
+ * bit loss valid for every component (or MPREF_EXACT / MPREF_DOMAIN). Each
+ * component is rounded with the same proof as mpref_round; one evaluation
+ * serves all components. n <= MPREF_MAX_VEC. */
+#define MPREF_MAX_VEC 64
+typedef long (*mpref_vec_fn)(mpfr_t *y, size_t n, const void *ctx);
+int mpref_round_vec(mpref_vec_fn f, const void *ctx, size_t n, double *out);
 
 /* Round an MPFR value to the nearest double with binary64's exponent range,
  * subnormals included (the final step of mpref_round, also for callers that

@@ -17,7 +17,7 @@
 
 #define PROGRAM "test_gauss"
 #define N_POINTS 100000
-#define N_FULL 20000
+#define N_FULL 100000
 
 typedef struct { unsigned long seed; dmc_evidence *ev; } fixture;
 
