@@ -48,7 +48,7 @@ CLI := $(B)/bin/dmcheck
 MKREPORT := $(B)/bin/mkreport
 DEPS_OK := $(B)/.deps-ok
 
-.PHONY: all check report reference bench fuzz install uninstall clean deps run-checks ledger
+.PHONY: all check report reference bench fuzz install uninstall clean deps run-checks ledger check-asan check-valgrind
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -110,7 +110,7 @@ $(MKREPORT): $(call obj,$(REPORT_SRCS)) $(SUPA)
 # others, so `make report` can still show what failed.
 RESULTS := $(B)/results
 RUNS := $(patsubst $(B)/%,$(RESULTS)/status/%.status,$(PROOFS) $(TESTS))
-RUN_ENV := DMC_RESULTS=$(CURDIR)/$(RESULTS)
+RUN_ENV := DMC_RESULTS=$(CURDIR)/$(RESULTS) $(if $(DMC_POINTS_SCALE),DMC_POINTS_SCALE=$(DMC_POINTS_SCALE))
 
 $(RESULTS)/status/%.status: $(B)/% FORCE
 	@mkdir -p $(dir $@)
@@ -149,6 +149,15 @@ report: all
 	@echo "make report: wrote $(REPORT_PDF)"
 	@failed=$$(grep -Lx 0 $(RESULTS)/status/*.status 2>/dev/null | wc -l); \
 	  if [ $$failed -ne 0 ]; then echo "make report: $$failed programs failed (see the report)"; exit 1; fi
+
+# The same checks under AddressSanitizer + UndefinedBehaviorSanitizer, and
+# under valgrind (memcheck, leak check), each in its own build directory.
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+check-asan:
+	$(MAKE) --no-print-directory B=$(B)/asan SAN="$(SAN_FLAGS)" OPT="-O1 -g" check
+check-valgrind:
+	$(MAKE) --no-print-directory B=$(B)/valgrind DMC_POINTS_SCALE=0.01 \
+	  RUN_PREFIX="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" check
 
 bench: $(BENCHES)
 	@for b in $(BENCHES); do ./$$b || exit 1; done

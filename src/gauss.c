@@ -1,7 +1,7 @@
 /* gauss.c -- D1: Gaussian log-density and score (claims gauss.*). */
 #include "dmcheck.h"
 #include "dd.h"
-#include "ldd.h"
+#include "qdd.h"
 
 #include <float.h>
 #include <math.h>
@@ -30,7 +30,7 @@ static int scaled_difference(double a, double b, dmc_dd *m, int *e)
 }
 
 /* A double-double sum that lost more than this many bits to cancellation is
- * recomputed with ~128-bit long-double pairs (see ldd.h). */
+ * recomputed with pairs of binary128 numbers (see qdd.h). */
 #define DMC_CANCEL_LIMIT 0x1p-40
 
 /* (m^2 / den) / 2 * 2^k as a dd; den in [0.25, 1). Overflow gives +inf. */
@@ -73,7 +73,7 @@ int dmc_gauss_logpdf(double x, double mu, double sigma, double *logpdf)
     largest = fmax(largest, quad.hi);
   }
   *logpdf = fabs(total.hi) < DMC_CANCEL_LIMIT * largest
-              ? dmc_gauss_logpdf_ldd(1, &x, &mu, &sigma, 1) : -total.hi;
+              ? dmc_gauss_logpdf_qdd(1, &x, &mu, &sigma, 1) : -total.hi;
   return DMC_OK;
 }
 
@@ -127,7 +127,7 @@ int dmc_gauss_diag_logpdf(size_t n, const double *x, const double *mu,
     }
   }
   *logpdf = fabs(total.hi) < DMC_CANCEL_LIMIT * largest
-              ? dmc_gauss_logpdf_ldd(n, x, mu, var, 0) : -total.hi;
+              ? dmc_gauss_logpdf_qdd(n, x, mu, var, 0) : -total.hi;
   return DMC_OK;
 }
 

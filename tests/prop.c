@@ -15,6 +15,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+unsigned long prop_points(unsigned long n)
+{
+  const char *s = getenv("DMC_POINTS_SCALE");
+  double scale = s && *s ? strtod(s, NULL) : 1.0;
+  if (!(scale > 0) || scale > 1) scale = 1.0;
+  unsigned long scaled = (unsigned long)((double)n * scale);
+  return scaled < 100 ? (n < 100 ? n : 100) : scaled;
+}
+
 gsl_rng *prop_rng(unsigned long seed, unsigned long stream)
 {
   gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);

@@ -15,6 +15,10 @@
 /* The run's seed: evidence_seed() (evidence.h). */
 #define prop_seed evidence_seed
 
+/* The number of random points a property test should use: n, scaled by
+ * $DMC_POINTS_SCALE (e.g. 0.01 for runs under valgrind), at least 100. */
+unsigned long prop_points(unsigned long n);
+
 /* A GSL mt19937 generator seeded with seed ^ stream, so each test has its own
  * reproducible stream. Free with gsl_rng_free. */
 gsl_rng *prop_rng(unsigned long seed, unsigned long stream);

@@ -94,7 +94,7 @@ static void check_1d(void **state, const char *function, const char *claim, unsi
   prop_acc_init(&acc, function, claim, 3, names_1d);
   double bin_max[FIG_BINS] = { 0 };
   unsigned long bin_count[FIG_BINS] = { 0 };
-  for (unsigned long i = 0; i < N_POINTS; i++) {
+  for (unsigned long i = 0, n_points = prop_points(N_POINTS); i < n_points; i++) {
     double in[3], got, want;
     draw_point(r, i, &in[0], &in[1], &in[2]);
     int s = impl(in[0], in[1], in[2], &got);
@@ -141,7 +141,7 @@ static void test_gauss_diag(void **state)
   prop_acc acc_score, acc_logpdf;
   prop_acc_init(&acc_score, "dmc_gauss_diag_score", "gauss.score.diag", 12, names_diag);
   prop_acc_init(&acc_logpdf, "dmc_gauss_diag_logpdf", "gauss.logpdf.diag", 12, names_diag);
-  for (unsigned long i = 0; i < N_POINTS; i++) {
+  for (unsigned long i = 0, n_points = prop_points(N_POINTS); i < n_points; i++) {
     size_t n = 1 + i % MAX_DIM;
     double x[MAX_DIM], mu[MAX_DIM], var[MAX_DIM], got[MAX_DIM], want[MAX_DIM], in[12] = { 0 };
     for (size_t k = 0; k < n; k++) {
@@ -190,7 +190,7 @@ static void test_gauss_full(void **state)
   prop_acc acc_score, acc_logpdf;
   prop_acc_init(&acc_score, "dmc_gauss_full_score", "gauss.score.full", 24, names_full);
   prop_acc_init(&acc_logpdf, "dmc_gauss_full_logpdf", "gauss.logpdf.full", 24, names_full);
-  for (unsigned long i = 0; i < N_FULL; i++) {
+  for (unsigned long i = 0, n_points = prop_points(N_FULL); i < n_points; i++) {
     size_t n = 2 + i % (MAX_DIM - 1);
     double x[MAX_DIM], mu[MAX_DIM], cov[MAX_DIM * MAX_DIM], got[MAX_DIM], want[MAX_DIM], in[24] = { 0 };
     random_spd(r, n, cov);
