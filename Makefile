@@ -130,11 +130,13 @@ ledger: run-checks
 	@mkdir -p $(B)/report/gen
 	@$(MKREPORT) --theory theory --results $(RESULTS) --budgets tests/budgets.tsv --out $(B)/report/gen --figures report/figures
 
+# Programs whose recorded exit status is not 0 (or that left none).
+FAILED_RUNS = for f in $(RUNS); do [ "$$(cat $$f 2>/dev/null)" = 0 ] || { g="$${f\#$(RESULTS)/status/}"; echo "$${g%.status}"; }; done
+
 check: ledger
-	@failed=$$(grep -Lx 0 $(RESULTS)/status/*.status 2>/dev/null | wc -l); \
-	  total=$$(ls $(RESULTS)/status/*.status | wc -l); \
-	  if [ $$failed -ne 0 ]; then echo "make check: $$failed of $$total programs FAILED:"; \
-	    grep -Lx 0 $(RESULTS)/status/*.status; exit 1; fi; \
+	@failed=$$($(FAILED_RUNS)); total=$(words $(RUNS)); \
+	  if [ $(words $(RUNS)) -eq 0 ]; then echo "make check: no proof or test programs found"; exit 1; fi; \
+	  if [ -n "$$failed" ]; then echo "make check: FAILED (of $$total programs):"; echo "$$failed" | sed 's/^/  /'; exit 1; fi; \
 	  echo "make check: all $$total programs passed; ledger: $(RESULTS)/claims.csv"
 
 REPORT_PDF := $(B)/report/dmcheck-report.pdf
@@ -147,8 +149,8 @@ report: all
 	  -jobname=dmcheck-report $(CURDIR)/report/dmcheck-report.tex > latexmk.log 2>&1 \
 	  || { tail -n 40 latexmk.log; echo "make report: LaTeX failed; log: $(B)/report/latexmk.log"; exit 1; }
 	@echo "make report: wrote $(REPORT_PDF)"
-	@failed=$$(grep -Lx 0 $(RESULTS)/status/*.status 2>/dev/null | wc -l); \
-	  if [ $$failed -ne 0 ]; then echo "make report: $$failed programs failed (see the report)"; exit 1; fi
+	@failed=$$($(FAILED_RUNS)); \
+	  if [ -n "$$failed" ]; then echo "make report: programs failed (the report shows what):"; echo "$$failed" | sed 's/^/  /'; exit 1; fi
 
 # The same checks under AddressSanitizer + UndefinedBehaviorSanitizer, and
 # under valgrind (memcheck, leak check), each in its own build directory.

@@ -78,7 +78,7 @@ static void write_figure(const char *name, const double *max_ulp, const unsigned
   if (!f) return;
   fprintf(f, "log10z,max_ulp,count\n");
   for (int b = 0; b < FIG_BINS; b++)
-    if (count[b]) fprintf(f, "%g,%.0f,%lu\n", FIG_LO + FIG_STEP * (b + 0.5), max_ulp[b], count[b]);
+    if (count[b]) fprintf(f, "%g,%.6g,%lu\n", FIG_LO + FIG_STEP * (b + 0.5), max_ulp[b], count[b]);
   fclose(f);
 }
 
