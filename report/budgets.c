@@ -8,6 +8,17 @@
 
 #define MAX_BUDGET_ROWS 512
 
+/* Copies src into dst[size], truncating; returns 0 if it fitted. */
+static int copy_field(char *dst, size_t size, const char *src)
+{
+  size_t len = strlen(src);
+  int fits = len < size;
+  if (!fits) len = size - 1;
+  memcpy(dst, src, len);
+  dst[len] = '\0';
+  return fits ? 0 : -1;
+}
+
 static const char *default_path(void)
 {
   const char *p = getenv("DMC_BUDGETS");
@@ -42,9 +53,14 @@ int budgets_load(const char *path, budget_row *rows, int max_rows, char *err, si
       return -1;
     }
     if (count >= max_rows) { snprintf(err, errlen, "%s: more than %d rows", path, max_rows); fclose(f); return -1; }
-    snprintf(rows[count].function, sizeof rows[count].function, "%s", line);
+    if (copy_field(rows[count].function, sizeof rows[count].function, line)) {
+      snprintf(err, errlen, "%s:%d:1: function name longer than %zu characters", path, lineno,
+               sizeof rows[count].function - 1);
+      fclose(f);
+      return -1;
+    }
     rows[count].budget = b;
-    snprintf(rows[count].reason, sizeof rows[count].reason, "%s", tab2 + 1);
+    copy_field(rows[count].reason, sizeof rows[count].reason, tab2 + 1);
     count++;
   }
   fclose(f);
