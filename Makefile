@@ -48,7 +48,7 @@ CLI := $(B)/bin/dmcheck
 MKREPORT := $(B)/bin/mkreport
 DEPS_OK := $(B)/.deps-ok
 
-.PHONY: all check report reference bench fuzz install uninstall clean deps run-checks ledger check-asan check-valgrind
+.PHONY: all check report reference vectors-drift bench fuzz install uninstall clean deps run-checks ledger check-asan check-valgrind
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -114,14 +114,16 @@ RUN_ENV := DMC_RESULTS=$(CURDIR)/$(RESULTS) $(if $(DMC_POINTS_SCALE),DMC_POINTS_
 
 $(RESULTS)/status/%.status: $(B)/% FORCE
 	@mkdir -p $(dir $@)
-	@echo "RUN   $*"
-	@$(RUN_ENV) $(RUN_PREFIX) ./$< > $(RESULTS)/status/$(subst /,_,$*).log 2>&1; \
+	@start=$$(date +%s.%N); \
+	  $(RUN_ENV) $(RUN_PREFIX) ./$< > $(RESULTS)/status/$(subst /,_,$*).log 2>&1; \
 	  status=$$?; echo $$status > $@; \
-	  if [ $$status -ne 0 ]; then echo "FAIL  $* (exit $$status); log: $(RESULTS)/status/$(subst /,_,$*).log"; \
-	    tail -n 25 $(RESULTS)/status/$(subst /,_,$*).log; fi
+	  secs=$$(echo "$$(date +%s.%N) $$start" | awk '{printf "%.1f", $$1 - $$2}'); \
+	  if [ $$status -ne 0 ]; then echo "FAIL  $* (exit $$status, $$secs s); log: $(RESULTS)/status/$(subst /,_,$*).log"; \
+	    tail -n 25 $(RESULTS)/status/$(subst /,_,$*).log; else echo "pass  $* ($$secs s)"; fi
 FORCE:
 
-run-checks: $(PROOFS) $(TESTS) $(MKREPORT) $(CLI)
+run-checks: | $(DEPS_OK)
+	@$(MAKE) --no-print-directory -s -j2 $(PROOFS) $(TESTS) $(MKREPORT) $(CLI)
 	@rm -rf $(RESULTS)
 	@$(MAKE) --no-print-directory -j2 $(RUNS)
 
@@ -133,15 +135,50 @@ ledger: run-checks
 # Programs whose recorded exit status is not 0 (or that left none).
 FAILED_RUNS = for f in $(RUNS); do [ "$$(cat $$f 2>/dev/null)" = 0 ] || { g="$${f\#$(RESULTS)/status/}"; echo "$${g%.status}"; }; done
 
-check: ledger
+check: ledger vectors-drift
 	@failed=$$($(FAILED_RUNS)); total=$(words $(RUNS)); \
 	  if [ $(words $(RUNS)) -eq 0 ]; then echo "make check: no proof or test programs found"; exit 1; fi; \
 	  if [ -n "$$failed" ]; then echo "make check: FAILED (of $$total programs):"; echo "$$failed" | sed 's/^/  /'; exit 1; fi; \
 	  echo "make check: all $$total programs passed; ledger: $(RESULTS)/claims.csv"
 
+# ---- reference vectors ----------------------------------------------------
+# `make reference` rewrites reference/vectors/<suite>.csv for every suite that
+# `dmcheck list --suites` names (deterministic: no timestamps, no seeds).
+# `make check` regenerates every suite into $(B)/vectors and fails, naming the
+# file, if a committed file differs, is missing, or has no suite (drift).
+VEC_DIR := reference/vectors
+reference: $(CLI)
+	@mkdir -p $(VEC_DIR)
+	@for s in $$($(CLI) list --suites); do \
+	  echo "REF   $(VEC_DIR)/$$s.csv"; \
+	  $(CLI) ref $$s -o $(VEC_DIR)/$$s.csv || exit 1; \
+	done
+
+vectors-drift: $(CLI)
+	@rm -rf $(B)/vectors && mkdir -p $(B)/vectors
+	@echo "DRIFT $(VEC_DIR)/*.csv against a fresh dmcheck ref"
+	@status=0; suites=$$($(CLI) list --suites) || exit 1; \
+	for s in $$suites; do \
+	  if ! $(CLI) ref $$s -o $(B)/vectors/$$s.csv 2>$(B)/vectors/$$s.err; then \
+	    echo "drift: dmcheck ref $$s failed: $$(tail -n 1 $(B)/vectors/$$s.err)"; status=1; \
+	  elif [ ! -f $(VEC_DIR)/$$s.csv ]; then \
+	    echo "drift: $(VEC_DIR)/$$s.csv is missing (run make reference)"; status=1; \
+	  elif ! diff -q $(VEC_DIR)/$$s.csv $(B)/vectors/$$s.csv >/dev/null; then \
+	    echo "drift: $(VEC_DIR)/$$s.csv differs from dmcheck ref $$s ($(B)/vectors/$$s.csv)"; status=1; \
+	  fi; \
+	done; \
+	for f in $(VEC_DIR)/*.csv; do \
+	  [ -e "$$f" ] || continue; n=$$(basename $$f .csv); \
+	  case " $$(echo $$suites) " in *" $$n "*) ;; *) echo "drift: $$f has no suite (stale file)"; status=1;; esac; \
+	done; \
+	if [ $$status -ne 0 ]; then echo "make check: reference vectors drifted (see above; make reference regenerates them)"; fi; \
+	exit $$status
+
 REPORT_PDF := $(B)/report/dmcheck-report.pdf
-report: all
+report: | $(DEPS_OK)
+	@$(MAKE) --no-print-directory -j2 all
 	-@$(MAKE) --no-print-directory ledger
+	-@$(MAKE) --no-print-directory vectors-drift; echo $$? > $(RESULTS)/drift.status
 	@test -f $(RESULTS)/claims.csv || { echo "make report: no ledger was written"; exit 1; }
 	@mkdir -p $(B)/report
 	cd $(B)/report && TEXINPUTS=$(CURDIR)/report:$(CURDIR):$(CURDIR)/$(B)/report: \
@@ -149,8 +186,11 @@ report: all
 	  -jobname=dmcheck-report $(CURDIR)/report/dmcheck-report.tex > latexmk.log 2>&1 \
 	  || { tail -n 40 latexmk.log; echo "make report: LaTeX failed; log: $(B)/report/latexmk.log"; exit 1; }
 	@echo "make report: wrote $(REPORT_PDF)"
-	@failed=$$($(FAILED_RUNS)); \
-	  if [ -n "$$failed" ]; then echo "make report: programs failed (the report shows what):"; echo "$$failed" | sed 's/^/  /'; exit 1; fi
+	@failed=$$($(FAILED_RUNS)); status=0; \
+	  if [ -n "$$failed" ]; then echo "make report: programs failed (the report shows what):"; echo "$$failed" | sed 's/^/  /'; status=1; fi; \
+	  if [ -s $(RESULTS)/ledger-errors.txt ]; then echo "make report: ledger problems:"; sed 's/^/  /' $(RESULTS)/ledger-errors.txt; status=1; fi; \
+	  if [ "$$(cat $(RESULTS)/drift.status)" != 0 ]; then echo "make report: reference vectors drifted (see above)"; status=1; fi; \
+	  exit $$status
 
 # The same checks under AddressSanitizer + UndefinedBehaviorSanitizer, and
 # under valgrind (memcheck, leak check), each in its own build directory.

@@ -5,8 +5,22 @@
 #include <string.h>
 
 /* extern const dmc_suite dmc_suite_xxx;  -- one line per suite */
+extern const dmc_suite dmc_suite_gauss_score;
+extern const dmc_suite dmc_suite_sched_linear, dmc_suite_sched_scaled_linear, dmc_suite_sched_quadratic,
+  dmc_suite_sched_sigmoid, dmc_suite_sched_cosine;
+extern const dmc_suite dmc_suite_sched_zero_snr, dmc_suite_ddpm_posterior, dmc_suite_param_conversions,
+  dmc_suite_normal_cdf, dmc_suite_sde_coeffs, dmc_suite_ddim_coeffs, dmc_suite_sigma_grids,
+  dmc_suite_ancestral_step, dmc_suite_gauss_kl, dmc_suite_discretized_loglik, dmc_suite_tweedie,
+  dmc_suite_dsm_optimum, dmc_suite_lgc_elbo;
 
 const dmc_suite *const dmc_suites[] = {
+  &dmc_suite_gauss_score,
+  &dmc_suite_sched_linear, &dmc_suite_sched_scaled_linear, &dmc_suite_sched_quadratic,
+  &dmc_suite_sched_sigmoid, &dmc_suite_sched_cosine,
+  &dmc_suite_sched_zero_snr, &dmc_suite_ddpm_posterior, &dmc_suite_param_conversions,
+  &dmc_suite_normal_cdf, &dmc_suite_sde_coeffs, &dmc_suite_ddim_coeffs, &dmc_suite_sigma_grids,
+  &dmc_suite_ancestral_step, &dmc_suite_gauss_kl, &dmc_suite_discretized_loglik, &dmc_suite_tweedie,
+  &dmc_suite_dsm_optimum, &dmc_suite_lgc_elbo,
   NULL /* registry sentinel; suites go before it */
 };
 const size_t dmc_nsuites = sizeof dmc_suites / sizeof *dmc_suites - 1;

@@ -388,7 +388,9 @@ static void write_tex(ledger *L, const char *out, const char *results, const cha
       fprintf(f, "\\texttt{"); tex(f, rec.field[0]); fprintf(f, "} & %s & %s & %s%s%s & \\texttt{\\footnotesize ",
               rec.field[2], rec.field[3], strtod(rec.field[4], NULL) > strtod(rec.field[3], NULL) ? "\\textcolor{red}{" : "",
               rec.field[4], strtod(rec.field[4], NULL) > strtod(rec.field[3], NULL) ? "}" : "");
-      tex(f, rec.field[6]); fprintf(f, "}\\\\\n");
+      if (strtod(rec.field[4], NULL) == 0) fprintf(f, "(every point correctly rounded)");
+      else tex(f, rec.field[6]);
+      fprintf(f, "}\\\\\n");
     }
     csv_free(&rec);
     fclose(in);

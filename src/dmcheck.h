@@ -15,19 +15,296 @@
 #include <stddef.h>
 
 /* ---- D2. Tweedie's formula (src/tweedie.c) ------------------------------ */
+/* Forward model x_t = mu_t x + sigma_t eps, eps ~ N(0, 1), p_t the marginal of x_t.
+ *
+ * dmc_tweedie_mean: the Tweedie denoiser E[x | x_t] = (x_t + sigma_t^2 score) / mu_t
+ *   for a given score = d/dx_t log p_t(x_t).
+ *   Domain: x_t, score finite; mu_t finite and != 0; sigma_t finite and > 0.
+ *   x_t + sigma_t^2 score is summed exactly (fma products, an error-free
+ *   expansion) with power-of-two scaling, divided in double-double and rounded
+ *   once: correctly rounded except within ~2^-104 of a tie, whatever the
+ *   cancellation; no intermediate overflows; an overflowing result is +-inf
+ *   with DMC_OK.
+ * dmc_tweedie_var: the second-order form Var[x | x_t] = (sigma_t^2/mu_t^2)
+ *   (1 + sigma_t^2 dscore), dscore = d^2/dx_t^2 log p_t(x_t).
+ *   Domain: as above with dscore finite and 1 + sigma_t^2 dscore >= 0 (every
+ *   log-marginal satisfies this; a smaller dscore gives DMC_EDOM). Same exact
+ *   summation of 1 + sigma_t^2 dscore, one rounding. */
+int dmc_tweedie_mean(double x_t, double mu_t, double sigma_t, double score, double *mean);
+int dmc_tweedie_var(double mu_t, double sigma_t, double dscore, double *var);
+
+/* How mixture weights are given: w_k >= 0 (not necessarily normalised, subnormal
+ * allowed, at least one > 0), or log w_k in [-inf, DBL_MAX] (at least one finite). */
+typedef enum { DMC_WEIGHTS_LINEAR = 0, DMC_WEIGHTS_LOG = 1 } dmc_weights;
+
+/* Gaussian-mixture prior x ~ sum_k w_k N(m_k, s_k^2), k = 0..n-1, n >= 1.
+ * The marginal is p_t = sum_k w_k N(mu_t m_k, v_k), v_k = mu_t^2 s_k^2 + sigma_t^2.
+ * dmc_gmix_score: d/dx_t log p_t(x_t) = sum_k r_k (mu_t m_k - x_t)/v_k with
+ *   r_k = softmax_k(log w_k - log(v_k)/2 - (x_t - mu_t m_k)^2/(2 v_k)).
+ * dmc_gmix_mean: E[x | x_t] = sum_k r_k (sigma_t^2 m_k + mu_t s_k^2 x_t)/v_k, the
+ *   posterior-mixture form of Tweedie's formula (no cancellation at high noise).
+ * Domain: x_t, mu_t (0 allowed: the posterior is the prior), m_k finite;
+ *   s_k finite and >= 0 (0: a point mass); sigma_t finite and > 0; weights as
+ *   above. Range: |x_t|, |mu_t m_k|, |mu_t| s_k <= 2^500 sigma_t, else DMC_ERANGE
+ *   and NaN. The log-sum-exp is evaluated in double-double (log, exp and the
+ *   sums), so far-apart components (any distance within the range) and weights
+ *   down to the smallest subnormal never overflow, underflow to 0/0 or NaN. */
+int dmc_gmix_score(double x_t, double mu_t, double sigma_t, size_t n, const double *w,
+                   const double *m, const double *s, dmc_weights kind, double *score);
+int dmc_gmix_mean(double x_t, double mu_t, double sigma_t, size_t n, const double *w,
+                  const double *m, const double *s, dmc_weights kind, double *mean);
+
+/* Uniform prior on [a, b]: p_t(x_t) = (Phi(beta) - Phi(alpha)) / (|mu_t| (b - a)) with
+ * alpha = (x_t - max(mu_t a, mu_t b))/sigma_t, beta = (x_t - min(mu_t a, mu_t b))/sigma_t.
+ * dmc_unif_score: d/dx_t log p_t = (phi(beta) - phi(alpha)) / (sigma_t (Phi(beta) - Phi(alpha))).
+ *   Evaluated with Mills-ratio (scaled erfc / continued fraction) forms and
+ *   Gauss-Legendre quadrature where the difference of Phi's would cancel, so it
+ *   stays accurate in both tails and for intervals narrow against sigma_t.
+ *   Domain: all arguments finite, a < b, mu_t != 0, sigma_t > 0; mu_t a, mu_t b,
+ *   x_t - mu_t a and x_t - mu_t b must not overflow (else DMC_ERANGE, NaN). */
+int dmc_unif_score(double x_t, double mu_t, double sigma_t, double a, double b, double *score);
 /* (end D2) */
 
 /* ---- D4. Linear denoising score matching (src/dsm.c) -------------------- */
+#include <gsl/gsl_rng.h>
+/* Data x ~ N(mu, sigma^2), x~ = x + eps, eps ~ N(0, sigma_eps^2); model
+ * s(x~) = w x~ + b; DSM target g = grad_x~ log q(x~|x) = -eps / sigma_eps^2.
+ * Domain: mu, w, b finite; sigma, sigma_eps finite and > 0. */
+/* The DSM optimum: w* = -1/(sigma^2 + sigma_eps^2), b* = mu/(sigma^2 + sigma_eps^2)
+ * (the score of the perturbed marginal N(mu, sigma^2 + sigma_eps^2)).
+ * Double-double with exponent scaling, one rounding per output. */
+int dmc_dsm_linear_optimum(double mu, double sigma, double sigma_eps, double *w, double *b);
+/* Closed-form losses (double-double, one rounding; accurate while the squared
+ * terms stay inside the double range):
+ *   DSM: E(s(x~) - g)^2 = (w mu + b)^2 + w^2 sigma^2 + (w sigma_eps^2 + 1)^2 / sigma_eps^2
+ *   ESM: E(s(x~) - (mu - x~)/v)^2 = (w mu + b)^2 + (w v + 1)^2 / v,  v = sigma^2 + sigma_eps^2 */
+int dmc_dsm_loss(double mu, double sigma, double sigma_eps, double w, double b, double *loss);
+int dmc_esm_loss(double mu, double sigma, double sigma_eps, double w, double b, double *loss);
+/* DSM - ESM, the same for every (w, b): sigma^2 / (sigma_eps^2 (sigma^2 + sigma_eps^2)). */
+int dmc_dsm_loss_constant(double sigma, double sigma_eps, double *c);
+/* n draws of (x~, g) from the generator r. */
+int dmc_dsm_sample(double mu, double sigma, double sigma_eps, size_t n, gsl_rng *r,
+                   double *xt, double *target);
+/* Monte Carlo DSM and ESM losses and their difference from the same n >= 2
+ * draws, each with its standard error. */
+typedef struct { double dsm, dsm_se, esm, esm_se, diff, diff_se; } dmc_dsm_mc;
+int dmc_dsm_loss_mc(double mu, double sigma, double sigma_eps, double w, double b,
+                    size_t n, gsl_rng *r, dmc_dsm_mc *out);
+/* Least-squares fit of target on (x~, 1) over n >= 3 samples (gsl_fit_linear).
+ * DMC_EDOM if x~ is constant or a value is not finite. */
+int dmc_dsm_linear_fit(size_t n, const double *xt, const double *target, double *w, double *b);
+/* SGD on the per-sample DSM loss from (w, b) = (0, 0) with constant step eta
+ * for iters >= 2 steps; returns the average of the last iters - iters/2
+ * iterates (Polyak-Ruppert). DMC_ERANGE (NaN outputs) if the iterates diverge. */
+int dmc_dsm_sgd(double mu, double sigma, double sigma_eps, double eta, size_t iters,
+                gsl_rng *r, double *w, double *b);
 /* (end D4) */
 
 /* ---- D6. Forward/reverse SDEs and samplers (src/sde.c, src/rng.c) ------- */
+#include <stdint.h>
+#include <gsl/gsl_rng.h>
+
+/* Explicit random streams (src/rng.c). Stream k of master seed s is a GSL
+ * gsl_rng_mt19937 generator seeded with dmc_stream_key(s, k). The key lies in
+ * [1, 2^31] and is injective in k for fixed s (k < DMC_STREAM_MAX), so no two
+ * streams of one run share a seed. A Monte Carlo result that draws trial (or
+ * block) k only from stream k is independent of thread count and order. */
+#define DMC_STREAM_MAX 0x80000000u
+/* The 32-bit seed given to gsl_rng_set; 0 if stream >= DMC_STREAM_MAX. */
+unsigned long dmc_stream_key(uint64_t seed, uint64_t stream);
+/* A new mt19937 generator (free with gsl_rng_free); NULL when out of memory. */
+gsl_rng *dmc_stream_alloc(void);
+/* Re-seeds r as stream `stream` of master seed `seed`. DMC_EDOM if r is NULL
+ * or stream >= DMC_STREAM_MAX. */
+int dmc_stream_seed(gsl_rng *r, uint64_t seed, uint64_t stream);
+/* Work on block b (0 <= b < nblocks) with r already seeded as stream b of
+ * seed. Write results only to block-indexed storage in ctx; return DMC_OK or
+ * an error code. */
+typedef int (*dmc_block_fn)(void *ctx, size_t block, gsl_rng *r);
+/* Runs fn on every block with nthreads POSIX threads (1..DMC_MAX_THREADS;
+ * block b goes to thread b mod nthreads, each thread owns one generator).
+ * Returns DMC_OK, DMC_EDOM (bad arguments), DMC_ENOMEM, or the status of the
+ * lowest-numbered failing block. Deterministic for any nthreads. */
+#define DMC_MAX_THREADS 64
+int dmc_run_blocks(size_t nblocks, unsigned nthreads, uint64_t seed,
+                   dmc_block_fn fn, void *ctx);
+
+/* Linear forward SDEs dx = f(x,t) dt + g(t) dW (src/sde.c).
+ *   OU (p0 = theta > 0, p1 = m, p2 = s > 0; any t >= 0):
+ *     f = theta (m - x), g = s.
+ *   VP (p0 = beta_min > 0, p1 = beta_max > 0, p2 unused; 0 <= t <= 1):
+ *     beta(t) = beta_min + t (beta_max - beta_min), f = -beta(t) x / 2,
+ *     g = sqrt(beta(t)).
+ * Marginal of the forward SDE: x_t | x_0 ~ N(a x_0 + b, sd^2) with
+ *   OU: a = exp(-theta t), b = m (1 - a), sd^2 = s^2 (1 - a^2) / (2 theta);
+ *   VP: B = beta_min t + (beta_max - beta_min) t^2 / 2, a = exp(-B/2), b = 0,
+ *       sd^2 = 1 - exp(-B). */
+enum { DMC_SDE_OU = 1, DMC_SDE_VP = 2 };
+typedef struct { int kind; double p0, p1, p2; } dmc_sde;
+int dmc_sde_drift(const dmc_sde *sde, double t, double x, double *f);
+int dmc_sde_diffusion(const dmc_sde *sde, double t, double *g);
+int dmc_sde_marginal(const dmc_sde *sde, double t, double *a, double *b, double *sd);
+
+/* Gaussian-mixture data p_0 = sum_i w_i N(mu_i, var_i), n >= 1 components,
+ * w_i >= 0 (normalised by their sum > 0), var_i > 0. Its forward marginal p_t
+ * is the mixture of N(a mu_i + b, a^2 var_i + sd^2). */
+typedef struct { size_t n; const double *w, *mu, *var; } dmc_mixture;
+int dmc_mixture_marginal_score(const dmc_sde *sde, const dmc_mixture *data, double t,
+                               double x, double *score);
+int dmc_mixture_marginal_cdf(const dmc_sde *sde, const dmc_mixture *data, double t,
+                             double x, double *cdf);
+int dmc_mixture_marginal_pdf(const dmc_sde *sde, const dmc_mixture *data, double t,
+                             double x, double *pdf);
+/* One exact draw from p_t (component by weight, then a Gaussian). */
+int dmc_mixture_marginal_draw(const dmc_sde *sde, const dmc_mixture *data, double t,
+                              gsl_rng *r, double *x);
+
+/* A pluggable score s(t, x) ~ grad_x log p_t(x). */
+typedef int (*dmc_score_fn)(void *ctx, double t, double x, double *score);
+/* The exact score of the mixture marginal; ctx is a dmc_exact_score. */
+typedef struct { dmc_sde sde; dmc_mixture data; } dmc_exact_score;
+int dmc_exact_score_fn(void *ctx, double t, double x, double *score);
+/* An initial-value drawer for dmc_sde_sample: exact draws from p_t of the
+ * mixture; ctx is a dmc_mixture_at. */
+typedef struct { dmc_sde sde; dmc_mixture data; double t; } dmc_mixture_at;
+int dmc_mixture_init_fn(void *ctx, gsl_rng *r, double *x);
+
+/* One path, advancing *x in place from time t0 to t1 in nsteps equal steps
+ * h = |t1 - t0| / nsteps, with z ~ N(0,1) from gsl_ran_gaussian_ziggurat(r, 1):
+ *   DMC_EM_FORWARD (t1 > t0): x += f(x,t) h + g(t) sqrt(h) z;
+ *   DMC_EM_REVERSE (t1 < t0): x += -[f(x,t) - g(t)^2 s(t,x)] h + g(t) sqrt(h) z;
+ *   DMC_HEUN_FLOW  (t1 < t0, no randomness, r may be NULL): Heun's method for
+ *     dx/dt = F(x,t) = f(x,t) - g(t)^2 s(t,x) / 2 run backwards:
+ *     y = x - h F(x,t), x -= h [F(x,t) + F(y,t-h)] / 2.
+ * score is unused (may be NULL) for DMC_EM_FORWARD. */
+enum { DMC_EM_FORWARD = 1, DMC_EM_REVERSE = 2, DMC_HEUN_FLOW = 3 };
+int dmc_sde_path(const dmc_sde *sde, int method, double t0, double t1, size_t nsteps,
+                 dmc_score_fn score, void *score_ctx, gsl_rng *r, double *x);
+
+/* Monte Carlo: out[i] for i < n is one path started from init's draw.
+ * Sample i belongs to block i / DMC_SAMPLE_BLOCK, and block b draws (init,
+ * then path, sample by sample) only from stream b of seed (dmc_run_blocks),
+ * so out is bit-identical for every nthreads in 1..DMC_MAX_THREADS.
+ * On any error (DMC_EDOM, DMC_ENOMEM, DMC_ERANGE for a path that overflowed,
+ * or a status returned by init/score) every out[i] is NaN. */
+#define DMC_SAMPLE_BLOCK 256
+typedef int (*dmc_init_fn)(void *ctx, gsl_rng *r, double *x);
+typedef struct {
+  const dmc_sde *sde;
+  int method;
+  double t0, t1;
+  size_t nsteps;
+  dmc_score_fn score; void *score_ctx;
+  dmc_init_fn init; void *init_ctx;
+} dmc_sampler;
+int dmc_sde_sample(const dmc_sampler *s, size_t n, unsigned nthreads, uint64_t seed,
+                   double *out);
 /* (end D6) */
 
 /* ---- D7. Gaussian KL, likelihoods, ELBO (src/elbo.c, src/langevin.c) ---- */
+/* KL(N(mu1, e^logvar1) || N(mu2, e^logvar2))
+ *   = (expm1(d) - d + (mu1 - mu2)^2 e^-logvar2) / 2,  d = logvar1 - logvar2.
+ * expm1(d) - d is summed as a series for small |d|, so the result keeps its
+ * relative accuracy when the two distributions nearly coincide. Domain: all
+ * arguments finite. Overflow gives +inf with DMC_OK. */
+int dmc_gauss_kl(double mu1, double logvar1, double mu2, double logvar2, double *out);
+/* log N(x; mean, e^logvar) = -(log(2 pi) + logvar + (x - mean)^2 e^-logvar) / 2. */
+int dmc_gauss_loglik(double x, double mean, double logvar, double *out);
+/* Ho et al. (2020) discretised Gaussian log-likelihood of 8-bit data: x is
+ * one of the 256 levels 2k/255 - 1 (k = 0..255; checked to within 1e-9),
+ * the bin of x is [x - 1/255, x + 1/255] with the end bins extended to
+ * -inf (k = 0) and +inf (k = 255); result = log P(bin) under
+ * N(mean, e^(2 log_scale)). Phi differences are taken on the tail side with
+ * erfc (log-space in the far tails) and, for narrow bins, by a Hermite
+ * series of the integral around the bin centre: no tanh approximation and no
+ * cancellation. Domain: mean, log_scale finite. */
+int dmc_discretized_gaussian_loglik(double x, double mean, double log_scale, double *out);
+
+/* The linear-Gaussian chain. Forward (VP) noising q(x_t | x_{t-1}) =
+ * N(lambda_t x_{t-1}, 1 - lambda_t^2), 0 < lambda_t < 1, t = 1..T; generative
+ * model p(x_T) = N(mT, vT) and reverse kernels p(x_{t-1} | x_t) =
+ * N(a_t x_t + b_t, c_t), c_t > 0. Arrays hold t = 1..T at index t-1. */
+typedef struct {
+  size_t T;
+  const double *lambda, *a, *b, *c;
+  double mT, vT;
+} dmc_lgc;
+/* log p(x_0) of the generative model (closed form, Gaussian marginal). */
+int dmc_lgc_log_evidence(const dmc_lgc *m, double x0, double *logp);
+/* The ELBO E_q[log p(x_{0:T}) - log q(x_{1:T}|x_0)] in closed form, with its
+ * terms: elbo = recon - kl_prior - sum_{t=2}^T kl[t-2], where
+ *   kl_prior = KL(q(x_T|x_0) || p(x_T)),
+ *   kl[t-2]  = E_{q(x_t|x_0)} KL(q(x_{t-1}|x_t,x_0) || p(x_{t-1}|x_t)),
+ *   recon    = E_{q(x_1|x_0)} log p(x_0|x_1).
+ * kl_prior, kl (T-1 entries) and recon may be NULL. */
+int dmc_lgc_elbo(const dmc_lgc *m, double x0, double *elbo, double *kl_prior,
+                 double *kl, double *recon);
+/* The true reverse kernels q(x_{t-1}|x_t) and q(x_T) for data N(m0, v0):
+ * fills a, b, c (T entries) and *mT, *vT; with them the ELBO equals log p(x_0). */
+int dmc_lgc_true_reverse(size_t T, const double *lambda, double m0, double v0,
+                         double *a, double *b, double *c, double *mT, double *vT);
+/* Single-path Monte Carlo estimators of the ELBO for the path
+ * x_t = lambda_t x_{t-1} + sqrt(1 - lambda_t^2) eps[t-1]:
+ *   plain = log p(x_{0:T}) - log q(x_{1:T}|x_0);
+ *   rb    = recon(x_1) - kl_prior - sum_{t=2}^T KL(q(x_{t-1}|x_t,x_0) || p(x_{t-1}|x_t))
+ *           (Rao-Blackwellised: x_{t-1} integrated out given x_t, x_0).
+ * Both have expectation dmc_lgc_elbo. The optional arrays (T+1 entries)
+ * get the terms whose sums are plain and rb: [0] log p(x_0|x_1) (both);
+ * [1] log p(x_T) - log q(x_T|x_0) resp. -KL(q(x_T|x_0) || p(x_T));
+ * [t], t = 2..T, log p(x_{t-1}|x_t) - log q(x_{t-1}|x_t,x_0) resp. its
+ * conditional expectation -KL(...) given x_t. Any output may be NULL. */
+int dmc_lgc_elbo_path(const dmc_lgc *m, double x0, const double *eps,
+                      double *plain, double *rb, double *plain_terms, double *rb_terms);
+
+/* Document 001's Langevin demo, vectorised over trials (src/langevin.c):
+ * x <- x + (mu - x) / (tau sigma^2) dt + sqrt(2 dt / tau) z,
+ * z = gsl_ran_gaussian_ziggurat(r, 1), and per step the demo's
+ * elbo <- elbo + logProbBackward(x, x') - logProbForward(x, x').
+ * Trials are cut into blocks of DMC_LANGEVIN_BLOCK; block k draws only from a
+ * gsl_rng_taus2 generator seeded from stream k of seed (dmc_run_blocks, D6),
+ * so the output is bit-identical for every nthreads. x_out and elbo_out get ntrials entries (either may be
+ * NULL). Domain: sigma, tau, dt > 0, x0 and mu finite, 1 <= nthreads <=
+ * DMC_MAX_THREADS. */
+#define DMC_LANGEVIN_BLOCK 50
+typedef struct { double mu, sigma, tau, dt; } dmc_langevin;
+int dmc_langevin_run(const dmc_langevin *p, double x0, size_t ntrials, size_t nsteps,
+                     uint64_t seed, unsigned nthreads, double *x_out, double *elbo_out);
 /* (end D7) */
 
 /* ---- Schedules, parameterisations, samplers' coefficients (src/schedule.c,
  *      src/param.c, src/sigmas.c ...; reference vector suites) ------------ */
+/* Beta schedules (the definitions of reference/vectors/sched_*.csv; decimal
+ * constants exact):
+ *   LINEAR        beta_t = 1e-4 + (0.02 - 1e-4)(t-1)/(T-1)
+ *   SCALED_LINEAR (sqrt(0.00085) + (sqrt(0.012) - sqrt(0.00085))(t-1)/(T-1))^2
+ *   QUADRATIC     (sqrt(1e-4) + (sqrt(0.02) - sqrt(1e-4))(t-1)/(T-1))^2
+ *   SIGMOID       1e-4 + (0.02 - 1e-4) / (1 + exp(-x)), x = -6 + 12(t-1)/(T-1)
+ *   COSINE        min(1 - f(t/T)/f((t-1)/T), 0.999), f(u) = cos^2((u + 0.008)/1.008 pi/2),
+ *                 evaluated as sin(d) sin((2T-2t+1) d) / sin^2((T-t+1) d),
+ *                 d = 125 pi/(252 T), which has no cancellation.
+ * beta[t-1] for t = 1..T (1 <= T <= 10^6). clipped (may be NULL) gets 1
+ * where the cosine cap applied. */
+enum { DMC_SCHED_LINEAR, DMC_SCHED_SCALED_LINEAR, DMC_SCHED_QUADRATIC, DMC_SCHED_SIGMOID,
+       DMC_SCHED_COSINE };
+int dmc_sched_betas(int kind, size_t T, double *beta, unsigned char *clipped);
+
+/* alphabar[i] = prod_{s<=i} (1 - beta[s]) and one_minus[i] = 1 - alphabar[i]
+ * for i < n, in double-double; 1 - alphabar comes from the positive sum
+ * sum_s beta_s alphabar_{s-1}, so it keeps full relative accuracy as
+ * alphabar -> 1. Either output may be NULL; 0 <= beta[i] <= 1. */
+int dmc_alphas_cumprod(size_t n, const double *beta, double *alphabar, double *one_minus);
+
+/* log SNR = log(alphabar / one_minus) for alphabar, one_minus > 0 given
+ * separately (pass the accurate 1 - alphabar, not 1 - alphabar rounded). */
+int dmc_log_snr(double alphabar, double one_minus, double *log_snr);
+
+/* Parameterisation conversions for x_t = a x0 + s eps, a = sqrt(alphabar),
+ * s = sqrt(1 - alphabar), v = a eps - s x0, score = -eps/s: the prediction
+ * u of kind `from` becomes kind `to` (0 < alphabar < 1). Coefficients and
+ * sums in double-double, so x_t - s eps and the like keep their accuracy
+ * under cancellation. */
+enum { DMC_PARAM_EPS, DMC_PARAM_X0, DMC_PARAM_V, DMC_PARAM_SCORE };
+int dmc_param_convert(int from, int to, double alphabar, double x_t, double u, double *out);
 /* (end schedules) */
 
 #ifdef __cplusplus

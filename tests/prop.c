@@ -98,6 +98,10 @@ int prop_acc_finish(prop_acc *a, dmc_evidence *ev, const char *program, unsigned
   else if (a->unproved)
     snprintf(a->message, sizeof a->message, "%s: the reference could not prove the rounding at %lu of %lu points",
              a->function, a->unproved, a->n);
+  else if (a->max_ulp == 0)
+    snprintf(a->message, sizeof a->message,
+             "%s [claim %s]: max observed 0 ULP over %lu points (budget %.0f ULP): every result correctly rounded",
+             a->function, a->claim, a->n, a->budget);
   else
     snprintf(a->message, sizeof a->message,
              "%s [claim %s]: max observed %.0f ULP over %lu points (budget %.0f ULP); worst at %s: got %a, correctly rounded %a",

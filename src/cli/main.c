@@ -6,8 +6,10 @@
 #include <string.h>
 
 static const cli_command commands[] = {
-  { "list", "list functions and claims", cli_list },
+  { "list", "list suites, functions and claims", cli_list },
   { "eval", "print one correctly rounded value", cli_eval },
+  { "ref", "write a suite's reference vectors", cli_ref },
+  { "verify", "measure a candidate CSV against a suite, in ULPs", cli_verify },
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,52 @@
+/* sched_ref.h -- internal machinery of the schedule references
+ * (reference/schedule.c) shared by the schedule vector suites: a row cache of
+ * one schedule's certified betas and its prefix products at each working
+ * precision, so the outputs of a row share one product. */
+#ifndef DMC_SCHED_REF_H
+#define DMC_SCHED_REF_H
+
+#include <gmp.h>
+#include "mpref.h"
+
+#define SCHED_PREFIX_LEVELS 4
+#define SCHED_PREFIX_WANT 8
+
+typedef struct {
+  long n;                 /* betas beta_1..beta_n */
+  int cross, status;      /* cross: the independent path; status of the betas */
+  double *beta;
+  unsigned char *clipped;
+  int nlev;               /* cached precisions */
+  mpfr_prec_t prec[SCHED_PREFIX_LEVELS];
+  mpfr_t *P[SCHED_PREFIX_LEVELS], *Q[SCHED_PREFIX_LEVELS];   /* P_k, 1 - P_k, k = 0..n */
+  unsigned char *Px[SCHED_PREFIX_LEVELS], *Qx[SCHED_PREFIX_LEVELS]; /* exactly held */
+  long want[SCHED_PREFIX_WANT]; /* the k whose products are kept */
+  int nwant;
+  int all;                /* primary path only: keep every k (ref_alphabar_all) */
+  int exact;              /* cross path: exact P_k = M_k 2^E_k at the wanted k */
+  mpz_t M[SCHED_PREFIX_WANT];
+  long E[SCHED_PREFIX_WANT];
+} sched_prefix;
+
+typedef struct {
+  mpfr_srcptr P, Q;
+  int P_exact, Q_exact, cross;
+} sched_pq;
+
+/* Certified betas of schedule (kind, T) for t = 1..n (primary or cross
+ * formula); returns the worst mpref status (0 ok). */
+int sched_prefix_init(sched_prefix *c, int kind, long T, long n, int cross);
+/* The same cache over caller-given betas (0 <= beta <= 1, n <= TMAX). */
+int sched_prefix_from_betas(sched_prefix *c, size_t n, const double *beta, int cross);
+void sched_prefix_free(sched_prefix *c);
+/* Declares a k whose products will be asked for (required, before the first
+ * get; at most SCHED_PREFIX_WANT). */
+int sched_prefix_want(sched_prefix *c, long k);
+/* P_k, Q_k at working precision p (relative error < 2^-(p+8)). */
+int sched_prefix_get(sched_prefix *c, mpfr_prec_t p, long k, sched_pq *v);
+/* An mpref evaluator body: quantity `which` (REF_AB_*) of (P, Q). */
+long sched_ab_quantity(mpfr_t y, int which, const sched_pq *v);
+/* Correctly rounded quantity `which` of alphabar_k. */
+int sched_prefix_round(sched_prefix *c, long k, int which, double *out);
+
+#endif

@@ -1,0 +1,109 @@
+/* suite_sched.c -- the five beta-schedule suites sched_linear,
+ * sched_scaled_linear, sched_quadratic, sched_sigmoid and sched_cosine
+ * (claims sched.*): for T in {10, 50, 1000, 4000} and every t (a subsample
+ * with both ends for T = 4000), beta_t, whether it was clipped, alphabar_t,
+ * 1 - alphabar_t, their square roots, log(1 - alphabar_t) and the log-SNR.
+ * eval: closed-form betas, MPFR prefix products with the cancellation-free
+ * recurrence for 1 - alphabar. cross: other beta formulas, exact GMP
+ * products, 1 - alphabar as an exact difference (reference/schedule.c). */
+#include "suites.h"
+#include "dmcref.h"
+#include "sched_ref.h"
+#include "suite_util.h"
+
+#include <math.h>
+
+static const char *const in_names[] = { "T", "t" };
+static const char *const out_names[] = {
+  "beta", "clipped", "alphabar", "one_minus_alphabar", "sqrt_alphabar",
+  "sqrt_one_minus_alphabar", "log_one_minus_alphabar", "log_snr"
+};
+#define NOUT 8
+
+/* Rows: T = 10, 50, 1000 every t; T = 4000 at t = 1..8, 250, 500, ...,
+ * 3750 and 3993..4000. */
+#define SUB4000 31
+static size_t sched_count(void) { return 10 + 50 + 1000 + SUB4000; }
+
+static int sched_inputs(size_t r, double *in)
+{
+  long T, t;
+  if (r < 10) { T = 10; t = (long)r + 1; }
+  else if (r < 60) { T = 50; t = (long)r - 9; }
+  else if (r < 1060) { T = 1000; t = (long)r - 59; }
+  else {
+    long i = (long)(r - 1060);
+    T = 4000;
+    t = i < 8 ? i + 1 : i < 23 ? 250 * (i - 7) : 3993 + (i - 23);
+  }
+  in[0] = (double)T;
+  in[1] = (double)t;
+  return 0;
+}
+
+static int row_args(const double *in, long *T, long *t)
+{
+  if (!(in[0] >= 1 && in[0] <= REF_SCHED_TMAX && in[1] >= 1 && in[1] <= in[0])) return 1;
+  if (in[0] != floor(in[0]) || in[1] != floor(in[1])) return 1;
+  *T = (long)in[0];
+  *t = (long)in[1];
+  return 0;
+}
+
+static void fill_nan(double *out) { for (int k = 0; k < NOUT; k++) out[k] = NAN; }
+
+/* One row on one path. The beta column goes through mpref_round on its own;
+ * it must equal the sweep's beta_t (a disagreement is reported as an
+ * unproved rounding). */
+static int sched_row(int kind, const double *in, double *out, int cross)
+{
+  long T, t;
+  if (row_args(in, &T, &t)) { fill_nan(out); return 1; }
+  int clipped = 0;
+  int worst = cross ? ref_sched_beta_cross(kind, T, t, &out[0], &clipped)
+                    : ref_sched_beta(kind, T, t, &out[0], &clipped);
+  out[1] = clipped;
+  sched_prefix c;
+  int s = sched_prefix_init(&c, kind, T, t, cross);
+  if (s > worst) worst = s;
+  if (s == 0 && (c.beta[t - 1] != out[0] || c.clipped[t - 1] != clipped)) worst = 2;
+  sched_prefix_want(&c, t);
+  static const int which[NOUT - 2] = { REF_AB_ALPHABAR, REF_AB_ONE_MINUS, REF_AB_SQRT,
+                                       REF_AB_SQRT_ONE_MINUS, REF_AB_LOG_ONE_MINUS, REF_AB_LOG_SNR };
+  for (int k = 0; k < NOUT - 2 && s == 0; k++) {
+    int sk = sched_prefix_round(&c, t, which[k], &out[2 + k]);
+    if (sk > worst) worst = sk;
+  }
+  if (s) for (int k = 2; k < NOUT; k++) out[k] = NAN;
+  sched_prefix_free(&c);
+  return worst;
+}
+
+#define SCHED_SUITE(NAME, KIND, ID, DESC)                                                    \
+  static int NAME##_eval(const double *in, double *out) { return sched_row(KIND, in, out, 0); } \
+  static int NAME##_cross(const double *in, double *out) { return sched_row(KIND, in, out, 1); } \
+  const dmc_suite dmc_suite_##NAME = {                                                       \
+    #NAME, DESC, "sched.beta." ID " sched.alphabar sched.oneminus sched.logsnr",            \
+    2, NOUT, in_names, out_names, sched_count, sched_inputs, NAME##_eval, NAME##_cross };
+
+#define COMMON " beta_t is the real-valued formula rounded to double once (not the float32/float64" \
+  " arithmetic of diffusers); alphabar_t = prod_{s<=t}(1 - beta_s) over those doubles, exactly, then" \
+  " rounded; log_snr = log(alphabar/(1-alphabar)); clipped is 1 where beta was capped. Rows: every t for" \
+  " T = 10, 50, 1000; t = 1..8, 250..3750 step 250, 3993..4000 for T = 4000."
+
+SCHED_SUITE(sched_linear, REF_SCHED_LINEAR, "linear",
+            "Linear beta schedule (DDPM; diffusers 'linear'): beta_t = 1e-4 + (0.02 - 1e-4)(t-1)/(T-1)"
+            " with the decimal constants exact." COMMON)
+SCHED_SUITE(sched_scaled_linear, REF_SCHED_SCALED_LINEAR, "scaledlinear",
+            "Scaled-linear beta schedule (Stable Diffusion; diffusers 'scaled_linear'): beta_t ="
+            " (sqrt(0.00085) + (sqrt(0.012) - sqrt(0.00085))(t-1)/(T-1))^2, decimal constants exact." COMMON)
+SCHED_SUITE(sched_quadratic, REF_SCHED_QUADRATIC, "quadratic",
+            "Quadratic beta schedule (Ho et al. 'quad'): beta_t = (sqrt(1e-4) + (sqrt(0.02) -"
+            " sqrt(1e-4))(t-1)/(T-1))^2, decimal constants exact." COMMON)
+SCHED_SUITE(sched_sigmoid, REF_SCHED_SIGMOID, "sigmoid",
+            "Sigmoid beta schedule (diffusers 'sigmoid'): beta_t = 1e-4 + (0.02 - 1e-4) / (1 +"
+            " exp(-x_t)), x_t = -6 + 12(t-1)/(T-1), decimal constants exact." COMMON)
+SCHED_SUITE(sched_cosine, REF_SCHED_COSINE, "cosine",
+            "Cosine beta schedule (Nichol & Dhariwal; diffusers 'squaredcos_cap_v2'): beta_t = min(1 -"
+            " f(t/T)/f((t-1)/T), 0.999), f(u) = cos^2((u + 0.008)/1.008 * pi/2), s = 0.008 and max_beta ="
+            " 0.999 exact; clipped = 1 where the cap applied (always at t = T, where f = 0)." COMMON)

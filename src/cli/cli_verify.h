@@ -1,0 +1,88 @@
+/* cli_verify.h -- pieces of `dmcheck verify`: the candidate reader
+ * (cli_candidate.c) and the report writers (cli_report.c). */
+#ifndef DMC_CLI_VERIFY_H
+#define DMC_CLI_VERIFY_H
+
+#include <stdio.h>
+#include "cli.h"
+#include "suites.h"
+#include "vecfile.h"
+
+#define CLI_CAND_MAX_COLS 64
+#define CLI_WORST_MAX 100
+/* Decades of |correct value| for the report's breakdown: bin 0 is zero,
+ * bin CLI_DEC_N - 1 non-finite, bin k the decade 10^(k - CLI_DEC_OFF). */
+#define CLI_DEC_N 660
+#define CLI_DEC_OFF 330
+
+enum { CAND_SKIP, CAND_ID, CAND_IN, CAND_OUT };
+
+/* A candidate CSV: header mapped onto the suite's columns. A column is id,
+ * an input or output NAME, or NAME_hex (preferred when both are present;
+ * the other is then skipped). */
+typedef struct {
+  const dmc_suite *suite;
+  vec_csv csv;
+  int ncols;
+  int kind[CLI_CAND_MAX_COLS], index[CLI_CAND_MAX_COLS], hex[CLI_CAND_MAX_COLS];
+  int id_col;                           /* -1: no id column */
+  int in_col[DMC_SUITE_MAX_COLS];       /* -1: absent */
+  int out_col[DMC_SUITE_MAX_COLS];
+  int has_inputs, nout;
+  long header_line;
+} cli_cand;
+
+typedef struct {
+  long line;
+  long id;                              /* -1 without an id column */
+  double in[DMC_SUITE_MAX_COLS];
+  double out[DMC_SUITE_MAX_COLS];
+} cli_cand_row;
+
+/* Opens the file and maps its header; -1 with "FILE:LINE:COL: ..." in
+ * c->csv.err (the file is closed then). */
+int cli_cand_open(cli_cand *c, const char *path, const dmc_suite *s);
+/* Next data row: 1, 0 at the end, -1 with the error in c->csv.err. ids are
+ * checked against nrows (pass 0 to skip the check). */
+int cli_cand_next(cli_cand *c, cli_cand_row *row, size_t nrows);
+void cli_cand_close(cli_cand *c);
+
+/* ---- results and reports ---- */
+typedef struct {
+  long line, id;
+  double in[DMC_SUITE_MAX_COLS];
+  double cand, ref, ref_fmt, ulp, rel;
+} cli_worst;
+
+typedef struct {
+  unsigned long n, over, nan_mismatch, sign_flip; /* sign_flip: nonzero values of opposite sign */
+  double max_ulp, sum_ulp, max_rel;     /* sum over finite ULP errors */
+  int nworst;
+  cli_worst worst[CLI_WORST_MAX];       /* largest ULP errors, worst first */
+  double over_lo[DMC_SUITE_MAX_COLS], over_hi[DMC_SUITE_MAX_COLS]; /* inputs of over-budget rows */
+  double over_ref_lo, over_ref_hi;      /* and their reference values */
+  unsigned long dec_n[CLI_DEC_N], dec_over[CLI_DEC_N];
+  double dec_max[CLI_DEC_N];            /* rows, rows over budget, max ULP per decade */
+} cli_out_stats;
+
+typedef struct {
+  const dmc_suite *suite;
+  const cli_format *fmt;
+  const char *candidate;
+  const char *source;                   /* where the reference values came from */
+  double budget;
+  int worst_k;
+  unsigned long rows, live, unproved;
+  int present[DMC_SUITE_MAX_COLS];
+  cli_out_stats out[DMC_SUITE_MAX_COLS];
+} cli_verify_result;
+
+/* The decade bin of a correct value. */
+int cli_decade_bin(double ref);
+/* 1 if every present output is within the budget. */
+int cli_verify_pass(const cli_verify_result *r);
+void cli_report_text(FILE *f, const cli_verify_result *r);
+void cli_report_json(FILE *f, const cli_verify_result *r);
+void cli_report_junit(FILE *f, const cli_verify_result *r);
+
+#endif
