@@ -129,6 +129,14 @@ typedef int (*dmc_block_fn)(void *ctx, size_t block, gsl_rng *r);
 int dmc_run_blocks(size_t nblocks, unsigned nthreads, uint64_t seed,
                    dmc_block_fn fn, void *ctx);
 
+/* A fast standard normal generator (src/normal.c): xoshiro256++ bits and
+ * Doornik's exact 128-layer ziggurat. The state is a plain object; seed it
+ * (e.g. from a block's stream) before use. */
+typedef struct { uint64_t s[4]; } dmc_normal_gen;
+void dmc_normal_seed(dmc_normal_gen *g, uint64_t seed);
+double dmc_normal_draw(dmc_normal_gen *g);
+void dmc_normal_fill(dmc_normal_gen *g, size_t n, double *out);
+
 /* Linear forward SDEs dx = f(x,t) dt + g(t) dW (src/sde.c).
  *   OU (p0 = theta > 0, p1 = m, p2 = s > 0; any t >= 0):
  *     f = theta (m - x), g = s.
@@ -258,10 +266,10 @@ int dmc_lgc_elbo_path(const dmc_lgc *m, double x0, const double *eps,
 
 /* Document 001's Langevin demo, vectorised over trials (src/langevin.c):
  * x <- x + (mu - x) / (tau sigma^2) dt + sqrt(2 dt / tau) z,
- * z = gsl_ran_gaussian_ziggurat(r, 1), and per step the demo's
+ * z standard normal (dmc_normal_gen), and per step the demo's
  * elbo <- elbo + logProbBackward(x, x') - logProbForward(x, x').
  * Trials are cut into blocks of DMC_LANGEVIN_BLOCK; block k draws only from a
- * gsl_rng_taus2 generator seeded from stream k of seed (dmc_run_blocks, D6),
+ * dmc_normal_gen seeded from stream k of seed (dmc_run_blocks, D6),
  * so the output is bit-identical for every nthreads. x_out and elbo_out get ntrials entries (either may be
  * NULL). Domain: sigma, tau, dt > 0, x0 and mu finite, 1 <= nthreads <=
  * DMC_MAX_THREADS. */

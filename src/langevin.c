@@ -5,7 +5,6 @@
 #include "dmcheck.h"
 
 #include <math.h>
-#include <gsl/gsl_randist.h>
 
 typedef struct {
   double mu, tau, sigma2, dt, x0;
@@ -13,15 +12,15 @@ typedef struct {
   double *x_out, *elbo_out;
 } run_ctx;
 
-/* The block's draws come from a Tausworthe generator (gsl_rng_taus2, about
- * 1.5x faster per Gaussian than mt19937 here) seeded from the block's own
- * mt19937 stream, so the block still owns its stream. */
+/* The block's normals come from dmc_normal_gen (src/normal.c), measured about
+ * 2x faster than GSL's ziggurat on its fastest generator, seeded with 64 bits
+ * from the block's own mt19937 stream, so the block still owns its stream. */
 static int run_block(void *vctx, size_t block, gsl_rng *stream)
 {
   const run_ctx *c = vctx;
-  gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
-  if (!r) return DMC_ENOMEM;
-  gsl_rng_set(r, gsl_rng_get(stream));
+  dmc_normal_gen gen;
+  uint64_t key = (uint64_t)gsl_rng_get(stream) << 32;
+  dmc_normal_seed(&gen, key | (uint64_t)gsl_rng_get(stream));
   size_t first = block * DMC_LANGEVIN_BLOCK;
   size_t n = c->ntrials - first < DMC_LANGEVIN_BLOCK ? c->ntrials - first : DMC_LANGEVIN_BLOCK;
   const double dt = c->dt, mu = c->mu;
@@ -34,7 +33,7 @@ static int run_block(void *vctx, size_t block, gsl_rng *stream)
   /* step-major inside the block: the draws of one step for all trials of the
    * block, then the independent updates (no division in the loop) */
   for (size_t k = 0; k < c->nsteps; k++) {
-    for (size_t i = 0; i < n; i++) z[i] = gsl_ran_gaussian_ziggurat(r, 1.0);
+    dmc_normal_fill(&gen, n, z);
     for (size_t i = 0; i < n; i++) {
       /* the demo's logProbBackward - logProbForward at (x, x'):
        * score = (mean_f - x') / var, mean_b = mean_f - var score dt */
@@ -50,7 +49,6 @@ static int run_block(void *vctx, size_t block, gsl_rng *stream)
     if (c->x_out) c->x_out[first + i] = x[i];
     if (c->elbo_out) c->elbo_out[first + i] = elbo[i];
   }
-  gsl_rng_free(r);
   return DMC_OK;
 }
 
