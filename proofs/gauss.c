@@ -174,35 +174,6 @@ static void check_expectations(qcheck *q)
   for (int k = 0; k <= DEG; k++) mpq_clear(h[k]);
 }
 
-/* Inverse of an n x n rational matrix by Gauss-Jordan; returns 0 if singular. */
-static int rational_inverse(int n, mpq_t *a, mpq_t *inv)
-{
-  mpq_t t;
-  mpq_init(t);
-  for (int i = 0; i < n; i++)
-    for (int j = 0; j < n; j++) mpq_set_ui(inv[i * n + j], i == j, 1);
-  int ok = 1;
-  for (int col = 0; col < n && ok; col++) {
-    int piv = -1;
-    for (int r = col; r < n; r++) if (mpq_sgn(a[r * n + col])) { piv = r; break; }
-    if (piv < 0) { ok = 0; break; }
-    for (int j = 0; j < n; j++) { mpq_swap(a[col * n + j], a[piv * n + j]); mpq_swap(inv[col * n + j], inv[piv * n + j]); }
-    mpq_set(t, a[col * n + col]);
-    for (int j = 0; j < n; j++) { mpq_div(a[col * n + j], a[col * n + j], t); mpq_div(inv[col * n + j], inv[col * n + j], t); }
-    for (int r = 0; r < n; r++) {
-      if (r == col || !mpq_sgn(a[r * n + col])) continue;
-      mpq_t f; mpq_init(f); mpq_set(f, a[r * n + col]);
-      for (int j = 0; j < n; j++) {
-        mpq_mul(t, f, a[col * n + j]); mpq_sub(a[r * n + j], a[r * n + j], t);
-        mpq_mul(t, f, inv[col * n + j]); mpq_sub(inv[r * n + j], inv[r * n + j], t);
-      }
-      mpq_clear(f);
-    }
-  }
-  mpq_clear(t);
-  return ok;
-}
-
 /* Q(x) = (x-mu)^T P (x-mu) / 2 for the precision matrix P = Sigma^{-1}. */
 static void quad_form(int n, mpq_t out, const mpq_t *x, const mpq_t *mu, const mpq_t *p)
 {
@@ -238,7 +209,7 @@ static void check_multivariate(qcheck *q, const char *claim, int diagonal)
         for (int k = 0; k < N; k++) { mpq_mul(t, a[k * N + i], a[k * N + j]); mpq_add(s[i * N + j], s[i * N + j], t); }
       }
     for (int i = 0; i < N * N; i++) mpq_set(a[i], s[i]);
-    if (!rational_inverse(N, a, p)) continue; /* cannot happen for A^T A + I */
+    if (!qc_inverse(N, a, p)) continue; /* cannot happen for A^T A + I */
     points++;
     for (int i = 0; i < N; i++) { qc_random(q, x[i]); qc_random(q, mu[i]); }
     qc_random_pos(q, h);

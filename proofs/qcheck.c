@@ -126,3 +126,34 @@ void qc_gauss_moments(mpq_t *m, int kmax, const mpq_t mu, const mpq_t v)
   mpq_clears(t, p, NULL);
   free(central);
 }
+
+/* See qcheck.h. */
+int qc_inverse(int n, const mpq_t *a_in, mpq_t *inv)
+{
+  mpq_t a[QC_MAX_DIM * QC_MAX_DIM], t, f;
+  if (n < 1 || n > QC_MAX_DIM) return 0;
+  mpq_inits(t, f, NULL);
+  for (int i = 0; i < n * n; i++) { mpq_init(a[i]); mpq_set(a[i], a_in[i]); }
+  for (int i = 0; i < n; i++)
+    for (int j = 0; j < n; j++) mpq_set_ui(inv[i * n + j], i == j, 1);
+  int ok = 1;
+  for (int col = 0; col < n && ok; col++) {
+    int piv = -1;
+    for (int r = col; r < n; r++) if (mpq_sgn(a[r * n + col])) { piv = r; break; }
+    if (piv < 0) { ok = 0; break; }
+    for (int j = 0; j < n; j++) { mpq_swap(a[col * n + j], a[piv * n + j]); mpq_swap(inv[col * n + j], inv[piv * n + j]); }
+    mpq_set(t, a[col * n + col]);
+    for (int j = 0; j < n; j++) { mpq_div(a[col * n + j], a[col * n + j], t); mpq_div(inv[col * n + j], inv[col * n + j], t); }
+    for (int r = 0; r < n; r++) {
+      if (r == col || !mpq_sgn(a[r * n + col])) continue;
+      mpq_set(f, a[r * n + col]);
+      for (int j = 0; j < n; j++) {
+        mpq_mul(t, f, a[col * n + j]); mpq_sub(a[r * n + j], a[r * n + j], t);
+        mpq_mul(t, f, inv[col * n + j]); mpq_sub(inv[r * n + j], inv[r * n + j], t);
+      }
+    }
+  }
+  for (int i = 0; i < n * n; i++) mpq_clear(a[i]);
+  mpq_clears(t, f, NULL);
+  return ok;
+}

@@ -55,6 +55,11 @@ int qc_record(qcheck *q, const char *claim, const char *kind, int must_hold, int
 /* Formats an mpq as "num/den" into buf (truncated to len). */
 const char *qc_qstr(char *buf, size_t len, const mpq_t v);
 
+/* inv = a^{-1} for an n x n rational matrix (row-major), by Gauss-Jordan on
+ * a copy; returns 0 if a is singular. n <= QC_MAX_DIM. */
+#define QC_MAX_DIM 8
+int qc_inverse(int n, const mpq_t *a, mpq_t *inv);
+
 /* Exact moments of N(mu, v): m[k] = E[x^k] for k = 0..kmax, from the central
  * moments E[(x-mu)^(2i)] = v^i (2i-1)!! (odd ones vanish) by the binomial
  * theorem. m must hold kmax+1 initialised mpq_t. */

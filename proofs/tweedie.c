@@ -137,36 +137,6 @@ static void check_gauss_exact(qcheck *q)
 
 #define MV_MAX 3
 
-/* inv = a^{-1} by Gauss-Jordan on a copy; 0 if singular. */
-static int q_inverse(int n, const mpq_t *a_in, mpq_t *inv)
-{
-  mpq_t a[MV_MAX * MV_MAX], t, f;
-  mpq_inits(t, f, NULL);
-  for (int i = 0; i < n * n; i++) { mpq_init(a[i]); mpq_set(a[i], a_in[i]); }
-  for (int i = 0; i < n; i++)
-    for (int j = 0; j < n; j++) mpq_set_ui(inv[i * n + j], i == j, 1);
-  int ok = 1;
-  for (int col = 0; col < n && ok; col++) {
-    int piv = -1;
-    for (int r = col; r < n; r++) if (mpq_sgn(a[r * n + col])) { piv = r; break; }
-    if (piv < 0) { ok = 0; break; }
-    for (int j = 0; j < n; j++) { mpq_swap(a[col * n + j], a[piv * n + j]); mpq_swap(inv[col * n + j], inv[piv * n + j]); }
-    mpq_set(t, a[col * n + col]);
-    for (int j = 0; j < n; j++) { mpq_div(a[col * n + j], a[col * n + j], t); mpq_div(inv[col * n + j], inv[col * n + j], t); }
-    for (int r = 0; r < n; r++) {
-      if (r == col || !mpq_sgn(a[r * n + col])) continue;
-      mpq_set(f, a[r * n + col]);
-      for (int j = 0; j < n; j++) {
-        mpq_mul(t, f, a[col * n + j]); mpq_sub(a[r * n + j], a[r * n + j], t);
-        mpq_mul(t, f, inv[col * n + j]); mpq_sub(inv[r * n + j], inv[r * n + j], t);
-      }
-    }
-  }
-  for (int i = 0; i < n * n; i++) mpq_clear(a[i]);
-  mpq_clears(t, f, NULL);
-  return ok;
-}
-
 static void q_matvec(int n, const mpq_t *a, const mpq_t *x, mpq_t *y)
 {
   mpq_t t;
@@ -201,17 +171,17 @@ static int mv_point(qcheck *q, int n, int *control)
   }
   do qc_random(q, mu); while (mpq_sgn(mu) == 0);
   qc_random_pos(q, sg); mpq_mul(qq, sg, sg);
-  int ok = q_inverse(n, S, Si);
+  int ok = qc_inverse(n, S, Si);
   /* marginal covariance V = mu^2 S + sigma^2 I; score = V^{-1}(mu m - x); Hessian = -V^{-1} */
   mpq_mul(u, mu, mu);
   for (int i = 0; i < n * n; i++) { mpq_mul(V[i], S[i], u); if (i % (n + 1) == 0) mpq_add(V[i], V[i], qq); }
-  ok &= q_inverse(n, V, Vi);
+  ok &= qc_inverse(n, V, Vi);
   for (int i = 0; i < n; i++) { mpq_mul(t, mu, m[i]); mpq_sub(w[i], t, x[i]); }
   q_matvec(n, Vi, w, sc);
   /* Bayes: P = S^{-1} + (mu^2/sigma^2) I, C = P^{-1}, mean = C (S^{-1} m + (mu/sigma^2) x) */
   mpq_div(c, u, qq);
   for (int i = 0; i < n * n; i++) { mpq_set(P[i], Si[i]); if (i % (n + 1) == 0) mpq_add(P[i], P[i], c); }
-  ok &= q_inverse(n, P, C);
+  ok &= qc_inverse(n, P, C);
   q_matvec(n, Si, m, b);
   mpq_div(c, mu, qq);
   for (int i = 0; i < n; i++) { mpq_mul(t, c, x[i]); mpq_add(b[i], b[i], t); }

@@ -8,6 +8,7 @@
 #define __STDC_WANT_IEC_60559_TYPES_EXT__ 1
 #include "dmcheck.h"
 #include "dd.h"
+#include "qdd.h"
 
 #include <float.h>
 #include <math.h>
@@ -15,7 +16,7 @@
 
 /* binary128 (software floating point: exact and portable, also under
  * valgrind, whose x87 emulation has only 64-bit doubles) */
-typedef _Float128 wide;
+typedef dmc_quad wide;
 
 #define LOG_PI_L 1.1447298858494001741434273513530587L
 #define LOG_2PI_L 1.8378770664093454835606594728112353L
@@ -147,47 +148,21 @@ int dmc_gauss_kl(double mu1, double logvar1, double mu2, double logvar2, double 
 
 /* ---- pairs of binary128 numbers (about 226 bits) for the rare deep
  * cancellations of the Gaussian log-likelihood near its zeros -------------- */
-typedef struct { wide hi, lo; } ldd;
-static ldd ldd_two_sum(wide a, wide b)
-{
-  wide s = a + b, bb = s - a;
-  ldd r = { s, (a - (s - bb)) + (b - bb) };
-  return r;
-}
-static ldd ldd_fast(wide a, wide b)
-{
-  wide s = a + b;
-  ldd r = { s, b - (s - a) };
-  return r;
-}
-static ldd ldd_add(ldd a, ldd b)
-{
-  ldd s = ldd_two_sum(a.hi, b.hi), t = ldd_two_sum(a.lo, b.lo);
-  s.lo += t.hi;
-  s = ldd_fast(s.hi, s.lo);
-  s.lo += t.lo;
-  return ldd_fast(s.hi, s.lo);
-}
-static ldd ldd_mul(ldd a, ldd b)
-{
-  wide p = a.hi * b.hi;
-  return ldd_fast(p, fmaf128(a.hi, b.hi, -p) + (a.hi * b.lo + a.lo * b.hi));
-}
-static const ldd LDD_LN2 = { 0xb.17217f7d1cf79acp-4L, -0xd.871319ff0342543p-70L };
-static const ldd LDD_LOG_2PI = { 0xe.b3f8e4325f5a535p-3L, -0xd.686dffd77cdbfb8p-68L };
+static const dmc_qdd LDD_LN2 = { 0xb.17217f7d1cf79acp-4L, -0xd.871319ff0342543p-70L };
+static const dmc_qdd LDD_LOG_2PI = { 0xe.b3f8e4325f5a535p-3L, -0xd.686dffd77cdbfb8p-68L };
 
 /* e^y to about 2^-120 relative for |y| < 11000: y = k ln2 + r, |r| <= 0.35,
- * e^r by its Taylor series (28 terms) in ldd, scaled by 2^k. */
-static ldd ldd_exp(wide y)
+ * e^r by its Taylor series (28 terms) in dmc_qdd, scaled by 2^k. */
+static dmc_qdd ldd_exp(wide y)
 {
   wide k = nearbyintf128(y / LDD_LN2.hi);
   wide p = k * LDD_LN2.hi, e = fmaf128(k, LDD_LN2.hi, -p);
-  ldd r = ldd_add(ldd_two_sum(y - p, -e), (ldd){ -k * LDD_LN2.lo, 0 });
-  ldd acc = { 1, 0 };
+  dmc_qdd r = qdd_add(qdd_two_sum(y - p, -e), (dmc_qdd){ -k * LDD_LN2.lo, 0 });
+  dmc_qdd acc = { 1, 0 };
   for (int n = 28; n >= 1; n--) {
-    acc = ldd_mul(acc, r);
+    acc = qdd_mul(acc, r);
     wide q1 = acc.hi / n, rem = fmaf128(-q1, (wide)n, acc.hi) + acc.lo;
-    acc = ldd_add(ldd_fast(q1, rem / n), (ldd){ 1, 0 });
+    acc = qdd_add(qdd_fast_two_sum(q1, rem / n), (dmc_qdd){ 1, 0 });
   }
   int ki = (int)k;
   acc.hi = ldexpf128(acc.hi, ki);
@@ -221,9 +196,9 @@ int dmc_gauss_loglik(double x, double mean, double logvar, double *out)
    * cannot give 1 ULP: redo it with binary128 pairs */
   if (m[2].hi != 0 && fabs(logvar) < 11000 && e[2] < 16000 && ed < 1020 &&
       fabs(r) < 0x1p-45 * fmax(fabs(logvar) + 2, ldexp(1.0, e[2] > 1000 ? 1000 : e[2]))) {
-    ldd d = ldd_two_sum(x, -mean);
-    ldd q = ldd_mul(ldd_mul(d, d), ldd_exp(-(wide)logvar));
-    ldd ss = ldd_add(ldd_add(LDD_LOG_2PI, (ldd){ logvar, 0 }), q);
+    dmc_qdd d = qdd_two_sum(x, -mean);
+    dmc_qdd q = qdd_mul(qdd_mul(d, d), ldd_exp(-(wide)logvar));
+    dmc_qdd ss = qdd_add(qdd_add(LDD_LOG_2PI, (dmc_qdd){ logvar, 0 }), q);
     r = (double)(-0.5L * (ss.hi + ss.lo));
   }
   *out = r;
@@ -247,15 +222,15 @@ static wide log_q(wide z)
 /* log Q(z) for z = z.hi + z.lo: log Q(z.hi) plus the first-order term
  * -lambda(z.hi) z.lo, lambda = phi/Q the inverse Mills ratio. In the tails
  * log Q magnifies a relative error of z by about z^2, so the edges are
- * carried in ldd and the low part corrects here. */
-static wide log_q_ldd(ldd z)
+ * carried in dmc_qdd and the low part corrects here. */
+static wide log_q_ldd(dmc_qdd z)
 {
   wide l = log_q(z.hi);
   if (!isfinite(l) || !isfinite(z.hi) || z.lo == 0) return l;
   wide mills = expf128(-0.5L * z.hi * z.hi - 0.5L * LOG_2PI_L - l);
   return l - mills * z.lo;
 }
-static ldd ldd_neg(ldd a) { ldd r = { -a.hi, -a.lo }; return r; }
+static dmc_qdd ldd_neg(dmc_qdd a) { dmc_qdd r = { -a.hi, -a.lo }; return r; }
 
 /* log(Phi(m + h) - Phi(m - h)) for a narrow bin (h <= 1/4, |m| h <= 1/4):
  * the integral of phi over the bin is 2 h phi(m) sum_k He_2k(m) h^2k / (2k+1)!
@@ -292,16 +267,16 @@ int dmc_discretized_gaussian_loglik(double x, double mean, double log_scale, dou
   if (k < 0 || !isfinite(mean) || !isfinite(log_scale)) { *out = NAN; return DMC_EDOM; }
   wide inv = expf128(-(wide)log_scale);
   wide centred = (wide)x - mean;
-  /* the edges (x - mean -+ 1/255) e^-log_scale in ldd: 1/255 and e^-log_scale
+  /* the edges (x - mean -+ 1/255) e^-log_scale in dmc_qdd: 1/255 and e^-log_scale
    * to about 2^-120, x - mean exact */
   const wide w_hi = 1.0L / 255, w_lo = fmaf128(-w_hi, 255.0L, 1.0L) / 255;
-  ldd inv2 = fabs(log_scale) < 11000 ? ldd_exp(-(wide)log_scale) : (ldd){ inv, 0 };
-  ldd d = ldd_two_sum(x, -mean);
-  ldd za = ldd_mul(ldd_add(d, (ldd){ -w_hi, -w_lo }), inv2);
-  ldd zb = ldd_mul(ldd_add(d, (ldd){ w_hi, w_lo }), inv2);
+  dmc_qdd inv2 = fabs(log_scale) < 11000 ? ldd_exp(-(wide)log_scale) : (dmc_qdd){ inv, 0 };
+  dmc_qdd d = qdd_two_sum(x, -mean);
+  dmc_qdd za = qdd_mul(qdd_add(d, (dmc_qdd){ -w_hi, -w_lo }), inv2);
+  dmc_qdd zb = qdd_mul(qdd_add(d, (dmc_qdd){ w_hi, w_lo }), inv2);
   if (!isfinite(za.hi) || !isfinite(zb.hi)) {                /* overflowing scale */
-    za = (ldd){ (centred - w_hi) * inv, 0 };
-    zb = (ldd){ (centred + w_hi) * inv, 0 };
+    za = (dmc_qdd){ (centred - w_hi) * inv, 0 };
+    zb = (dmc_qdd){ (centred + w_hi) * inv, 0 };
   }
   wide r;
   if (k == 0) {

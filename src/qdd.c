@@ -1,61 +1,12 @@
-/* qdd.c -- the binary128-pair slow path (see qdd.h). */
+/* qdd.c -- the binary128-pair slow path of the Gaussian log-density (see qdd.h). */
 #include "qdd.h"
 
 #include <math.h>
 
-typedef _Float128 quad;
-typedef struct { quad hi, lo; } qdd;
-
-static qdd two_sum(quad a, quad b)
-{
-  quad s = a + b, bb = s - a;
-  qdd r = { s, (a - (s - bb)) + (b - bb) };
-  return r;
-}
-static qdd fast_two_sum(quad a, quad b)
-{
-  quad s = a + b;
-  qdd r = { s, b - (s - a) };
-  return r;
-}
-/* Dekker's product: the splitter 2^57 + 1 halves binary128's 113 bits. */
-static qdd two_prod(quad a, quad b)
-{
-  const quad splitter = (quad)0x1p57 + 1;
-  quad ca = splitter * a, ah = ca - (ca - a), al = a - ah;
-  quad cb = splitter * b, bh = cb - (cb - b), bl = b - bh;
-  quad p = a * b;
-  qdd r = { p, ((ah * bh - p) + ah * bl + al * bh) + al * bl };
-  return r;
-}
-static qdd add(qdd a, qdd b)
-{
-  qdd s = two_sum(a.hi, b.hi), t = two_sum(a.lo, b.lo);
-  s.lo += t.hi;
-  s = fast_two_sum(s.hi, s.lo);
-  s.lo += t.lo;
-  return fast_two_sum(s.hi, s.lo);
-}
-static qdd mul(qdd a, qdd b)
-{
-  qdd p = two_prod(a.hi, b.hi);
-  p.lo += a.hi * b.lo + a.lo * b.hi;
-  return fast_two_sum(p.hi, p.lo);
-}
-static qdd scalar(quad a) { qdd r = { a, 0 }; return r; }
-static qdd div_(qdd a, qdd b)
-{
-  quad q1 = a.hi / b.hi;
-  qdd r = add(a, mul(b, scalar(-q1)));
-  quad q2 = r.hi / b.hi;
-  r = add(r, mul(b, scalar(-q2)));
-  quad q3 = r.hi / b.hi;
-  return add(fast_two_sum(q1, q2), scalar(q3));
-}
 /* A constant given as four non-overlapping doubles (generated with MPFR). */
-static qdd from4(const double c[4])
+static dmc_qdd from4(const double c[4])
 {
-  qdd r = { (quad)c[0] + c[1], (quad)c[2] + c[3] };
+  dmc_qdd r = { (dmc_quad)c[0] + c[1], (dmc_quad)c[2] + c[3] };
   return r;
 }
 
@@ -96,37 +47,37 @@ static const double INVERSE_ODD[30][4] = {
 
 /* log v = e ln2 + 2 atanh((m-1)/(m+1)), m in [sqrt(1/2), sqrt 2); |s| < 0.1716
  * so 30 terms of the atanh series reach 2^-150 relative. */
-static qdd log_of(double v)
+static dmc_qdd log_of(double v)
 {
   int e;
   double m = frexp(v, &e);
   if (m < 0x1.6a09e667f3bcdp-1) { m *= 2; e -= 1; }
-  qdd s = div_(two_sum(m, -1), two_sum(m, 1)), s2 = mul(s, s), acc = scalar(0);
-  for (int k = 30; k >= 1; k--) acc = mul(add(acc, from4(INVERSE_ODD[k - 1])), s2);
-  acc = mul(add(acc, scalar(1)), s);
-  acc = add(acc, acc);
-  return add(mul(from4(LN2), scalar((quad)e)), acc);
+  dmc_qdd s = qdd_div(qdd_two_sum(m, -1), qdd_two_sum(m, 1)), s2 = qdd_mul(s, s), acc = qdd_scalar(0);
+  for (int k = 30; k >= 1; k--) acc = qdd_mul(qdd_add(acc, from4(INVERSE_ODD[k - 1])), s2);
+  acc = qdd_mul(qdd_add(acc, qdd_scalar(1)), s);
+  acc = qdd_add(acc, acc);
+  return qdd_add(qdd_mul(from4(LN2), qdd_scalar((dmc_quad)e)), acc);
 }
 
 double dmc_gauss_logpdf_qdd(size_t n, const double *x, const double *mu,
                             const double *scale, int scale_is_sigma)
 {
-  qdd total = mul(from4(HALF_LOG_2PI), scalar((quad)n));
+  dmc_qdd total = qdd_mul(from4(HALF_LOG_2PI), qdd_scalar((dmc_quad)n));
   for (size_t i = 0; i < n; i++) {
-    quad s = scale[i];
-    qdd v = scale_is_sigma ? scalar(s * s) : scalar(s); /* s*s is exact in binary128 */
-    qdd d = two_sum(x[i], -(quad)mu[i]);                /* exact */
-    qdd lv = log_of(scale[i]);
-    if (scale_is_sigma) lv = add(lv, lv);
-    total = add(total, mul(add(div_(mul(d, d), v), lv), scalar(0.5)));
+    dmc_quad s = scale[i];
+    dmc_qdd v = scale_is_sigma ? qdd_scalar(s * s) : qdd_scalar(s); /* s*s is exact in binary128 */
+    dmc_qdd d = qdd_two_sum(x[i], -(dmc_quad)mu[i]);                /* exact */
+    dmc_qdd lv = log_of(scale[i]);
+    if (scale_is_sigma) lv = qdd_add(lv, lv);
+    total = qdd_add(total, qdd_mul(qdd_add(qdd_div(qdd_mul(d, d), v), lv), qdd_scalar(0.5)));
   }
   /* One rounding to double: hi rounds correctly, and lo decides only when hi
    * lies exactly halfway between two doubles. */
   double r = (double)total.hi;
-  quad err = total.hi - (quad)r;
+  dmc_quad err = total.hi - (dmc_quad)r;
   if (err != 0 && total.lo != 0) {
     double toward = nextafter(r, err > 0 ? INFINITY : -INFINITY);
-    if (err + err == (quad)toward - (quad)r && (err > 0) == (total.lo > 0)) r = toward;
+    if (err + err == (dmc_quad)toward - (dmc_quad)r && (err > 0) == (total.lo > 0)) r = toward;
   }
   return -r;
 }
