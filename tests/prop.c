@@ -120,3 +120,21 @@ int prop_acc_finish(prop_acc *a, dmc_evidence *ev, const char *program, unsigned
   }
   return pass;
 }
+
+int prop_fixture_setup(void **state, const char *program)
+{
+  prop_fixture *fx = malloc(sizeof *fx);
+  if (!fx) return -1;
+  fx->seed = prop_seed(program);
+  fx->ev = evidence_open(program);
+  *state = fx;
+  return fx->ev ? 0 : -1;
+}
+
+int prop_fixture_teardown(void **state)
+{
+  prop_fixture *fx = *state;
+  int status = evidence_close(fx->ev);
+  free(fx);
+  return status;
+}

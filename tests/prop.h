@@ -55,6 +55,16 @@ int prop_acc_finish(prop_acc *a, dmc_evidence *ev, const char *program, unsigned
 #define PROP_ASSERT_ACC(acc, ev, program, seed) \
   do { if (!prop_acc_finish(&(acc), (ev), (program), (seed))) fail_msg("%s", (acc).message); } while (0)
 
+/* The state every property-test program shares: its seed and its evidence
+ * file. PROP_FIXTURE(program) defines the cmocka group setup and teardown
+ * (static functions named setup and teardown) that create and close it. */
+typedef struct { unsigned long seed; dmc_evidence *ev; } prop_fixture;
+int prop_fixture_setup(void **state, const char *program);
+int prop_fixture_teardown(void **state);
+#define PROP_FIXTURE(program) \
+  static int setup(void **state) { return prop_fixture_setup(state, (program)); } \
+  static int teardown(void **state) { return prop_fixture_teardown(state); }
+
 /* Asserts a condition on doubles with a message; records nothing. */
 #define PROP_CHECK(cond, ...) do { if (!(cond)) fail_msg(__VA_ARGS__); } while (0)
 

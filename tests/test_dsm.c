@@ -23,7 +23,7 @@
 /* chi-square(2) threshold with false-alarm exp(-t/2) = 1e-6 exactly */
 #define CHI2_2_CRIT 27.631021115928547
 
-typedef struct { unsigned long seed; dmc_evidence *ev; } fixture;
+typedef prop_fixture fixture;
 
 /* ---- accuracy against the correctly rounded reference ------------------- */
 
@@ -438,23 +438,7 @@ static void test_invalid(void **state)
                "n too small, NULL pointers or generator) all returned DMC_EDOM with NaN outputs", checked);
 }
 
-static int setup(void **state)
-{
-  fixture *fx = malloc(sizeof *fx);
-  if (!fx) return -1;
-  fx->seed = prop_seed(PROGRAM);
-  fx->ev = evidence_open(PROGRAM);
-  *state = fx;
-  return fx->ev ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-  fixture *fx = *state;
-  int status = evidence_close(fx->ev);
-  free(fx);
-  return status;
-}
+PROP_FIXTURE(PROGRAM)
 
 int main(void)
 {

@@ -21,7 +21,7 @@
 #define PROGRAM "test_elbo"
 #define Z_CRIT 5.3 /* two-sided normal tail 1.2e-7 per test */
 
-typedef struct { unsigned long seed; dmc_evidence *ev; } fixture;
+typedef prop_fixture fixture;
 
 static const char *const names_kl[] = { "mu1", "logvar1", "mu2", "logvar2" };
 static const char *const names_ll[] = { "x", "mean", "logvar" };
@@ -473,23 +473,7 @@ static void test_invalid(void **state)
                "v0 <= 0, NULL output) all returned DMC_EDOM with NaN outputs", checked);
 }
 
-static int setup(void **state)
-{
-  fixture *fx = malloc(sizeof *fx);
-  if (!fx) return -1;
-  fx->seed = prop_seed(PROGRAM);
-  fx->ev = evidence_open(PROGRAM);
-  *state = fx;
-  return fx->ev ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-  fixture *fx = *state;
-  int status = evidence_close(fx->ev);
-  free(fx);
-  return status;
-}
+PROP_FIXTURE(PROGRAM)
 
 int main(void)
 {

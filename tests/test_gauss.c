@@ -19,7 +19,7 @@
 #define N_POINTS 100000
 #define N_FULL 100000
 
-typedef struct { unsigned long seed; dmc_evidence *ev; } fixture;
+typedef prop_fixture fixture;
 
 /* One (x, mu, sigma) drawn from one of six regions, cycling with i:
  * ordinary, |x-mu|/sigma up to 1e150, sigma near and below DBL_MIN, x == mu,
@@ -254,23 +254,7 @@ static void test_gauss_invalid(void **state)
                checked);
 }
 
-static int setup(void **state)
-{
-  fixture *fx = malloc(sizeof *fx);
-  if (!fx) return -1;
-  fx->seed = prop_seed(PROGRAM);
-  fx->ev = evidence_open(PROGRAM);
-  *state = fx;
-  return fx->ev ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-  fixture *fx = *state;
-  int status = evidence_close(fx->ev);
-  free(fx);
-  return status;
-}
+PROP_FIXTURE(PROGRAM)
 
 int main(void)
 {

@@ -18,7 +18,7 @@
 #define N_DRAWS 1000000
 #define Z_CRIT 5.3 /* two-sided false alarm 1.2e-7 per test */
 
-typedef struct { unsigned long seed; dmc_evidence *ev; } fixture;
+typedef prop_fixture fixture;
 
 /* z of an observed count against a binomial(n, p) expectation. */
 static double binomial_z(double count, double n, double p)
@@ -89,23 +89,7 @@ static void test_normal_reproducible(void **state)
   PROP_CHECK(same && differ == N, "normal generator: reseeding reproduced=%d, other seed differs in %d of %d", same, differ, N);
 }
 
-static int setup(void **state)
-{
-  fixture *fx = malloc(sizeof *fx);
-  if (!fx) return -1;
-  fx->seed = prop_seed(PROGRAM);
-  fx->ev = evidence_open(PROGRAM);
-  *state = fx;
-  return fx->ev ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-  fixture *fx = *state;
-  int status = evidence_close(fx->ev);
-  free(fx);
-  return status;
-}
+PROP_FIXTURE(PROGRAM)
 
 int main(void)
 {

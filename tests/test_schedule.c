@@ -18,7 +18,7 @@
 #define PROGRAM "test_schedule"
 #define N_POINTS 100000
 
-typedef struct { unsigned long seed; dmc_evidence *ev; } fixture;
+typedef prop_fixture fixture;
 
 static const char *const names_beta[] = { "kind", "T", "t" };
 static const char *const beta_claims[] = { "sched.beta.linear", "sched.beta.scaledlinear", "sched.beta.quadratic",
@@ -204,23 +204,7 @@ static void test_invalid(void **state)
                "DMC_EDOM with NaN outputs", checked);
 }
 
-static int setup(void **state)
-{
-  fixture *fx = malloc(sizeof *fx);
-  if (!fx) return -1;
-  fx->seed = prop_seed(PROGRAM);
-  fx->ev = evidence_open(PROGRAM);
-  *state = fx;
-  return fx->ev ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-  fixture *fx = *state;
-  int status = evidence_close(fx->ev);
-  free(fx);
-  return status;
-}
+PROP_FIXTURE(PROGRAM)
 
 int main(void)
 {

@@ -23,7 +23,7 @@
 #define Z_CRIT 5.3       /* two-sided normal tail 1.2e-7 */
 #define KS_ALPHA 1e-6
 
-typedef struct { unsigned long seed; dmc_evidence *ev; } fixture;
+typedef prop_fixture fixture;
 
 /* ---------------------------------------------------------------------
  * Accuracy of the deterministic helpers */
@@ -592,23 +592,7 @@ static void test_thread_determinism(void **state)
   PROP_CHECK(identical && distinct, "sampler output depends on the thread count (identical=%d distinct=%d)", identical, distinct);
 }
 
-static int setup(void **state)
-{
-  fixture *fx = malloc(sizeof *fx);
-  if (!fx) return -1;
-  fx->seed = prop_seed(PROGRAM);
-  fx->ev = evidence_open(PROGRAM);
-  *state = fx;
-  return fx->ev ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-  fixture *fx = *state;
-  int status = evidence_close(fx->ev);
-  free(fx);
-  return status;
-}
+PROP_FIXTURE(PROGRAM)
 
 int main(void)
 {

@@ -20,7 +20,7 @@
 #define N_UNIF 4000
 #define MIX_MAX 5
 
-typedef struct { unsigned long seed; dmc_evidence *ev; } fixture;
+typedef prop_fixture fixture;
 
 static double uniform_in(gsl_rng *r, double lo, double hi) { return lo + (hi - lo) * gsl_rng_uniform(r); }
 
@@ -418,23 +418,7 @@ static void test_tweedie_invalid(void **state)
                "DMC_ERANGE with NaN outputs", checked);
 }
 
-static int setup(void **state)
-{
-  fixture *fx = malloc(sizeof *fx);
-  if (!fx) return -1;
-  fx->seed = prop_seed(PROGRAM);
-  fx->ev = evidence_open(PROGRAM);
-  *state = fx;
-  return fx->ev ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-  fixture *fx = *state;
-  int status = evidence_close(fx->ev);
-  free(fx);
-  return status;
-}
+PROP_FIXTURE(PROGRAM)
 
 int main(void)
 {

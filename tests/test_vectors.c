@@ -21,7 +21,7 @@
 
 #define PROGRAM "test_vectors"
 
-typedef struct { unsigned long seed; dmc_evidence *ev; } fixture;
+typedef prop_fixture fixture;
 
 typedef struct vec_props vec_props;
 static void table_props(vec_props *vp, const dmc_suite *s, const vec_table *t);
@@ -264,23 +264,7 @@ static void test_suites_cross(void **state)
   PROP_CHECK(vp.sched.ok && vp.grid[0].ok && vp.grid[1].ok && vp.anc.ok, "a stored property fails (see the evidence)");
 }
 
-static int setup(void **state)
-{
-  fixture *fx = malloc(sizeof *fx);
-  if (!fx) return -1;
-  fx->seed = prop_seed(PROGRAM);
-  fx->ev = evidence_open(PROGRAM);
-  *state = fx;
-  return fx->ev ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-  fixture *fx = *state;
-  int status = evidence_close(fx->ev);
-  free(fx);
-  return status;
-}
+PROP_FIXTURE(PROGRAM)
 
 int main(void)
 {

@@ -4,6 +4,7 @@
  * tests/bench/langevin_elbo_numpy.py), and prints the ratio of the medians. */
 #define _POSIX_C_SOURCE 200809L
 #include "dmcheck.h"
+#include "bench.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,19 +16,6 @@
 #define REPS_C 7
 #define REPS_NUMPY 3
 
-static double now(void)
-{
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
 int main(void)
 {
   const dmc_langevin p = { 0.0, 1.0, 1.0, 0.01 }; /* the demo's mu, sigma, tau, dt */
@@ -35,13 +23,13 @@ int main(void)
   if (!x || !elbo) { fprintf(stderr, "bench_langevin_elbo: out of memory\n"); return 1; }
   double t[REPS_C], mean = 0;
   for (int r = 0; r < REPS_C; r++) {
-    double t0 = now();
+    double t0 = bench_now();
     int s = dmc_langevin_run(&p, 0.0, TRIALS, STEPS, 20261125u + (unsigned)r, 2, x, elbo);
-    t[r] = now() - t0;
+    t[r] = bench_now() - t0;
     if (s != DMC_OK) { fprintf(stderr, "bench_langevin_elbo: dmc_langevin_run: %s\n", dmc_strerror(s)); return 1; }
   }
   for (int i = 0; i < TRIALS; i++) mean += elbo[i] / TRIALS;
-  qsort(t, REPS_C, sizeof *t, cmp_double);
+  qsort(t, REPS_C, sizeof *t, bench_cmp_double);
   double c_median = t[REPS_C / 2];
 
   char cmd[4096];

@@ -3,6 +3,7 @@
  * 1 and 2 threads. Prints the median of REPS runs in path-steps per second. */
 #define _POSIX_C_SOURCE 200809L
 #include "dmcheck.h"
+#include "bench.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,19 +13,6 @@
 #define PATHS 16384
 #define STEPS 200
 #define REPS 3
-
-static double now(void)
-{
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
 
 int main(void)
 {
@@ -42,12 +30,12 @@ int main(void)
       dmc_sampler s = { &vp, methods[m], 1.0, 0.0, STEPS, dmc_exact_score_fn, &sc, dmc_mixture_init_fn, &init };
       double t[REPS];
       for (int r = 0; r < REPS; r++) {
-        double t0 = now();
+        double t0 = bench_now();
         int st = dmc_sde_sample(&s, PATHS, th, 20261125u, th == 1 ? x : y);
-        t[r] = now() - t0;
+        t[r] = bench_now() - t0;
         if (st != DMC_OK) { fprintf(stderr, "bench_sde: dmc_sde_sample: %s\n", dmc_strerror(st)); return 1; }
       }
-      qsort(t, REPS, sizeof *t, cmp_double);
+      qsort(t, REPS, sizeof *t, bench_cmp_double);
       med[th - 1] = t[REPS / 2];
     }
     int same = !memcmp(x, y, PATHS * sizeof *x);

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "dmcheck.h"
+#include "bench.h"
 #include "suites.h"
 #include "vecfile.h"
 
@@ -31,25 +32,12 @@
 #define LIVE_ROWS 20000
 #define REPS 3
 
-static double now(void)
-{
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
 /* Wall time of one `dmcheck verify SUITE file --vectors dir`; -1 on failure
  * (exit status other than 0 or 1). *cpu receives the child's user + system
  * time. */
 static double time_verify(const char *cli, const char *file, const char *vectors, double *cpu)
 {
-  double t0 = now();
+  double t0 = bench_now();
   pid_t pid = fork();
   if (pid == 0) {
     int null = open("/dev/null", O_WRONLY);
@@ -60,7 +48,7 @@ static double time_verify(const char *cli, const char *file, const char *vectors
   int st;
   struct rusage ru;
   if (pid < 0 || wait4(pid, &st, 0, &ru) < 0) return -1;
-  double t = now() - t0;
+  double t = bench_now() - t0;
   *cpu = (double)ru.ru_utime.tv_sec + 1e-6 * (double)ru.ru_utime.tv_usec
        + (double)ru.ru_stime.tv_sec + 1e-6 * (double)ru.ru_stime.tv_usec;
   return WIFEXITED(st) && WEXITSTATUS(st) <= 1 ? t : -1;
@@ -73,8 +61,8 @@ static int median_of(const char *cli, const char *file, const char *vectors, tim
   double t[REPS], c[REPS];
   for (int r = 0; r < REPS; r++)
     if ((t[r] = time_verify(cli, file, vectors, &c[r])) < 0) return -1;
-  qsort(t, REPS, sizeof *t, cmp_double);
-  qsort(c, REPS, sizeof *c, cmp_double);
+  qsort(t, REPS, sizeof *t, bench_cmp_double);
+  qsort(c, REPS, sizeof *c, bench_cmp_double);
   m->wall = t[REPS / 2];
   m->lo = t[0];
   m->hi = t[REPS - 1];
