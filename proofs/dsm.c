@@ -9,64 +9,7 @@
 #include <stdlib.h>
 
 #define PROGRAM "proof_dsm"
-#define PD 8 /* highest power of x or eps carried by the polynomial engine */
-
-/* ---- bivariate polynomials in (x, eps) -------------------------------- */
-typedef struct { mpq_t c[PD + 1][PD + 1]; } bpoly; /* c[i][j]: x^i eps^j */
-
-static void bp_init(bpoly *p)
-{
-  for (int i = 0; i <= PD; i++)
-    for (int j = 0; j <= PD; j++) mpq_init(p->c[i][j]);
-}
-static void bp_clear(bpoly *p)
-{
-  for (int i = 0; i <= PD; i++)
-    for (int j = 0; j <= PD; j++) mpq_clear(p->c[i][j]);
-}
-static void bp_zero(bpoly *p)
-{
-  for (int i = 0; i <= PD; i++)
-    for (int j = 0; j <= PD; j++) mpq_set_ui(p->c[i][j], 0, 1);
-}
-/* p = c0 + cx x + ce eps */
-static void bp_lin(bpoly *p, const mpq_t c0, const mpq_t cx, const mpq_t ce)
-{
-  bp_zero(p);
-  mpq_set(p->c[0][0], c0);
-  mpq_set(p->c[1][0], cx);
-  mpq_set(p->c[0][1], ce);
-}
-/* r = a * b (r distinct from a and b; the product must fit in degree PD) */
-static void bp_mul(bpoly *r, const bpoly *a, const bpoly *b)
-{
-  mpq_t t;
-  mpq_init(t);
-  bp_zero(r);
-  for (int i = 0; i <= PD; i++)
-    for (int j = 0; j <= PD; j++) {
-      if (!mpq_sgn(a->c[i][j])) continue;
-      for (int k = 0; k + i <= PD; k++)
-        for (int l = 0; l + j <= PD; l++) {
-          if (!mpq_sgn(b->c[k][l])) continue;
-          mpq_mul(t, a->c[i][j], b->c[k][l]);
-          mpq_add(r->c[i + k][j + l], r->c[i + k][j + l], t);
-        }
-    }
-  mpq_clear(t);
-}
-/* r = a + s b (r may alias a) */
-static void bp_axpy(bpoly *r, const bpoly *a, const mpq_t s, const bpoly *b)
-{
-  mpq_t t;
-  mpq_init(t);
-  for (int i = 0; i <= PD; i++)
-    for (int j = 0; j <= PD; j++) {
-      mpq_mul(t, s, b->c[i][j]);
-      mpq_add(r->c[i][j], a->c[i][j], t);
-    }
-  mpq_clear(t);
-}
+#define PD BP_DEG
 
 /* A model point: x ~ N(mu, s2) (s2 = 0: x = mu fixed), eps ~ N(0, se2). */
 typedef struct {
@@ -109,20 +52,7 @@ static void pt_set(point *p, long mu_n, long mu_d, long s2_n, long s2_d, long se
 }
 
 /* E P(x, eps) with x, eps independent */
-static void bp_expect(mpq_t out, const bpoly *p, const point *pt)
-{
-  mpq_t t;
-  mpq_init(t);
-  mpq_set_ui(out, 0, 1);
-  for (int i = 0; i <= PD; i++)
-    for (int j = 0; j <= PD; j++) {
-      if (!mpq_sgn(p->c[i][j])) continue;
-      mpq_mul(t, p->c[i][j], pt->mx[i]);
-      mpq_mul(t, t, pt->me[j]);
-      mpq_add(out, out, t);
-    }
-  mpq_clear(t);
-}
+static void bp_expect(mpq_t out, const bpoly *p, const point *pt) { bp_expect_moments(out, p, pt->mx, pt->me); }
 
 /* Targets of the regression, as polynomials in (x, eps). */
 enum { TGT_DOC, TGT_DSM, TGT_ESM };
@@ -643,16 +573,6 @@ static void m2_mul(mpq_t *r, const mpq_t *a, const mpq_t *b)
     }
   mpq_clear(t);
 }
-static void m2_inv(mpq_t *r, const mpq_t *a)
-{
-  mpq_t det, t;
-  mpq_inits(det, t, NULL);
-  mpq_mul(det, a[0], a[3]); mpq_mul(t, a[1], a[2]); mpq_sub(det, det, t);
-  mpq_div(r[0], a[3], det); mpq_div(r[3], a[0], det);
-  mpq_div(r[1], a[1], det); mpq_neg(r[1], r[1]);
-  mpq_div(r[2], a[2], det); mpq_neg(r[2], r[2]);
-  mpq_clears(det, t, NULL);
-}
 static int m2_equal(const mpq_t *a, const mpq_t *b)
 {
   for (int k = 0; k < 4; k++) if (!mpq_equal(a[k], b[k])) return 0;
@@ -695,7 +615,7 @@ static void check_general(qcheck *q)
         lf_expect2(G[2 * i + j], g[i], xt[j], se2);
       }
     /* the document's W^T = E[x~x~^T]^-1 E[g x~^T]; stationarity of E|W x~ - g|^2 is W M = G */
-    m2_inv(Mi, M);
+    qc_inverse(2, M, Mi);
     m2_mul(W, Mi, G);
     m2_mul(WM, W, M);
     eq_ok &= m2_equal(WM, G);
@@ -859,7 +779,7 @@ static void check_demo(qcheck *q)
         mpq_mul(t, S[3 * i + k], X[3 * j + k]); mpq_add(B[2 * i + j], B[2 * i + j], t);   /* S X^T */
       }
     }
-  m2_inv(Ai, A);
+  qc_inverse(2, A, Ai);
   for (int k = 0; k < 4; k++) mpq_mul(H[k], Ai[k], B[k]);          /* the demo: elementwise */
   m2_mul(L, B, Ai);                                                 /* least squares S ~ W X: W = S X^T (X X^T)^-1 */
   m2_mul(D, H, A);

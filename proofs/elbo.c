@@ -586,7 +586,8 @@ static void check_chain(qcheck *q)
       nb++;
       /* 002's decomposition (the reference's closed form) = 001's form */
       double ref;
-      if (ref_lgc_elbo(T, d.lam, d.a, d.b, d.c, d.mT, d.vT, d.x0, &ref) == 0) {
+      const dmc_lgc chain = { T, d.lam, d.a, d.b, d.c, d.mT, d.vT };
+      if (ref_lgc_elbo(&chain, d.x0, &ref) == 0) {
         double mine = mpfr_get_d(elbo, MPFR_RNDN);
         double rel = fabs(ref - mine) / fabs(mine);
         if (rel > worst_dec) worst_dec = rel;

@@ -157,3 +157,71 @@ int qc_inverse(int n, const mpq_t *a_in, mpq_t *inv)
   mpq_clears(t, f, NULL);
   return ok;
 }
+
+/* ---- the polynomial engine (see qcheck.h) ------------------------------ */
+void bp_init(bpoly *p)
+{
+  for (int i = 0; i <= BP_DEG; i++)
+    for (int j = 0; j <= BP_DEG; j++) mpq_init(p->c[i][j]);
+}
+void bp_clear(bpoly *p)
+{
+  for (int i = 0; i <= BP_DEG; i++)
+    for (int j = 0; j <= BP_DEG; j++) mpq_clear(p->c[i][j]);
+}
+void bp_zero(bpoly *p)
+{
+  for (int i = 0; i <= BP_DEG; i++)
+    for (int j = 0; j <= BP_DEG; j++) mpq_set_ui(p->c[i][j], 0, 1);
+}
+void bp_lin(bpoly *p, const mpq_t c0, const mpq_t cx, const mpq_t ce)
+{
+  bp_zero(p);
+  mpq_set(p->c[0][0], c0);
+  mpq_set(p->c[1][0], cx);
+  mpq_set(p->c[0][1], ce);
+}
+void bp_mul(bpoly *r, const bpoly *a, const bpoly *b)
+{
+  mpq_t t;
+  mpq_init(t);
+  bp_zero(r);
+  for (int i = 0; i <= BP_DEG; i++)
+    for (int j = 0; j <= BP_DEG; j++) {
+      if (!mpq_sgn(a->c[i][j])) continue;
+      for (int k = 0; k + i <= BP_DEG; k++)
+        for (int l = 0; l + j <= BP_DEG; l++) {
+          if (!mpq_sgn(b->c[k][l])) continue;
+          mpq_mul(t, a->c[i][j], b->c[k][l]);
+          mpq_add(r->c[i + k][j + l], r->c[i + k][j + l], t);
+        }
+    }
+  mpq_clear(t);
+}
+void bp_axpy(bpoly *r, const bpoly *a, const mpq_t s, const bpoly *b)
+{
+  mpq_t t;
+  mpq_init(t);
+  for (int i = 0; i <= BP_DEG; i++)
+    for (int j = 0; j <= BP_DEG; j++) {
+      mpq_mul(t, s, b->c[i][j]);
+      mpq_add(r->c[i][j], a->c[i][j], t);
+    }
+  mpq_clear(t);
+}
+
+
+void bp_expect_moments(mpq_t out, const bpoly *p, const mpq_t *mx, const mpq_t *me)
+{
+  mpq_t t;
+  mpq_init(t);
+  mpq_set_ui(out, 0, 1);
+  for (int i = 0; i <= BP_DEG; i++)
+    for (int j = 0; j <= BP_DEG; j++) {
+      if (!mpq_sgn(p->c[i][j])) continue;
+      mpq_mul(t, p->c[i][j], mx[i]);
+      mpq_mul(t, t, me[j]);
+      mpq_add(out, out, t);
+    }
+  mpq_clear(t);
+}

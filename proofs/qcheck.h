@@ -65,4 +65,21 @@ int qc_inverse(int n, const mpq_t *a, mpq_t *inv);
  * theorem. m must hold kmax+1 initialised mpq_t. */
 void qc_gauss_moments(mpq_t *m, int kmax, const mpq_t mu, const mpq_t v);
 
+/* ---- the polynomial engine: bivariate polynomials in (x, eps) ---------- */
+/* Coefficients c[i][j] of x^i eps^j, 0 <= i, j <= BP_DEG. */
+#define BP_DEG 8
+typedef struct { mpq_t c[BP_DEG + 1][BP_DEG + 1]; } bpoly;
+void bp_init(bpoly *p);
+void bp_clear(bpoly *p);
+void bp_zero(bpoly *p);
+/* p = c0 + cx x + ce eps */
+void bp_lin(bpoly *p, const mpq_t c0, const mpq_t cx, const mpq_t ce);
+/* r = a * b (r distinct from a and b; the product must fit in degree BP_DEG) */
+void bp_mul(bpoly *r, const bpoly *a, const bpoly *b);
+/* r = a + s b (r may alias a) */
+void bp_axpy(bpoly *r, const bpoly *a, const mpq_t s, const bpoly *b);
+/* E p(x, eps) for independent x, eps with moments mx[k] = E x^k and
+ * me[k] = E eps^k, k = 0..BP_DEG (e.g. from qc_gauss_moments). */
+void bp_expect_moments(mpq_t out, const bpoly *p, const mpq_t *mx, const mpq_t *me);
+
 #endif

@@ -6,18 +6,6 @@
 #include <math.h>
 #include <stdlib.h>
 
-/* Bits lost when r = a +- b cancelled: how far the larger operand's exponent
- * exceeds the result's (0 if none); a zero result cannot be bounded. */
-static long canc(const mpfr_t r, const mpfr_t a, const mpfr_t b)
-{
-  if (mpfr_zero_p(r)) return MPREF_PREC_MAX;
-  if (!mpfr_regular_p(r)) return 0;              /* inf or NaN: nothing cancelled */
-  mpfr_exp_t big = mpfr_get_exp(r);
-  if (mpfr_regular_p(a) && mpfr_get_exp(a) > big) big = mpfr_get_exp(a);
-  if (mpfr_regular_p(b) && mpfr_get_exp(b) > big) big = mpfr_get_exp(b);
-  return (long)(big - mpfr_get_exp(r));
-}
-
 static long lmax(long a, long b) { return a > b ? a : b; }
 
 /* ---- KL(N(mu1, e^lv1) || N(mu2, e^lv2)) -------------------------------- */
@@ -40,7 +28,7 @@ static long kl_eval(mpfr_t y, const void *vctx)
     mpfr_expm1(e, d, MPFR_RNDN);
     mpfr_sub(f, e, d, MPFR_RNDN);
     inexact = 1; /* expm1 of a nonzero rational is irrational */
-    loss += canc(f, e, d);
+    loss += mpref_cancel_bits(f, e, d);
     if (mpfr_get_exp(d) > 0) loss += (long)mpfr_get_exp(d); /* exp's argument error */
   }
   /* g = (mu1 - mu2)^2 e^-lv2 */
@@ -91,7 +79,7 @@ static long loglik_eval(mpfr_t y, const void *vctx)
     mpfr_mul(q, q, e, MPFR_RNDN);
   }
   mpfr_add(y, l, q, MPFR_RNDN);
-  loss += canc(y, l, q);
+  loss += mpref_cancel_bits(y, l, q);
   mpfr_div_2ui(y, y, 1, MPFR_RNDN);
   mpfr_neg(y, y, MPFR_RNDN);
   mpfr_clears(l, q, e, (mpfr_ptr)0);
@@ -149,7 +137,7 @@ static long dg_eval(mpfr_t y, const void *vctx)
     upper_tail(qa, za, side, t);
     upper_tail(qb, zb, side, t);
     if (side > 0) mpfr_sub(s, qa, qb, MPFR_RNDN); else mpfr_sub(s, qb, qa, MPFR_RNDN);
-    loss += canc(s, qa, qb);
+    loss += mpref_cancel_bits(s, qa, qb);
     mpfr_log(y, s, MPFR_RNDN);
   } else {                             /* the bin holds 0: 1 - both tails */
     upper_tail(qa, za, -1, t);
@@ -160,7 +148,7 @@ static long dg_eval(mpfr_t y, const void *vctx)
       mpfr_log1p(y, s, MPFR_RNDN);
     } else {
       mpfr_ui_sub(t, 1, s, MPFR_RNDN);
-      loss += canc(t, s, s);
+      loss += mpref_cancel_bits(t, s, s);
       mpfr_log(y, t, MPFR_RNDN);
     }
   }
@@ -192,26 +180,22 @@ int ref_discretized_gaussian_loglik(double x, double mean, double log_scale, dou
 }
 
 /* ---- the linear-Gaussian chain ------------------------------------------ */
-typedef struct {
-  size_t T;
-  const double *lambda, *a, *b, *c;
-  double mT, vT, x0;
-  int what;        /* 0 log-evidence, 1 ELBO, 2 one term */
-  size_t which;
-} lgc_ctx;
+/* The chain's arguments (dmc_lgc) at x0; which: the term of ref_lgc_term. */
+typedef struct { const dmc_lgc *m; double x0; size_t which; } lgc_ctx;
 
 /* KL = (f + E2 / v2) / 2 with f = r - 1 - log r, r = v1 / v2, E2 the mean
- * square difference. Returns the bits lost to cancellation. */
+ * square difference. Returns the bits lost to cancellation: v1 - v2 and
+ * (r - 1) - log1p(r - 1), which cancels to second order near r = 1. */
 static long mp_kl(mpfr_t out, const mpfr_t v1, const mpfr_t v2, const mpfr_t e2, mpfr_prec_t p)
 {
   mpfr_t rm1, f, g;
   mpfr_inits2(p, rm1, f, g, (mpfr_ptr)0);
   mpfr_sub(rm1, v1, v2, MPFR_RNDN);
-  long loss = canc(rm1, v1, v2);
+  long loss = mpref_cancel_bits(rm1, v1, v2);
   mpfr_div(rm1, rm1, v2, MPFR_RNDN);
   mpfr_log1p(g, rm1, MPFR_RNDN);
   mpfr_sub(f, rm1, g, MPFR_RNDN);
-  if (!mpfr_zero_p(rm1)) loss += canc(f, rm1, g);
+  if (!mpfr_zero_p(rm1)) loss += mpref_cancel_bits(f, rm1, g);
   mpfr_div(g, e2, v2, MPFR_RNDN);
   mpfr_add(out, f, g, MPFR_RNDN);
   mpfr_div_2ui(out, out, 1, MPFR_RNDN);
@@ -219,182 +203,259 @@ static long mp_kl(mpfr_t out, const mpfr_t v1, const mpfr_t v2, const mpfr_t e2,
   return loss;
 }
 
-static long lgc_eval(mpfr_t y, const void *vctx)
+/* out = -(log(2 pi v) + q) / 2, the Gaussian log-density with q the squared
+ * distance over v; lg is scratch (distinct from v and q). Returns the bits
+ * lost when log(2 pi v) and q cancel (near a zero of the log-density). */
+static long neg_half_log_gauss(mpfr_t out, mpfr_t lg, const mpfr_t v, const mpfr_t q)
 {
-  const lgc_ctx *c = vctx;
-  size_t T = c->T;
+  mpfr_const_pi(lg, MPFR_RNDN);
+  mpfr_mul_2ui(lg, lg, 1, MPFR_RNDN);
+  mpfr_mul(lg, lg, v, MPFR_RNDN);
+  mpfr_log(lg, lg, MPFR_RNDN);
+  mpfr_add(out, lg, q, MPFR_RNDN);
+  long loss = mpref_cancel_bits(out, lg, q);
+  mpfr_div_2ui(out, out, 1, MPFR_RNDN);
+  mpfr_neg(out, out, MPFR_RNDN);
+  return loss;
+}
+
+/* ceil(log2(T + 2)): the chain's roundings grow with T. Every chain evaluator
+ * works 2 logT + 16 bits above y. */
+static long chain_log2(size_t T)
+{
   long logT = 1;
   while ((1ul << logT) <= T + 1) logT++;
-  mpfr_prec_t p = mpfr_get_prec(y) + 2 * logT + 16;
-  mpfr_t *abar = malloc((T + 1) * sizeof *abar), *V = malloc((T + 1) * sizeof *V);
-  mpfr_t s2, t1, t2, t3, acc, absacc, x0, lam, vt, B, A;
-  if (!abar || !V) { free(abar); free(V); return MPREF_DOMAIN; }
-  for (size_t t = 0; t <= T; t++) { mpfr_init2(abar[t], p); mpfr_init2(V[t], p); }
-  mpfr_inits2(p, s2, t1, t2, t3, acc, absacc, x0, lam, vt, B, A, (mpfr_ptr)0);
+  return logT;
+}
+static mpfr_prec_t chain_prec(const mpfr_t y, long logT) { return mpfr_get_prec(y) + 2 * logT + 16; }
+
+/* log p(x0) = -(log(2 pi S) + (x0 - M)^2 / S) / 2 with the backward moments
+ * M <- a M + b, S <- a^2 S + c from p(x_T) = N(mT, vT).
+ * Error: M carries the product of the |a_t| > 1 (growth) times the working
+ * precision; x0 - M cancels by the exponent gap to the largest |M_t|, |b_t|
+ * (twice: it is squared); log + quadratic can cancel once more. */
+static long lgc_evidence_eval(mpfr_t y, const void *vctx)
+{
+  const lgc_ctx *c = vctx;
+  const dmc_lgc *m = c->m;
+  long logT = chain_log2(m->T), worst = 0;
+  mpfr_t t1, t2, t3, acc, absacc, x0;
+  mpfr_inits2(chain_prec(y, logT), t1, t2, t3, acc, absacc, x0, (mpfr_ptr)0);
   mpfr_set_d(x0, c->x0, MPFR_RNDN);
-  long worst = 0, result;
-  if (c->what == 0) {
-    /* backwards: M <- a M + b, S <- a^2 S + c from p(x_T) = N(mT, vT) */
-    mpfr_set_d(t1, c->mT, MPFR_RNDN);
-    mpfr_set_d(t2, c->vT, MPFR_RNDN);
-    double growth = 0; /* log2 of the error growth of M */
-    mpfr_set_d(absacc, fabs(c->mT), MPFR_RNDN);
-    for (size_t t = T; t >= 1; t--) {
-      mpfr_mul_d(t1, t1, c->a[t - 1], MPFR_RNDN);
-      mpfr_add_d(t1, t1, c->b[t - 1], MPFR_RNDN);
-      mpfr_mul_d(t2, t2, c->a[t - 1], MPFR_RNDN);
-      mpfr_mul_d(t2, t2, c->a[t - 1], MPFR_RNDN);
-      mpfr_add_d(t2, t2, c->c[t - 1], MPFR_RNDN);
-      growth += log2(fmax(1.0, fabs(c->a[t - 1])));
-      mpfr_abs(t3, t1, MPFR_RNDN);
-      if (mpfr_cmp(t3, absacc) > 0) mpfr_set(absacc, t3, MPFR_RNDN);
-      mpfr_set_d(t3, fabs(c->b[t - 1]), MPFR_RNDN);
-      if (mpfr_cmp(t3, absacc) > 0) mpfr_set(absacc, t3, MPFR_RNDN);
-    }
-    mpfr_sub(t3, x0, t1, MPFR_RNDN);       /* x0 - M0 */
-    if (mpfr_regular_p(t3) && mpfr_regular_p(absacc))
-      worst = 2 * lmax(0, (long)(mpfr_get_exp(absacc) - mpfr_get_exp(t3)));
-    worst += (long)ceil(growth);
-    mpfr_sqr(t3, t3, MPFR_RNDN);
-    mpfr_div(t3, t3, t2, MPFR_RNDN);
-    mpfr_const_pi(acc, MPFR_RNDN);
-    mpfr_mul_2ui(acc, acc, 1, MPFR_RNDN);
-    mpfr_mul(acc, acc, t2, MPFR_RNDN);
-    mpfr_log(acc, acc, MPFR_RNDN);
-    mpfr_add(y, acc, t3, MPFR_RNDN);
-    worst += canc(y, acc, t3);
-    mpfr_div_2ui(y, y, 1, MPFR_RNDN);
-    mpfr_neg(y, y, MPFR_RNDN);
-    result = MPREF_SLACK + logT + worst;
-  } else {
-    /* forward moments of q(x_t | x_0) = N(abar_t x0, V_t) */
-    mpfr_set_ui(abar[0], 1, MPFR_RNDN);
-    mpfr_set_zero(V[0], 1);
-    for (size_t t = 1; t <= T; t++) {
-      double l = c->lambda[t - 1];
-      mpfr_mul_d(abar[t], abar[t - 1], l, MPFR_RNDN);
-      mpfr_set_d(s2, l, MPFR_RNDN);
-      mpfr_sqr(s2, s2, MPFR_RNDN);
-      mpfr_ui_sub(s2, 1, s2, MPFR_RNDN);             /* 1 - l^2 */
-      mpfr_mul_d(V[t], V[t - 1], l, MPFR_RNDN);
-      mpfr_mul_d(V[t], V[t], l, MPFR_RNDN);
-      mpfr_add(V[t], V[t], s2, MPFR_RNDN);
-    }
-    mpfr_set_zero(acc, 1);
-    mpfr_set_zero(absacc, 1);
-    for (size_t term = 0; term <= T; term++) {
-      /* term 0: recon; 1: kl_prior; t >= 2: the t-th KL */
-      if (c->what == 2 && term != c->which) continue;
-      long loss = 0;
-      if (term == 0) {
-        /* -log(2 pi c1)/2 - ((x0 (1 - a1 l1) - b1)^2 + a1^2 V1) / (2 c1) */
-        double a1 = c->a[0], c1 = c->c[0];
-        mpfr_mul_d(t1, abar[1], a1, MPFR_RNDN);
-        mpfr_ui_sub(t2, 1, t1, MPFR_RNDN);
-        loss = lmax(loss, 2 * canc(t2, t1, t1));
-        mpfr_mul(t2, t2, x0, MPFR_RNDN);
-        mpfr_sub_d(t3, t2, c->b[0], MPFR_RNDN);
-        if (c->b[0] != 0) loss = lmax(loss, 2 * canc(t3, t2, t3) + 2 * canc(t2, t1, t1));
-        mpfr_sqr(t3, t3, MPFR_RNDN);
-        mpfr_mul_d(t1, V[1], a1, MPFR_RNDN);
-        mpfr_mul_d(t1, t1, a1, MPFR_RNDN);
-        mpfr_add(t3, t3, t1, MPFR_RNDN);
-        mpfr_div_d(t3, t3, c1, MPFR_RNDN);
-        mpfr_const_pi(t1, MPFR_RNDN);
-        mpfr_mul_2ui(t1, t1, 1, MPFR_RNDN);
-        mpfr_mul_d(t1, t1, c1, MPFR_RNDN);
-        mpfr_log(t1, t1, MPFR_RNDN);
-        mpfr_add(t2, t1, t3, MPFR_RNDN);
-        loss += canc(t2, t1, t3);
-        mpfr_div_2ui(t2, t2, 1, MPFR_RNDN);
-        mpfr_neg(t2, t2, MPFR_RNDN);
-      } else if (term == 1) {
-        mpfr_set_d(t3, c->vT, MPFR_RNDN);
-        mpfr_mul(t1, abar[T], x0, MPFR_RNDN);
-        mpfr_sub_d(t2, t1, c->mT, MPFR_RNDN);
-        if (c->mT != 0) loss = 2 * canc(t2, t1, t2);
-        mpfr_sqr(t2, t2, MPFR_RNDN);
-        loss += mp_kl(t2, V[T], t3, t2, p);
-        mpfr_neg(t2, t2, MPFR_RNDN);
-      } else {
-        size_t t = term;
-        double l = c->lambda[t - 1], at = c->a[t - 1];
-        mpfr_set_d(s2, l, MPFR_RNDN);
-        mpfr_sqr(s2, s2, MPFR_RNDN);
-        mpfr_ui_sub(s2, 1, s2, MPFR_RNDN);
-        mpfr_mul(vt, V[t - 1], s2, MPFR_RNDN);
-        mpfr_div(vt, vt, V[t], MPFR_RNDN);                 /* posterior variance */
-        mpfr_mul_d(B, V[t - 1], l, MPFR_RNDN);
-        mpfr_div(B, B, V[t], MPFR_RNDN);
-        mpfr_mul(A, abar[t - 1], s2, MPFR_RNDN);
-        mpfr_div(A, A, V[t], MPFR_RNDN);
-        mpfr_sub_d(t1, B, at, MPFR_RNDN);                  /* B - a_t */
-        long cb = canc(t1, B, t1);
-        mpfr_mul(t2, t1, abar[t], MPFR_RNDN);
-        mpfr_add(t3, t2, A, MPFR_RNDN);
-        long cd = cb + canc(t3, t2, A);
-        mpfr_mul(t3, t3, x0, MPFR_RNDN);
-        mpfr_set(t2, t3, MPFR_RNDN);
-        mpfr_sub_d(t3, t3, c->b[t - 1], MPFR_RNDN);        /* mean difference at x_t's mean */
-        if (c->b[t - 1] != 0) cd += canc(t3, t2, t3);
-        mpfr_sqr(t3, t3, MPFR_RNDN);
-        mpfr_sqr(t1, t1, MPFR_RNDN);
-        mpfr_mul(t1, t1, V[t], MPFR_RNDN);
-        mpfr_add(t3, t3, t1, MPFR_RNDN);
-        loss = 2 * lmax(cd, cb);
-        mpfr_set_d(t1, c->c[t - 1], MPFR_RNDN);
-        loss = lmax(loss, mp_kl(t2, vt, t1, t3, p));
-        mpfr_neg(t2, t2, MPFR_RNDN);
-      }
-      worst = lmax(worst, loss);
-      mpfr_add(acc, acc, t2, MPFR_RNDN);
-      mpfr_abs(t2, t2, MPFR_RNDN);
-      mpfr_add(absacc, absacc, t2, MPFR_RNDN);
-    }
-    if (c->what == 2 && c->which != 0) mpfr_neg(acc, acc, MPFR_RNDN); /* KL terms are reported positive */
-    mpfr_set(y, acc, MPFR_RNDN);
-    result = MPREF_SLACK + 2 * logT + worst;
-    if (mpfr_regular_p(acc) && mpfr_regular_p(absacc)) result += lmax(0, (long)(mpfr_get_exp(absacc) - mpfr_get_exp(acc)));
-    else if (!mpfr_zero_p(acc)) result = MPREF_SLACK;
-    else result = MPREF_PREC_MAX;
+  mpfr_set_d(t1, m->mT, MPFR_RNDN);
+  mpfr_set_d(t2, m->vT, MPFR_RNDN);
+  double growth = 0; /* log2 of the error growth of M */
+  mpfr_set_d(absacc, fabs(m->mT), MPFR_RNDN);
+  for (size_t t = m->T; t >= 1; t--) {
+    mpfr_mul_d(t1, t1, m->a[t - 1], MPFR_RNDN);
+    mpfr_add_d(t1, t1, m->b[t - 1], MPFR_RNDN);
+    mpfr_mul_d(t2, t2, m->a[t - 1], MPFR_RNDN);
+    mpfr_mul_d(t2, t2, m->a[t - 1], MPFR_RNDN);
+    mpfr_add_d(t2, t2, m->c[t - 1], MPFR_RNDN);
+    growth += log2(fmax(1.0, fabs(m->a[t - 1])));
+    mpfr_abs(t3, t1, MPFR_RNDN);
+    if (mpfr_cmp(t3, absacc) > 0) mpfr_set(absacc, t3, MPFR_RNDN);
+    mpfr_set_d(t3, fabs(m->b[t - 1]), MPFR_RNDN);
+    if (mpfr_cmp(t3, absacc) > 0) mpfr_set(absacc, t3, MPFR_RNDN);
   }
-  for (size_t t = 0; t <= T; t++) { mpfr_clear(abar[t]); mpfr_clear(V[t]); }
-  mpfr_clears(s2, t1, t2, t3, acc, absacc, x0, lam, vt, B, A, (mpfr_ptr)0);
-  free(abar); free(V);
+  mpfr_sub(t3, x0, t1, MPFR_RNDN);       /* x0 - M0 */
+  if (mpfr_regular_p(t3) && mpfr_regular_p(absacc))
+    worst = 2 * lmax(0, (long)(mpfr_get_exp(absacc) - mpfr_get_exp(t3)));
+  worst += (long)ceil(growth);
+  mpfr_sqr(t3, t3, MPFR_RNDN);
+  mpfr_div(t3, t3, t2, MPFR_RNDN);
+  worst += neg_half_log_gauss(y, acc, t2, t3);
+  mpfr_clears(t1, t2, t3, acc, absacc, x0, (mpfr_ptr)0);
+  return MPREF_SLACK + logT + worst;
+}
+
+/* The forward moments of q(x_t | x_0) = N(abar_t x0, V_t), t = 0..T, and the
+ * temporaries of one ELBO term, at precision p. */
+typedef struct {
+  size_t T;
+  mpfr_t *abar, *V;
+  mpfr_t s2, t1, t2, t3, x0, vt, B, A;
+} chain_moments;
+
+/* 0, or -1 when out of memory (nothing left allocated). */
+static int moments_init(chain_moments *w, const lgc_ctx *c, mpfr_prec_t p)
+{
+  const dmc_lgc *m = c->m;
+  size_t T = m->T;
+  w->T = T;
+  w->abar = malloc((T + 1) * sizeof *w->abar);
+  w->V = malloc((T + 1) * sizeof *w->V);
+  if (!w->abar || !w->V) { free(w->abar); free(w->V); return -1; }
+  for (size_t t = 0; t <= T; t++) { mpfr_init2(w->abar[t], p); mpfr_init2(w->V[t], p); }
+  mpfr_inits2(p, w->s2, w->t1, w->t2, w->t3, w->x0, w->vt, w->B, w->A, (mpfr_ptr)0);
+  mpfr_set_d(w->x0, c->x0, MPFR_RNDN);
+  mpfr_set_ui(w->abar[0], 1, MPFR_RNDN);
+  mpfr_set_zero(w->V[0], 1);
+  for (size_t t = 1; t <= T; t++) {
+    double l = m->lambda[t - 1];
+    mpfr_mul_d(w->abar[t], w->abar[t - 1], l, MPFR_RNDN);
+    mpfr_set_d(w->s2, l, MPFR_RNDN);
+    mpfr_sqr(w->s2, w->s2, MPFR_RNDN);
+    mpfr_ui_sub(w->s2, 1, w->s2, MPFR_RNDN);             /* 1 - l^2 */
+    mpfr_mul_d(w->V[t], w->V[t - 1], l, MPFR_RNDN);
+    mpfr_mul_d(w->V[t], w->V[t], l, MPFR_RNDN);
+    mpfr_add(w->V[t], w->V[t], w->s2, MPFR_RNDN);
+  }
+  return 0;
+}
+
+static void moments_clear(chain_moments *w)
+{
+  for (size_t t = 0; t <= w->T; t++) { mpfr_clear(w->abar[t]); mpfr_clear(w->V[t]); }
+  mpfr_clears(w->s2, w->t1, w->t2, w->t3, w->x0, w->vt, w->B, w->A, (mpfr_ptr)0);
+  free(w->abar); free(w->V);
+}
+
+/* ELBO term `term` (0 recon, 1 -kl_prior, t >= 2 minus the t-th KL) into
+ * w->t2; returns its bits lost. Precision goes in the differences that
+ * cancel: 1 - a_1 abar_1, its product with x0 minus b_1 (recon); abar_T x0 -
+ * mT (prior); B - a_t and the posterior-mean difference (t-th KL), each
+ * counted twice where the term squares it; and the KL's r - 1 - log r. */
+static long chain_term(chain_moments *w, const lgc_ctx *c, size_t term, mpfr_prec_t p)
+{
+  const dmc_lgc *m = c->m;
+  size_t T = m->T;
+  mpfr_ptr s2 = w->s2, t1 = w->t1, t2 = w->t2, t3 = w->t3, x0 = w->x0, vt = w->vt, B = w->B, A = w->A;
+  mpfr_t *abar = w->abar, *V = w->V;
+  long loss = 0;
+  if (term == 0) {
+    /* -log(2 pi c1)/2 - ((x0 (1 - a1 l1) - b1)^2 + a1^2 V1) / (2 c1) */
+    double a1 = m->a[0], c1 = m->c[0];
+    mpfr_mul_d(t1, abar[1], a1, MPFR_RNDN);
+    mpfr_ui_sub(t2, 1, t1, MPFR_RNDN);
+    loss = lmax(loss, 2 * mpref_cancel_bits(t2, t1, t1));
+    mpfr_mul(t2, t2, x0, MPFR_RNDN);
+    mpfr_sub_d(t3, t2, m->b[0], MPFR_RNDN);
+    if (m->b[0] != 0) loss = lmax(loss, 2 * mpref_cancel_bits(t3, t2, t3) + 2 * mpref_cancel_bits(t2, t1, t1));
+    mpfr_sqr(t3, t3, MPFR_RNDN);
+    mpfr_mul_d(t1, V[1], a1, MPFR_RNDN);
+    mpfr_mul_d(t1, t1, a1, MPFR_RNDN);
+    mpfr_add(t3, t3, t1, MPFR_RNDN);
+    mpfr_div_d(t3, t3, c1, MPFR_RNDN);
+    mpfr_set_d(vt, c1, MPFR_RNDN);
+    loss += neg_half_log_gauss(t2, t1, vt, t3);
+  } else if (term == 1) {
+    mpfr_set_d(t3, m->vT, MPFR_RNDN);
+    mpfr_mul(t1, abar[T], x0, MPFR_RNDN);
+    mpfr_sub_d(t2, t1, m->mT, MPFR_RNDN);
+    if (m->mT != 0) loss = 2 * mpref_cancel_bits(t2, t1, t2);
+    mpfr_sqr(t2, t2, MPFR_RNDN);
+    loss += mp_kl(t2, V[T], t3, t2, p);
+    mpfr_neg(t2, t2, MPFR_RNDN);
+  } else {
+    size_t t = term;
+    double l = m->lambda[t - 1], at = m->a[t - 1];
+    mpfr_set_d(s2, l, MPFR_RNDN);
+    mpfr_sqr(s2, s2, MPFR_RNDN);
+    mpfr_ui_sub(s2, 1, s2, MPFR_RNDN);
+    mpfr_mul(vt, V[t - 1], s2, MPFR_RNDN);
+    mpfr_div(vt, vt, V[t], MPFR_RNDN);                 /* posterior variance */
+    mpfr_mul_d(B, V[t - 1], l, MPFR_RNDN);
+    mpfr_div(B, B, V[t], MPFR_RNDN);
+    mpfr_mul(A, abar[t - 1], s2, MPFR_RNDN);
+    mpfr_div(A, A, V[t], MPFR_RNDN);
+    mpfr_sub_d(t1, B, at, MPFR_RNDN);                  /* B - a_t */
+    long cb = mpref_cancel_bits(t1, B, t1);
+    mpfr_mul(t2, t1, abar[t], MPFR_RNDN);
+    mpfr_add(t3, t2, A, MPFR_RNDN);
+    long cd = cb + mpref_cancel_bits(t3, t2, A);
+    mpfr_mul(t3, t3, x0, MPFR_RNDN);
+    mpfr_set(t2, t3, MPFR_RNDN);
+    mpfr_sub_d(t3, t3, m->b[t - 1], MPFR_RNDN);        /* mean difference at x_t's mean */
+    if (m->b[t - 1] != 0) cd += mpref_cancel_bits(t3, t2, t3);
+    mpfr_sqr(t3, t3, MPFR_RNDN);
+    mpfr_sqr(t1, t1, MPFR_RNDN);
+    mpfr_mul(t1, t1, V[t], MPFR_RNDN);
+    mpfr_add(t3, t3, t1, MPFR_RNDN);
+    loss = 2 * lmax(cd, cb);
+    mpfr_set_d(t1, m->c[t - 1], MPFR_RNDN);
+    loss = lmax(loss, mp_kl(t2, vt, t1, t3, p));
+    mpfr_neg(t2, t2, MPFR_RNDN);
+  }
+  return loss;
+}
+
+/* The ELBO: the sum of every term, losing also the cancellation of the sum
+ * (exponent of sum |term| over that of the sum). */
+static long lgc_elbo_eval(mpfr_t y, const void *vctx)
+{
+  const lgc_ctx *c = vctx;
+  long logT = chain_log2(c->m->T), worst = 0, result;
+  mpfr_prec_t p = chain_prec(y, logT);
+  chain_moments w;
+  if (moments_init(&w, c, p)) return MPREF_NOMEM;
+  mpfr_t acc, absacc;
+  mpfr_inits2(p, acc, absacc, (mpfr_ptr)0);
+  mpfr_set_zero(acc, 1);
+  mpfr_set_zero(absacc, 1);
+  for (size_t term = 0; term <= c->m->T; term++) {
+    worst = lmax(worst, chain_term(&w, c, term, p));
+    mpfr_add(acc, acc, w.t2, MPFR_RNDN);
+    mpfr_abs(w.t2, w.t2, MPFR_RNDN);
+    mpfr_add(absacc, absacc, w.t2, MPFR_RNDN);
+  }
+  mpfr_set(y, acc, MPFR_RNDN);
+  result = MPREF_SLACK + 2 * logT + worst;
+  if (mpfr_regular_p(acc) && mpfr_regular_p(absacc)) result += lmax(0, (long)(mpfr_get_exp(absacc) - mpfr_get_exp(acc)));
+  else if (!mpfr_zero_p(acc)) result = MPREF_SLACK;
+  else result = MPREF_PREC_MAX;
+  mpfr_clears(acc, absacc, (mpfr_ptr)0);
+  moments_clear(&w);
   return result;
 }
 
-static int bad_chain(size_t T, const double *lambda, const double *a, const double *b,
-                     const double *c, double mT, double vT, double x0)
+/* One term, KL terms reported positive. */
+static long lgc_term_eval(mpfr_t y, const void *vctx)
 {
-  if (T < 1 || !lambda || !a || !b || !c || !isfinite(mT) || !isfinite(x0) || !isfinite(vT) || !(vT > 0))
+  const lgc_ctx *c = vctx;
+  long logT = chain_log2(c->m->T), result;
+  mpfr_prec_t p = chain_prec(y, logT);
+  chain_moments w;
+  if (moments_init(&w, c, p)) return MPREF_NOMEM;
+  long worst = lmax(0, chain_term(&w, c, c->which, p));
+  if (c->which != 0) mpfr_neg(w.t2, w.t2, MPFR_RNDN);
+  mpfr_set(y, w.t2, MPFR_RNDN);
+  result = MPREF_SLACK + 2 * logT + worst;
+  if (mpfr_zero_p(w.t2)) result = MPREF_PREC_MAX;
+  else if (!mpfr_regular_p(w.t2)) result = MPREF_SLACK;
+  moments_clear(&w);
+  return result;
+}
+
+static int bad_chain(const dmc_lgc *m, double x0)
+{
+  if (!m || m->T < 1 || !m->lambda || !m->a || !m->b || !m->c || !isfinite(m->mT) || !isfinite(x0) ||
+      !isfinite(m->vT) || !(m->vT > 0))
     return 1;
-  for (size_t t = 0; t < T; t++)
-    if (!(lambda[t] > 0 && lambda[t] < 1) || !isfinite(a[t]) || !isfinite(b[t]) || !isfinite(c[t]) || !(c[t] > 0))
+  for (size_t t = 0; t < m->T; t++)
+    if (!(m->lambda[t] > 0 && m->lambda[t] < 1) || !isfinite(m->a[t]) || !isfinite(m->b[t]) ||
+        !isfinite(m->c[t]) || !(m->c[t] > 0))
       return 1;
   return 0;
 }
 
-int ref_lgc_log_evidence(size_t T, const double *lambda, const double *a, const double *b,
-                         const double *c, double mT, double vT, double x0, double *out)
+int ref_lgc_log_evidence(const dmc_lgc *m, double x0, double *logp)
 {
-  if (bad_chain(T, lambda, a, b, c, mT, vT, x0)) { *out = NAN; return 1; }
-  lgc_ctx ctx = { T, lambda, a, b, c, mT, vT, x0, 0, 0 };
-  return mpref_round(lgc_eval, &ctx, out, NULL);
+  if (bad_chain(m, x0)) { *logp = NAN; return 1; }
+  lgc_ctx ctx = { m, x0, 0 };
+  return mpref_round(lgc_evidence_eval, &ctx, logp, NULL);
 }
 
-int ref_lgc_elbo(size_t T, const double *lambda, const double *a, const double *b,
-                 const double *c, double mT, double vT, double x0, double *out)
+int ref_lgc_elbo(const dmc_lgc *m, double x0, double *elbo)
 {
-  if (bad_chain(T, lambda, a, b, c, mT, vT, x0)) { *out = NAN; return 1; }
-  lgc_ctx ctx = { T, lambda, a, b, c, mT, vT, x0, 1, 0 };
-  return mpref_round(lgc_eval, &ctx, out, NULL);
+  if (bad_chain(m, x0)) { *elbo = NAN; return 1; }
+  lgc_ctx ctx = { m, x0, 0 };
+  return mpref_round(lgc_elbo_eval, &ctx, elbo, NULL);
 }
 
-int ref_lgc_term(size_t T, const double *lambda, const double *a, const double *b,
-                 const double *c, double mT, double vT, double x0, size_t which, double *out)
+int ref_lgc_term(const dmc_lgc *m, double x0, size_t which, double *out)
 {
-  if (bad_chain(T, lambda, a, b, c, mT, vT, x0) || which > T) { *out = NAN; return 1; }
-  lgc_ctx ctx = { T, lambda, a, b, c, mT, vT, x0, 2, which };
-  return mpref_round(lgc_eval, &ctx, out, NULL);
+  if (bad_chain(m, x0) || which > m->T) { *out = NAN; return 1; }
+  lgc_ctx ctx = { m, x0, which };
+  return mpref_round(lgc_term_eval, &ctx, out, NULL);
 }

@@ -1,6 +1,7 @@
 /* mpref.c -- Ziv-loop driver and exact binary64 rounding (see mpref.h). */
 #include "mpref.h"
 
+#include <errno.h>
 #include <math.h>
 
 double mpref_to_double(const mpfr_t y)
@@ -34,9 +35,12 @@ static int settle(mpfr_t y, long loss, mpfr_prec_t prec, double *out, int *prove
 {
   int status = 0;
   *proved = 0;
-  if (loss == MPREF_DOMAIN || mpfr_nan_p(y)) {
+  if (loss == MPREF_NOMEM) {
     *out = NAN;
-    status = 1;
+    status = MPREF_ENOMEM;
+  } else if (loss == MPREF_DOMAIN || mpfr_nan_p(y)) {
+    *out = NAN;
+    status = MPREF_EDOM;
   } else if (loss == MPREF_EXACT || mpfr_inf_p(y) || mpfr_zero_p(y)) {
     *out = mpref_to_double(y);
     *proved = (loss == MPREF_EXACT || mpfr_inf_p(y));
@@ -87,9 +91,12 @@ int mpref_round_vec(mpref_vec_fn f, const void *ctx, size_t n, double *out)
   if (n == 0 || n > MPREF_MAX_VEC) return 1;
   for (mpfr_prec_t prec = MPREF_PREC0; prec <= MPREF_PREC_MAX; prec *= 2) {
     int proved, proved_hi;
-    if (attempt_vec(f, ctx, n, prec, lo, &proved) || (proved && attempt_vec(f, ctx, n, 2 * prec, hi, &proved_hi))) {
+    int status = attempt_vec(f, ctx, n, prec, lo, &proved);
+    if (!status && proved) status = attempt_vec(f, ctx, n, 2 * prec, hi, &proved_hi);
+    if (status) {
       for (size_t i = 0; i < n; i++) out[i] = NAN;
-      return 1;
+      if (status == MPREF_ENOMEM) errno = ENOMEM;
+      return status;
     }
     if (!proved) continue;
     int same = 1;
@@ -107,20 +114,39 @@ int mpref_round(mpref_fn f, const void *ctx, double *out, mpfr_prec_t *prec_used
     int proved, proved_hi;
     int status = attempt(f, ctx, prec, &lo, &proved);
     if (prec_used) *prec_used = prec;
-    if (status) { *out = NAN; return status; }
+    if (!status && proved) status = attempt(f, ctx, 2 * prec, &hi, &proved_hi);
+    if (status) {
+      *out = NAN;
+      if (status == MPREF_ENOMEM) errno = ENOMEM;
+      return status;
+    }
     if (!proved) continue;
-    if (attempt(f, ctx, 2 * prec, &hi, &proved_hi)) { *out = NAN; return 1; }
     if (lo == hi || (isnan(lo) && isnan(hi))) { *out = lo; return 0; }
   }
   *out = NAN;
   return 2;
 }
 
+mpfr_exp_t mpref_exp_of(const mpfr_t v)
+{
+  return mpfr_regular_p(v) ? mpfr_get_exp(v) : mpfr_get_emin();
+}
+
+long mpref_bits_lost(const mpfr_t r, mpfr_exp_t largest)
+{
+  if (mpfr_zero_p(r)) return MPREF_PREC_MAX;
+  if (!mpfr_regular_p(r)) return 0;
+  long d = (long)(largest - mpfr_get_exp(r));
+  return d > 0 ? d : 0;
+}
+
+long mpref_cancel_bits(const mpfr_t r, const mpfr_t a, const mpfr_t b)
+{
+  mpfr_exp_t ea = mpref_exp_of(a), eb = mpref_exp_of(b);
+  return mpref_bits_lost(r, ea > eb ? ea : eb);
+}
+
 long mpref_cancellation_loss(const mpfr_t result, const mpfr_t a, const mpfr_t b)
 {
-  if (mpfr_zero_p(result)) return MPREF_PREC_MAX; /* cannot bound: raise precision */
-  mpfr_exp_t big = mpfr_get_exp(result);
-  if (!mpfr_zero_p(a) && mpfr_get_exp(a) > big) big = mpfr_get_exp(a);
-  if (!mpfr_zero_p(b) && mpfr_get_exp(b) > big) big = mpfr_get_exp(b);
-  return MPREF_SLACK + (long)(big - mpfr_get_exp(result));
+  return MPREF_SLACK + mpref_cancel_bits(result, a, b);
 }

@@ -24,15 +24,20 @@
 /* Special returns of an evaluator; a value >= 0 is the bit loss. */
 #define MPREF_EXACT (-1)   /* y holds the exact value */
 #define MPREF_DOMAIN (-2)  /* the arguments are outside the domain: NaN */
+#define MPREF_NOMEM (-3)   /* the evaluator ran out of memory: NaN */
 
 /* Compute y (whose precision is already set) for the arguments in ctx.
  * Return the bits lost (>= 0): |y - exact| <= 2^(EXP(y) - PREC(y) + loss),
  * or MPREF_EXACT, or MPREF_DOMAIN. */
 typedef long (*mpref_fn)(mpfr_t y, const void *ctx);
 
+/* The statuses of mpref_round and of every ref_ evaluator (dmcref.h). */
+enum { MPREF_OK = 0, MPREF_EDOM = 1, MPREF_UNPROVED = 2, MPREF_ENOMEM = 3 };
+
 /* Correctly rounded double of f(ctx). Returns 0 on success (also for an exact
  * infinity after overflow), 1 for a domain error (*out = NaN), 2 if the
- * rounding could not be proved below MPREF_PREC_MAX bits (*out = NaN).
+ * rounding could not be proved below MPREF_PREC_MAX bits (*out = NaN), 3 if
+ * the evaluator ran out of memory (*out = NaN, errno = ENOMEM).
  * If prec_used is not NULL it receives the final working precision. */
 int mpref_round(mpref_fn f, const void *ctx, double *out, mpfr_prec_t *prec_used);
 
@@ -49,8 +54,20 @@ int mpref_round_vec(mpref_vec_fn f, const void *ctx, size_t n, double *out);
  * hold an exact value). */
 double mpref_to_double(const mpfr_t y);
 
-/* Bit loss of a sum: SLACK plus how far the largest term's exponent exceeds
- * the result's (cancellation). Terms may be zero. */
+/* The one bit-loss (cancellation) measure of the evaluators. The bits lost
+ * when r was formed from terms whose largest exponent is `largest`: how far
+ * that exponent exceeds r's, 0 if it does not. A zero r cannot be bounded
+ * (MPREF_PREC_MAX: the Ziv loop cannot prove it, so raises precision until it
+ * gives up); an infinite or NaN r loses nothing (it is rounded exactly or
+ * reported as a domain error). */
+long mpref_bits_lost(const mpfr_t r, mpfr_exp_t largest);
+/* The exponent of v for mpref_bits_lost: zero, infinite and NaN operands
+ * carry no magnitude (the smallest exponent). */
+mpfr_exp_t mpref_exp_of(const mpfr_t v);
+/* r = a +- b: mpref_bits_lost(r, max(mpref_exp_of(a), mpref_exp_of(b))). */
+long mpref_cancel_bits(const mpfr_t r, const mpfr_t a, const mpfr_t b);
+/* SLACK + mpref_cancel_bits: the loss of an evaluator whose only
+ * cancellation is r = a +- b. */
 long mpref_cancellation_loss(const mpfr_t result, const mpfr_t a, const mpfr_t b);
 
 #endif

@@ -132,13 +132,13 @@ static long cosine_beta(mpfr_t y, long T, long t, int cross, const cos_vals *v, 
 static long closed_beta(mpfr_t y, int kind, long T, long t, int cross)
 {
   mpfr_prec_t p = mpfr_get_prec(y);
-  const sched_consts *k = kind == REF_SCHED_SCALED_LINEAR ? &k_scaled : &k_linear;
+  const sched_consts *k = kind == DMC_SCHED_SCALED_LINEAR ? &k_scaled : &k_linear;
   unsigned long nT = (unsigned long)(T - t), nt = (unsigned long)(t - 1), d = (unsigned long)(T - 1);
   mpfr_t a, b, c;
   mpfr_inits2(p + 8, a, b, c, (mpfr_ptr)0);
   long loss = MPREF_SLACK;
   int inex = 0;
-  if (kind == REF_SCHED_SIGMOID) {
+  if (kind == DMC_SCHED_SIGMOID) {
     /* x = 6 (2t - T - 1)/(T - 1) (x = -6 for T = 1); a + (b - a) sigmoid(x) */
     if (T == 1) mpfr_set_si(c, -6, MPFR_RNDN);
     else { mpfr_set_si(c, 6 * (2 * t - T - 1), MPFR_RNDN); mpfr_div_ui(c, c, d, MPFR_RNDN); }
@@ -163,7 +163,7 @@ static long closed_beta(mpfr_t y, int kind, long T, long t, int cross)
   } else if (T == 1) {
     SUITE_OP(inex, mpfr_set_ui(y, k->an, MPFR_RNDN));
     SUITE_OP(inex, mpfr_div_ui(y, y, k->ad, MPFR_RNDN));
-  } else if (kind == REF_SCHED_LINEAR) {
+  } else if (kind == DMC_SCHED_LINEAR) {
     if (!cross) { /* ((T - t) + 200 (t - 1)) / (10000 (T - 1)) */
       SUITE_OP(inex, mpfr_set_ui(y, nT + 200 * nt, MPFR_RNDN));
       SUITE_OP(inex, mpfr_div_ui(y, y, 10000 * d, MPFR_RNDN));
@@ -210,7 +210,7 @@ static long beta_eval(mpfr_t y, const void *vctx)
   const beta_ctx *c = vctx;
   int clipped = 0;
   long loss;
-  if (c->kind == REF_SCHED_COSINE) {
+  if (c->kind == DMC_SCHED_COSINE) {
     cos_vals v;
     cos_vals_init(&v, mpfr_get_prec(y) + 8);
     cos_theta(v.c_prev, c->T, c->t - 1);
@@ -291,14 +291,14 @@ typedef struct {
 static void sweep_init(sweep_state *w, int kind, long T, int cross)
 {
   mpfr_inits2(SWEEP_PREC, w->a, w->b, w->c, w->d, w->e, w->f, w->t1, w->t2, w->x, w->k, (mpfr_ptr)0);
-  if ((kind == REF_SCHED_SCALED_LINEAR || kind == REF_SCHED_QUADRATIC) && T > 1) {
+  if ((kind == DMC_SCHED_SCALED_LINEAR || kind == DMC_SCHED_QUADRATIC) && T > 1) {
     /* A, B in (a, b); primary: sqrt(A), sqrt(B) in (c, d); cross: sqrt(AB) in c */
-    const sched_consts *k = kind == REF_SCHED_SCALED_LINEAR ? &k_scaled : &k_linear;
+    const sched_consts *k = kind == DMC_SCHED_SCALED_LINEAR ? &k_scaled : &k_linear;
     mpfr_set_ui(w->a, k->an, MPFR_RNDN); mpfr_div_ui(w->a, w->a, k->ad, MPFR_RNDN);
     mpfr_set_ui(w->b, k->bn, MPFR_RNDN); mpfr_div_ui(w->b, w->b, k->bd, MPFR_RNDN);
     if (!cross) { mpfr_sqrt(w->c, w->a, MPFR_RNDN); mpfr_sqrt(w->d, w->b, MPFR_RNDN); }
     else { mpfr_mul(w->c, w->a, w->b, MPFR_RNDN); mpfr_sqrt(w->c, w->c, MPFR_RNDN); }
-  } else if (kind == REF_SCHED_SIGMOID) {
+  } else if (kind == DMC_SCHED_SIGMOID) {
     /* primary: e^{-x_s} = e^6 q^{s-1}, q = e^{-12/(T-1)};
      * cross:   e^{x_s} = e^{-6} q^{s-1}, q = e^{12/(T-1)} */
     mpfr_set_si(w->a, cross ? -6 : 6, MPFR_RNDN);
@@ -308,7 +308,7 @@ static void sweep_init(sweep_state *w, int kind, long T, int cross)
       mpfr_div_ui(w->b, w->b, (unsigned long)(T - 1), MPFR_RNDN);
       mpfr_exp(w->b, w->b, MPFR_RNDN);
     }
-  } else if (kind == REF_SCHED_COSINE) {
+  } else if (kind == DMC_SCHED_COSINE) {
     /* z = e^{i theta_0} in (a, b), w = e^{i delta} in (c, d) */
     mpfr_const_pi(w->x, MPFR_RNDN);
     mpfr_div_ui(w->x, w->x, 252, MPFR_RNDN);
@@ -426,8 +426,8 @@ static long sweep_cosine(mpfr_t y, sweep_state *w, long T, long s, int cross, in
 static int sched_betas_path(int kind, long T, long n, int cross, double *beta, unsigned char *clipped)
 {
   if (n < 1 || !valid_schedule(kind, T, n)) return 1;
-  int roots = (kind == REF_SCHED_SCALED_LINEAR || kind == REF_SCHED_QUADRATIC) && T > 1;
-  int sweep = kind == REF_SCHED_SIGMOID || kind == REF_SCHED_COSINE;
+  int roots = (kind == DMC_SCHED_SCALED_LINEAR || kind == DMC_SCHED_QUADRATIC) && T > 1;
+  int sweep = kind == DMC_SCHED_SIGMOID || kind == DMC_SCHED_COSINE;
   int worst = 0;
   mpfr_t y;
   mpfr_init2(y, sweep ? SWEEP_PREC : MPREF_PREC0);
@@ -436,8 +436,8 @@ static int sched_betas_path(int kind, long T, long n, int cross, double *beta, u
   for (long t = 1; t <= n; t++) {
     int clip = 0;
     long loss;
-    if (kind == REF_SCHED_COSINE) loss = sweep_cosine(y, &w, T, t, cross, &clip);
-    else if (kind == REF_SCHED_SIGMOID) loss = sweep_sigmoid(y, &w, t, cross);
+    if (kind == DMC_SCHED_COSINE) loss = sweep_cosine(y, &w, T, t, cross, &clip);
+    else if (kind == DMC_SCHED_SIGMOID) loss = sweep_sigmoid(y, &w, t, cross);
     else if (roots) loss = sweep_sqrt(y, &w, T, t, cross);
     else loss = closed_beta(y, kind, T, t, cross);
     if (!certify(y, loss, &beta[t - 1])) {
@@ -670,7 +670,7 @@ long sched_ab_quantity(mpfr_t y, int which, const sched_pq *v)
       SUITE_OP(inex, mpfr_log(b, v->Q, MPFR_RNDN));
       SUITE_OP(inex, mpfr_sub(y, a, b, MPFR_RNDN));
       if (inex && mpfr_zero_p(y)) loss = MPREF_PREC_MAX;
-      else if (inex) loss += 2 + suite_cancel_bits(y, a, b) + (mpfr_get_exp(y) < 0 ? -(long)mpfr_get_exp(y) : 0);
+      else if (inex) loss += 2 + mpref_cancel_bits(y, a, b) + (mpfr_get_exp(y) < 0 ? -(long)mpfr_get_exp(y) : 0);
     } else {         /* log(P / Q) */
       SUITE_OP(inex, mpfr_div(a, v->P, v->Q, MPFR_RNDN));
       SUITE_OP(inex, mpfr_log(y, a, MPFR_RNDN));
@@ -723,7 +723,7 @@ static long snr_eval(mpfr_t y, const void *vctx)
   mpfr_set_d(b, c->om, MPFR_RNDN);
   mpfr_log(b, b, MPFR_RNDN);
   mpfr_sub(y, a, b, MPFR_RNDN);
-  long loss = MPREF_SLACK + suite_cancel_bits(y, a, b);
+  long loss = MPREF_SLACK + mpref_cancel_bits(y, a, b);
   mpfr_clears(a, b, (mpfr_ptr)0);
   return loss;
 }

@@ -6,11 +6,11 @@
 
 typedef struct { int kind; double p0, p1, p2, t, x; int which; } sde_ctx;
 
-static int valid(int kind, double p0, double p1, double p2, double t)
+static int valid(const dmc_sde *s, double t)
 {
-  if (!isfinite(t) || t < 0.0) return 0;
-  if (kind == 1) return isfinite(p0) && p0 > 0 && isfinite(p1) && isfinite(p2) && p2 > 0;
-  if (kind == 2) return isfinite(p0) && p0 > 0 && isfinite(p1) && p1 > 0 && t <= 1.0;
+  if (!s || !isfinite(t) || t < 0.0) return 0;
+  if (s->kind == DMC_SDE_OU) return isfinite(s->p0) && s->p0 > 0 && isfinite(s->p1) && isfinite(s->p2) && s->p2 > 0;
+  if (s->kind == DMC_SDE_VP) return isfinite(s->p0) && s->p0 > 0 && isfinite(s->p1) && s->p1 > 0 && t <= 1.0;
   return 0;
 }
 
@@ -28,7 +28,7 @@ static long drift_eval(mpfr_t y, const void *vctx)
 {
   const sde_ctx *c = vctx;
   int inexact;
-  if (c->kind == 1) {
+  if (c->kind == DMC_SDE_OU) {
     inexact = mpfr_set_d(y, c->p1, MPFR_RNDN) != 0;
     inexact |= mpfr_sub_d(y, y, c->x, MPFR_RNDN) != 0;
     inexact |= mpfr_mul_d(y, y, c->p0, MPFR_RNDN) != 0;
@@ -45,7 +45,7 @@ static long drift_eval(mpfr_t y, const void *vctx)
 static long diffusion_eval(mpfr_t y, const void *vctx)
 {
   const sde_ctx *c = vctx;
-  if (c->kind == 1) { mpfr_set_d(y, c->p2, MPFR_RNDN); return MPREF_EXACT; }
+  if (c->kind == DMC_SDE_OU) { mpfr_set_d(y, c->p2, MPFR_RNDN); return MPREF_EXACT; }
   int inexact = vp_beta(y, c);
   inexact |= mpfr_sqrt(y, y, MPFR_RNDN) != 0;
   return inexact ? MPREF_SLACK : MPREF_EXACT;
@@ -54,7 +54,7 @@ static long diffusion_eval(mpfr_t y, const void *vctx)
 /* u = theta t (OU) or B(t) = t (bmin + t (bmax - bmin)/2) (VP) */
 static void exponent_arg(mpfr_t u, const sde_ctx *c)
 {
-  if (c->kind == 1) {
+  if (c->kind == DMC_SDE_OU) {
     mpfr_set_d(u, c->p0, MPFR_RNDN);
     mpfr_mul_d(u, u, c->t, MPFR_RNDN);
   } else {
@@ -70,14 +70,14 @@ static void exponent_arg(mpfr_t u, const sde_ctx *c)
 static long marginal_eval(mpfr_t y, const void *vctx)
 {
   const sde_ctx *c = vctx;
-  if (c->t == 0.0 || (c->which == 1 && (c->kind == 2 || c->p1 == 0.0))) {
+  if (c->t == 0.0 || (c->which == 1 && (c->kind == DMC_SDE_VP || c->p1 == 0.0))) {
     mpfr_set_ui(y, c->which == 0 ? 1 : 0, MPFR_RNDN); /* a = 1, b = sd = 0 */
     return MPREF_EXACT;
   }
   mpfr_t u;
   mpfr_init2(u, mpfr_get_prec(y) + 64);
   exponent_arg(u, c);
-  if (c->kind == 1 && c->which > 0 && mpfr_cmp_ui(u, 800) > 0) {
+  if (c->kind == DMC_SDE_OU && c->which > 0 && mpfr_cmp_ui(u, 800) > 0) {
     /* e^{-theta t} < 2^-1150: b = m (1 - e) and sd = s sqrt((1 - e^2)/(2 theta))
      * lie within 2^-1150 relative below m and s/sqrt(2 theta); when those are
      * doubles, round-to-nearest gives them exactly */
@@ -94,7 +94,7 @@ static long marginal_eval(mpfr_t y, const void *vctx)
     return inexact ? MPREF_SLACK : MPREF_EXACT;
   }
   if (c->which == 0) {                       /* a = exp(-u) or exp(-B/2) */
-    if (c->kind == 2) mpfr_div_2ui(u, u, 1, MPFR_RNDN);
+    if (c->kind == DMC_SDE_VP) mpfr_div_2ui(u, u, 1, MPFR_RNDN);
     mpfr_neg(u, u, MPFR_RNDN);
     mpfr_exp(y, u, MPFR_RNDN);
   } else if (c->which == 1) {                /* b = -m expm1(-theta t) */
@@ -102,7 +102,7 @@ static long marginal_eval(mpfr_t y, const void *vctx)
     mpfr_expm1(y, u, MPFR_RNDN);
     mpfr_mul_d(y, y, c->p1, MPFR_RNDN);
     mpfr_neg(y, y, MPFR_RNDN);
-  } else if (c->kind == 1) {                 /* sd = s sqrt(-expm1(-2 theta t) / (2 theta)) */
+  } else if (c->kind == DMC_SDE_OU) {                 /* sd = s sqrt(-expm1(-2 theta t) / (2 theta)) */
     mpfr_mul_2ui(u, u, 1, MPFR_RNDN);
     mpfr_neg(u, u, MPFR_RNDN);
     mpfr_expm1(y, u, MPFR_RNDN);
@@ -121,25 +121,31 @@ static long marginal_eval(mpfr_t y, const void *vctx)
   return MPREF_SLACK;
 }
 
-int ref_sde_drift(int kind, double p0, double p1, double p2, double t, double x, double *out)
+int ref_sde_drift(const dmc_sde *sde, double t, double x, double *f)
 {
-  if (!valid(kind, p0, p1, p2, t) || !isfinite(x)) { *out = NAN; return 1; }
-  sde_ctx c = { kind, p0, p1, p2, t, x, 0 };
-  return mpref_round(drift_eval, &c, out, NULL);
+  if (!valid(sde, t) || !isfinite(x)) { *f = NAN; return 1; }
+  sde_ctx c = { sde->kind, sde->p0, sde->p1, sde->p2, t, x, 0 };
+  return mpref_round(drift_eval, &c, f, NULL);
 }
 
-int ref_sde_diffusion(int kind, double p0, double p1, double p2, double t, double *out)
+int ref_sde_diffusion(const dmc_sde *sde, double t, double *g)
 {
-  if (!valid(kind, p0, p1, p2, t)) { *out = NAN; return 1; }
-  sde_ctx c = { kind, p0, p1, p2, t, 0.0, 0 };
-  return mpref_round(diffusion_eval, &c, out, NULL);
+  if (!valid(sde, t)) { *g = NAN; return 1; }
+  sde_ctx c = { sde->kind, sde->p0, sde->p1, sde->p2, t, 0.0, 0 };
+  return mpref_round(diffusion_eval, &c, g, NULL);
 }
 
-int ref_sde_marginal(int kind, double p0, double p1, double p2, double t, int which, double *out)
+int ref_sde_marginal(const dmc_sde *sde, double t, double *a, double *b, double *sd)
 {
-  if (!valid(kind, p0, p1, p2, t) || which < 0 || which > 2) { *out = NAN; return 1; }
-  sde_ctx c = { kind, p0, p1, p2, t, 0.0, which };
-  return mpref_round(marginal_eval, &c, out, NULL);
+  double *out[3] = { a, b, sd };
+  if (!valid(sde, t)) { *a = *b = *sd = NAN; return 1; }
+  int worst = 0;
+  for (int which = 0; which < 3; which++) {
+    sde_ctx c = { sde->kind, sde->p0, sde->p1, sde->p2, t, 0.0, which };
+    int st = mpref_round(marginal_eval, &c, out[which], NULL);
+    if (st > worst) worst = st;
+  }
+  return worst;
 }
 
 typedef struct {
@@ -222,17 +228,19 @@ static long mixture_eval(mpfr_t y, const void *vctx)
   return loss;
 }
 
-int ref_mixture_marginal(int kind, double p0, double p1, double p2, size_t n, const double *w,
-                         const double *mu, const double *var, double t, double x, int which,
-                         double *out)
+int ref_mixture_marginal(const dmc_sde *sde, const dmc_mixture *data, double t, double x,
+                         int which, double *out)
 {
-  int ok = valid(kind, p0, p1, p2, t) && isfinite(x) && n > 0 && w && mu && var && which >= 0 && which <= 2;
+  int ok = valid(sde, t) && data && isfinite(x) && which >= 0 && which <= 2;
+  size_t n = ok ? data->n : 0;
+  const double *w = ok ? data->w : NULL, *mu = ok ? data->mu : NULL, *var = ok ? data->var : NULL;
+  ok = ok && n > 0 && w && mu && var;
   double ws = 0;
   for (size_t i = 0; ok && i < n; i++) {
     ok = isfinite(w[i]) && w[i] >= 0 && isfinite(mu[i]) && isfinite(var[i]) && var[i] > 0;
     ws += w[i];
   }
   if (!ok || !(ws > 0)) { *out = NAN; return 1; }
-  mix_ctx c = { { kind, p0, p1, p2, t, 0.0, which }, n, w, mu, var, x };
+  mix_ctx c = { { sde->kind, sde->p0, sde->p1, sde->p2, t, 0.0, which }, n, w, mu, var, x };
   return mpref_round(mixture_eval, &c, out, NULL);
 }

@@ -73,7 +73,7 @@ static long anc_out(mpfr_t y, const double *in, int k, void *vcross)
       SUITE_OP(inex, mpfr_sub(b, b, a, MPFR_RNDN));
       if (mpfr_zero_p(b)) { mpfr_set_zero(y, 1); extra = inex ? MPREF_PREC_MAX : 0; }
       else {
-        extra += suite_cancel_bits(b, b, a) + 1;
+        extra += mpref_cancel_bits(b, b, a) + 1;
         SUITE_OP(inex, mpfr_sqrt(b, b, MPFR_RNDN));
         SUITE_OP(inex, mpfr_mul(y, b, Tt, MPFR_RNDN));
       }

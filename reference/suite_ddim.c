@@ -86,7 +86,7 @@ static long ddim_out(mpfr_t y, const double *in, int k, void *vcross)
     mpfr_div(s2, s2, w, MPFR_RNDN);
     mpfr_sub(dir2, omP, s2, MPFR_RNDN);
     if (mpfr_sgn(dir2) < 0) extra = MPREF_DOMAIN;
-    else if (!mpfr_zero_p(dir2)) extra += suite_cancel_bits(dir2, omP, s2);
+    else if (!mpfr_zero_p(dir2)) extra += mpref_cancel_bits(dir2, omP, s2);
   }
   if (extra != MPREF_DOMAIN) switch (k) {
   case 0: /* sigma */
@@ -105,7 +105,7 @@ static long ddim_out(mpfr_t y, const double *in, int k, void *vcross)
     if (!cross) {
       mpfr_sqrt(r, r, MPFR_RNDN);
       mpfr_sub(y, d, r, MPFR_RNDN);
-      extra = mpfr_zero_p(y) ? MPREF_PREC_MAX : extra + suite_cancel_bits(y, d, r);
+      extra = mpfr_zero_p(y) ? MPREF_PREC_MAX : extra + mpref_cancel_bits(y, d, r);
     } else {
       /* (dir^2 - P(1 - A)/A) / (dir + sqrt(P(1 - A)/A)); the numerator as the
        * exact (1 - P)[(1 - A) P - eta^2 (P - A)] A - P^2 (1 - A)^2 over (1 - A) P A */

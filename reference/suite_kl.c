@@ -64,7 +64,7 @@ static long kl_cross(mpfr_t y, const void *vctx)
       mpfr_exp(e, d, MPFR_RNDN);
       mpfr_sub_ui(e, e, 1, MPFR_RNDN);
       mpfr_sub(f, e, d, MPFR_RNDN);
-      loss += suite_cancel_bits(f, e, d) + (mpfr_get_exp(d) > 0 ? (long)mpfr_get_exp(d) : 0);
+      loss += mpref_cancel_bits(f, e, d) + (mpfr_get_exp(d) > 0 ? (long)mpfr_get_exp(d) : 0);
     }
   }
   mpfr_set_d(g, c->mu1, MPFR_RNDN);

@@ -69,7 +69,7 @@ static long kl_q(mpfr_t out, const mpq_t v1, const mpq_t v2, const mpq_t e2)
   mpfr_log(a, a, MPFR_RNDN);
   mpfr_set_q(b, r, MPFR_RNDN);
   mpfr_add(out, a, b, MPFR_RNDN);
-  long loss = mpfr_zero_p(out) ? MPREF_PREC_MAX : suite_cancel_bits(out, a, b);
+  long loss = mpfr_zero_p(out) ? MPREF_PREC_MAX : mpref_cancel_bits(out, a, b);
   mpfr_div_2ui(out, out, 1, MPFR_RNDN);
   mpfr_clears(a, b, (mpfr_ptr)0);
   mpq_clears(r, t, NULL);
@@ -145,9 +145,9 @@ static long lgc_cross_out(mpfr_t y, const double *in, int k, void *unused)
   }
   case 1: /* recon - kl_prior - kl_2 */
     mpfr_sub(w, rec, klp, MPFR_RNDN);
-    loss = mpfr_zero_p(w) ? MPREF_PREC_MAX : suite_cancel_bits(w, rec, klp);
+    loss = mpfr_zero_p(w) ? MPREF_PREC_MAX : mpref_cancel_bits(w, rec, klp);
     mpfr_sub(y, w, kl2, MPFR_RNDN);
-    loss += mpfr_zero_p(y) ? MPREF_PREC_MAX : suite_cancel_bits(y, w, kl2);
+    loss += mpfr_zero_p(y) ? MPREF_PREC_MAX : mpref_cancel_bits(y, w, kl2);
     out_loss = loss + (lp > l2loss ? lp : l2loss) + 4;
     break;
   case 2: mpfr_set(y, rec, MPFR_RNDN); out_loss = 2; break;
@@ -166,9 +166,10 @@ static int lgc_eval(const double *in, double *out)
 {
   double lambda[2] = { in[0], in[1] }, a[2] = { in[2], in[3] }, b[2] = { in[4], in[5] }, c[2] = { in[6], in[7] };
   int worst = 0, s[NOUT];
-  s[0] = ref_lgc_log_evidence(2, lambda, a, b, c, in[8], in[9], in[10], &out[0]);
-  s[1] = ref_lgc_elbo(2, lambda, a, b, c, in[8], in[9], in[10], &out[1]);
-  for (int k = 0; k < 3; k++) s[2 + k] = ref_lgc_term(2, lambda, a, b, c, in[8], in[9], in[10], (size_t)k, &out[2 + k]);
+  const dmc_lgc m = { 2, lambda, a, b, c, in[8], in[9] };
+  s[0] = ref_lgc_log_evidence(&m, in[10], &out[0]);
+  s[1] = ref_lgc_elbo(&m, in[10], &out[1]);
+  for (int k = 0; k < 3; k++) s[2 + k] = ref_lgc_term(&m, in[10], (size_t)k, &out[2 + k]);
   for (int k = 0; k < NOUT; k++) {
     if (s[k] == 1) { for (int j = 0; j < NOUT; j++) out[j] = NAN; return 1; }
     if (s[k] > worst) worst = s[k];

@@ -52,7 +52,7 @@ static long phi(mpfr_t y, double x, int cross)
     mpfr_sqrt(h, h, MPFR_RNDN);
     mpfr_mul_2ui(h, h, 1, MPFR_RNDN);
     mpfr_div(y, y, h, MPFR_RNDN);                      /* Phi(-|x|) */
-    if (x > 0) { mpfr_set_ui(h, 1, MPFR_RNDN); mpfr_sub(z, h, y, MPFR_RNDN); extra += suite_cancel_bits(z, h, y); mpfr_set(y, z, MPFR_RNDN); }
+    if (x > 0) { mpfr_set_ui(h, 1, MPFR_RNDN); mpfr_sub(z, h, y, MPFR_RNDN); extra += mpref_cancel_bits(z, h, y); mpfr_set(y, z, MPFR_RNDN); }
   } else {
     mpfr_abs(z, z, MPFR_RNDN);
     mpfr_sqrt_ui(h, 2, MPFR_RNDN);
@@ -122,7 +122,7 @@ static long cdf_out(mpfr_t y, const double *in, int k, void *vcross)
     long e1 = phi(a, x, cross), e2 = phi_tanh(b, x, cross);
     extra = e1 > e2 ? e1 : e2;
     mpfr_sub(y, b, a, MPFR_RNDN);
-    extra = mpfr_zero_p(y) ? MPREF_PREC_MAX : extra + suite_cancel_bits(y, a, b);
+    extra = mpfr_zero_p(y) ? MPREF_PREC_MAX : extra + mpref_cancel_bits(y, a, b);
     mpfr_clears(a, b, (mpfr_ptr)0);
   }
   return MPREF_SLACK + extra;

@@ -168,7 +168,7 @@ static long convert_eval(mpfr_t y, double ab, double x, double u, int from, int 
       mpfr_mul_d(m ? t2 : t1, c, z[m], MPFR_RNDN);
     }
     mpfr_add(y, t1, t2, MPFR_RNDN);
-    loss = mpfr_zero_p(y) ? MPREF_PREC_MAX : MPREF_SLACK + 4 + suite_cancel_bits(y, t1, t2);
+    loss = mpfr_zero_p(y) ? MPREF_PREC_MAX : MPREF_SLACK + 4 + mpref_cancel_bits(y, t1, t2);
     mpfr_clears(c, t1, t2, (mpfr_ptr)0);
   }
   mpq_clears(R, r, sum, t, NULL);

@@ -35,7 +35,7 @@ static int post_inputs(size_t r, double *in)
   if (i < 10) { T = 10; t = (long)i + 1; }
   else if (i < 60) { T = 50; t = (long)i - 9; }
   else { T = 1000; t = sub1000[i - 60]; }
-  in[0] = r < PER_KIND ? REF_SCHED_LINEAR : REF_SCHED_COSINE;
+  in[0] = r < PER_KIND ? DMC_SCHED_LINEAR : DMC_SCHED_COSINE;
   in[1] = (double)T;
   in[2] = (double)t;
   in[3] = (double)(r % 3) / 2;
@@ -71,7 +71,7 @@ static long variance(mpfr_t v, post_cache *pc, long k, mpfr_prec_t p, int *inex)
     SUITE_OP(*inex, mpfr_mul(w, w, a.P, MPFR_RNDN));
     SUITE_OP(*inex, mpfr_div(w, w, b.Q, MPFR_RNDN));
     SUITE_OP(*inex, mpfr_sub(v, be, w, MPFR_RNDN));
-    if (!mpfr_zero_p(v)) extra = suite_cancel_bits(v, be, w);
+    if (!mpfr_zero_p(v)) extra = mpref_cancel_bits(v, be, w);
     else if (*inex) extra = MPREF_PREC_MAX;
   }
   mpfr_clears(be, w, (mpfr_ptr)0);
@@ -101,7 +101,7 @@ static long log_variance(mpfr_t y, post_cache *pc, long k, mpfr_prec_t p, int *i
     mpfr_add(l1, l1, l2, MPFR_RNDN);
     mpfr_log(l2, b.Q, MPFR_RNDN);
     mpfr_sub(y, l1, l2, MPFR_RNDN);
-    extra = mpfr_zero_p(y) ? MPREF_PREC_MAX : suite_cancel_bits(y, l1, l2);
+    extra = mpfr_zero_p(y) ? MPREF_PREC_MAX : mpref_cancel_bits(y, l1, l2);
     mpfr_clears(l1, l2, (mpfr_ptr)0);
   }
   if (!mpfr_zero_p(y) && mpfr_get_exp(y) < 0) extra += -(long)mpfr_get_exp(y); /* log near 0 */
@@ -182,7 +182,7 @@ static long post_out(mpfr_t y, const double *in, int k, void *vcache)
       mpfr_mul_d(lb, lb, f, MPFR_RNDN);
       mpfr_add(y, v, lb, MPFR_RNDN);
     }
-    extra += mpfr_zero_p(y) ? MPREF_PREC_MAX : suite_cancel_bits(y, lb, v) + 2;
+    extra += mpfr_zero_p(y) ? MPREF_PREC_MAX : mpref_cancel_bits(y, lb, v) + 2;
     inex = 1;
     mpfr_clear(lb);
     break;
@@ -198,8 +198,8 @@ static long post_out(mpfr_t y, const double *in, int k, void *vcache)
 static int post_row(const double *in, double *out, int cross)
 {
   double kind = in[0], T = in[1], t = in[2], f = in[3];
-  int bad = !(kind == REF_SCHED_LINEAR || kind == REF_SCHED_SCALED_LINEAR || kind == REF_SCHED_QUADRATIC ||
-              kind == REF_SCHED_SIGMOID || kind == REF_SCHED_COSINE) ||
+  int bad = !(kind == DMC_SCHED_LINEAR || kind == DMC_SCHED_SCALED_LINEAR || kind == DMC_SCHED_QUADRATIC ||
+              kind == DMC_SCHED_SIGMOID || kind == DMC_SCHED_COSINE) ||
             !(T >= 2 && T <= REF_SCHED_TMAX && T == floor(T)) || !(t >= 1 && t <= T && t == floor(t)) ||
             !(f >= 0 && f <= 1) || (f != 0 && f != 1 && f != 0.5 && f != 0.25 && f != 0.75);
   if (bad) { for (int k = 0; k < NOUT; k++) out[k] = NAN; return 1; }

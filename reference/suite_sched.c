@@ -91,19 +91,19 @@ static int sched_row(int kind, const double *in, double *out, int cross)
   " rounded; log_snr = log(alphabar/(1-alphabar)); clipped is 1 where beta was capped. Rows: every t for" \
   " T = 10, 50, 1000; t = 1..8, 250..3750 step 250, 3993..4000 for T = 4000."
 
-SCHED_SUITE(sched_linear, REF_SCHED_LINEAR, "linear",
+SCHED_SUITE(sched_linear, DMC_SCHED_LINEAR, "linear",
             "Linear beta schedule (DDPM; diffusers 'linear'): beta_t = 1e-4 + (0.02 - 1e-4)(t-1)/(T-1)"
             " with the decimal constants exact." COMMON)
-SCHED_SUITE(sched_scaled_linear, REF_SCHED_SCALED_LINEAR, "scaledlinear",
+SCHED_SUITE(sched_scaled_linear, DMC_SCHED_SCALED_LINEAR, "scaledlinear",
             "Scaled-linear beta schedule (Stable Diffusion; diffusers 'scaled_linear'): beta_t ="
             " (sqrt(0.00085) + (sqrt(0.012) - sqrt(0.00085))(t-1)/(T-1))^2, decimal constants exact." COMMON)
-SCHED_SUITE(sched_quadratic, REF_SCHED_QUADRATIC, "quadratic",
+SCHED_SUITE(sched_quadratic, DMC_SCHED_QUADRATIC, "quadratic",
             "Quadratic beta schedule (Ho et al. 'quad'): beta_t = (sqrt(1e-4) + (sqrt(0.02) -"
             " sqrt(1e-4))(t-1)/(T-1))^2, decimal constants exact." COMMON)
-SCHED_SUITE(sched_sigmoid, REF_SCHED_SIGMOID, "sigmoid",
+SCHED_SUITE(sched_sigmoid, DMC_SCHED_SIGMOID, "sigmoid",
             "Sigmoid beta schedule (diffusers 'sigmoid'): beta_t = 1e-4 + (0.02 - 1e-4) / (1 +"
             " exp(-x_t)), x_t = -6 + 12(t-1)/(T-1), decimal constants exact." COMMON)
-SCHED_SUITE(sched_cosine, REF_SCHED_COSINE, "cosine",
+SCHED_SUITE(sched_cosine, DMC_SCHED_COSINE, "cosine",
             "Cosine beta schedule (Nichol & Dhariwal; diffusers 'squaredcos_cap_v2'): beta_t = min(1 -"
             " f(t/T)/f((t-1)/T), 0.999), f(u) = cos^2((u + 0.008)/1.008 * pi/2), s = 0.008 and max_beta ="
             " 0.999 exact; clipped = 1 where the cap applied (always at t = T, where f = 0)." COMMON)

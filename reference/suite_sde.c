@@ -70,7 +70,7 @@ static long sde_out(mpfr_t y, const double *in, int k, void *vcross)
                     mpfr_div_ui(a, a, 100, MPFR_RNDN); }
       else { mpfr_set_ui(a, 5000, MPFR_RNDN); mpfr_log(a, a, MPFR_RNDN); mpfr_mul_d(a, a, t, MPFR_RNDN);
              mpfr_set_ui(b, 100, MPFR_RNDN); mpfr_log(b, b, MPFR_RNDN); mpfr_sub(c, a, b, MPFR_RNDN);
-             extra = mpfr_zero_p(c) ? MPREF_PREC_MAX : suite_cancel_bits(c, a, b) + 6;
+             extra = mpfr_zero_p(c) ? MPREF_PREC_MAX : mpref_cancel_bits(c, a, b) + 6;
              mpfr_exp(a, c, MPFR_RNDN); }
       if (k == 3) mpfr_set(y, a, MPFR_RNDN);
       else { /* g = sigma sqrt(2 log(5000)) */
@@ -134,7 +134,7 @@ static long sde_out(mpfr_t y, const double *in, int k, void *vcross)
         mpfr_mul_si(b, b, -2, MPFR_RNDN);
         mpfr_exp(b, b, MPFR_RNDN);
         mpfr_ui_sub(c, 1, b, MPFR_RNDN);
-        extra = suite_cancel_bits(c, b, b) + 2;
+        extra = mpref_cancel_bits(c, b, b) + 2;
         mpfr_sqrt(c, c, MPFR_RNDN);
         mpfr_sqrt(a, a, MPFR_RNDN);
         mpfr_mul(y, a, c, MPFR_RNDN);
@@ -151,7 +151,7 @@ static long sde_out(mpfr_t y, const double *in, int k, void *vcross)
       integral_beta(a, t);
       mpfr_neg(a, a, MPFR_RNDN);
       if (!cross) { mpfr_expm1(a, a, MPFR_RNDN); mpfr_neg(a, a, MPFR_RNDN); }
-      else { mpfr_exp(b, a, MPFR_RNDN); mpfr_ui_sub(a, 1, b, MPFR_RNDN); extra = suite_cancel_bits(a, b, b) + 2; }
+      else { mpfr_exp(b, a, MPFR_RNDN); mpfr_ui_sub(a, 1, b, MPFR_RNDN); extra = mpref_cancel_bits(a, b, b) + 2; }
       if (kind == 0) mpfr_sqrt(y, a, MPFR_RNDN); else mpfr_set(y, a, MPFR_RNDN);
       break;
     default:

@@ -81,7 +81,7 @@ static long sig_out(mpfr_t y, const double *in, int k, void *vcross)
       mpfr_sub(m, m, M, MPFR_RNDN);
       mpfr_mul(m, m, r, MPFR_RNDN);
       mpfr_add(a, M, m, MPFR_RNDN);
-      extra += mpfr_zero_p(a) ? 0 : suite_cancel_bits(a, M, m);
+      extra += mpfr_zero_p(a) ? 0 : mpref_cancel_bits(a, M, m);
       mpfr_exp(y, a, MPFR_RNDN);
     } else {      /* M (m/M)^r */
       mpfr_div(m, m, M, MPFR_RNDN);
@@ -98,7 +98,7 @@ static long sig_out(mpfr_t y, const double *in, int k, void *vcross)
       SUITE_OP(inex, mpfr_mul_si(e, e, i, MPFR_RNDN));
       SUITE_OP(inex, mpfr_div_si(e, e, n - 1, MPFR_RNDN));
       SUITE_OP(inex, mpfr_add_d(y, e, hi, MPFR_RNDN));
-      if (inex) extra += suite_cancel_bits(y, M, e);
+      if (inex) extra += mpref_cancel_bits(y, M, e);
     } else {      /* ((n - 1 - i) M + i m) / (n - 1), numerator exact */
       mpfr_set_d(e, hi, MPFR_RNDN);
       mpfr_mul_si(e, e, n - 1 - i, MPFR_RNDN);
@@ -122,7 +122,7 @@ static long sig_out(mpfr_t y, const double *in, int k, void *vcross)
     mpfr_sub(m, m, M, MPFR_RNDN);
     mpfr_mul(m, m, r, MPFR_RNDN);
     mpfr_add(a, M, m, MPFR_RNDN);
-    extra += suite_cancel_bits(a, M, m);
+    extra += mpref_cancel_bits(a, M, m);
     if (!cross) mpfr_pow_ui(y, a, rho, MPFR_RNDN);
     else { mpfr_log(a, a, MPFR_RNDN); mpfr_mul_ui(a, a, rho, MPFR_RNDN); mpfr_exp(y, a, MPFR_RNDN); }
   }

@@ -31,14 +31,6 @@ int suite_round_outputs(suite_out_fn f, const double *in, int nout, void *cache,
   return worst;
 }
 
-long suite_cancel_bits(const mpfr_t r, const mpfr_t a, const mpfr_t b)
-{
-  mpfr_exp_t big = mpfr_get_exp(r);
-  if (!mpfr_zero_p(a) && mpfr_get_exp(a) > big) big = mpfr_get_exp(a);
-  if (!mpfr_zero_p(b) && mpfr_get_exp(b) > big) big = mpfr_get_exp(b);
-  return (long)(big - mpfr_get_exp(r));
-}
-
 void suite_digits(size_t r, int n, const size_t *len, size_t *index)
 {
   for (int i = n - 1; i >= 0; i--) {

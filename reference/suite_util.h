@@ -21,10 +21,6 @@ int suite_round_outputs(suite_out_fn f, const double *in, int nout, void *cache,
 /* An evaluator's return: MPREF_EXACT when no operation rounded, else loss. */
 #define SUITE_LOSS(inex, loss) ((inex) ? (long)(loss) : (long)MPREF_EXACT)
 
-/* Bits lost to the cancellation a - b -> r: exponent of the larger operand
- * minus the result's (0 without cancellation); r must be nonzero. */
-long suite_cancel_bits(const mpfr_t r, const mpfr_t a, const mpfr_t b);
-
 /* y = the exact rational v rounded once: MPREF_EXACT when it fits, else
  * MPREF_SLACK (for evaluators whose value is rational in the inputs). */
 long suite_rational(mpfr_t y, const mpq_t v);

@@ -21,7 +21,7 @@ static const long sub1000[] = { 1, 2, 3, 4, 5, 10, 100, 250, 500, 750, 900, 990,
                                 995, 996, 997, 998, 999, 1000, 20, 50 };
 #define NSUB (sizeof sub1000 / sizeof *sub1000)
 #define PER_KIND (10 + 50 + NSUB)
-static const int kinds[] = { REF_SCHED_LINEAR, REF_SCHED_SCALED_LINEAR, REF_SCHED_COSINE };
+static const int kinds[] = { DMC_SCHED_LINEAR, DMC_SCHED_SCALED_LINEAR, DMC_SCHED_COSINE };
 static size_t zsnr_count(void) { return 3 * PER_KIND; }
 
 static int zsnr_inputs(size_t r, double *in)
@@ -43,7 +43,7 @@ typedef struct { sched_prefix c; long T, t; } zsnr_cache;
 static void sub_track(mpfr_t y, const mpfr_t a, const mpfr_t b, long *extra)
 {
   mpfr_sub(y, a, b, MPFR_RNDN);
-  *extra += mpfr_zero_p(y) ? MPREF_PREC_MAX : suite_cancel_bits(y, a, b);
+  *extra += mpfr_zero_p(y) ? MPREF_PREC_MAX : mpref_cancel_bits(y, a, b);
 }
 
 static long zsnr_out(mpfr_t y, const double *in, int k, void *vcache)

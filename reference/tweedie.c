@@ -4,15 +4,6 @@
 #include <math.h>
 #include <stdlib.h>
 
-/* Bits by which the exponent of the largest of terms exceeds that of result
- * (0 if none does); a zero result cannot be bounded. */
-static long cancel_bits(const mpfr_t result, mpfr_exp_t largest)
-{
-  if (mpfr_zero_p(result)) return MPREF_PREC_MAX;
-  long d = (long)(largest - mpfr_get_exp(result));
-  return d > 0 ? d : 0;
-}
-
 /* The mixture and uniform evaluators work GUARD bits above y's precision:
  * a loss of L bits at that precision is L - GUARD bits of y (plus one for the
  * final rounding into y). */
@@ -24,7 +15,6 @@ static long guard_bits(long loss)
   return l < MPREF_SLACK ? MPREF_SLACK : l;
 }
 
-static mpfr_exp_t exp_of(const mpfr_t v) { return mpfr_zero_p(v) ? mpfr_get_emin() : mpfr_get_exp(v); }
 
 /* ---- Tweedie mean and variance from a given score ---------------------- */
 
@@ -41,13 +31,13 @@ static long mean_eval(mpfr_t y, const void *vctx)
   inex |= mpfr_sqr(t, t, MPFR_RNDN) != 0;
   inex |= mpfr_mul_d(t, t, c->d, MPFR_RNDN) != 0;
   mpfr_set_d(x, c->x, MPFR_RNDN);
-  mpfr_exp_t big = exp_of(t) > exp_of(x) ? exp_of(t) : exp_of(x);
+  mpfr_exp_t big = mpref_exp_of(t) > mpref_exp_of(x) ? mpref_exp_of(t) : mpref_exp_of(x);
   inex |= mpfr_add(x, x, t, MPFR_RNDN) != 0;
   long loss = MPREF_EXACT;
   if (mpfr_zero_p(x) && !inex) { mpfr_set_zero(y, 1); }
   else {
     inex |= mpfr_div_d(y, x, c->mu, MPFR_RNDN) != 0;
-    if (inex) loss = MPREF_SLACK + cancel_bits(x, big);
+    if (inex) loss = MPREF_SLACK + mpref_bits_lost(x, big);
   }
   mpfr_clears(t, x, (mpfr_ptr)0);
   return loss;
@@ -71,7 +61,7 @@ static long var_eval(mpfr_t y, const void *vctx)
   int inex = mpfr_set_d(s2, c->sigma, MPFR_RNDN) != 0;
   inex |= mpfr_sqr(s2, s2, MPFR_RNDN) != 0;
   inex |= mpfr_mul_d(t, s2, c->d, MPFR_RNDN) != 0;
-  mpfr_exp_t big = exp_of(t) > 1 ? exp_of(t) : 1;
+  mpfr_exp_t big = mpref_exp_of(t) > 1 ? mpref_exp_of(t) : 1;
   inex |= mpfr_add_ui(t, t, 1, MPFR_RNDN) != 0;
   long loss = MPREF_EXACT;
   if (mpfr_sgn(t) < 0) loss = MPREF_DOMAIN;
@@ -87,7 +77,7 @@ static long var_eval(mpfr_t y, const void *vctx)
       mpfr_sqr(one, one, MPFR_RNDN);
       mpfr_mul_d(one, one, c->d, MPFR_RNDN);
       mpfr_add_ui(one, one, 1, MPFR_RNDN);
-      loss = MPREF_SLACK + cancel_bits(one, big);
+      loss = MPREF_SLACK + mpref_bits_lost(one, big);
       mpfr_clear(one);
     }
   }
@@ -187,9 +177,9 @@ static long gmix_eval(mpfr_t y, const void *vctx)
     else { mpfr_set_d(t, c->w[k], MPFR_RNDN); mpfr_log(t, t, MPFR_RNDN); }
     mpfr_sub(t, t, v, MPFR_RNDN);
     mpfr_sub(logit[k], t, d, MPFR_RNDN);
-    mpfr_exp_t e = exp_of(logit[k]);
-    if (exp_of(d) > e) e = exp_of(d);
-    if (exp_of(t) > e) e = exp_of(t);
+    mpfr_exp_t e = mpref_exp_of(logit[k]);
+    if (mpref_exp_of(d) > e) e = mpref_exp_of(d);
+    if (mpref_exp_of(t) > e) e = mpref_exp_of(t);
     if (e > big_logit) big_logit = e;
     if (!have || mpfr_cmp(logit[k], best) > 0) mpfr_set(best, logit[k], MPFR_RNDN);
     have = 1;
@@ -236,20 +226,20 @@ static long gmix_eval(mpfr_t y, const void *vctx)
   }
   if (!have) { if (loss != MPREF_EXACT) loss = MPREF_DOMAIN; }
   else if (!c->mean) {
-    loss += cancel_bits(s1, big_term);
+    loss += mpref_bits_lost(s1, big_term);
     mpfr_div(y, s1, s0, MPFR_RNDN);
   } else if (c->mu != 0.0) {
     /* Tweedie: (x + sigma^2 score)/mu */
-    loss += cancel_bits(s1, big_term);
+    loss += mpref_bits_lost(s1, big_term);
     mpfr_div(s1, s1, s0, MPFR_RNDN);
     mpfr_set_d(t, c->sigma, MPFR_RNDN);
     mpfr_sqr(t, t, MPFR_RNDN);
     mpfr_mul(s1, s1, t, MPFR_RNDN);
-    mpfr_exp_t e = exp_of(s1);
+    mpfr_exp_t e = mpref_exp_of(s1);
     mpfr_set_d(d, c->x, MPFR_RNDN);
-    if (exp_of(d) > e) e = exp_of(d);
+    if (mpref_exp_of(d) > e) e = mpref_exp_of(d);
     mpfr_add(s1, s1, d, MPFR_RNDN);
-    loss += cancel_bits(s1, e);
+    loss += mpref_bits_lost(s1, e);
     mpfr_div(y, s1, mu, MPFR_RNDN);
   } else {
     /* mu = 0: the posterior is the prior; its mean sum w_k m_k / sum w_k */
@@ -266,7 +256,7 @@ static long gmix_eval(mpfr_t y, const void *vctx)
       mpfr_add(s1, s1, t, MPFR_RNDN);
     }
     if (mpfr_zero_p(s1)) { mpfr_set_zero(y, 1); loss = MPREF_EXACT; }
-    else { loss += cancel_bits(s1, e); mpfr_div(y, s1, s0, MPFR_RNDN); }
+    else { loss += mpref_bits_lost(s1, e); mpfr_div(y, s1, s0, MPFR_RNDN); }
   }
   for (size_t k = 0; k < n; k++) mpfr_clear(logit[k]);
   free(logit);
@@ -275,9 +265,11 @@ static long gmix_eval(mpfr_t y, const void *vctx)
 }
 
 static int gmix_ref(double x_t, double mu_t, double sigma_t, size_t n, const double *w,
-                    const double *m, const double *s, int log_weights, int mean, double *out)
+                    const double *m, const double *s, dmc_weights kind, int mean, double *out)
 {
-  int ok = n > 0 && w && m && s && isfinite(x_t) && isfinite(mu_t) && isfinite(sigma_t) && sigma_t > 0.0;
+  int log_weights = kind == DMC_WEIGHTS_LOG;
+  int ok = n > 0 && w && m && s && isfinite(x_t) && isfinite(mu_t) && isfinite(sigma_t) && sigma_t > 0.0 &&
+           (kind == DMC_WEIGHTS_LINEAR || kind == DMC_WEIGHTS_LOG);
   int live = 0;
   for (size_t k = 0; ok && k < n; k++) {
     if (!isfinite(m[k]) || !isfinite(s[k]) || !(s[k] >= 0.0)) ok = 0;
@@ -290,15 +282,15 @@ static int gmix_ref(double x_t, double mu_t, double sigma_t, size_t n, const dou
 }
 
 int ref_gmix_score(double x_t, double mu_t, double sigma_t, size_t n, const double *w,
-                   const double *m, const double *s, int log_weights, double *out)
+                   const double *m, const double *s, dmc_weights kind, double *score)
 {
-  return gmix_ref(x_t, mu_t, sigma_t, n, w, m, s, log_weights, 0, out);
+  return gmix_ref(x_t, mu_t, sigma_t, n, w, m, s, kind, 0, score);
 }
 
 int ref_gmix_mean(double x_t, double mu_t, double sigma_t, size_t n, const double *w,
-                  const double *m, const double *s, int log_weights, double *out)
+                  const double *m, const double *s, dmc_weights kind, double *mean)
 {
-  return gmix_ref(x_t, mu_t, sigma_t, n, w, m, s, log_weights, 1, out);
+  return gmix_ref(x_t, mu_t, sigma_t, n, w, m, s, kind, 1, mean);
 }
 
 /* ---- uniform prior ------------------------------------------------------- */
@@ -363,7 +355,7 @@ static long unif_eval(mpfr_t y, const void *vctx)
     mpfr_mul(den, den, t, MPFR_RNDN);
     mills_asymptotic(t, al, u);
     mpfr_sub(den, t, den, MPFR_RNDN);
-    loss += cancel_bits(den, exp_of(t));
+    loss += mpref_bits_lost(den, mpref_exp_of(t));
   } else if (mpfr_sgn(al) < 0 && mpfr_sgn(be) > 0 && mpfr_cmp_d(al, -0x1p30) < 0 && mpfr_cmp_d(be, 0x1p30) > 0) {
     mpfr_set_zero(num, -sign); /* below e^(-2^59): rounds to zero */
     mpfr_set_ui(den, 1, MPFR_RNDN);
@@ -379,9 +371,9 @@ static long unif_eval(mpfr_t y, const void *vctx)
     mpfr_div_2ui(t, t, 1, MPFR_RNDN);
     mpfr_neg(t, t, MPFR_RNDN);
     mpfr_exp(t, t, MPFR_RNDN);
-    mpfr_exp_t e = exp_of(num) > exp_of(t) ? exp_of(num) : exp_of(t);
+    mpfr_exp_t e = mpref_exp_of(num) > mpref_exp_of(t) ? mpref_exp_of(num) : mpref_exp_of(t);
     mpfr_sub(num, num, t, MPFR_RNDN);
-    loss += cancel_bits(num, e);
+    loss += mpref_bits_lost(num, e);
     /* Phi(beta) - Phi(alpha) = (erfc(-beta/sqrt2) - erfc(-alpha/sqrt2))/2, or
      * with upper tails when alpha >= 0 */
     mpfr_sqrt_ui(u, 2, MPFR_RNDN);
@@ -390,7 +382,7 @@ static long unif_eval(mpfr_t y, const void *vctx)
       mpfr_erfc(den, t, MPFR_RNDN);
       mpfr_div(t, be, u, MPFR_RNDN);
       mpfr_erfc(t, t, MPFR_RNDN);
-      e = exp_of(den);
+      e = mpref_exp_of(den);
       mpfr_sub(den, den, t, MPFR_RNDN);
     } else {
       mpfr_div(t, be, u, MPFR_RNDN);
@@ -399,10 +391,10 @@ static long unif_eval(mpfr_t y, const void *vctx)
       mpfr_div(t, al, u, MPFR_RNDN);
       mpfr_neg(t, t, MPFR_RNDN);
       mpfr_erfc(t, t, MPFR_RNDN);
-      e = exp_of(den) > exp_of(t) ? exp_of(den) : exp_of(t);
+      e = mpref_exp_of(den) > mpref_exp_of(t) ? mpref_exp_of(den) : mpref_exp_of(t);
       mpfr_sub(den, den, t, MPFR_RNDN);
     }
-    loss += cancel_bits(den, e);
+    loss += mpref_bits_lost(den, e);
     /* (e^{..} - e^{..}) / (sqrt(2 pi) (erfc - erfc)/2) */
     mpfr_const_pi(t, MPFR_RNDN);
     mpfr_mul_2ui(t, t, 1, MPFR_RNDN);

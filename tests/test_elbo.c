@@ -226,20 +226,20 @@ static void test_lgc_closed_form(void **state)
     PROP_CHECK(dmc_lgc_elbo(&m, x0, &elbo, &kp, kl, &rec) == DMC_OK, "dmc_lgc_elbo failed at T=%zu", T);
     PROP_CHECK(dmc_lgc_log_evidence(&m, x0, &logp) == DMC_OK, "dmc_lgc_log_evidence failed");
     double in[9] = { (double)T, x0, ch.lambda[0], ch.a[0], ch.b[0], ch.c[0], ch.mT, ch.vT, 0 };
-    int rs = ref_lgc_elbo(T, ch.lambda, ch.a, ch.b, ch.c, ch.mT, ch.vT, x0, &want);
+    int rs = ref_lgc_elbo(&m, x0, &want);
     prop_acc_add(&acc_elbo, in, elbo, want, rs);
-    rs = ref_lgc_log_evidence(T, ch.lambda, ch.a, ch.b, ch.c, ch.mT, ch.vT, x0, &want);
+    rs = ref_lgc_log_evidence(&m, x0, &want);
     prop_acc_add(&acc_logp, in, logp, want, rs);
     /* terms: recon, prior and up to 6 random KL terms */
-    rs = ref_lgc_term(T, ch.lambda, ch.a, ch.b, ch.c, ch.mT, ch.vT, x0, 0, &want);
+    rs = ref_lgc_term(&m, x0, 0, &want);
     prop_acc_add(&acc_terms, in, rec, want, rs);
     in[8] = 1;
-    rs = ref_lgc_term(T, ch.lambda, ch.a, ch.b, ch.c, ch.mT, ch.vT, x0, 1, &want);
+    rs = ref_lgc_term(&m, x0, 1, &want);
     prop_acc_add(&acc_terms, in, kp, want, rs);
     for (int j = 0; j < 6 && T >= 2; j++) {
       size_t t = 2 + gsl_rng_uniform_int(r, T - 1);
       in[8] = (double)t;
-      rs = ref_lgc_term(T, ch.lambda, ch.a, ch.b, ch.c, ch.mT, ch.vT, x0, t, &want);
+      rs = ref_lgc_term(&m, x0, t, &want);
       prop_acc_add(&acc_terms, in, kl[t - 2], want, rs);
     }
     bound_n++;

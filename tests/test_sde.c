@@ -56,11 +56,11 @@ static void test_sde_coefficients(void **state)
     draw_sde(r, i, &s, &t);
     if (i % 16 == 4 && s.kind == DMC_SDE_OU) x = s.p1 * (1 + 0x1p-40 * (gsl_rng_uniform(r) - 0.5));
     double in[6] = { s.kind, s.p0, s.p1, s.p2, t, x }, got, want;
-    int st = dmc_sde_drift(&s, t, x, &got), rs = ref_sde_drift(s.kind, s.p0, s.p1, s.p2, t, x, &want);
+    int st = dmc_sde_drift(&s, t, x, &got), rs = ref_sde_drift(&s, t, x, &want);
     PROP_CHECK(st == DMC_OK, "dmc_sde_drift(kind=%d, %a, %a, %a, t=%a, x=%a) returned %d", s.kind, s.p0, s.p1, s.p2, t, x, st);
     prop_acc_add(&drift, in, got, want, rs);
     st = dmc_sde_diffusion(&s, t, &got);
-    rs = ref_sde_diffusion(s.kind, s.p0, s.p1, s.p2, t, &want);
+    rs = ref_sde_diffusion(&s, t, &want);
     PROP_CHECK(st == DMC_OK, "dmc_sde_diffusion returned %d", st);
     prop_acc_add(&diff, in, got, want, rs);
   }
@@ -83,10 +83,11 @@ static void test_sde_marginal(void **state)
     draw_sde(r, i, &s, &t);
     int st = dmc_sde_marginal(&s, t, &out[0], &out[1], &out[2]);
     PROP_CHECK(st == DMC_OK, "dmc_sde_marginal(kind=%d, %a, %a, %a, t=%a) returned %d", s.kind, s.p0, s.p1, s.p2, t, st);
+    double want[3];
+    int rs = ref_sde_marginal(&s, t, &want[0], &want[1], &want[2]);
     for (int w = 0; w < 3; w++) {
-      double in[6] = { s.kind, s.p0, s.p1, s.p2, t, w }, want;
-      int rs = ref_sde_marginal(s.kind, s.p0, s.p1, s.p2, t, w, &want);
-      prop_acc_add(&acc, in, out[w], want, rs);
+      double in[6] = { s.kind, s.p0, s.p1, s.p2, t, w };
+      prop_acc_add(&acc, in, out[w], want[w], rs);
     }
   }
   gsl_rng_free(r);
@@ -143,7 +144,7 @@ static void test_mixture_accuracy(void **state)
     for (size_t k = 0; k < n; k++) kappa = fmax(kappa, 1 + (fabs(x) + fabs(m[k])) / sqrt(v[k]));
     double scale[3] = { kappa * sabs / z, 0, kappa };
     for (int q = 0; q < 3; q++) {
-      if (ref_mixture_marginal(s.kind, s.p0, s.p1, s.p2, n, w, mu, var, t, x, q, &want[q]) != 0) { unproved++; continue; }
+      if (ref_mixture_marginal(&s, &d, t, x, q, &want[q]) != 0) { unproved++; continue; }
       if (q == 1) scale[1] = kappa * fabs(want[1]) * (1 + fabs(log(want[1])));
       double e = fabs(got[q] - want[q]) / (scale[q] > 0 ? scale[q] : 1);
       if (!(e <= worst[q])) { worst[q] = e; worst_in[q][0] = t; worst_in[q][1] = x; worst_in[q][2] = (double)s.kind; }

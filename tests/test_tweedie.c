@@ -235,8 +235,8 @@ static void mix_point(prop_acc *acc, const mix_case *c, int mean, far_stats *far
   mix_inputs(c, in);
   int s = mean ? dmc_gmix_mean(c->x, c->mu, c->sigma, c->n, c->w, c->m, c->s, c->kind, &got)
                : dmc_gmix_score(c->x, c->mu, c->sigma, c->n, c->w, c->m, c->s, c->kind, &got);
-  int rs = mean ? ref_gmix_mean(c->x, c->mu, c->sigma, c->n, c->w, c->m, c->s, c->kind == DMC_WEIGHTS_LOG, &want)
-                : ref_gmix_score(c->x, c->mu, c->sigma, c->n, c->w, c->m, c->s, c->kind == DMC_WEIGHTS_LOG, &want);
+  int rs = mean ? ref_gmix_mean(c->x, c->mu, c->sigma, c->n, c->w, c->m, c->s, c->kind, &want)
+                : ref_gmix_score(c->x, c->mu, c->sigma, c->n, c->w, c->m, c->s, c->kind, &want);
   PROP_CHECK(s == DMC_OK, "%s returned %d at x_t=%a mu=%a sigma=%a n=%zu", mean ? "dmc_gmix_mean" : "dmc_gmix_score",
              s, c->x, c->mu, c->sigma, c->n);
   double ulp = prop_acc_add(acc, in, got, want, rs);
@@ -296,7 +296,7 @@ static void test_gmix_figure(void **state)
     PROP_CHECK(dmc_gmix_score(xt, mu, sigma, 3, w, m, s, DMC_WEIGHTS_LINEAR, &score) == DMC_OK, "score failed");
     PROP_CHECK(dmc_tweedie_mean(xt, mu, sigma, score, &composed) == DMC_OK, "tweedie mean failed");
     PROP_CHECK(dmc_gmix_mean(xt, mu, sigma, 3, w, m, s, DMC_WEIGHTS_LINEAR, &direct) == DMC_OK, "mixture mean failed");
-    PROP_CHECK(ref_gmix_mean(xt, mu, sigma, 3, w, m, s, 0, &want) == 0, "reference failed");
+    PROP_CHECK(ref_gmix_mean(xt, mu, sigma, 3, w, m, s, DMC_WEIGHTS_LINEAR, &want) == 0, "reference failed");
     double uc = dmc_ulp_distance(composed, want), ud = dmc_ulp_distance(direct, want);
     worst_direct = fmax(worst_direct, ud);
     fprintf(f, "%.6f,%.0f,%.0f\n", xt, uc, ud);

@@ -13,21 +13,8 @@ typedef struct {
   int (*run)(int argc, char **argv);
 } cli_command;
 
-/* One evaluable function: name, argument names, and its reference and
- * library implementations (either may be NULL). */
-typedef struct {
-  const char *name;
-  int nargs;
-  const char *args;          /* e.g. "x mu sigma" */
-  const char *claim;
-  int (*ref)(const double *args, double *out);
-  int (*lib)(const double *args, double *out);
-} cli_function;
-
-/* The table of evaluable functions (cli_functions.c). */
-extern const cli_function cli_functions[];
-extern const int cli_nfunctions;
-const cli_function *cli_find_function(const char *name);
+/* The function registry (functions.def, registry.h). */
+#include "registry.h"
 
 /* Parses a double written in decimal or C99 hex; 0 on success. */
 int cli_parse_double(const char *s, double *out);

@@ -61,12 +61,13 @@ int cli_eval(int argc, char **argv)
       return 2;
     }
   double ref = NAN, lib = NAN;
-  int rs = fn->ref(a, &ref);
+  int rs = cli_function_ref(fn, a, &ref);
   if (rs == 1) { fprintf(stderr, "dmcheck eval: %s: arguments outside the domain\n", fn->name); return 2; }
   if (rs == 2) { fprintf(stderr, "dmcheck eval: %s: rounding could not be proved\n", fn->name); return 1; }
+  if (rs == 3) { fprintf(stderr, "dmcheck eval: %s: out of memory\n", fn->name); return 1; }
   printf("%s = %a  (%.17g)  correctly rounded\n", fn->name, ref, ref);
-  if (fn->lib) {
-    fn->lib(a, &lib);
+  {
+    cli_function_lib(fn, a, &lib);
     printf("libdmcheck      %a  (%.17g)  %.0f ULP\n", lib, lib, dmc_ulp_distance(lib, ref));
   }
   return 0;

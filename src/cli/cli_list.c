@@ -1,6 +1,7 @@
 /* cli_list.c -- `dmcheck list`: the vector suites, the evaluable functions and
  * the claim ids they exercise. */
 #define _POSIX_C_SOURCE 200809L
+#include "budgets.h"
 #include "cli.h"
 #include "suites.h"
 
@@ -11,12 +12,15 @@
 static void usage(FILE *f)
 {
   fprintf(f,
-    "usage: dmcheck list [--suites|--functions|--claims]\n"
+    "usage: dmcheck list [--suites|--functions|--claims|--json]\n"
     "Without an option: the suites (name, rows, description), the functions 'dmcheck\n"
     "eval' knows (arguments, claim) and the claims they exercise.\n"
     "  --suites     one suite name per line (for scripts)\n"
     "  --functions  the functions with their arguments and claim ids\n"
-    "  --claims     each claim id with the suites and functions that exercise it\n");
+    "  --claims     each claim id with the suites and functions that exercise it\n"
+    "  --json       the function registry as JSON (for bindings): name, arguments,\n"
+    "               outputs, claim, C symbols, C parameter list, output index,\n"
+    "               ULP budget (tests/budgets.tsv)\n");
 }
 
 static void list_suites(int verbose)
@@ -34,6 +38,43 @@ static void list_functions(void)
   printf("functions (dmcheck eval):\n");
   for (int i = 0; i < cli_nfunctions; i++)
     printf("  %-22s %-28s claim %s\n", cli_functions[i].name, cli_functions[i].args, cli_functions[i].claim);
+}
+
+/* A space-separated list as a JSON array of strings (names are identifiers). */
+static void json_words(const char *key, const char *words)
+{
+  printf("\"%s\": [", key);
+  for (const char *p = words; *p;) {
+    size_t l = strcspn(p, " ");
+    if (l) printf("%s\"%.*s\"", p == words ? "" : ", ", (int)l, p);
+    p += l;
+    p += strspn(p, " ");
+  }
+  printf("]");
+}
+
+/* One object per registry row; the budget is looked up in the one budget
+ * table (null when it has no row). */
+static void list_json(void)
+{
+  printf("[\n");
+  for (int i = 0; i < cli_nfunctions; i++) {
+    const cli_function *f = &cli_functions[i];
+    char err[256];
+    double budget = budgets_lookup(f->lib_name, err, sizeof err);
+    printf("  {\"name\": \"%s\", ", f->name);
+    json_words("args", f->args);
+    printf(", ");
+    json_words("outputs", f->outputs);
+    printf(", ");
+    json_words("claims", f->claim);
+    printf(", \"lib\": \"%s\", \"ref\": \"%s\", \"shape\": \"%s\", \"signature\": \"%s\", \"output_index\": %d, ",
+           f->lib_name, f->ref_name, f->shape, f->signature, f->sel);
+    if (budget >= 0) printf("\"budget_ulp\": %.17g}", budget);
+    else printf("\"budget_ulp\": null}");
+    printf("%s\n", i + 1 < cli_nfunctions ? "," : "");
+  }
+  printf("]\n");
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -93,6 +134,7 @@ int cli_list(int argc, char **argv)
     if (!strcmp(argv[1], "--suites")) list_suites(0);
     else if (!strcmp(argv[1], "--functions")) list_functions();
     else if (!strcmp(argv[1], "--claims")) list_claims();
+    else if (!strcmp(argv[1], "--json")) list_json();
     else { fprintf(stderr, "dmcheck list: unknown option '%s' (try --help)\n", argv[1]); return 2; }
     return 0;
   }
