@@ -37,10 +37,12 @@ static int call_x3o2(reg_impl f, int sel, const double *a, double *o)
   *o = out[sel];
   return st;
 }
-/* kind p0 p1 p2 as dmc_sde */
+/* kind p0 p1 p2 as dmc_sde; a kind that is not a small integer becomes 0,
+ * which no SDE has (converting it to int directly would be undefined). */
 static dmc_sde sde_of(const double *a)
 {
-  dmc_sde s = { (int)a[0], a[1], a[2], a[3] };
+  int kind = a[0] >= -1000 && a[0] <= 1000 && a[0] == floor(a[0]) ? (int)a[0] : 0;
+  dmc_sde s = { kind, a[1], a[2], a[3] };
   return s;
 }
 static int call_sde_tx(reg_impl f, int sel, const double *a, double *o)
