@@ -87,6 +87,11 @@ $(B)/tests/%: $(B)/obj/tests/%.o $(call obj,$(TEST_SUP)) $(REFA) $(SUPA) $(LIBA)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka $(LIBS_REF) $(LIBS_NUM)
 
+# The bad-cases test walks the function registry of the CLI (linked first).
+$(B)/tests/test_bad_cases: $(B)/obj/src/cli/cli_functions.o $(B)/obj/tests/test_bad_cases.o $(call obj,$(TEST_SUP)) $(REFA) $(SUPA) $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka $(LIBS_REF) $(LIBS_NUM)
+
 # Proofs are independent of src/: they link only the reference and support code.
 $(B)/proofs/%: $(B)/obj/proofs/%.o $(B)/obj/proofs/qcheck.o $(REFA) $(SUPA)
 	@mkdir -p $(dir $@)
