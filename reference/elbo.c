@@ -4,6 +4,7 @@
 #include "dmcref.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 static long lmax(long a, long b) { return a > b ? a : b; }
@@ -283,6 +284,7 @@ static int moments_init(chain_moments *w, const lgc_ctx *c, mpfr_prec_t p)
   const dmc_lgc *m = c->m;
   size_t T = m->T;
   w->T = T;
+  if (T >= SIZE_MAX / sizeof(mpfr_t)) return -1;
   w->abar = malloc((T + 1) * sizeof *w->abar);
   w->V = malloc((T + 1) * sizeof *w->V);
   if (!w->abar || !w->V) { free(w->abar); free(w->V); return -1; }

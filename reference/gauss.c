@@ -2,6 +2,7 @@
 #include "dmcref.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 typedef struct {
@@ -116,8 +117,9 @@ static long full_eval(mpfr_t *y, size_t m, const void *vctx)
   size_t n = c->n;
   (void)m;
   mpfr_prec_t p = mpfr_get_prec(y[0]) + 64;
+  if (n > SIZE_MAX / sizeof(mpfr_t) / n) return MPREF_NOMEM;
   mpfr_t *L = malloc(n * n * sizeof *L), *b = malloc(n * sizeof *b), t, logdet, quad;
-  if (!L || !b) { free(L); free(b); return MPREF_DOMAIN; }
+  if (!L || !b) { free(L); free(b); return MPREF_NOMEM; }
   for (size_t i = 0; i < n * n; i++) mpfr_init2(L[i], p);
   for (size_t i = 0; i < n; i++) mpfr_init2(b[i], p);
   mpfr_inits2(p, t, logdet, quad, (mpfr_ptr)0);

@@ -148,7 +148,7 @@ static long gmix_eval(mpfr_t y, const void *vctx)
   mpfr_prec_t p = mpfr_get_prec(y) + GUARD;
   size_t n = c->n;
   mpfr_t *logit = malloc(n * sizeof *logit);
-  if (!logit) return MPREF_DOMAIN;
+  if (!logit) return MPREF_NOMEM;
   mpfr_t v, d, t, best, s0, s1, mu;
   mpfr_inits2(p, v, d, t, best, s0, s1, mu, (mpfr_ptr)0);
   mpfr_set_d(mu, c->mu, MPFR_RNDN);
