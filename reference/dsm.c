@@ -62,6 +62,13 @@ static long ratio_square(mpfr_t y, const mpfr_t d, double w, int *inexact)
   return loss;
 }
 
+/* The optimum (-1/v, mu/v), the DSM and ESM losses and Vincent's constant.
+ * Error: the squares of doubles are exact at >= 106 bits; v = sigma^2 +
+ * sigma_eps^2 is a sum of positives (no cancellation, one rounding). The
+ * precision goes in w mu + b and 1 + w d, which cancel near the optimum:
+ * mean_square and ratio_square return those losses; the rest are a handful of
+ * roundings of positive terms (SLACK + 2). A result with no rounding at all is
+ * reported exact, since mpfr_can_round cannot certify a representable value. */
 static long dsm_eval(mpfr_t y, const void *vctx)
 {
   const dsm_ctx *c = vctx;

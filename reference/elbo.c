@@ -12,6 +12,11 @@ static long lmax(long a, long b) { return a > b ? a : b; }
 /* ---- KL(N(mu1, e^lv1) || N(mu2, e^lv2)) -------------------------------- */
 typedef struct { double mu1, lv1, mu2, lv2; } kl_ctx;
 
+/* KL = (expm1(d) - d + (mu1 - mu2)^2 e^-lv2) / 2, d = lv1 - lv2.
+ * Error: expm1(d) - d cancels to second order for small d (counted with
+ * mpref_cancel_bits); d's rounding is magnified by exp's slope, |d| 2^-p
+ * relative, hence EXP(d) more bits when |d| > 1; the mean term is a product
+ * of correctly rounded factors and adds a non-negative term. */
 static long kl_eval(mpfr_t y, const void *vctx)
 {
   const kl_ctx *c = vctx;
@@ -60,6 +65,9 @@ int ref_gauss_kl(double mu1, double logvar1, double mu2, double logvar2, double 
 /* ---- log N(x; mean, e^lv) ---------------------------------------------- */
 typedef struct { double x, mean, lv; } ll_ctx;
 
+/* -(log(2 pi) + lv + (x - mean)^2 e^-lv) / 2.
+ * Error: each factor is rounded once (SLACK); the sum of the log part and
+ * the quadratic cancels near a zero of the log-likelihood (mpref_cancel_bits). */
 static long loglik_eval(mpfr_t y, const void *vctx)
 {
   const ll_ctx *c = vctx;
@@ -107,6 +115,13 @@ static void upper_tail(mpfr_t out, const mpfr_t z, int sign, mpfr_t tmp)
   mpfr_div_2ui(out, out, 1, MPFR_RNDN);
 }
 
+/* log of the bin's mass: log Phi(zb), log Q(za) or log(Q(za) - Q(zb)).
+ * Error: the edges z = (x - mean -+ 1/255) e^-ls carry a relative error of a
+ * few 2^-p times (|x| + |mean| + 1) e^-ls / |z|, which erfc magnifies by ~2 z^2:
+ * the caller's arg_bits bounds that loss (8 + log2(2 z^2 + 2) + ...). The
+ * difference of two tails on one side cancels when the bin is narrow relative
+ * to the scale (mpref_cancel_bits); near 0 the complement 1 - both tails uses
+ * log1p when the tails are below 1/2. */
 static long dg_eval(mpfr_t y, const void *vctx)
 {
   const dg_ctx *c = vctx;
@@ -411,7 +426,7 @@ static long lgc_elbo_eval(mpfr_t y, const void *vctx)
   return result;
 }
 
-/* One term, KL terms reported positive. */
+/* One term, KL terms reported positive; its losses are chain_term's. */
 static long lgc_term_eval(mpfr_t y, const void *vctx)
 {
   const lgc_ctx *c = vctx;

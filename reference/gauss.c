@@ -15,7 +15,12 @@ typedef struct {
 
 static int bad_scale(double s) { return !isfinite(s) || !(s > 0.0); }
 
-/* -(sum_i log(2 pi v_i)/2 + (x_i - mu_i)^2 / (2 v_i)) */
+/* -(sum_i log(2 pi v_i)/2 + (x_i - mu_i)^2 / (2 v_i))
+ * Error: x_i - mu_i, the square and the quotient are each rounded once, as
+ * are 2 pi v_i and its log (relative error a few ulps, absolute at most a few
+ * ulps of |log|); summing n terms of each kind adds n roundings: 2n bits
+ * cover them. Precision goes in the final sum logs + quads, which cancels
+ * near a zero of the log-density: mpref_cancellation_loss counts it. */
 static long logpdf_eval(mpfr_t y, const void *vctx)
 {
   const gauss_ctx *c = vctx;
@@ -46,7 +51,10 @@ static long logpdf_eval(mpfr_t y, const void *vctx)
   return loss;
 }
 
-/* (mu_i - x_i) / v_i */
+/* (mu_i - x_i) / v_i
+ * Error: sigma^2 is exact at >= 106 bits, mu - x exact unless its exponent
+ * range exceeds the precision, the quotient rounded once: below one ulp, so
+ * SLACK; nothing cancels (the difference of two doubles is formed exactly). */
 static long score_eval(mpfr_t y, const void *vctx)
 {
   const gauss_ctx *c = vctx;
@@ -110,7 +118,11 @@ int ref_gauss_diag_score(size_t n, const double *x, const double *mu,
 
 /* Full covariance: Cholesky Sigma = L L^T in MPFR, then all n components of
  * y = Sigma^{-1}(mu-x) (index < n) or the log-density (index == n). A non-positive pivot is a
- * domain error. */
+ * domain error.
+ * Error: the factorisation and the two triangular solves lose about
+ * log2 cond(Sigma) bits; they run 64 bits above y, which covers cond < 2^64
+ * (the tests use cond <= 100), and 8n bits cover the O(n^2) roundings. The
+ * log-density adds the cancellation of n log(2 pi)/2 + quad/2 against log det/2. */
 static long full_eval(mpfr_t *y, size_t m, const void *vctx)
 {
   const gauss_ctx *c = vctx;

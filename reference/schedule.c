@@ -93,7 +93,11 @@ static int clip_decision(const mpfr_t raw, long loss)
 }
 
 /* beta_t of the cosine schedule from the trigonometric values at the
- * precision of y; cross selects the cancellation-free product form. */
+ * precision of y; cross selects the cancellation-free product form.
+ * Error: the direct form 1 - (c_t/c_{t-1})^2 loses 1 - EXP(y) bits to the
+ * subtraction and the cosines' own error magnified by amp_bits (small
+ * cosines near t = T); the product form only the latter. A value within the
+ * error of the 0.999 cap is decided by clip_decision, or certifies no bits. */
 static long cosine_beta(mpfr_t y, long T, long t, int cross, const cos_vals *v, int *clipped)
 {
   mpfr_prec_t p = mpfr_get_prec(y);
@@ -128,7 +132,11 @@ static long cosine_beta(mpfr_t y, long T, long t, int cross, const cos_vals *v, 
   return MPREF_SLACK;
 }
 
-/* beta_t of the other kinds at the precision of y. */
+/* beta_t of the other kinds at the precision of y.
+ * Error: the linear and squared-linspace forms are sums of non-negative
+ * terms and the sigmoid form a + (b - a) s(x) adds positives: nothing cancels,
+ * and 8 guard bits cover their at most ten roundings (SLACK). Only the tanh
+ * cross-form 1 + tanh(x/2) cancels, for x << 0: 1 - EXP bits more. */
 static long closed_beta(mpfr_t y, int kind, long T, long t, int cross)
 {
   mpfr_prec_t p = mpfr_get_prec(y);

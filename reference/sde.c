@@ -24,6 +24,10 @@ static int vp_beta(mpfr_t beta, const sde_ctx *c)
   return inexact;
 }
 
+/* OU theta (m - x), VP -beta(t) x / 2.
+ * Error: m - x of two doubles is exact here unless their exponents are far
+ * apart, then one rounding; beta(t) = bmin + t (bmax - bmin) is three
+ * roundings of which none can cancel (bmin, bmax > 0, t in [0, 1]): SLACK. */
 static long drift_eval(mpfr_t y, const void *vctx)
 {
   const sde_ctx *c = vctx;
@@ -42,6 +46,7 @@ static long drift_eval(mpfr_t y, const void *vctx)
   return inexact ? MPREF_SLACK : MPREF_EXACT;
 }
 
+/* OU s (exact), VP sqrt(beta(t)): beta(t) as in drift_eval, one sqrt. */
 static long diffusion_eval(mpfr_t y, const void *vctx)
 {
   const sde_ctx *c = vctx;
@@ -67,6 +72,11 @@ static void exponent_arg(mpfr_t u, const sde_ctx *c)
   }
 }
 
+/* a = exp(-u), b = -m expm1(-u), sd = s sqrt(-expm1(-2u)/(2 theta)) (OU) or
+ * sqrt(-expm1(-B)) (VP).
+ * Error: u is formed 64 bits above y, so its absolute error (u up to ~800)
+ * is far below an ulp of y after exp; expm1 avoids the cancellation of
+ * 1 - exp(-u) for small u; the rest are a few roundings (SLACK). */
 static long marginal_eval(mpfr_t y, const void *vctx)
 {
   const sde_ctx *c = vctx;
@@ -155,7 +165,12 @@ typedef struct {
   double x;
 } mix_ctx;
 
-/* score, density or cdf of sum_i w_i N(a mu_i + b, a^2 v_i + sd^2) / sum w */
+/* score, density or cdf of sum_i w_i N(a mu_i + b, a^2 v_i + sd^2) / sum w
+ * Error: a, b, sd come from marginal_eval 32 bits above y; the density and
+ * the cdf are sums of positive terms (SLACK + 8). The score's numerator
+ * sum w_i N_i (m_i - x)/v_i has both signs: it loses the exponent gap between
+ * sum |.| and the sum. The cdf near 1 is taken as 1 when the upper tail is
+ * below 2^-80 (its double is exactly 1). */
 static long mixture_eval(mpfr_t y, const void *vctx)
 {
   const mix_ctx *c = vctx;

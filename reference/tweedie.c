@@ -20,7 +20,10 @@ static long guard_bits(long loss)
 
 typedef struct { double x, mu, sigma, d; } tw_ctx;
 
-/* (x + sigma^2 d) / mu */
+/* (x + sigma^2 d) / mu
+ * Error: sigma^2 exact, sigma^2 d and the quotient rounded once each (16
+ * guard bits); all the loss is the cancellation of x + sigma^2 d, the exponent
+ * of the larger term over the sum's (mpref_bits_lost). */
 static long mean_eval(mpfr_t y, const void *vctx)
 {
   const tw_ctx *c = vctx;
@@ -51,7 +54,10 @@ int ref_tweedie_mean(double x_t, double mu_t, double sigma_t, double score, doub
   return mpref_round(mean_eval, &c, out, NULL);
 }
 
-/* (sigma^2 / mu^2)(1 + sigma^2 d) */
+/* (sigma^2 / mu^2)(1 + sigma^2 d)
+ * Error: as mean_eval, the only cancellation is 1 + sigma^2 d (the larger of
+ * 1 and |sigma^2 d| over the sum); the three products and quotients add three
+ * roundings (SLACK). A negative 1 + sigma^2 d is a domain error. */
 static long var_eval(mpfr_t y, const void *vctx)
 {
   const tw_ctx *c = vctx;
@@ -142,6 +148,12 @@ static int point_mass_dominates(const gmix_ctx *c, mpfr_t *logit, const mpfr_t b
   return small;
 }
 
+/* Error (see the comment above point_mass_dominates): the log terms are
+ * formed with an absolute error of a few 2^-p times their magnitude, which
+ * exp turns into a relative error, so EXP(largest |logit|) bits go there; the
+ * signed sums of r_k (mu m_k - x)/v_k then lose the exponent gap between
+ * their largest term and the sum (mpref_bits_lost). Evaluated GUARD bits
+ * above y (guard_bits converts the loss back). */
 static long gmix_eval(mpfr_t y, const void *vctx)
 {
   const gmix_ctx *c = vctx;
@@ -312,7 +324,13 @@ static void mills_asymptotic(mpfr_t out, const mpfr_t t, mpfr_t tmp)
   mpfr_div(out, out, t, MPFR_RNDN);
 }
 
-/* score = (phi(beta) - phi(alpha)) / (sigma (Phi(beta) - Phi(alpha))). */
+/* score = (phi(beta) - phi(alpha)) / (sigma (Phi(beta) - Phi(alpha))).
+ * Error: alpha and beta are rounded once; exp(-z^2/2) and erfc magnify their
+ * relative error by ~z^2, hence 2 EXP(max |z|) bits. The numerator and the
+ * denominator are differences of nearly equal values for a narrow interval or
+ * one far in a tail (mpref_bits_lost each); far beyond the interval the ratio
+ * is taken from the Mills ratio M(t) = Q(t)/phi(t) (asymptotic series, error
+ * below 2^-254) so the tails never underflow. GUARD bits above y. */
 static long unif_eval(mpfr_t y, const void *vctx)
 {
   const unif_ctx *c = vctx;
