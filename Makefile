@@ -92,6 +92,12 @@ $(B)/tests/test_bad_cases: $(B)/obj/src/cli/cli_functions.o $(B)/obj/tests/test_
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka $(LIBS_REF) $(LIBS_NUM)
 
+# test_vectors compares the `dmcheck eval` functions with the suites they share.
+$(B)/tests/test_vectors: $(B)/obj/tests/test_vectors.o $(B)/obj/src/cli/cli_functions.o $(call obj,$(TEST_SUP)) \
+    $(REFA) $(SUPA) $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka $(LIBS_REF) $(LIBS_NUM)
+
 # Proofs are independent of src/: they link only the reference and support code.
 $(B)/proofs/%: $(B)/obj/proofs/%.o $(B)/obj/proofs/qcheck.o $(REFA) $(SUPA)
 	@mkdir -p $(dir $@)

@@ -116,5 +116,6 @@ const dmc_suite dmc_suite_ancestral_step = {
   " 0.002}, sigma_to = sigma_from/ratio (correctly rounded) for ratio in {1, 1+1e-7, 1.01, 1.5, 2, 10,"
   " 1e3, 1e6}, sigma_to = 0, and the double just below sigma_from.",
   "sched.ancestral",
-  2, 2, in_names, out_names, anc_count, anc_inputs, anc_eval, anc_cross
+  2, 2, in_names, out_names, anc_count, anc_inputs, anc_eval, anc_cross,
+  "sigma_up^2 = sigma_to^2 (sigma_from^2 - sigma_to^2)/sigma_from^2 and sigma_down^2 = sigma_to^2 - sigma_up^2 as exact GMP rationals, square roots by GMP integer square root (tests/vec_indep_exact.c)"
 };

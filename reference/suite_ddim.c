@@ -162,5 +162,6 @@ const dmc_suite dmc_suite_ddim_coeffs = {
   " 0.99, 0.9, 0.5, 0.1, 1e-2, 1e-4, 2^-24, 1e-8} (nearest doubles) with ab_t < 1, including"
   " ab_prev = 1 and ab_prev = ab_t, for eta = 0 and 1.",
   "sched.ddim.sigma sched.ddim.dir",
-  3, NOUT, in_names, out_names, ddim_count, ddim_inputs, ddim_eval, ddim_cross
+  3, NOUT, in_names, out_names, ddim_count, ddim_inputs, ddim_eval, ddim_cross,
+  "every squared coefficient as an exact GMP rational, square roots by GMP integer square root, coef_eps rationalised as (dir^2 - X)/(dir + sqrt X) (tests/vec_indep_exact.c)"
 };

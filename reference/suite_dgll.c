@@ -126,5 +126,6 @@ const dmc_suite dmc_suite_discretized_loglik = {
   " approximation. mean in {0, 0.6}, log_scale in {-7, -2, 0}; every level. Values from"
   " ref_discretized_gaussian_loglik (D7).",
   "elbo.loglik.discretized",
-  3, 1, in_names, out_names, dg_count, dg_inputs, dg_eval, dg_crossf
+  3, 1, in_names, out_names, dg_count, dg_inputs, dg_eval, dg_crossf,
+  "log of Phi differences with Phi by Marsaglia's Taylor series (|z| <= 5) and Laplace's continued fraction for the Mills ratio (beyond), not erfc (tests/vec_indep_normal.c)"
 };

@@ -69,5 +69,6 @@ const dmc_suite dmc_suite_dsm_optimum = {
   " mu in {0, 1.5, -1e3}, sigma in {1e-4, 1, 30}, sigma_eps in {1e-6, 1e-2, 1, 100}. Values from"
   " ref_dsm_linear_optimum and ref_dsm_loss_constant (D4).",
   "dsm.opt",
-  3, 3, in_names, out_names, dsm_count, dsm_inputs, dsm_eval, dsm_crossf
+  3, 3, in_names, out_names, dsm_count, dsm_inputs, dsm_eval, dsm_crossf,
+  "exact GMP rationals, the loss constant by partial fractions 1/sigma_eps^2 - 1/(sigma^2 + sigma_eps^2) (tests/vec_indep_exact.c)"
 };

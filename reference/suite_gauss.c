@@ -197,5 +197,6 @@ const dmc_suite dmc_suite_gauss_score = {
   "x near mu, standard normal",
   "gauss.score.toy gauss.pdf.toy",
   3, 2, in_names, out_names,
-  gauss_count, gauss_inputs, gauss_eval, gauss_cross
+  gauss_count, gauss_inputs, gauss_eval, gauss_cross,
+  "score (mu - x)/sigma^2 as an exact GMP rational; log-density as the exact rational -(x - mu)^2/(2 sigma^2) minus one MPFR log of 2 pi sigma^2 (tests/vec_indep_exact.c)"
 };

@@ -195,5 +195,6 @@ const dmc_suite dmc_suite_lgc_elbo = {
   " has lambda within 2^-6 of 1 and c near 2^-10. Values from ref_lgc_log_evidence, ref_lgc_elbo and"
   " ref_lgc_term (D7).",
   "elbo.lgc.terms elbo.lgc.evidence",
-  NIN, NOUT, in_names, out_names, lgc_count, lgc_inputs, lgc_eval, lgc_crossf
+  NIN, NOUT, in_names, out_names, lgc_count, lgc_inputs, lgc_eval, lgc_crossf,
+  "elbo as E_q log p(x0,x1,x2) + H(q) under the forward factorisation (exact rational moments, one log); recon, kl_prior by 2-point Gauss-Hermite quadrature; kl_2 = recon - kl_prior - elbo; log p(x0) by Bayes' rule at a point (tests/vec_indep_elbo.c)"
 };

@@ -145,5 +145,6 @@ const dmc_suite dmc_suite_normal_cdf = {
   " correctly rounded difference of the real values. Rows: x = k/8 for |x| <= 10, -12..-38 step 2"
   " (Phi subnormal at the end), +-2^-4m (m = 1..15).",
   "sched.cdf.tanh",
-  1, NOUT, in_names, out_names, cdf_count, cdf_inputs, cdf_eval, cdf_cross
+  1, NOUT, in_names, out_names, cdf_count, cdf_inputs, cdf_eval, cdf_cross,
+  "Phi by Marsaglia's Taylor series phi(x) sum x^(2n+1)/(2n+1)!! (|x| <= 5) and Laplace's continued fraction for the Mills ratio (Lentz; beyond), the approximation as (1 + tanh u)/2 with the cancellation's bits added (tests/vec_indep_normal.c)"
 };

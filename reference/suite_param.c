@@ -221,5 +221,6 @@ const dmc_suite dmc_suite_param_conversions = {
   " a u + s x_t, x0 = a x_t - s u, score = -(a u + s x_t)/s). alphabar: the doubles nearest 1 - 1e-8,"
   " 0.9999, 0.5, 1e-4 and 2^-24; x_t includes the doubles nearest s and a (near-total cancellation).",
   "sched.param.conversions sched.param.score",
-  3, NOUT, in_names, out_names, param_count, param_inputs, param_eval, param_cross
+  3, NOUT, in_names, out_names, param_count, param_inputs, param_eval, param_cross,
+  "the rotation x_t + i v = e^(-i phi) (x0 + i eps) with a = cos phi, s = sin phi, phi = acos(2 alphabar - 1)/2 in MPFR (no square roots) (tests/vec_indep_param.c)"
 };

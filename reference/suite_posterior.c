@@ -229,5 +229,6 @@ const dmc_suite dmc_suite_ddpm_posterior = {
   " (improved-diffusion), log_var_learned = frac log beta_t + (1 - frac) log_var_clipped (frac in {0,"
   " 1/4, 1/2, 3/4, 1}). Rows: T = 10, 50 every t; T = 1000 at 20 steps incl. 1, 2 and T.",
   "sched.posterior.mean sched.posterior.var sched.posterior.varalt",
-  4, NOUT, in_names, out_names, post_count, post_inputs, post_eval, post_cross
+  4, NOUT, in_names, out_names, post_count, post_inputs, post_eval, post_cross,
+  "var from the posterior precision (1 - beta_t)/beta_t + 1/(1 - alphabar_{t-1}), mean coefficients as var times the natural parameters, alphabar = exp(sum log1p(-beta_s)) over independently computed betas (tests/vec_indep_sched.c)"
 };

@@ -79,12 +79,14 @@ static int sched_row(int kind, const double *in, double *out, int cross)
   return worst;
 }
 
-#define SCHED_SUITE(NAME, KIND, ID, DESC)                                                    \
+#define SCHED_SUITE(NAME, KIND, ID, DESC, BETA)                                                  \
   static int NAME##_eval(const double *in, double *out) { return sched_row(KIND, in, out, 0); } \
   static int NAME##_cross(const double *in, double *out) { return sched_row(KIND, in, out, 1); } \
   const dmc_suite dmc_suite_##NAME = {                                                       \
     #NAME, DESC, "sched.beta." ID " sched.alphabar sched.oneminus sched.logsnr",            \
-    2, NOUT, in_names, out_names, sched_count, sched_inputs, NAME##_eval, NAME##_cross };
+    2, NOUT, in_names, out_names, sched_count, sched_inputs, NAME##_eval, NAME##_cross,            \
+    "beta_t " BETA ", rounded to double at two precisions; alphabar_t = exp(sum_{s<=t} log1p(-beta_s))" \
+    " (log space, not a product), 1 - alphabar = -expm1 of the sum (tests/vec_indep_sched.c)" };
 
 #define COMMON " beta_t is the real-valued formula rounded to double once (not the float32/float64" \
   " arithmetic of diffusers); alphabar_t = prod_{s<=t}(1 - beta_s) over those doubles, exactly, then" \
@@ -93,17 +95,21 @@ static int sched_row(int kind, const double *in, double *out, int cross)
 
 SCHED_SUITE(sched_linear, DMC_SCHED_LINEAR, "linear",
             "Linear beta schedule (DDPM; diffusers 'linear'): beta_t = 1e-4 + (0.02 - 1e-4)(t-1)/(T-1)"
-            " with the decimal constants exact." COMMON)
+            " with the decimal constants exact." COMMON, "as an exact GMP rational")
 SCHED_SUITE(sched_scaled_linear, DMC_SCHED_SCALED_LINEAR, "scaledlinear",
             "Scaled-linear beta schedule (Stable Diffusion; diffusers 'scaled_linear'): beta_t ="
-            " (sqrt(0.00085) + (sqrt(0.012) - sqrt(0.00085))(t-1)/(T-1))^2, decimal constants exact." COMMON)
+            " (sqrt(0.00085) + (sqrt(0.012) - sqrt(0.00085))(t-1)/(T-1))^2, decimal constants exact." COMMON,
+            "with the square roots of the constants by GMP integer square root")
 SCHED_SUITE(sched_quadratic, DMC_SCHED_QUADRATIC, "quadratic",
             "Quadratic beta schedule (Ho et al. 'quad'): beta_t = (sqrt(1e-4) + (sqrt(0.02) -"
-            " sqrt(1e-4))(t-1)/(T-1))^2, decimal constants exact." COMMON)
+            " sqrt(1e-4))(t-1)/(T-1))^2, decimal constants exact." COMMON,
+            "with the square roots of the constants by GMP integer square root")
 SCHED_SUITE(sched_sigmoid, DMC_SCHED_SIGMOID, "sigmoid",
             "Sigmoid beta schedule (diffusers 'sigmoid'): beta_t = 1e-4 + (0.02 - 1e-4) / (1 +"
-            " exp(-x_t)), x_t = -6 + 12(t-1)/(T-1), decimal constants exact." COMMON)
+            " exp(-x_t)), x_t = -6 + 12(t-1)/(T-1), decimal constants exact." COMMON,
+            "with the logistic as (1 + tanh(x_t/2))/2")
 SCHED_SUITE(sched_cosine, DMC_SCHED_COSINE, "cosine",
             "Cosine beta schedule (Nichol & Dhariwal; diffusers 'squaredcos_cap_v2'): beta_t = min(1 -"
             " f(t/T)/f((t-1)/T), 0.999), f(u) = cos^2((u + 0.008)/1.008 * pi/2), s = 0.008 and max_beta ="
-            " 0.999 exact; clipped = 1 where the cap applied (always at t = T, where f = 0)." COMMON)
+            " 0.999 exact; clipped = 1 where the cap applied (always at t = T, where f = 0)." COMMON,
+            "by the double angle, (cos 2b - cos 2a)/(1 + cos 2b)")

@@ -38,7 +38,8 @@ static int sde_inputs(size_t r, double *in)
   return 0;
 }
 
-/* B(t) = int_0^t beta = 0.1 t + 9.95 t^2 (exact for q >= 4 * 53 + 40). */
+/* B(t) = int_0^t beta = 0.1 t + 9.95 t^2 = (2 t + 199 t^2)/20 (the numerator
+ * is exact for q >= 2 * 53 + 10; the division does not terminate in binary). */
 static int integral_beta(mpfr_t B, double t)
 {
   mpfr_t a;
@@ -47,9 +48,10 @@ static int integral_beta(mpfr_t B, double t)
   SUITE_OP(inex, mpfr_set_d(a, t, MPFR_RNDN));
   SUITE_OP(inex, mpfr_sqr(B, a, MPFR_RNDN));
   SUITE_OP(inex, mpfr_mul_ui(B, B, 199, MPFR_RNDN));
+  SUITE_OP(inex, mpfr_mul_2ui(a, a, 1, MPFR_RNDN));
   SUITE_OP(inex, mpfr_add(B, B, a, MPFR_RNDN));
   mpfr_clear(a);
-  return mpfr_div_ui(B, B, 10, MPFR_RNDN) != 0 || inex; /* (t + 199 t^2)/10 (nonterminating in binary) */
+  return mpfr_div_ui(B, B, 20, MPFR_RNDN) != 0 || inex;
 }
 
 static long sde_out(mpfr_t y, const double *in, int k, void *vcross)
@@ -186,5 +188,6 @@ const dmc_suite dmc_suite_sde_coeffs = {
   " - exp(-B) (sub-VP, as score_sde), sigma(t) (VE). Rows: t = 10^(-7 + k/4), k = 0..27, and k/32, k ="
   " 1..32.",
   "sched.sde.vp sched.sde.subvp sched.sde.ve",
-  2, NOUT, in_names, out_names, sde_count, sde_inputs, sde_eval, sde_cross
+  2, NOUT, in_names, out_names, sde_count, sde_inputs, sde_eval, sde_cross,
+  "B(t) by three-point Gauss-Legendre quadrature of beta(s) in MPFR (decimal constants parsed), 1 - exp(-B) as (1 - m)(1 + m) with m = exp(-B/2), VE sigma(t) = 0.01 * 2^(t log2 5000) (tests/vec_indep_sde.c)"
 };

@@ -152,5 +152,6 @@ const dmc_suite dmc_suite_sigma_grids = {
   " 10, 1000}, rho in {1, 7}, (sigma_min, sigma_max) = (0.002, 80) (EDM) and (0.0292, 14.6146)"
   " (Stable Diffusion; n = 1000 only for the first pair), nearest doubles.",
   "sched.sigmas.karras sched.sigmas.exponential",
-  6, 1, in_names, out_names, sig_count, sig_inputs, sig_eval, sig_cross
+  6, 1, in_names, out_names, sig_count, sig_inputs, sig_eval, sig_cross,
+  "Karras rho = 1 as exact GMP rationals, rho = 7 with roots by GMP integer 7th root and the power by repeated squaring; exponential grid as 2^((1 - r) log2 sigma_max + r log2 sigma_min) (tests/vec_indep_sigmas.c)"
 };

@@ -116,5 +116,6 @@ const dmc_suite dmc_suite_tweedie = {
   " (rounded: near cancellation), 0.3}; dscore in {-1, -(1-2^-20)/sigma_t^2 (var near 0), 0.1}. Values"
   " from ref_tweedie_mean and ref_tweedie_var (D2).",
   "tweedie.formula tweedie.cov",
-  5, 2, in_names, out_names, tw_count, tw_inputs, tw_eval, tw_crossf
+  5, 2, in_names, out_names, tw_count, tw_inputs, tw_eval, tw_crossf,
+  "mean and var as exact GMP rationals of the stored inputs, rounded once (tests/vec_indep_exact.c)"
 };

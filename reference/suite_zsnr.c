@@ -179,5 +179,6 @@ const dmc_suite dmc_suite_sched_zero_snr = {
   " log_snr = log(ab'/(1 - ab')) (-inf at t = T). Rows: T = 10, 50 every t; T = 1000 at 20 steps"
   " incl. both ends.",
   "sched.zsnr",
-  3, NOUT, in_names, out_names, zsnr_count, zsnr_inputs, zsnr_eval, zsnr_cross
+  3, NOUT, in_names, out_names, zsnr_count, zsnr_inputs, zsnr_eval, zsnr_cross,
+  "s_t = exp(S_t/2) with S_t = sum log1p(-beta_s) over independently computed betas; 1 - s'_t/s'_{t-1} from s_{t-1} - s_t = s_{t-1} beta_t/(1 + sqrt(1 - beta_t)) (tests/vec_indep_sched.c)"
 };

@@ -29,10 +29,13 @@ typedef struct {
   /* Correctly rounded outputs for arbitrary inputs: 0 ok, 1 domain error
    * (outputs NaN), 2 rounding not proved. */
   int (*eval)(const double *in, double *out);
-  /* Optional independent second evaluation for the cross-check in make check
-   * (another formula, or another precision path); NULL to use eval at doubled
-   * working precision is not possible, so every suite provides one. */
+  /* A second evaluation path (another formula or precision path), correctly
+   * rounded like eval; it may share helpers with eval, so it checks the
+   * rounding proofs, not the mathematics. */
   int (*cross)(const double *in, double *out);
+  /* One line naming the suite's independent check (tests/vec_indep*.c: no
+   * code shared with eval or cross); printed in the vector file's header. */
+  const char *indep;
 } dmc_suite;
 
 /* The registry (reference/suites.c). */

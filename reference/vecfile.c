@@ -222,6 +222,7 @@ static void write_header(FILE *f, const dmc_suite *s, size_t n)
   fprintf(f, "# dmcheck reference vectors: suite %s\n", s->name);
   fprintf(f, "# description: %s\n", s->description);
   fprintf(f, "# claims: %s\n", s->claims && *s->claims ? s->claims : "(none)");
+  if (s->indep) fprintf(f, "# independent check: %s\n", s->indep);
   fprintf(f, "# rows: %zu\n# inputs:", n);
   for (int i = 0; i < s->ninputs; i++) fprintf(f, " %s", s->input_names[i]);
   fprintf(f, "\n# outputs:");
