@@ -7,7 +7,7 @@
  *   0,0x1.8p+0,1.5,...
  *
  * Header comment lines (no timestamps, so a file regenerates byte-identically):
- * the suite's name, description and claims, the row count, the input and
+ * the suite's name, description and claims, its independent check, the row count, the input and
  * output names, what every column holds, the MPFR and GMP versions, the
  * precision policy of mpref.h, the seed ("none": a suite's inputs are a
  * deterministic function of the row number), the generating command and a

@@ -397,7 +397,9 @@ static void test_independent(void **state)
 
 /* Output `out` of `suite` is function `fn` at args: arg i is in[src[i]], or
  * cst[i] where src[i] < 0. Rows with in[0] != only0 are skipped (only0 < 0:
- * none). ulps: the agreement demanded (0: bit for bit). */
+ * none). ulps: the agreement demanded (0: bit for bit); with ulps > 0, the
+ * function's value must also be the correctly rounded value of `exact`, an
+ * independent check of the function's own real value. */
 typedef struct {
   const char *suite;
   int out;
@@ -406,34 +408,36 @@ typedef struct {
   double cst[6];
   double only0;
   double ulps;
+  const vi_check *exact;
 } eval_map;
 
 #define NA -1
 static const eval_map eval_maps[] = {
-  { "gauss_score", 0, "gauss_score", { 0, 1, 2 }, { 0 }, -1, 0 },
-  { "gauss_score", 1, "gauss_logpdf", { 0, 1, 2 }, { 0 }, -1, 0 },
-  { "tweedie", 0, "tweedie_mean", { 0, 1, 2, 3 }, { 0 }, -1, 0 },
-  { "tweedie", 1, "tweedie_var", { 1, 2, 4 }, { 0 }, -1, 0 },
-  { "dsm_optimum", 0, "dsm_optimum_w", { 0, 1, 2 }, { 0 }, -1, 0 },
-  { "dsm_optimum", 1, "dsm_optimum_b", { 0, 1, 2 }, { 0 }, -1, 0 },
-  { "dsm_optimum", 2, "dsm_loss_constant", { 1, 2 }, { 0 }, -1, 0 },
-  { "gauss_kl", 0, "gauss_kl", { 0, 1, 2, 3 }, { 0 }, -1, 0 },
-  { "discretized_loglik", 0, "discretized_gaussian_loglik", { 0, 1, 2 }, { 0 }, -1, 0 },
-  { "param_conversions", 0, "param_convert", { NA, NA, 0, 1, 2 }, { 0, 1 }, -1, 0 },
-  { "param_conversions", 1, "param_convert", { NA, NA, 0, 1, 2 }, { 0, 2 }, -1, 0 },
-  { "param_conversions", 2, "param_convert", { NA, NA, 0, 1, 2 }, { 0, 3 }, -1, 0 },
-  { "param_conversions", 3, "param_convert", { NA, NA, 0, 1, 2 }, { 1, 0 }, -1, 0 },
-  { "param_conversions", 4, "param_convert", { NA, NA, 0, 1, 2 }, { 1, 2 }, -1, 0 },
-  { "param_conversions", 5, "param_convert", { NA, NA, 0, 1, 2 }, { 1, 3 }, -1, 0 },
-  { "param_conversions", 6, "param_convert", { NA, NA, 0, 1, 2 }, { 2, 0 }, -1, 0 },
-  { "param_conversions", 7, "param_convert", { NA, NA, 0, 1, 2 }, { 2, 1 }, -1, 0 },
-  { "param_conversions", 8, "param_convert", { NA, NA, 0, 1, 2 }, { 2, 3 }, -1, 0 },
+  { "gauss_score", 0, "gauss_score", { 0, 1, 2 }, { 0 }, -1, 0, NULL },
+  { "gauss_score", 1, "gauss_logpdf", { 0, 1, 2 }, { 0 }, -1, 0, NULL },
+  { "tweedie", 0, "tweedie_mean", { 0, 1, 2, 3 }, { 0 }, -1, 0, NULL },
+  { "tweedie", 1, "tweedie_var", { 1, 2, 4 }, { 0 }, -1, 0, NULL },
+  { "dsm_optimum", 0, "dsm_optimum_w", { 0, 1, 2 }, { 0 }, -1, 0, NULL },
+  { "dsm_optimum", 1, "dsm_optimum_b", { 0, 1, 2 }, { 0 }, -1, 0, NULL },
+  { "dsm_optimum", 2, "dsm_loss_constant", { 1, 2 }, { 0 }, -1, 0, NULL },
+  { "gauss_kl", 0, "gauss_kl", { 0, 1, 2, 3 }, { 0 }, -1, 0, NULL },
+  { "discretized_loglik", 0, "discretized_gaussian_loglik", { 0, 1, 2 }, { 0 }, -1, 0, NULL },
+  { "param_conversions", 0, "param_convert", { NA, NA, 0, 1, 2 }, { 0, 1 }, -1, 0, NULL },
+  { "param_conversions", 1, "param_convert", { NA, NA, 0, 1, 2 }, { 0, 2 }, -1, 0, NULL },
+  { "param_conversions", 2, "param_convert", { NA, NA, 0, 1, 2 }, { 0, 3 }, -1, 0, NULL },
+  { "param_conversions", 3, "param_convert", { NA, NA, 0, 1, 2 }, { 1, 0 }, -1, 0, NULL },
+  { "param_conversions", 4, "param_convert", { NA, NA, 0, 1, 2 }, { 1, 2 }, -1, 0, NULL },
+  { "param_conversions", 5, "param_convert", { NA, NA, 0, 1, 2 }, { 1, 3 }, -1, 0, NULL },
+  { "param_conversions", 6, "param_convert", { NA, NA, 0, 1, 2 }, { 2, 0 }, -1, 0, NULL },
+  { "param_conversions", 7, "param_convert", { NA, NA, 0, 1, 2 }, { 2, 1 }, -1, 0, NULL },
+  { "param_conversions", 8, "param_convert", { NA, NA, 0, 1, 2 }, { 2, 3 }, -1, 0, NULL },
   /* VP rows (sde = 0): the eval functions take beta_min = 0.1 as the double
-   * nearest 0.1 (the suite has the exact decimal), so one ULP is allowed */
-  { "sde_coeffs", 0, "sde_drift", { NA, NA, NA, NA, 1, NA }, { 2, 0.1, 20, 0, 0, 1 }, 0, 1 },
-  { "sde_coeffs", 1, "sde_diffusion", { NA, NA, NA, NA, 1 }, { 2, 0.1, 20, 0 }, 0, 1 },
-  { "sde_coeffs", 2, "sde_marginal_a", { NA, NA, NA, NA, 1 }, { 2, 0.1, 20, 0 }, 0, 1 },
-  { "sde_coeffs", 3, "sde_marginal_sd", { NA, NA, NA, NA, 1 }, { 2, 0.1, 20, 0 }, 0, 1 },
+   * nearest 0.1 (the suite has the exact decimal): one ULP from the suite, and
+   * correctly rounded for their own beta_min */
+  { "sde_coeffs", 0, "sde_drift", { NA, NA, NA, NA, 1, NA }, { 2, 0.1, 20, 0, 0, 1 }, 0, 1, &vi_sde_coeffs_bmin_double },
+  { "sde_coeffs", 1, "sde_diffusion", { NA, NA, NA, NA, 1 }, { 2, 0.1, 20, 0 }, 0, 1, &vi_sde_coeffs_bmin_double },
+  { "sde_coeffs", 2, "sde_marginal_a", { NA, NA, NA, NA, 1 }, { 2, 0.1, 20, 0 }, 0, 1, &vi_sde_coeffs_bmin_double },
+  { "sde_coeffs", 3, "sde_marginal_sd", { NA, NA, NA, NA, 1 }, { 2, 0.1, 20, 0 }, 0, 1, &vi_sde_coeffs_bmin_double },
 };
 #undef NA
 
@@ -462,6 +466,12 @@ static void test_eval_functions(void **state)
       for (int i = 0; i < f->nargs; i++) a[i] = e->src[i] >= 0 ? in[e->src[i]] : e->cst[i];
       int st = cli_function_ref(f, a, &v);
       double u = same(v, d) ? 0 : dmc_ulp_distance(v, d);
+      if (e->exact) { /* v is the correctly rounded value of the function's own real value */
+        double o[VI_MAX_OUT], ulp[VI_MAX_OUT];
+        memcpy(o, t.out + r * no, no * sizeof *o);
+        o[e->out] = v;
+        if (vi_row(e->exact, in, o, (int)no, NULL, ulp) || !(ulp[e->out] <= VI_PASS_ULP)) st = st ? st : -1;
+      }
       n++;
       differ += u != 0;
       if (u > worst) worst = u;
@@ -472,7 +482,8 @@ static void test_eval_functions(void **state)
     char detail[900];
     if (!bad)
       snprintf(detail, sizeof detail, "dmcheck eval %s agrees with stored %s on all %zu rows: %zu differ, max %g ULP "
-               "(allowed %g)", e->fn, s->output_names[e->out], n, differ, worst, e->ulps);
+               "(allowed %g%s)", e->fn, s->output_names[e->out], n, differ, worst, e->ulps,
+               e->exact ? ", and each value is correctly rounded for beta_min = RN(0.1) by the independent check" : "");
     else
       snprintf(detail, sizeof detail, "dmcheck eval %s disagrees with stored %s on %zu of %zu rows; first: %s", e->fn,
                s->output_names[e->out], bad, n, cx);

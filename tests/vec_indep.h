@@ -31,6 +31,10 @@ typedef struct {
   void (*cache_free)(void *);
 } vi_check;
 
+/* sde_coeffs' check with beta_min the double nearest 0.1, as the `dmcheck
+ * eval sde_*` functions take it (not a suite; for test_vectors). */
+extern const vi_check vi_sde_coeffs_bmin_double;
+
 /* The check of a suite, or NULL. */
 const vi_check *vi_find(const char *suite);
 

@@ -15,7 +15,8 @@ static int cdf_check(mpfr_t *out, const double *in, mpfr_prec_t p, void *cache)
   if (!isfinite(x)) return -1;
   mpfr_t z, u, a, b;
   mpfr_prec_t q = p + 64 + (mpfr_prec_t)(x < 0 ? -6 * x * (1 + 0.044715 * x * x) : 0);
-  mpfr_inits2(q, z, u, a, b, (mpfr_ptr)0);
+  mpfr_inits2(q, z, u, b, (mpfr_ptr)0);
+  mpfr_init2(a, p + 64);                   /* Phi needs no extra bits; the tanh form does */
   mpfr_set_d(z, -x, MPFR_RNDN);
   vi_normal_q(a, z);                       /* Phi(x) = Q(-x) */
   vi_dec(u, "0.044715");                   /* u = sqrt(2/pi) (x + 0.044715 x^3) */

@@ -5,12 +5,14 @@
  * the VE sigma(t) = 0.01 * 2^(t log2 5000). */
 #include "vec_indep.h"
 
-/* y = beta(s) */
-static void beta_at(mpfr_t y, const mpfr_t s)
+/* y = beta(s); beta_min the decimal 0.1, or the double nearest it (as the
+ * `dmcheck eval sde_*` functions take it) */
+static void beta_at(mpfr_t y, const mpfr_t s, int bmin_double)
 {
   mpfr_t bmin;
   mpfr_init2(bmin, mpfr_get_prec(y));
-  vi_dec(bmin, "0.1");
+  if (bmin_double) mpfr_set_d(bmin, 0.1, MPFR_RNDN);
+  else vi_dec(bmin, "0.1");
   mpfr_ui_sub(y, 20, bmin, MPFR_RNDN);
   mpfr_mul(y, y, s, MPFR_RNDN);
   mpfr_add(y, y, bmin, MPFR_RNDN);
@@ -18,7 +20,7 @@ static void beta_at(mpfr_t y, const mpfr_t s)
 }
 
 /* B = (t/2) sum_i w_i beta(t (1 + xi_i)/2), xi = 0, +-sqrt(3/5), w = 8/9, 5/9. */
-static void integral_beta_gl3(mpfr_t B, double t)
+static void integral_beta_gl3(mpfr_t B, double t, int bmin_double)
 {
   mpfr_prec_t p = mpfr_get_prec(B);
   mpfr_t xi, s, f, acc;
@@ -32,7 +34,7 @@ static void integral_beta_gl3(mpfr_t B, double t)
     mpfr_add_ui(s, s, 1, MPFR_RNDN);
     mpfr_mul_d(s, s, t, MPFR_RNDN);
     mpfr_div_2ui(s, s, 1, MPFR_RNDN);
-    beta_at(f, s);
+    beta_at(f, s, bmin_double);
     mpfr_mul_ui(f, f, i ? 5 : 8, MPFR_RNDN);
     mpfr_add(acc, acc, f, MPFR_RNDN);
   }
@@ -43,9 +45,8 @@ static void integral_beta_gl3(mpfr_t B, double t)
 }
 
 /* out: drift_coef diffusion mean_coef std */
-static int sde_check(mpfr_t *out, const double *in, mpfr_prec_t p, void *cache)
+static int sde_outputs(mpfr_t *out, const double *in, mpfr_prec_t p, int bmin_double)
 {
-  (void)cache;
   int kind = (int)in[0];
   double t = in[1];
   if (!(kind == 0 || kind == 1 || kind == 2) || !(t > 0 && t <= 1)) return -1;
@@ -67,9 +68,9 @@ static int sde_check(mpfr_t *out, const double *in, mpfr_prec_t p, void *cache)
     mpfr_set(out[3], u, MPFR_RNDN);
   } else {
     mpfr_set_d(u, t, MPFR_RNDN);
-    beta_at(v, u);                           /* beta(t) */
+    beta_at(v, u, bmin_double);              /* beta(t) */
     mpfr_div_si(out[0], v, -2, MPFR_RNDN);
-    integral_beta_gl3(B, t);
+    integral_beta_gl3(B, t, bmin_double);
     mpfr_div_si(m, B, -2, MPFR_RNDN);
     mpfr_exp(m, m, MPFR_RNDN);               /* m = exp(-B/2) */
     mpfr_set(out[2], m, MPFR_RNDN);
@@ -91,4 +92,17 @@ static int sde_check(mpfr_t *out, const double *in, mpfr_prec_t p, void *cache)
   return 0;
 }
 
+static int sde_check(mpfr_t *out, const double *in, mpfr_prec_t p, void *cache)
+{
+  (void)cache;
+  return sde_outputs(out, in, p, 0);
+}
+
+static int sde_check_dbl(mpfr_t *out, const double *in, mpfr_prec_t p, void *cache)
+{
+  (void)cache;
+  return sde_outputs(out, in, p, 1);
+}
+
 const vi_check vi_sde_coeffs = { "sde_coeffs", sde_check, NULL, NULL };
+const vi_check vi_sde_coeffs_bmin_double = { "sde_coeffs", sde_check_dbl, NULL, NULL };
