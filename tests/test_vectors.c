@@ -368,7 +368,7 @@ static void test_independent(void **state)
     size_t bad = indep_table(c, s, &t, cache, &worst, cx, sizeof cx), nctl;
     size_t acc = indep_controls(c, s, &t, cache, &nctl, ncx, sizeof ncx);
     if (c->cache_free) c->cache_free(cache);
-    printf("%s: independent check: %zu rows x %d outputs, %zu mismatches, max %.3g ULP; negative controls: %zu of %zu "
+    printf("%s: independent check: %zu rows x %d outputs, %zu mismatches, max %.6g ULP; negative controls: %zu of %zu "
            "rejected\n", s->name, t.nrows, s->noutputs, bad, worst, nctl - acc, nctl);
     if (!bad)
       snprintf(detail, sizeof detail, "%zu rows x %d outputs, 0 mismatches: every stored double is the correctly "
