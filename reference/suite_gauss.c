@@ -1,7 +1,8 @@
 /* suite_gauss.c -- reference vector suite gauss_score: the 1-D Gaussian score
  * (mu - x)/sigma^2 and log-density at (x, mu, sigma), with hard regions.
  * eval uses ref_gauss_score / ref_gauss_logpdf (reference/gauss.c); cross is
- * an independent evaluation: other formulas, at doubled working precision. */
+ * a second path: other formulas, at doubled working precision (the
+ * independent check is tests/vec_indep_exact.c). */
 #include "suites.h"
 #include "dmcref.h"
 
