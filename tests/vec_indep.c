@@ -67,6 +67,12 @@ static double ulp_error(double d, const mpfr_t v)
   mpfr_div_d(e, e, gap, MPFR_RNDN);
   double u = fabs(mpfr_get_d(e, MPFR_RNDN));
   mpfr_clear(e);
+  if (u == 0.5) { /* a tie: round-half-even keeps the even significand */
+    int ex;
+    frexp(d, &ex);
+    double sig = ldexp(fabs(d), -(ex - 53 > -1074 ? ex - 53 : -1074)); /* the significand as an integer */
+    if (fmod(sig, 2) != 0) u = 1;
+  }
   return u;
 }
 

@@ -40,7 +40,7 @@ const vi_check *vi_find(const char *suite);
 
 /* Error of each stored[k] against the independent value v, in units of the
  * gap from stored[k] to the next double towards v (<= 1/2 exactly when
- * stored[k] = RN(v)): 0 when both are the same NaN, infinity or zero,
+ * stored[k] = RN(v); at an exact tie an odd significand counts as 1): 0 when both are the same NaN, infinity or zero,
  * INFINITY for a NaN, infinity or zero where the other is not.
  * Returns 0, or -1 (ulp[] NaN) when the independent values did not settle
  * below VI_PREC_MAX bits or the inputs are outside the check. */
