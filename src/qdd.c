@@ -71,13 +71,5 @@ double dmc_gauss_logpdf_qdd(size_t n, const double *x, const double *mu,
     if (scale_is_sigma) lv = qdd_add(lv, lv);
     total = qdd_add(total, qdd_mul(qdd_add(qdd_div(qdd_mul(d, d), v), lv), qdd_scalar(0.5)));
   }
-  /* One rounding to double: hi rounds correctly, and lo decides only when hi
-   * lies exactly halfway between two doubles. */
-  double r = (double)total.hi;
-  dmc_quad err = total.hi - (dmc_quad)r;
-  if (err != 0 && total.lo != 0) {
-    double toward = nextafter(r, err > 0 ? INFINITY : -INFINITY);
-    if (err + err == (dmc_quad)toward - (dmc_quad)r && (err > 0) == (total.lo > 0)) r = toward;
-  }
-  return -r;
+  return -qdd_to_double(total);
 }

@@ -6,6 +6,8 @@
 #ifndef DMC_QDD_H
 #define DMC_QDD_H
 
+#include <float.h>
+#include <math.h>
 #include <stddef.h>
 
 typedef _Float128 dmc_quad;
@@ -56,6 +58,23 @@ static inline dmc_qdd qdd_div(dmc_qdd a, dmc_qdd b)
   r = qdd_add(r, qdd_mul(b, qdd_scalar(-q2)));
   dmc_quad q3 = r.hi / b.hi;
   return qdd_add(qdd_fast_two_sum(q1, q2), qdd_scalar(q3));
+}
+
+/* One rounding of hi + lo to double: hi rounds correctly, and lo decides
+ * only when hi lies exactly halfway between two doubles. */
+static inline double qdd_to_double(dmc_qdd a)
+{
+  double r = (double)a.hi;
+  if (isinf(r)) { /* hi >= the overflow midpoint; exactly on it, lo below it gives DBL_MAX */
+    const dmc_quad mid = (dmc_quad)DBL_MAX + (dmc_quad)0x1p970;
+    return ((r > 0 ? a.hi == mid && a.lo < 0 : a.hi == -mid && a.lo > 0)) ? copysign(DBL_MAX, r) : r;
+  }
+  dmc_quad err = a.hi - (dmc_quad)r;
+  if (err != 0 && a.lo != 0) {
+    double toward = nextafter(r, err > 0 ? INFINITY : -INFINITY);
+    if (err + err == (dmc_quad)toward - (dmc_quad)r && (err > 0) == (a.lo > 0)) r = toward;
+  }
+  return r;
 }
 
 /* -sum_i [ log(2 pi v_i)/2 + (x_i - mu_i)^2 / (2 v_i) ] with v_i = scale_i^2
