@@ -65,6 +65,43 @@ int dmc_gmix_mean(double x_t, double mu_t, double sigma_t, size_t n, const doubl
 int dmc_unif_score(double x_t, double mu_t, double sigma_t, double a, double b, double *score);
 /* (end D2) */
 
+/* ---- D3. Posterior score and the DPS approximation (src/dps.c) --------- */
+/* Linear-Gaussian inverse problem: prior x_0 ~ N(m, s^2) (N(m, S)), forward
+ * x_t = mu_t x_0 + sigma_t eps, observation y = a x_0 + N(0, sigma_y^2)
+ * (y = A x_0 + N(0, R)). With v = mu_t^2 s^2 + sigma_t^2, the posterior mean
+ * xhat = (sigma_t^2 m + mu_t s^2 x_t)/v, its derivative J = mu_t s^2/v and
+ * the posterior variance c = sigma_t^2 s^2/v:
+ * dmc_dps_score_exact: d/dx_t log p(y | x_t) = J a (y - a xhat)/(sigma_y^2 + a^2 c),
+ *   the exact likelihood score (p(y | x_t) = N(y; a xhat, sigma_y^2 + a^2 c)).
+ * dmc_dps_score_dps: J a (y - a xhat)/sigma_y^2, the gradient of DPS's
+ *   log N(y; a xhat(x_t), sigma_y^2) through xhat (what autodiff computes).
+ * dmc_dps_ratio: exact / dps = sigma_y^2 v/(sigma_y^2 v + a^2 sigma_t^2 s^2)
+ *   (independent of x_t, y, m).
+ *   Domain: all arguments finite; mu_t != 0; sigma_t >= 0; s > 0; sigma_y > 0.
+ *   Evaluated in binary128 pairs (~2^-220 per operation, no intermediate
+ *   overflow or underflow), rounded once: correctly rounded unless
+ *   y - a xhat cancels by more than ~2^-160 relative. Overflow gives +-inf
+ *   with DMC_OK.
+ * dmc_dps_score_exact_mv / dmc_dps_score_dps_mv: the same in R^n with k
+ *   observations: J^T A^T Gamma^{-1} (y - A xhat) with Gamma = R + A C A^T
+ *   (exact) or R (DPS), J = mu_t S V^{-1}, C = sigma_t^2 S V^{-1},
+ *   V = mu_t^2 S + sigma_t^2 I. S (n x n), A (k x n), R (k x k) row-major;
+ *   S and R symmetric positive definite (GSL modified Cholesky needing no
+ *   perturbation). Solves refined twice with double-double residuals; all
+ *   products in double-double; entries must keep intermediate products in
+ *   double's range. score[n]; DMC_EDOM (NaN in score) on bad input,
+ *   DMC_ENOMEM on allocation failure (NaN in score). */
+int dmc_dps_score_exact(double x_t, double y, double mu_t, double sigma_t, double m, double s, double a,
+                        double sigma_y, double *score);
+int dmc_dps_score_dps(double x_t, double y, double mu_t, double sigma_t, double m, double s, double a,
+                      double sigma_y, double *score);
+int dmc_dps_ratio(double mu_t, double sigma_t, double s, double a, double sigma_y, double *ratio);
+int dmc_dps_score_exact_mv(size_t n, size_t k, const double *x_t, const double *y, double mu_t, double sigma_t,
+                           const double *m, const double *S, const double *A, const double *R, double *score);
+int dmc_dps_score_dps_mv(size_t n, size_t k, const double *x_t, const double *y, double mu_t, double sigma_t,
+                         const double *m, const double *S, const double *A, const double *R, double *score);
+/* (end D3) */
+
 /* ---- D4. Linear denoising score matching (src/dsm.c) -------------------- */
 #include <gsl/gsl_rng.h>
 /* Data x ~ N(mu, sigma^2), x~ = x + eps, eps ~ N(0, sigma_eps^2); model
