@@ -29,19 +29,6 @@ static const double us[] = { 0.0, 1.0, -1.5, 0.1, 7.0 };
 #define NU 5
 static size_t param_count(void) { return NAB * NX * NU; }
 
-/* sqrt(ab) or sqrt(1 - ab) rounded to double (the x_t that nearly cancels). */
-static double root_double(double ab, int complement)
-{
-  mpfr_t r;
-  mpfr_init2(r, 256);
-  mpfr_set_d(r, ab, MPFR_RNDN);
-  if (complement) mpfr_ui_sub(r, 1, r, MPFR_RNDN);
-  mpfr_sqrt(r, r, MPFR_RNDN);
-  double d = mpfr_get_d(r, MPFR_RNDN);
-  mpfr_clear(r);
-  return d;
-}
-
 static int param_inputs(size_t r, double *in)
 {
   size_t len[3] = { NAB, NX, NU }, ix[3];
@@ -49,7 +36,7 @@ static int param_inputs(size_t r, double *in)
   double ab = abs_[ix[0]];
   static const double xs[] = { 0.0, 1.0, -0.5, 3.25, 1e-3 };
   in[0] = ab;
-  in[1] = ix[1] < 5 ? xs[ix[1]] : root_double(ab, ix[1] == 5);
+  in[1] = ix[1] < 5 ? xs[ix[1]] : suite_vp_root(ab, ix[1] == 5);
   in[2] = us[ix[2]];
   return 0;
 }

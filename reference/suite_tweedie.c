@@ -21,19 +21,6 @@ static const double xs[] = { 0.5, -1.7, 3.0 };
 #define NS 3
 static size_t tw_count(void) { return NAB * NX * NS * NS; }
 
-/* a double computed in MPFR (machine-independent inputs) */
-static double sqrt_d(double v, int complement)
-{
-  mpfr_t r;
-  mpfr_init2(r, 128);
-  mpfr_set_d(r, v, MPFR_RNDN);
-  if (complement) mpfr_ui_sub(r, 1, r, MPFR_RNDN);
-  mpfr_sqrt(r, r, MPFR_RNDN);
-  double d = mpfr_get_d(r, MPFR_RNDN);
-  mpfr_clear(r);
-  return d;
-}
-
 static double ratio_d(double num, double s2)
 {
   mpfr_t r;
@@ -49,7 +36,7 @@ static int tw_inputs(size_t r, double *in)
 {
   size_t len[4] = { NAB, NX, NS, NS }, ix[4];
   suite_digits(r, 4, len, ix);
-  double ab = abs_[ix[0]], mu = sqrt_d(ab, 0), sg = sqrt_d(ab, 1), s2 = sg * sg, x = xs[ix[1]];
+  double ab = abs_[ix[0]], mu = suite_vp_root(ab, 0), sg = suite_vp_root(ab, 1), s2 = sg * sg, x = xs[ix[1]];
   in[0] = x;
   in[1] = mu;
   in[2] = sg;

@@ -43,3 +43,15 @@ long suite_rational(mpfr_t y, const mpq_t v)
 {
   return mpfr_set_q(y, v, MPFR_RNDN) ? MPREF_SLACK : MPREF_EXACT;
 }
+
+double suite_vp_root(double ab, int complement)
+{
+  mpfr_t r;
+  mpfr_init2(r, 256);
+  mpfr_set_d(r, ab, MPFR_RNDN);
+  if (complement) mpfr_ui_sub(r, 1, r, MPFR_RNDN);
+  mpfr_sqrt(r, r, MPFR_RNDN);
+  double d = mpfr_get_d(r, MPFR_RNDN);
+  mpfr_clear(r);
+  return d;
+}

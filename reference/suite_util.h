@@ -25,6 +25,10 @@ int suite_round_outputs(suite_out_fn f, const double *in, int nout, void *cache,
  * MPREF_SLACK (for evaluators whose value is rational in the inputs). */
 long suite_rational(mpfr_t y, const mpq_t v);
 
+/* sqrt(ab), or sqrt(1 - ab) if complement, rounded once to double: the VP
+ * coefficients mu_t, sigma_t of a suite row (machine-independent inputs). */
+double suite_vp_root(double ab, int complement);
+
 /* Row r of the cartesian product of lists: index[i] = digit i of r in the
  * mixed radix len[0..n-1] (last list fastest). */
 void suite_digits(size_t r, int n, const size_t *len, size_t *index);
