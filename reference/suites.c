@@ -12,6 +12,7 @@ extern const dmc_suite dmc_suite_sched_zero_snr, dmc_suite_ddpm_posterior, dmc_s
   dmc_suite_normal_cdf, dmc_suite_sde_coeffs, dmc_suite_ddim_coeffs, dmc_suite_sigma_grids,
   dmc_suite_ancestral_step, dmc_suite_gauss_kl, dmc_suite_discretized_loglik, dmc_suite_tweedie,
   dmc_suite_dsm_optimum, dmc_suite_lgc_elbo;
+extern const dmc_suite dmc_suite_dps_linear;
 
 const dmc_suite *const dmc_suites[] = {
   &dmc_suite_gauss_score,
@@ -21,6 +22,7 @@ const dmc_suite *const dmc_suites[] = {
   &dmc_suite_normal_cdf, &dmc_suite_sde_coeffs, &dmc_suite_ddim_coeffs, &dmc_suite_sigma_grids,
   &dmc_suite_ancestral_step, &dmc_suite_gauss_kl, &dmc_suite_discretized_loglik, &dmc_suite_tweedie,
   &dmc_suite_dsm_optimum, &dmc_suite_lgc_elbo,
+  &dmc_suite_dps_linear,
   NULL /* registry sentinel; suites go before it */
 };
 const size_t dmc_nsuites = sizeof dmc_suites / sizeof *dmc_suites - 1;

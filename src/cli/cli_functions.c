@@ -30,6 +30,11 @@ static int call_x5(reg_impl f, int sel, const double *a, double *o)
   (void)sel;
   return f.x5(a[0], a[1], a[2], a[3], a[4], o);
 }
+static int call_x8(reg_impl f, int sel, const double *a, double *o)
+{
+  (void)sel;
+  return f.x8(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], o);
+}
 static int call_x3o2(reg_impl f, int sel, const double *a, double *o)
 {
   double out[2];

@@ -15,6 +15,7 @@
   X(x3, 3, (double, double, double, double *)) \
   X(x4, 4, (double, double, double, double, double *)) \
   X(x5, 5, (double, double, double, double, double, double *)) \
+  X(x8, 8, (double, double, double, double, double, double, double, double, double *)) \
   X(x3o2, 3, (double, double, double, double *, double *)) \
   X(sde_tx, 6, (const dmc_sde *, double, double, double *)) \
   X(sde_t, 5, (const dmc_sde *, double, double *)) \
