@@ -32,17 +32,12 @@ REF_AS_LIBRARY(gmix_score);
 REF_AS_LIBRARY(gmix_mean);
 REF_AS_LIBRARY(unif_score);
 
-/* D3 DPS likelihood scores (reference/dps.c); arguments as dmc_dps_* */
-int ref_dps_score_exact(double x_t, double y, double mu_t, double sigma_t, double m, double s, double a,
-                        double sigma_y, double *out);
-int ref_dps_score_dps(double x_t, double y, double mu_t, double sigma_t, double m, double s, double a,
-                      double sigma_y, double *out);
-int ref_dps_ratio(double mu_t, double sigma_t, double s, double a, double sigma_y, double *out);
-/* n, k <= MPREF_MAX_VEC; out[n] */
-int ref_dps_score_exact_mv(size_t n, size_t k, const double *x_t, const double *y, double mu_t, double sigma_t,
-                           const double *m, const double *S, const double *A, const double *R, double *out);
-int ref_dps_score_dps_mv(size_t n, size_t k, const double *x_t, const double *y, double mu_t, double sigma_t,
-                         const double *m, const double *S, const double *A, const double *R, double *out);
+/* D3 DPS likelihood scores (reference/dps.c); the multivariate ones need n, k <= MPREF_MAX_VEC */
+REF_AS_LIBRARY(dps_score_exact);
+REF_AS_LIBRARY(dps_score_dps);
+REF_AS_LIBRARY(dps_ratio);
+REF_AS_LIBRARY(dps_score_exact_mv);
+REF_AS_LIBRARY(dps_score_dps_mv);
 
 /* D4 linear DSM (reference/dsm.c) */
 REF_AS_LIBRARY(dsm_linear_optimum);

@@ -15,8 +15,6 @@
 typedef struct { double x, y, mu, sigma, m, s, a, sy; int which; } dps_ctx;
 enum { DPS_EXACT, DPS_DPS, DPS_RATIO };
 
-static mpfr_exp_t exp_or_min(const mpfr_t v) { return mpfr_zero_p(v) ? mpfr_get_emin() : mpfr_get_exp(v); }
-
 /* product of k doubles into r; returns nonzero if any step rounded */
 static int prod_d(mpfr_t r, int k, const double *f)
 {
@@ -56,14 +54,13 @@ static long scalar_eval(mpfr_t out, const void *vctx)
     inex |= prod_d(t[1], 5, (double[]){ -c->a, c->mu, c->s, c->s, c->x });
     inex |= prod_d(t[2], 3, (double[]){ c->sigma, c->sigma, c->y });
     inex |= prod_d(t[3], 4, (double[]){ -c->a, c->sigma, c->sigma, c->m });
-    mpfr_exp_t big = exp_or_min(t[0]);
-    for (int i = 1; i < 4; i++) if (exp_or_min(t[i]) > big) big = exp_or_min(t[i]);
+    mpfr_exp_t big = mpref_exp_of(t[0]);
+    for (int i = 1; i < 4; i++) if (mpref_exp_of(t[i]) > big) big = mpref_exp_of(t[i]);
     inex |= mpfr_add(n, t[0], t[1], MPFR_RNDN) != 0;
     inex |= mpfr_add(n, n, t[2], MPFR_RNDN) != 0;
     inex |= mpfr_add(n, n, t[3], MPFR_RNDN) != 0;
-    if (mpfr_zero_p(n)) {
-      if (inex) loss = MPREF_PREC_MAX;       /* cannot bound: the Ziv loop raises the precision */
-      mpfr_set_zero(out, 1);
+    if (mpfr_zero_p(n) && !inex) {
+      mpfr_set_zero(out, 1);                  /* exactly zero residual */
     } else {
       inex |= prod_d(num, 4, (double[]){ c->mu, c->s, c->s, c->a });
       inex |= mpfr_mul(num, num, n, MPFR_RNDN) != 0;
@@ -74,8 +71,7 @@ static long scalar_eval(mpfr_t out, const void *vctx)
         inex |= mpfr_mul(den, rv, v, MPFR_RNDN) != 0;
       }
       inex |= mpfr_div(out, num, den, MPFR_RNDN) != 0;
-      long cancel = (long)(big - mpfr_get_exp(n));
-      if (inex) loss = MPREF_SLACK + (cancel > 0 ? cancel : 0);
+      if (inex) loss = MPREF_SLACK + mpref_bits_lost(n, big);   /* a zero n: PREC_MAX, precision rises */
     }
   }
   for (int i = 0; i < 4; i++) mpfr_clear(t[i]);
@@ -92,7 +88,8 @@ static int scalar_ok(const dps_ctx *c)
 
 static int scalar_round(dps_ctx c, double *out)
 {
-  if (!scalar_ok(&c)) { *out = NAN; return 1; }
+  if (!out) return MPREF_EDOM;
+  if (!scalar_ok(&c)) { *out = NAN; return MPREF_EDOM; }
   return mpref_round(scalar_eval, &c, out, NULL);
 }
 
@@ -161,11 +158,11 @@ static void q_free(mpq_t *v, size_t n)
 }
 
 /* Positive definite: every leading pivot of the elimination is positive
- * (symmetric input), checked on a copy. */
+ * (symmetric input), checked on a copy. -1 if out of memory. */
 static int q_spd(size_t n, const double *a)
 {
   mpq_t *M = q_alloc(n * n), f, t;
-  if (!M) return 0;
+  if (!M) return -1;
   mpq_inits(f, t, NULL);
   for (size_t i = 0; i < n * n; i++) mpq_set_d(M[i], a[i]);
   int ok = 1;
@@ -203,18 +200,23 @@ static int finite_n(size_t n, const double *v)
 static int mv_ref(size_t n, size_t k, const double *x_t, const double *y, double mu, double sigma,
                   const double *m, const double *S, const double *A, const double *R, int exact, double *out)
 {
-  for (size_t i = 0; i < n; i++) out[i] = NAN;
-  if (n == 0 || k == 0 || n > MPREF_MAX_VEC || k > MPREF_MAX_VEC || !isfinite(mu) || mu == 0.0 ||
-      !isfinite(sigma) || !(sigma >= 0.0) || !finite_n(n, x_t) || !finite_n(k, y) || !finite_n(n, m) ||
-      !finite_n(n * n, S) || !finite_n(k * n, A) || !finite_n(k * k, R) || !q_spd(n, S) || !q_spd(k, R))
-    return 1;
+  if (!out) return MPREF_EDOM;
+  for (size_t i = 0; i < n && i < MPREF_MAX_VEC; i++) out[i] = NAN;
+  if (n == 0 || k == 0 || n > MPREF_MAX_VEC || k > MPREF_MAX_VEC || !x_t || !y || !m || !S || !A || !R ||
+      !isfinite(mu) || mu == 0.0 || !isfinite(sigma) || !(sigma >= 0.0) || !finite_n(n, x_t) || !finite_n(k, y) ||
+      !finite_n(n, m) || !finite_n(n * n, S) || !finite_n(k * n, A) || !finite_n(k * k, R))
+    return MPREF_EDOM;
+  int spd_s = q_spd(n, S), spd_r = q_spd(k, R);
+  if (spd_s < 0 || spd_r < 0) return MPREF_ENOMEM;
+  if (!spd_s || !spd_r) return MPREF_EDOM;
   size_t nn = n * n, w = n + 1;
   mpq_t *V = q_alloc(nn), *B = q_alloc(n * w), *G = q_alloc(k * k), *r = q_alloc(k), *g = q_alloc(n),
         *sc = q_alloc(n), *xh = q_alloc(n);
   mpq_t t, qmu, q2;
   mpq_inits(t, qmu, q2, NULL);
-  int st = 1;
+  int st = MPREF_ENOMEM;
   if (!V || !B || !G || !r || !g || !sc || !xh) goto done;
+  st = MPREF_EDOM;
   mpq_set_d(qmu, mu);
   mpq_set_d(q2, sigma);
   mpq_mul(q2, q2, q2);
