@@ -576,7 +576,7 @@ static void check_exact(qcheck *q)
 
 /* ---- MPFR: the likelihood integral ------------------------------------------ */
 
-#define WP 256
+#define WP 320
 
 /* log N(x; mean, var) */
 static void lognorm(mpfr_t out, const mpfr_t x, const mpfr_t mean, const mpfr_t var)
@@ -691,11 +691,205 @@ static void check_integral(qcheck *q)
             "int p(y|x_0) p(x_0) dx_0 = p(y) differs from p(y|x_t) by more than 1e-6 relative at every point");
 }
 
+
+/* ---- MPFR: a two-component mixture prior (the statements for any prior) ----- */
+
+/* prior 0.3 N(-1.5, 0.4^2) + 0.7 N(1, 0.8^2); y = a x_0 + N(0, r) */
+#define NK 2
+static const double MIX_W[NK] = { 0.3, 0.7 }, MIX_M[NK] = { -1.5, 1.0 }, MIX_S[NK] = { 0.4, 0.8 };
+typedef struct { mpfr_t mu, q, a, r, y; } mixp;
+
+/* log sum_k exp(l[k]) */
+static void logsumexp(mpfr_t out, mpfr_t *l, int n)
+{
+  mpfr_t big, t, acc;
+  mpfr_inits2(WP, big, t, acc, (mpfr_ptr)0);
+  mpfr_set(big, l[0], MPFR_RNDN);
+  for (int k = 1; k < n; k++) if (mpfr_cmp(l[k], big) > 0) mpfr_set(big, l[k], MPFR_RNDN);
+  mpfr_set_ui(acc, 0, MPFR_RNDN);
+  for (int k = 0; k < n; k++) { mpfr_sub(t, l[k], big, MPFR_RNDN); mpfr_exp(t, t, MPFR_RNDN); mpfr_add(acc, acc, t, MPFR_RNDN); }
+  mpfr_log(acc, acc, MPFR_RNDN);
+  mpfr_add(out, acc, big, MPFR_RNDN);
+  mpfr_clears(big, t, acc, (mpfr_ptr)0);
+}
+
+/* component k: v = mu^2 s^2 + q, posterior mean cm and variance cv of x_0 given x,
+ * and the log of w_k N(x; mu m_k, v) */
+static void mix_comp(const mixp *P, int k, const mpfr_t x, mpfr_t v, mpfr_t cm, mpfr_t cv, mpfr_t logw)
+{
+  mpfr_t s2, t, mean;
+  mpfr_inits2(WP, s2, t, mean, (mpfr_ptr)0);
+  mpfr_set_d(s2, MIX_S[k], MPFR_RNDN); mpfr_sqr(s2, s2, MPFR_RNDN);
+  mpfr_sqr(v, P->mu, MPFR_RNDN); mpfr_mul(v, v, s2, MPFR_RNDN); mpfr_add(v, v, P->q, MPFR_RNDN);
+  mpfr_mul(cv, P->q, s2, MPFR_RNDN); mpfr_div(cv, cv, v, MPFR_RNDN);
+  mpfr_mul_d(cm, P->q, MIX_M[k], MPFR_RNDN); mpfr_mul(t, P->mu, s2, MPFR_RNDN); mpfr_mul(t, t, x, MPFR_RNDN);
+  mpfr_add(cm, cm, t, MPFR_RNDN); mpfr_div(cm, cm, v, MPFR_RNDN);
+  mpfr_mul_d(mean, P->mu, MIX_M[k], MPFR_RNDN);
+  lognorm(logw, x, mean, v);
+  mpfr_set_d(t, MIX_W[k], MPFR_RNDN); mpfr_log(t, t, MPFR_RNDN); mpfr_add(logw, logw, t, MPFR_RNDN);
+  mpfr_clears(s2, t, mean, (mpfr_ptr)0);
+}
+
+/* log p_t(x), the posterior mean and variance of x_0 given x_t = x, and (if
+ * want_int) the log of the document's integral int p(y|x_0) p(x_0|x_t) dx_0 by
+ * quadrature of each posterior component */
+static void mix_eval(const mixp *P, const mpfr_t x, mpfr_t logp, mpfr_t mean, mpfr_t var, mpfr_t logint, int want_int)
+{
+  mpfr_t v[NK], cm[NK], cv[NK], lw[NK], t, u, I;
+  for (int k = 0; k < NK; k++) mpfr_inits2(WP, v[k], cm[k], cv[k], lw[k], (mpfr_ptr)0);
+  mpfr_inits2(WP, t, u, I, (mpfr_ptr)0);
+  for (int k = 0; k < NK; k++) mix_comp(P, k, x, v[k], cm[k], cv[k], lw[k]);
+  logsumexp(logp, lw, NK);
+  mpfr_set_ui(mean, 0, MPFR_RNDN); mpfr_set_ui(var, 0, MPFR_RNDN); mpfr_set_ui(I, 0, MPFR_RNDN);
+  for (int k = 0; k < NK; k++) {
+    mpfr_sub(t, lw[k], logp, MPFR_RNDN); mpfr_exp(t, t, MPFR_RNDN);        /* responsibility */
+    mpfr_mul(u, t, cm[k], MPFR_RNDN); mpfr_add(mean, mean, u, MPFR_RNDN);
+    mpfr_sqr(u, cm[k], MPFR_RNDN); mpfr_add(u, u, cv[k], MPFR_RNDN); mpfr_mul(u, u, t, MPFR_RNDN);
+    mpfr_add(var, var, u, MPFR_RNDN);
+    if (want_int) { integral(u, P->y, P->a, P->r, cm[k], cv[k]); mpfr_mul(u, u, t, MPFR_RNDN); mpfr_add(I, I, u, MPFR_RNDN); }
+  }
+  mpfr_sqr(t, mean, MPFR_RNDN); mpfr_sub(var, var, t, MPFR_RNDN);
+  if (want_int) mpfr_log(logint, I, MPFR_RNDN);
+  for (int k = 0; k < NK; k++) mpfr_clears(v[k], cm[k], cv[k], lw[k], (mpfr_ptr)0);
+  mpfr_clears(t, u, I, (mpfr_ptr)0);
+}
+
+/* log p(x_t, y) from the y-first factorisation of each component's bivariate
+ * normal: N(y; a m_k, Y_k) N(x_t; mu m_k + mu a s_k^2 (y - a m_k)/Y_k, v_k - (mu a s_k^2)^2/Y_k) */
+static void mix_joint(const mixp *P, const mpfr_t x, mpfr_t out)
+{
+  mpfr_t l[NK], s2, Y, c, m1, v, t;
+  for (int k = 0; k < NK; k++) mpfr_init2(l[k], WP);
+  mpfr_inits2(WP, s2, Y, c, m1, v, t, (mpfr_ptr)0);
+  for (int k = 0; k < NK; k++) {
+    mpfr_set_d(s2, MIX_S[k], MPFR_RNDN); mpfr_sqr(s2, s2, MPFR_RNDN);
+    mpfr_sqr(Y, P->a, MPFR_RNDN); mpfr_mul(Y, Y, s2, MPFR_RNDN); mpfr_add(Y, Y, P->r, MPFR_RNDN);
+    mpfr_mul_d(m1, P->a, MIX_M[k], MPFR_RNDN);
+    lognorm(l[k], P->y, m1, Y);                                         /* log N(y; a m_k, Y_k) */
+    mpfr_mul(c, P->mu, P->a, MPFR_RNDN); mpfr_mul(c, c, s2, MPFR_RNDN); /* cov(x_t, y) */
+    mpfr_sub(t, P->y, m1, MPFR_RNDN); mpfr_mul(t, t, c, MPFR_RNDN); mpfr_div(t, t, Y, MPFR_RNDN);
+    mpfr_mul_d(m1, P->mu, MIX_M[k], MPFR_RNDN); mpfr_add(m1, m1, t, MPFR_RNDN);
+    mpfr_sqr(v, P->mu, MPFR_RNDN); mpfr_mul(v, v, s2, MPFR_RNDN); mpfr_add(v, v, P->q, MPFR_RNDN);
+    mpfr_sqr(t, c, MPFR_RNDN); mpfr_div(t, t, Y, MPFR_RNDN); mpfr_sub(v, v, t, MPFR_RNDN);
+    lognorm(t, x, m1, v);
+    mpfr_add(l[k], l[k], t, MPFR_RNDN);
+    mpfr_set_d(t, MIX_W[k], MPFR_RNDN); mpfr_log(t, t, MPFR_RNDN); mpfr_add(l[k], l[k], t, MPFR_RNDN);
+  }
+  logsumexp(out, l, NK);
+  for (int k = 0; k < NK; k++) mpfr_clear(l[k]);
+  mpfr_clears(s2, Y, c, m1, v, t, (mpfr_ptr)0);
+}
+
+static double rel_gap(const mpfr_t a, const mpfr_t b)
+{
+  mpfr_t d;
+  mpfr_init2(d, WP);
+  mpfr_sub(d, a, b, MPFR_RNDN);
+  mpfr_abs(d, d, MPFR_RNDN);
+  double den = fmax(fabs(mpfr_get_d(a, MPFR_RNDN)), fabs(mpfr_get_d(b, MPFR_RNDN)));
+  double r = mpfr_get_d(d, MPFR_RNDU) / (den > 0 ? den : 1);
+  mpfr_clear(d);
+  return r;
+}
+
+/* Central differences with step h = 2^-80 at 320 bits: first differences are
+ * off by ~h^2 f''' ~ 2^-160 (plus rounding ~2^-320/h = 2^-240): tolerance 2^-120;
+ * the second difference by ~h^2 and 2^-320/h^2 = 2^-160: tolerance 2^-120 too. */
+static void check_mixture(qcheck *q)
+{
+  enum { NMIX = 24 };
+  const double tol = 0x1p-120;
+  int jac_ok = 1, cov_ok = 1, int_ok = 1, dec_ok = 1, dec_ctl = 1, jac_ctl = 1, sign_flips = 0;
+  double worst = 0, rmin = INFINITY, rmax = -INFINITY;
+  char cx[512] = "";
+  mixp P;
+  mpfr_inits2(WP, P.mu, P.q, P.a, P.r, P.y, (mpfr_ptr)0);
+  mpfr_t x, xp, xm, h, lp0, lpp, lpm, m0, mp, mm, v0, vdum, li0, lip, lim, lj, ljp, ljm, J, H, t, u, lhs, rhs, ex, dps;
+  mpfr_inits2(WP, x, xp, xm, h, lp0, lpp, lpm, m0, mp, mm, v0, vdum, li0, lip, lim, lj, ljp, ljm, J, H, t, u, lhs, rhs, ex, dps,
+              (mpfr_ptr)0);
+  mpfr_set_ui_2exp(h, 1, -80, MPFR_RNDN);
+  for (int i = 0; i < NMIX; i++) {
+    double dmu = uni(q, 0.05, 1), dsg = uni(q, 0.05, 1.2), da = uni(q, 0.3, 2) * (i % 2 ? -1 : 1), dr = uni(q, 0.05, 1),
+           dx = uni(q, -3, 3), dy = uni(q, -3, 3);
+    mpfr_set_d(P.mu, dmu, MPFR_RNDN); mpfr_set_d(P.q, dsg, MPFR_RNDN); mpfr_sqr(P.q, P.q, MPFR_RNDN);
+    mpfr_set_d(P.a, da, MPFR_RNDN); mpfr_set_d(P.r, dr, MPFR_RNDN); mpfr_sqr(P.r, P.r, MPFR_RNDN);
+    mpfr_set_d(P.y, dy, MPFR_RNDN); mpfr_set_d(x, dx, MPFR_RNDN);
+    mpfr_add(xp, x, h, MPFR_RNDN); mpfr_sub(xm, x, h, MPFR_RNDN);
+    mix_eval(&P, x, lp0, m0, v0, li0, 1);
+    mix_eval(&P, xp, lpp, mp, vdum, lip, 1);
+    mix_eval(&P, xm, lpm, mm, vdum, lim, 1);
+    /* dps.jacobian: J = d xhat/dx by differences; (1 + sigma^2 d2 log p_t)/mu; Cov = (sigma^2/mu) J */
+    mpfr_sub(J, mp, mm, MPFR_RNDN); mpfr_div(J, J, h, MPFR_RNDN); mpfr_div_2ui(J, J, 1, MPFR_RNDN);
+    mpfr_add(H, lpp, lpm, MPFR_RNDN); mpfr_mul_2ui(t, lp0, 1, MPFR_RNDN); mpfr_sub(H, H, t, MPFR_RNDN);
+    mpfr_div(H, H, h, MPFR_RNDN); mpfr_div(H, H, h, MPFR_RNDN);
+    mpfr_mul(t, H, P.q, MPFR_RNDN); mpfr_add_ui(t, t, 1, MPFR_RNDN); mpfr_div(t, t, P.mu, MPFR_RNDN);
+    double g = rel_gap(t, J);
+    if (g > worst) worst = g;
+    jac_ok &= g <= tol;
+    mpfr_mul(u, J, P.q, MPFR_RNDN); mpfr_div(u, u, P.mu, MPFR_RNDN);
+    g = rel_gap(u, v0);
+    if (g > worst) worst = g;
+    cov_ok &= g <= tol;
+    mpfr_div(u, u, P.mu, MPFR_RNDN);
+    jac_ctl &= rel_gap(u, v0) > 1e-6;                 /* control: (sigma^2/mu^2) J */
+    /* dps.integral for this prior: the integral = p(x_t, y)/p(x_t) (y-first factorisation) */
+    mix_joint(&P, x, lj);
+    mpfr_sub(t, lj, lp0, MPFR_RNDN);
+    g = rel_gap(t, li0);
+    if (!(g <= tol) && int_ok) {
+      int_ok = 0;
+      snprintf(cx, sizeof cx, "mixture prior, x_t=%a y=%a mu=%a sigma=%a a=%a sigma_y=%a: log integral vs log p(x_t,y)/p(x_t) "
+               "relative gap %.3g", dx, dy, dmu, dsg, da, dr, g);
+    }
+    /* dps.decomp: d log p(x_t | y) = d log p(x_t, y) (p(y) is constant) against d log p_t + d log(integral) */
+    mix_joint(&P, xp, ljp); mix_joint(&P, xm, ljm);
+    mpfr_sub(lhs, ljp, ljm, MPFR_RNDN);
+    mpfr_sub(rhs, lpp, lpm, MPFR_RNDN); mpfr_sub(t, lip, lim, MPFR_RNDN); mpfr_add(rhs, rhs, t, MPFR_RNDN);
+    dec_ok &= rel_gap(lhs, rhs) <= tol;
+    mpfr_sub(rhs, lpp, lpm, MPFR_RNDN); mpfr_sub(rhs, rhs, t, MPFR_RNDN);
+    dec_ctl &= rel_gap(lhs, rhs) > 1e-6;              /* control: prior - likelihood */
+    /* DPS against the exact likelihood score for this prior (measured): DPS = J a (y - a xhat)/r */
+    mpfr_sub(ex, lip, lim, MPFR_RNDN); mpfr_div(ex, ex, h, MPFR_RNDN); mpfr_div_2ui(ex, ex, 1, MPFR_RNDN);
+    mpfr_mul(t, P.a, m0, MPFR_RNDN); mpfr_sub(t, P.y, t, MPFR_RNDN);
+    mpfr_mul(dps, J, P.a, MPFR_RNDN); mpfr_mul(dps, dps, t, MPFR_RNDN); mpfr_div(dps, dps, P.r, MPFR_RNDN);
+    double re = mpfr_get_d(ex, MPFR_RNDN), rd = mpfr_get_d(dps, MPFR_RNDN);
+    if (re * rd < 0) sign_flips++;
+    else if (rd != 0) { double rr = re / rd; if (rr < rmin) rmin = rr; if (rr > rmax) rmax = rr; }
+  }
+  mpfr_clears(x, xp, xm, h, lp0, lpp, lpm, m0, mp, mm, v0, vdum, li0, lip, lim, lj, ljp, ljm, J, H, t, u, lhs, rhs, ex, dps,
+              (mpfr_ptr)0);
+  mpfr_clears(P.mu, P.q, P.a, P.r, P.y, (mpfr_ptr)0);
+  const char *prior = "prior 0.3 N(-1.5, 0.4^2) + 0.7 N(1, 0.8^2)";
+  qc_record(q, "dps.jacobian", "numeric", QC_AS_WRITTEN, jac_ok && cov_ok, "mixture prior: chain rule through Tweedie", NMIX,
+            "%s, %d random (x_t, mu, sigma), %d bits: d xhat/dx_t (central difference of the posterior-mixture mean, h = 2^-80) "
+            "equals (1 + sigma^2 d2 log p_t)/mu (second difference) and Cov[x_0|x_t] from the posterior mixture equals "
+            "(sigma^2/mu) d xhat/dx_t; max relative gap %.3g (tolerance 2^-120)", prior, NMIX, WP, worst);
+  qc_record(q, "dps.jacobian", "numeric", QC_MUST_HOLD, jac_ctl, "control: mixture prior, Cov = (sigma^2/mu^2) d xhat/dx_t", NMIX,
+            "the perturbed covariance differs by more than 1e-6 relative at every point");
+  if (int_ok)
+    qc_record(q, "dps.integral", "numeric", QC_AS_WRITTEN, 1, "mixture prior: integral = p(x_t, y)/p(x_t)", NMIX,
+              "%s, %d random problems, %d bits: the document's integral (quadrature of each posterior component) equals "
+              "p(x_t, y)/p(x_t) with p(x_t, y) from the y-first factorisation N(y) N(x_t | y) of each component (tolerance 2^-120)",
+              prior, NMIX, WP);
+  else
+    qc_record(q, "dps.integral", "numeric", QC_AS_WRITTEN, 0, "mixture prior: integral = p(x_t, y)/p(x_t)", NMIX, "%s", cx);
+  qc_record(q, "dps.decomp", "numeric", QC_AS_WRITTEN, dec_ok, "mixture prior: decomposition by differences", NMIX,
+            "%s, %d random problems, %d bits: d log p(x_t, y) (y-first; = d log p(x_t|y) since p(y) is constant) equals "
+            "d log p_t + d log int p(y|x_0) p(x_0|x_t) dx_0, central differences at h = 2^-80 (tolerance 2^-120)", prior, NMIX, WP);
+  qc_record(q, "dps.decomp", "numeric", QC_MUST_HOLD, dec_ctl, "control: mixture prior, prior - likelihood", NMIX,
+            "d log p_t - d log(integral) differs from d log p(x_t|y) by more than 1e-6 relative at every point");
+  qc_record(q, "dps.approx", "approx", QC_AS_WRITTEN, 1, "mixture prior: DPS against the exact likelihood score (measured)", NMIX,
+            "%s, %d random problems: exact/DPS ranged over [%.3g, %.3g] where the signs agree, and the two scores had opposite "
+            "signs at %d of %d points: beyond a Gaussian prior the DPS error is not a constant factor",
+            prior, NMIX, rmin, rmax, sign_flips, NMIX);
+}
+
 int main(void)
 {
   qcheck q;
   qc_init(&q, PROGRAM);
   check_exact(&q);
   check_integral(&q);
+  check_mixture(&q);
   return qc_finish(&q);
 }
