@@ -4,7 +4,8 @@
  * on VP paths mu_t = sqrt(ab), sigma_t = sqrt(1 - ab) (both rounded) from t ~ 0 to
  * t ~ T, with observations far from and next to a xhat (cancellation).
  * eval: ref_dps_score_exact / ref_dps_score_dps / ref_dps_ratio (D3, MPFR closed
- * forms); cross: exact rationals by other routes -- the exact score as
+ * forms); independent check: tests/vec_indep_dps.c (the precision form); cross,
+ * a second path: exact rationals by other routes -- the exact score as
  * grad log p(x_t | y) - grad log p(x_t) from the joint Gaussian of (x_t, y), the
  * DPS score through Tweedie's mean and Jacobian (x_t + sigma^2 score)/mu and
  * (1 - sigma^2/v)/mu, the ratio from the Tweedie variance. */
@@ -137,5 +138,7 @@ const dmc_suite dmc_suite_dps_linear = {
   " sigma_y in {1e-3, 0.1, 10}; a in {1, -2.5, 0.3}; x_t in {0.5, -1.7}; s in {1, 0.25}; m = 0.2; y = 1.25 or y ="
   " a xhat rounded (residual cancels). Values from ref_dps_score_exact, ref_dps_score_dps, ref_dps_ratio.",
   "dps.score.exact dps.score.dps dps.ratio",
-  NIN, 3, in_names, out_names, dps_count, dps_inputs, dps_eval, dps_cross
+  NIN, 3, in_names, out_names, dps_count, dps_inputs, dps_eval, dps_cross,
+  "the precision form mu a (y - a xhat)/(sigma_y^2 (sigma_t^2/s^2 + mu_t^2) [+ sigma_t^2 a^2]) as exact GMP rationals,"
+  " rounded once (tests/vec_indep_dps.c)"
 };

@@ -9,12 +9,14 @@ extern const vi_check vi_gauss_score, vi_sched_linear, vi_sched_scaled_linear, v
   vi_sched_sigmoid, vi_sched_cosine, vi_sched_zero_snr, vi_ddpm_posterior, vi_param_conversions,
   vi_normal_cdf, vi_sde_coeffs, vi_ddim_coeffs, vi_sigma_grids, vi_ancestral_step, vi_gauss_kl,
   vi_discretized_loglik, vi_tweedie, vi_dsm_optimum, vi_lgc_elbo;
+extern const vi_check vi_dps_linear;
 
 static const vi_check *const checks[] = {
   &vi_gauss_score, &vi_sched_linear, &vi_sched_scaled_linear, &vi_sched_quadratic, &vi_sched_sigmoid,
   &vi_sched_cosine, &vi_sched_zero_snr, &vi_ddpm_posterior, &vi_param_conversions, &vi_normal_cdf,
   &vi_sde_coeffs, &vi_ddim_coeffs, &vi_sigma_grids, &vi_ancestral_step, &vi_gauss_kl,
   &vi_discretized_loglik, &vi_tweedie, &vi_dsm_optimum, &vi_lgc_elbo,
+  &vi_dps_linear,
 };
 
 const vi_check *vi_find(const char *suite)
