@@ -15,7 +15,20 @@ WARN := -std=c11 -Wall -Wextra -Werror -ffp-contract=off
 OPT ?= -O2 -g
 SAN ?=
 CFLAGS_ALL = $(WARN) $(OPT) $(SAN) -fPIC -pthread $(CFLAGS)
-CPPFLAGS_ALL = -Isrc -Ireference -Ireport -Itests -Iproofs \
+# Include paths per layer: a directory sees only the layers below it, so the
+# build itself enforces the layering (src/ never includes reference/, ...).
+INC_src := -Isrc
+INC_src/cli := -Isrc/cli -Isrc -Ireference -Ireport
+INC_reference := -Ireference -Isrc
+INC_report := -Ireport
+INC_proofs := -Iproofs -Ireference -Isrc -Ireport
+INC_tests := -Itests -Isrc -Ireference -Ireport -Iproofs
+INC_tests/bench := -Itests/bench $(INC_tests)
+INC_tests/fuzz := -Itests/fuzz $(INC_tests)
+layer_inc = $(or $(INC_$(patsubst %/,%,$(dir $<))),$(error no include path for the layer of $<))
+# Only the documented API (DMC_API in dmcheck.h) is exported by libdmcheck.so.
+VIS_src := -fvisibility=hidden
+CPPFLAGS_ALL = $(layer_inc) \
   -DDMC_RESULTS_DEFAULT='"$(CURDIR)/$(B)/results"' \
   -DDMC_BUDGETS_FILE='"$(CURDIR)/tests/budgets.tsv"' \
   -DDMC_SOURCE_DIR='"$(CURDIR)"' $(CPPFLAGS)
@@ -39,6 +52,8 @@ TESTS := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRCS))
 PROOFS := $(patsubst proofs/%.c,$(B)/proofs/%,$(PROOF_SRCS))
 BENCHES := $(patsubst tests/bench/%.c,$(B)/bench/%,$(BENCH_SRCS))
 FUZZERS := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRCS))
+# C++ programs built against the installed header and library (tests/cxx/).
+CXX_TESTS := $(patsubst tests/cxx/%.cpp,$(B)/tests/cxx_%,$(wildcard tests/cxx/*.cpp))
 
 LIBA := $(B)/lib/libdmcheck.a
 LIBSO := $(B)/lib/libdmcheck.so
@@ -64,7 +79,7 @@ deps: $(DEPS_OK)
 
 $(B)/obj/%.o: %.c | $(DEPS_OK)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(VIS_$(patsubst %/,%,$(dir $<))) -MMD -MP -c $< -o $@
 
 $(LIBA): $(call obj,$(LIB_SRCS))
 	@mkdir -p $(dir $@)
@@ -111,6 +126,18 @@ $(B)/fuzz/%: $(B)/obj/tests/fuzz/%.o $(REFA) $(SUPA) $(LIBA)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_REF) $(LIBS_NUM)
 
+# `make install` into $(B)/stage, then C++ consumers compiled with the
+# installed pkg-config file (which also checks dmcheck.pc and its Requires).
+STAGE := $(B)/stage
+STAGE_PC = PKG_CONFIG_PATH=$(CURDIR)/$(STAGE)/lib/pkgconfig pkg-config
+$(STAGE)/.installed: $(LIBA) $(LIBSO) $(CLI) src/dmcheck.h src/dmcheck.pc.in
+	@$(MAKE) --no-print-directory -s install PREFIX=$(CURDIR)/$(STAGE) > /dev/null
+	@touch $@
+$(B)/tests/cxx_%: tests/cxx/%.cpp $(STAGE)/.installed
+	@mkdir -p $(dir $@)
+	$(CXX) -std=c++11 -Wall -Wextra -Werror $(OPT) $(SAN) $$($(STAGE_PC) --cflags dmcheck) $< -o $@ \
+	  -Wl,-rpath,$(CURDIR)/$(STAGE)/lib $$($(STAGE_PC) --libs dmcheck) -ldl
+
 $(MKREPORT): $(call obj,$(REPORT_SRCS)) $(SUPA)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ -lm
@@ -120,7 +147,7 @@ $(MKREPORT): $(call obj,$(REPORT_SRCS)) $(SUPA)
 # status in build/results/status/. A failing program does not stop the
 # others, so `make report` can still show what failed.
 RESULTS := $(B)/results
-RUNS := $(patsubst $(B)/%,$(RESULTS)/status/%.status,$(PROOFS) $(TESTS))
+RUNS := $(patsubst $(B)/%,$(RESULTS)/status/%.status,$(PROOFS) $(TESTS) $(CXX_TESTS))
 RUN_ENV := DMC_RESULTS=$(CURDIR)/$(RESULTS) $(if $(DMC_POINTS_SCALE),DMC_POINTS_SCALE=$(DMC_POINTS_SCALE))
 
 $(RESULTS)/status/%.status: $(B)/% FORCE
@@ -134,7 +161,7 @@ $(RESULTS)/status/%.status: $(B)/% FORCE
 FORCE:
 
 run-checks: | $(DEPS_OK)
-	@$(MAKE) --no-print-directory -s -j2 $(PROOFS) $(TESTS) $(MKREPORT) $(CLI)
+	@$(MAKE) --no-print-directory -s -j2 $(PROOFS) $(TESTS) $(CXX_TESTS) $(MKREPORT) $(CLI)
 	@rm -rf $(RESULTS)
 	@$(MAKE) --no-print-directory -j2 $(RUNS)
 

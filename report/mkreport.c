@@ -14,7 +14,9 @@
 #include "verdict.h"
 
 /* Paths are bounded by PATH_MAX; a truncated one fails visibly at open. */
+#if defined(__GNUC__) && !defined(__clang__) /* clang has no such warning */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
+#endif
 
 #include <dirent.h>
 #include <errno.h>

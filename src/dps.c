@@ -6,8 +6,7 @@
  *   exact = J^T A^T (R + A C A^T)^{-1} (y - A xhat),
  *   dps   = J^T A^T R^{-1} (y - A xhat). */
 #include "dmcheck.h"
-#include "dd.h"
-#include "qdd.h"
+#include "ddmath.h"
 
 #include <math.h>
 #include <stdint.h>

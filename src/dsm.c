@@ -2,7 +2,7 @@
  * Data x ~ N(mu, sigma^2), noise eps ~ N(0, sigma_eps^2), x~ = x + eps,
  * DSM target g = grad_x~ log q(x~|x) = -eps/sigma_eps^2, model s(x~) = w x~ + b. */
 #include "dmcheck.h"
-#include "dd.h"
+#include "ddmath.h"
 
 #include <math.h>
 #include <gsl/gsl_fit.h>
@@ -28,11 +28,11 @@ int dmc_dsm_linear_optimum(double mu, double sigma, double sigma_eps, double *w,
   frexp(fmax(sigma, sigma_eps), &e);
   double s = ldexp(sigma, -e), se = ldexp(sigma_eps, -e);
   dmc_dd v = dd_add(dd_two_prod(s, s), dd_two_prod(se, se));
-  *w = dmc_dd_ldexp(dd_div(dd_from(-1.0), v), -2 * e);
+  *w = dd_ldexp(dd_div(dd_from(-1.0), v), -2 * e);
   if (mu == 0.0) { *b = 0.0; return DMC_OK; }
   int em;
   double mm = frexp(mu, &em);
-  *b = dmc_dd_ldexp(dd_div(dd_from(mm), v), em - 2 * e);
+  *b = dd_ldexp(dd_div(dd_from(mm), v), em - 2 * e);
   return DMC_OK;
 }
 
@@ -106,9 +106,9 @@ int dmc_dsm_loss_constant(double sigma, double sigma_eps, double *c)
   dmc_dd t = { ldexp(q2.hi, 2 * d), ldexp(q2.lo, 2 * d) };
   dmc_dd den = dd_mul(dd_two_prod(me, me), dd_add(dd_from(1.0), t));
   if (data_larger)
-    *c = dmc_dd_ldexp(dd_div(dd_from(1.0), den), -2 * ke);
+    *c = dd_ldexp(dd_div(dd_from(1.0), den), -2 * ke);
   else
-    *c = dmc_dd_ldexp(dd_div(q2, den), 2 * d - 2 * ke);
+    *c = dd_ldexp(dd_div(q2, den), 2 * d - 2 * ke);
   return DMC_OK;
 }
 

@@ -1,14 +1,12 @@
 /* elbo.c -- D7: Gaussian KL, Gaussian and discretised Gaussian
  * log-likelihoods, and the linear-Gaussian chain's ELBO (claims elbo.*).
  * The KL, the Gaussian log-likelihood and the chain's closed forms are
- * evaluated in double-double (dd.h, about 106 bits) and rounded once; exp and
- * log of double-doubles are below. The discretised likelihood needs erfc and
+ * evaluated in double-double (ddmath.h, about 106 bits) and rounded once. The discretised likelihood needs erfc and
  * uses binary128 (_Float128: 113-bit significand, glibc's f128 functions). */
 /* glibc declares the _Float128 functions (erfcf128, ...) only on request */
 #define __STDC_WANT_IEC_60559_TYPES_EXT__ 1
 #include "dmcheck.h"
-#include "dd.h"
-#include "qdd.h"
+#include "ddmath.h"
 
 #include <float.h>
 #include <math.h>
@@ -32,38 +30,6 @@ static const dmc_dd DD_ONE = { 1.0, 0.0 };
 static const dmc_dd DD_LN2 = { DMC_LN2_HI, DMC_LN2_LO };
 static const dmc_dd DD_LOG_2PI = { 2 * DMC_HALF_LOG_2PI_HI, 2 * DMC_HALF_LOG_2PI_LO };
 
-/* e^y = m 2^k with m a dd in [0.7, 1.42]: y = k ln2 + r, |r| <= 0.35, and e^r
- * by its Taylor series (27 terms reach 2^-110). Needs |y.hi| < 2^40. */
-static dmc_dd dd_exp_scaled(dmc_dd y, int *k)
-{
-  double kd = nearbyint(y.hi / DMC_LN2_HI);
-  dmc_dd r = dd_sub(y, dd_add(dd_two_prod(kd, DMC_LN2_HI), dd_two_prod(kd, DMC_LN2_LO)));
-  dmc_dd acc = DD_ONE;
-  for (int n = 27; n >= 1; n--) acc = dd_add(dd_div_d(dd_mul(acc, r), (double)n), DD_ONE);
-  *k = (int)kd;
-  return acc;
-}
-
-/* e^y as a dd for |y| < 700 */
-static dmc_dd dd_exp(dmc_dd y)
-{
-  int k;
-  dmc_dd m = dd_exp_scaled(y, &k);
-  dmc_dd r = { ldexp(m.hi, k), ldexp(m.lo, k) };
-  return r;
-}
-
-/* log x for a positive dd: one Newton step y0 + x e^-y0 - 1 from y0 = log(x.hi). */
-static dmc_dd dd_log(dmc_dd x)
-{
-  int e;
-  double m = frexp(x.hi, &e);
-  dmc_dd xs = { m, ldexp(x.lo, -e) };               /* x = xs 2^e, xs in [0.5, 1) */
-  double y0 = log(m);
-  dmc_dd t = dd_sub(dd_mul(xs, dd_exp(dd_from(-y0))), DD_ONE);
-  return dd_add(dd_add(dd_from(y0), t), dd_mul_d(DD_LN2, (double)e));
-}
-
 /* Sum of terms m_i 2^(e_i) (m_i dd, |m_i.hi| in [2^-60, 2^60] or 0) times
  * 2^shift, rounded once to double (overflow gives +-inf). */
 static double dd_scaled_sum(int n, const dmc_dd *m, const int *e, int shift)
@@ -80,7 +46,7 @@ static double dd_scaled_sum(int n, const dmc_dd *m, const int *e, int shift)
   long total = (long)top + shift;
   if (total > 2000) return sum.hi > 0 ? INFINITY : sum.hi < 0 ? -INFINITY : 0.0;
   if (total < -2200) return 0.0 * sum.hi;
-  return dmc_dd_ldexp(sum, (int)total);
+  return dd_ldexp(sum, (int)total);
 }
 
 /* expm1(d) - d for |d.hi| < 1/2: sum_{n>=2} d^n/n! by Horner (its terms
@@ -146,30 +112,6 @@ int dmc_gauss_kl(double mu1, double logvar1, double mu2, double logvar2, double 
   return DMC_OK;
 }
 
-/* ---- pairs of binary128 numbers (about 226 bits) for the rare deep
- * cancellations of the Gaussian log-likelihood near its zeros -------------- */
-static const dmc_qdd LDD_LN2 = { 0xb.17217f7d1cf79acp-4L, -0xd.871319ff0342543p-70L };
-static const dmc_qdd LDD_LOG_2PI = { 0xe.b3f8e4325f5a535p-3L, -0xd.686dffd77cdbfb8p-68L };
-
-/* e^y to about 2^-120 relative for |y| < 11000: y = k ln2 + r, |r| <= 0.35,
- * e^r by its Taylor series (28 terms) in dmc_qdd, scaled by 2^k. */
-static dmc_qdd ldd_exp(wide y)
-{
-  wide k = nearbyintf128(y / LDD_LN2.hi);
-  wide p = k * LDD_LN2.hi, e = fmaf128(k, LDD_LN2.hi, -p);
-  dmc_qdd r = qdd_add(qdd_two_sum(y - p, -e), (dmc_qdd){ -k * LDD_LN2.lo, 0 });
-  dmc_qdd acc = { 1, 0 };
-  for (int n = 28; n >= 1; n--) {
-    acc = qdd_mul(acc, r);
-    wide q1 = acc.hi / n, rem = fmaf128(-q1, (wide)n, acc.hi) + acc.lo;
-    acc = qdd_add(qdd_fast_two_sum(q1, rem / n), (dmc_qdd){ 1, 0 });
-  }
-  int ki = (int)k;
-  acc.hi = ldexpf128(acc.hi, ki);
-  acc.lo = ldexpf128(acc.lo, ki);
-  return acc;
-}
-
 int dmc_gauss_loglik(double x, double mean, double logvar, double *out)
 {
   if (!out) return DMC_EDOM;
@@ -197,8 +139,8 @@ int dmc_gauss_loglik(double x, double mean, double logvar, double *out)
   if (m[2].hi != 0 && fabs(logvar) < 11000 && e[2] < 16000 && ed < 1020 &&
       fabs(r) < 0x1p-45 * fmax(fabs(logvar) + 2, ldexp(1.0, e[2] > 1000 ? 1000 : e[2]))) {
     dmc_qdd d = qdd_two_sum(x, -mean);
-    dmc_qdd q = qdd_mul(qdd_mul(d, d), ldd_exp(-(wide)logvar));
-    dmc_qdd ss = qdd_add(qdd_add(LDD_LOG_2PI, (dmc_qdd){ logvar, 0 }), q);
+    dmc_qdd q = qdd_mul(qdd_mul(d, d), qdd_exp(-(wide)logvar));
+    dmc_qdd ss = qdd_add(qdd_add(qdd_mul(qdd_half_log_2pi(), qdd_scalar(2)), qdd_scalar(logvar)), q);
     r = (double)(-0.5L * (ss.hi + ss.lo));
   }
   *out = r;
@@ -247,7 +189,7 @@ static wide log_narrow_bin(wide m, wide h, wide log_2h)
     sum += term;
     he_prev = he2;
     he = he3;
-    if (fabsf128(term) <= 1e-24L) break;
+    if (qabs(term) <= 1e-24L) break;
   }
   return log_2h - 0.5L * LOG_2PI_L - 0.5L * m * m + log1pf128(sum);
 }
@@ -270,7 +212,7 @@ int dmc_discretized_gaussian_loglik(double x, double mean, double log_scale, dou
   /* the edges (x - mean -+ 1/255) e^-log_scale in dmc_qdd: 1/255 and e^-log_scale
    * to about 2^-120, x - mean exact */
   const wide w_hi = 1.0L / 255, w_lo = fmaf128(-w_hi, 255.0L, 1.0L) / 255;
-  dmc_qdd inv2 = fabs(log_scale) < 11000 ? ldd_exp(-(wide)log_scale) : (dmc_qdd){ inv, 0 };
+  dmc_qdd inv2 = fabs(log_scale) < 11000 ? qdd_exp(-(wide)log_scale) : (dmc_qdd){ inv, 0 };
   dmc_qdd d = qdd_two_sum(x, -mean);
   dmc_qdd za = qdd_mul(qdd_add(d, (dmc_qdd){ -w_hi, -w_lo }), inv2);
   dmc_qdd zb = qdd_mul(qdd_add(d, (dmc_qdd){ w_hi, w_lo }), inv2);
@@ -285,7 +227,7 @@ int dmc_discretized_gaussian_loglik(double x, double mean, double log_scale, dou
     r = log_q_ldd(za);                                  /* log (1 - Phi(za)) */
   } else {
     wide h = inv / 255, m = centred * inv;
-    if (h <= 0.25L && fabsf128(m) * h <= 0.25L) {
+    if (h <= 0.25L && qabs(m) * h <= 0.25L) {
       r = log_narrow_bin(m, h, logf128(2.0L / 255) - log_scale);
     } else if (za.hi >= 0 || zb.hi <= 0) {
       /* both edges on one side: Q(near) - Q(far) = Q(near) (1 - Q(far)/Q(near)) */

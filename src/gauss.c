@@ -1,7 +1,6 @@
 /* gauss.c -- D1: Gaussian log-density and score (claims gauss.*). */
 #include "dmcheck.h"
-#include "dd.h"
-#include "qdd.h"
+#include "ddmath.h"
 
 #include <float.h>
 #include <math.h>
@@ -30,7 +29,7 @@ static int scaled_difference(double a, double b, dmc_dd *m, int *e)
 }
 
 /* A double-double sum that lost more than this many bits to cancellation is
- * recomputed with pairs of binary128 numbers (see qdd.h). */
+ * recomputed with pairs of binary128 numbers (logpdf_qdd). */
 #define DMC_CANCEL_LIMIT 0x1p-40
 
 /* (m^2 / den) / 2 * 2^k as a dd; den in [0.25, 1). Overflow gives +inf. */
@@ -40,6 +39,24 @@ static dmc_dd half_square_over(dmc_dd m, dmc_dd den, int k)
   dmc_dd r = { ldexp(q.hi, k), ldexp(q.lo, k) };
   if (isinf(r.hi)) r.lo = 0.0;
   return r;
+}
+
+/* -sum_i [ log(2 pi v_i)/2 + (x_i - mu_i)^2 / (2 v_i) ] with v_i = scale_i^2
+ * if scale_is_sigma, else v_i = scale_i, in binary128 pairs, rounded once to
+ * double. Arguments must already be validated (finite, scale > 0). */
+static double logpdf_qdd(size_t n, const double *x, const double *mu,
+                         const double *scale, int scale_is_sigma)
+{
+  dmc_qdd total = qdd_mul(qdd_half_log_2pi(), qdd_scalar((dmc_quad)n));
+  for (size_t i = 0; i < n; i++) {
+    dmc_quad s = scale[i];
+    dmc_qdd v = scale_is_sigma ? qdd_scalar(s * s) : qdd_scalar(s); /* s*s is exact in binary128 */
+    dmc_qdd d = qdd_two_sum(x[i], -(dmc_quad)mu[i]);                /* exact */
+    dmc_qdd lv = qdd_log(scale[i]);
+    if (scale_is_sigma) lv = qdd_add(lv, lv);
+    total = qdd_add(total, qdd_mul(qdd_add(qdd_div(qdd_mul(d, d), v), lv), qdd_scalar(0.5)));
+  }
+  return -qdd_to_double(total);
 }
 
 static int valid_scale(double s) { return isfinite(s) && s > 0.0; }
@@ -62,7 +79,7 @@ int dmc_gauss_logpdf(double x, double mu, double sigma, double *logpdf)
   int es;
   double ms = frexp(sigma, &es);
   dmc_dd half_log_2pi = { DMC_HALF_LOG_2PI_HI, DMC_HALF_LOG_2PI_LO };
-  dmc_dd total = dd_add(dmc_dd_log_scaled(ms, es), half_log_2pi);
+  dmc_dd total = dd_add(dd_log_scaled(ms, es), half_log_2pi);
   double largest = fabs(total.hi);
   dmc_dd m;
   int ed;
@@ -73,7 +90,7 @@ int dmc_gauss_logpdf(double x, double mu, double sigma, double *logpdf)
     largest = fmax(largest, quad.hi);
   }
   *logpdf = fabs(total.hi) < DMC_CANCEL_LIMIT * largest
-              ? dmc_gauss_logpdf_qdd(1, &x, &mu, &sigma, 1) : -total.hi;
+              ? logpdf_qdd(1, &x, &mu, &sigma, 1) : -total.hi;
   return DMC_OK;
 }
 
@@ -86,7 +103,7 @@ int dmc_gauss_score(double x, double mu, double sigma, double *score)
   if (!scaled_difference(mu, x, &m, &ed)) { *score = 0.0; return DMC_OK; }
   double ms = frexp(sigma, &es);
   dmc_dd q = dd_div_d(dd_div_d(m, ms), ms);
-  *score = dmc_dd_ldexp(q, ed - 2 * es);
+  *score = dd_ldexp(q, ed - 2 * es);
   return DMC_OK;
 }
 
@@ -115,7 +132,7 @@ int dmc_gauss_diag_logpdf(size_t n, const double *x, const double *mu,
   for (size_t i = 0; i < n; i++) {
     int ev, ed;
     double mv = frexp(var[i], &ev);
-    dmc_dd half_log = dd_mul_d(dmc_dd_log_scaled(mv, ev), 0.5);
+    dmc_dd half_log = dd_mul_d(dd_log_scaled(mv, ev), 0.5);
     total = dd_add(total, half_log);
     largest = fmax(largest, fabs(half_log.hi));
     dmc_dd m;
@@ -127,7 +144,7 @@ int dmc_gauss_diag_logpdf(size_t n, const double *x, const double *mu,
     }
   }
   *logpdf = fabs(total.hi) < DMC_CANCEL_LIMIT * largest
-              ? dmc_gauss_logpdf_qdd(n, x, mu, var, 0) : -total.hi;
+              ? logpdf_qdd(n, x, mu, var, 0) : -total.hi;
   return DMC_OK;
 }
 
@@ -142,7 +159,7 @@ int dmc_gauss_diag_score(size_t n, const double *x, const double *mu,
     int ed, ev;
     if (!scaled_difference(mu[i], x[i], &m, &ed)) { score[i] = 0.0; continue; }
     double mv = frexp(var[i], &ev);
-    score[i] = dmc_dd_ldexp(dd_div_d(m, mv), ed - ev);
+    score[i] = dd_ldexp(dd_div_d(m, mv), ed - ev);
   }
   return DMC_OK;
 }
@@ -218,7 +235,7 @@ static int full_solve(size_t n, const double *x, const double *mu, const double 
     for (size_t k = 0; k < n; k++) {
       int ek;
       double mk = frexp(gsl_matrix_get(a, k, k), &ek);
-      total = dd_add(total, dd_mul_d(dmc_dd_log_scaled(mk, ek), 0.5));
+      total = dd_add(total, dd_mul_d(dd_log_scaled(mk, ek), 0.5));
     }
     total = dd_add(total, dd_from(0.5 * trace));
     *logpdf = -total.hi;

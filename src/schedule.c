@@ -1,30 +1,12 @@
 /* schedule.c -- noise schedules, alphas_cumprod without cancellation, the
  * log-SNR and the parameterisation conversions (claims sched.*). */
 #include "dmcheck.h"
-#include "dd.h"
+#include "ddmath.h"
 
 #include <math.h>
 
 #define SCHED_TMAX 1000000
 #define SCHED_PI 0x1.921fb54442d18p+1
-
-/* sqrt of a double-double: one Newton step on the double root, on the
- * argument scaled by an even power of two into [1/4, 1) so that the error
- * term of s*s never underflows. */
-static dmc_dd dd_sqrt(dmc_dd a)
-{
-  if (a.hi <= 0.0) return dd_from(0.0);
-  int e;
-  frexp(a.hi, &e);
-  int k = (e - (e & 1)) / 2;                  /* a = m 2^(2k), m in [1/4, 1) */
-  dmc_dd m = { ldexp(a.hi, -2 * k), ldexp(a.lo, -2 * k) };
-  double s = sqrt(m.hi);
-  dmc_dd r = dd_sub(m, dd_two_prod(s, s));
-  r = dd_add(dd_from(s), dd_from(r.hi / (2.0 * s)));
-  r.hi = ldexp(r.hi, k);
-  r.lo = ldexp(r.lo, k);
-  return r;
-}
 
 /* sin(k pi / (252 T)) for an integer 0 <= k <= 252 T, reduced to an angle of
  * at most pi/2 by sin(pi - x) = sin x, so the argument's rounding error stays
@@ -125,7 +107,7 @@ int dmc_log_snr(double alphabar, double one_minus, double *log_snr)
     double ma = frexp(alphabar, &ea), mo = frexp(one_minus, &eo);
     dmc_dd q = dd_div_d(dd_from(ma), mo);           /* in (1/2, 2) */
     double m = frexp(q.hi, &e);
-    dmc_dd l = dmc_dd_log_scaled(m, e + ea - eo);
+    dmc_dd l = dd_log_scaled(m, e + ea - eo);
     l = dd_add(l, dd_from(q.lo / q.hi));
     *log_snr = l.hi + l.lo;
   }

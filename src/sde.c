@@ -2,7 +2,7 @@
  * marginals and exact scores, and the Euler-Maruyama / Heun samplers
  * (claims sde.*). */
 #include "dmcheck.h"
-#include "dd.h"
+#include "ddmath.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -44,19 +44,11 @@ int dmc_sde_drift(const dmc_sde *sde, double t, double x, double *f)
   return DMC_OK;
 }
 
-/* sqrt of a positive double-double, rounded once */
-static double dd_sqrt(dmc_dd v)
-{
-  double s = sqrt(v.hi);
-  dmc_dd sq = dd_two_prod(s, s);
-  return s + ((v.hi - sq.hi) - sq.lo + v.lo) / (2.0 * s);
-}
-
 int dmc_sde_diffusion(const dmc_sde *sde, double t, double *g)
 {
   if (!g) return DMC_EDOM;
   if (!valid_sde(sde, t)) { *g = NAN; return DMC_EDOM; }
-  *g = sde->kind == DMC_SDE_OU ? sde->p2 : dd_sqrt(vp_beta(sde, t));
+  *g = sde->kind == DMC_SDE_OU ? sde->p2 : dd_sqrt(vp_beta(sde, t)).hi;
   return DMC_OK;
 }
 

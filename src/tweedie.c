@@ -1,6 +1,6 @@
 /* tweedie.c -- D2: Tweedie's formula (claims tweedie.*). */
 #include "dmcheck.h"
-#include "dd.h"
+#include "ddmath.h"
 
 #include <float.h>
 #include <limits.h>
@@ -69,7 +69,7 @@ int dmc_tweedie_mean(double x_t, double mu_t, double sigma_t, double score, doub
   double ms = frexp(sigma_t, &es), mm = frexp(mu_t, &em);
   dmc_dd sum = plus_sigma2_times(x_t, ms, es, score, &e);
   if (sum.hi == 0.0) { *mean = 0.0 / mu_t; return DMC_OK; }
-  *mean = dmc_dd_ldexp(dd_div_d(sum, mm), e - em);
+  *mean = dd_ldexp(dd_div_d(sum, mm), e - em);
   return DMC_OK;
 }
 
@@ -84,41 +84,8 @@ int dmc_tweedie_var(double mu_t, double sigma_t, double dscore, double *var)
   dmc_dd w = plus_sigma2_times(1.0, ms, es, dscore, &e);             /* 1 + sigma^2 dscore = w 2^e */
   if (w.hi < 0.0) return set_nan(var);
   /* w < 2, ratio < 4: scale by 1/8 so the product cannot overflow before ldexp */
-  *var = dmc_dd_ldexp(dd_mul(ratio, dd_scale(w, -3)), e + 3 + 2 * es - 2 * em);
+  *var = dd_ldexp(dd_mul(ratio, dd_scale(w, -3)), e + 3 + 2 * es - 2 * em);
   return DMC_OK;
-}
-
-/* ---- double-double exp and log ------------------------------------------ */
-
-/* e^r - 1 for |r| <= 2^-9 (Horner form of the Taylor series, 2^-110 relative). */
-static dmc_dd dd_expm1_small(dmc_dd r)
-{
-  dmc_dd acc = dd_from(1.0);
-  for (int k = 13; k >= 2; k--) acc = dd_add(dd_from(1.0), dd_div_d(dd_mul(acc, r), (double)k));
-  return dd_mul(acc, r);
-}
-
-/* e^x = mant * 2^k, x > -2^20 finite; mant in [1/2, 2] as a dd. The argument
- * is reduced by k ln 2 and by 2^-8; (1+e)^2 - 1 = 2e + e^2 keeps the small part
- * small while squaring back, so the relative error stays near 2^-100. */
-static dmc_dd dd_exp_split(dmc_dd x, int *k)
-{
-  const dmc_dd ln2 = { DMC_LN2_HI, DMC_LN2_LO };
-  double kk = nearbyint(x.hi / DMC_LN2_HI);
-  dmc_dd r = dd_sub(x, dd_mul_d(ln2, kk));
-  r = dd_scale(r, -8);
-  dmc_dd e = dd_expm1_small(r);
-  for (int i = 0; i < 8; i++) e = dd_add(dd_mul_d(e, 2.0), dd_mul(e, e));
-  *k = (int)kk;
-  return dd_add(dd_from(1.0), e);
-}
-
-/* log of a positive dd. */
-static dmc_dd dd_log(dmc_dd v)
-{
-  int e;
-  double m = frexp(v.hi, &e);
-  return dd_add(dmc_dd_log_scaled(m, e), dd_from(v.lo / v.hi));
 }
 
 /* ---- Gaussian-mixture marginal ------------------------------------------ */
@@ -150,7 +117,7 @@ static int component_of(double x_t, double mu_t, double sigma_t, double w, doubl
   if (kind == DMC_WEIGHTS_LOG ? w == -INFINITY : w == 0.0) return DMC_OK;
   dmc_dd logw;
   if (kind == DMC_WEIGHTS_LOG) logw = dd_from(w);
-  else { int ew; double mw = frexp(w, &ew); logw = dmc_dd_log_scaled(mw, ew); }
+  else { int ew; double mw = frexp(w, &ew); logw = dd_log_scaled(mw, ew); }
   dmc_dd quad = dd_mul_d(dd_div(dd_mul(d, d), v), 0.5);
   c->logit = dd_sub(dd_sub(logw, dd_mul_d(dd_log(v), 0.5)), quad);
   c->score = dd_neg(dd_div(d, v));
@@ -195,13 +162,13 @@ static int gmix(double x_t, double mu_t, double sigma_t, size_t n, const double 
     dmc_dd diff = dd_sub(c[k].logit, c[best].logit);
     if (diff.hi < -760.0) continue; /* below 2^-1096 of the largest term */
     int e;
-    dmc_dd r = dd_exp_split(diff, &e);
+    dmc_dd r = dd_exp_scaled(diff, &e);
     r = dd_scale(r, e);
     total = dd_add(total, r);
     acc = dd_add(acc, dd_mul(r, which ? c[k].mean : c[k].score));
   }
   dmc_dd q = dd_div(acc, total);
-  *out = which ? q.hi : dmc_dd_ldexp(q, -es);
+  *out = which ? q.hi : dd_ldexp(q, -es);
   if (c != small) free(c);
   return DMC_OK;
 }
@@ -293,7 +260,7 @@ int dmc_unif_score(double x_t, double mu_t, double sigma_t, double a, double b, 
   /* expm1(-D) with the low word of D: expm1(-hi - lo) = expm1(-hi) - e^-hi lo */
   double em1 = expm1(-big_d) - exp(-big_d) * dd_d.lo;
   if (alpha.hi > 0x1p27) {                /* Q(alpha)/phi(alpha) = 1/alpha to 2^-54 */
-    *score = -sign * dmc_dd_ldexp(dd_div_d(dd_div_d(down, sigma_t), sigma_t), 0);
+    *score = -sign * dd_ldexp(dd_div_d(dd_div_d(down, sigma_t), sigma_t), 0);
     return DMC_OK;
   }
   double h;
@@ -322,7 +289,7 @@ int dmc_unif_score(double x_t, double mu_t, double sigma_t, double a, double b, 
   int es, k;
   double ms = frexp(sigma_t, &es);
   dmc_dd half_sq = dd_mul_d(dd_mul(alpha, alpha), -0.5);
-  dmc_dd g = dd_exp_split(half_sq, &k);   /* exp(-alpha^2/2) = g 2^k */
-  *score = sign * dmc_dd_ldexp(dd_div_d(dd_mul_d(g, factor), ms), k - es);
+  dmc_dd g = dd_exp_scaled(half_sq, &k);   /* exp(-alpha^2/2) = g 2^k */
+  *score = sign * dd_ldexp(dd_div_d(dd_mul_d(g, factor), ms), k - es);
   return DMC_OK;
 }
