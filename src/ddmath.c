@@ -50,6 +50,9 @@ dmc_dd dd_log_scaled(double m, int e)
 
 double dd_ldexp(dmc_dd a, int k)
 {
+  /* |k| beyond 4000 saturates for every finite hi (no -k overflow below) */
+  if (k > 4000) k = 4000;
+  if (k < -4000) k = -4000;
   double r = ldexp(a.hi, k);
   if (a.lo == 0.0 || fabs(r) >= DBL_MIN || isinf(r))
     return r;

@@ -231,7 +231,8 @@ DMC_API int dmc_gmix_mean(double x_t, double mu_t, double sigma_t, size_t n, con
  *   Gauss-Legendre quadrature where the difference of Phi's would cancel, so it
  *   stays accurate in both tails and for intervals narrow against sigma_t.
  *   Domain: all arguments finite, a < b, mu_t != 0, sigma_t > 0; mu_t a, mu_t b,
- *   x_t - mu_t a and x_t - mu_t b must not overflow (else DMC_ERANGE, NaN). */
+ *   x_t - mu_t a and x_t - mu_t b must not overflow, nor their quotients by
+ *   sigma_t (else DMC_ERANGE, NaN). */
 DMC_API int dmc_unif_score(double x_t, double mu_t, double sigma_t, double a, double b, double *score);
 
 /* ======================================================================
@@ -343,7 +344,9 @@ DMC_API int dmc_sde_marginal(const dmc_sde *sde, double t, double *a, double *b,
 
 /* Gaussian-mixture data p_0 = sum_i w_i N(mu_i, var_i), n >= 1 components,
  * w_i >= 0 (normalised by their sum > 0), var_i > 0. Its forward marginal p_t
- * is the mixture of N(a mu_i + b, a^2 var_i + sd^2). */
+ * is the mixture of N(a mu_i + b, a^2 var_i + sd^2). These are evaluated in
+ * double (log-sum-exp); where that under- or overflows to 0/0 or inf - inf
+ * (e.g. var_i near DBL_MAX) the result is DMC_ERANGE with NaN. */
 DMC_API int dmc_mixture_marginal_score(const dmc_sde *sde, const dmc_mixture *data, double t,
                                        double x, double *score);
 DMC_API int dmc_mixture_marginal_cdf(const dmc_sde *sde, const dmc_mixture *data, double t,
@@ -403,7 +406,8 @@ DMC_API int dmc_gauss_loglik(double x, double mean, double logvar, double *out);
  * cancellation. Domain: mean, log_scale finite. */
 DMC_API int dmc_discretized_gaussian_loglik(double x, double mean, double log_scale, double *out);
 
-/* The linear-Gaussian chain (dmc_lgc, 1 <= T <= DMC_N_MAX - 1). */
+/* The linear-Gaussian chain (dmc_lgc, 1 <= T < DMC_N_MAX). A closed form
+ * whose double-double evaluation overflows gives DMC_ERANGE and NaN. */
 /* log p(x_0) of the generative model (closed form, Gaussian marginal). */
 DMC_API int dmc_lgc_log_evidence(const dmc_lgc *m, double x0, double *logp);
 /* The ELBO E_q[log p(x_{0:T}) - log q(x_{1:T}|x_0)] in closed form, with its
@@ -452,7 +456,8 @@ DMC_API int dmc_sched_betas(int kind, size_t T, double *beta, unsigned char *cli
 /* alphabar[i] = prod_{s<=i} (1 - beta[s]) and one_minus[i] = 1 - alphabar[i]
  * for i < n, in double-double; 1 - alphabar comes from the positive sum
  * sum_s beta_s alphabar_{s-1}, so it keeps full relative accuracy as
- * alphabar -> 1. Either output may be NULL; 0 <= beta[i] <= 1. */
+ * alphabar -> 1. Either output may be NULL (not both); 0 <= beta[i] <= 1.
+ * On DMC_EDOM each non-NULL output gets n NaNs (n <= DMC_N_MAX). */
 DMC_API int dmc_alphas_cumprod(size_t n, const double *beta, double *alphabar, double *one_minus);
 
 /* log SNR = log(alphabar / one_minus) for alphabar, one_minus > 0 given
@@ -463,7 +468,7 @@ DMC_API int dmc_log_snr(double alphabar, double one_minus, double *log_snr);
  * s = sqrt(1 - alphabar), v = a eps - s x0, score = -eps/s: the prediction
  * u of kind `from` becomes kind `to` (0 < alphabar < 1). Coefficients and
  * sums in double-double, so x_t - s eps and the like keep their accuracy
- * under cancellation. */
+ * under cancellation. A result that overflows gives DMC_ERANGE (NaN). */
 DMC_API int dmc_param_convert(int from, int to, double alphabar, double x_t, double u, double *out);
 
 #ifdef __cplusplus

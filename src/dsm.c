@@ -3,6 +3,7 @@
  * DSM target g = grad_x~ log q(x~|x) = -eps/sigma_eps^2, model s(x~) = w x~ + b. */
 #include "dmcheck.h"
 #include "ddmath.h"
+#include "outputs.h"
 
 #include <math.h>
 #include <gsl/gsl_fit.h>
@@ -10,17 +11,10 @@
 
 static int valid_scale(double s) { return isfinite(s) && s > 0.0; }
 
-static int nan2(double *a, double *b)
-{
-  if (a) *a = NAN;
-  if (b) *b = NAN;
-  return DMC_EDOM;
-}
-
 int dmc_dsm_linear_optimum(double mu, double sigma, double sigma_eps, double *w, double *b)
 {
-  if (!w || !b) return nan2(w, b);
-  if (!isfinite(mu) || !valid_scale(sigma) || !valid_scale(sigma_eps)) return nan2(w, b);
+  if (!w || !b) return nan_out2(DMC_EDOM, w, b);
+  if (!isfinite(mu) || !valid_scale(sigma) || !valid_scale(sigma_eps)) return nan_out2(DMC_EDOM, w, b);
   /* v = sigma^2 + sigma_eps^2 = 2^(2e) v', with both scales brought below 1
    * by the same power of two so v' lies in [1/4, 2) and nothing under- or
    * overflows before the single final rounding */
@@ -29,11 +23,11 @@ int dmc_dsm_linear_optimum(double mu, double sigma, double sigma_eps, double *w,
   double s = ldexp(sigma, -e), se = ldexp(sigma_eps, -e);
   dmc_dd v = dd_add(dd_two_prod(s, s), dd_two_prod(se, se));
   *w = dd_ldexp(dd_div(dd_from(-1.0), v), -2 * e);
-  if (mu == 0.0) { *b = 0.0; return DMC_OK; }
+  if (mu == 0.0) { *b = 0.0; return checked2(w, b); }
   int em;
   double mm = frexp(mu, &em);
   *b = dd_ldexp(dd_div(dd_from(mm), v), em - 2 * e);
-  return DMC_OK;
+  return checked2(w, b);
 }
 
 static int loss_args_ok(double mu, double sigma, double sigma_eps, double w, double b)
@@ -66,7 +60,7 @@ static dmc_dd mean_sq(double mu, double w, double b)
 int dmc_dsm_loss(double mu, double sigma, double sigma_eps, double w, double b, double *loss)
 {
   if (!loss) return DMC_EDOM;
-  if (!loss_args_ok(mu, sigma, sigma_eps, w, b)) { *loss = NAN; return DMC_EDOM; }
+  if (!loss_args_ok(mu, sigma, sigma_eps, w, b)) return nan_out(DMC_EDOM, loss);
   /* E(w x~ + b + eps/se^2)^2 = (w mu + b)^2 + w^2 sigma^2 + (w se^2 + 1)^2 / se^2 */
   dmc_dd ws = dd_two_prod(w, sigma);
   dmc_dd se2 = dd_two_prod(sigma_eps, sigma_eps);
@@ -80,7 +74,7 @@ int dmc_dsm_loss(double mu, double sigma, double sigma_eps, double w, double b, 
 int dmc_esm_loss(double mu, double sigma, double sigma_eps, double w, double b, double *loss)
 {
   if (!loss) return DMC_EDOM;
-  if (!loss_args_ok(mu, sigma, sigma_eps, w, b)) { *loss = NAN; return DMC_EDOM; }
+  if (!loss_args_ok(mu, sigma, sigma_eps, w, b)) return nan_out(DMC_EDOM, loss);
   /* E(w x~ + b - (mu - x~)/v)^2 over x~ ~ N(mu, v) = (w mu + b)^2 + (w v + 1)^2 / v */
   dmc_dd s2 = dd_two_prod(sigma, sigma), se2 = dd_two_prod(sigma_eps, sigma_eps);
   dmc_dd v = dd_add(s2, se2);
@@ -93,7 +87,7 @@ int dmc_esm_loss(double mu, double sigma, double sigma_eps, double w, double b, 
 int dmc_dsm_loss_constant(double sigma, double sigma_eps, double *c)
 {
   if (!c) return DMC_EDOM;
-  if (!valid_scale(sigma) || !valid_scale(sigma_eps)) { *c = NAN; return DMC_EDOM; }
+  if (!valid_scale(sigma) || !valid_scale(sigma_eps)) return nan_out(DMC_EDOM, c);
   /* C = 1/se^2 - 1/v = sigma^2/(se^2 v). With r = min/max of the two scales
    * and t = r^2: C = 1/(se^2 (1+t)) if sigma >= se, t/(se^2 (1+t)) otherwise.
    * Exponents are split off so that no intermediate under- or overflows. */
@@ -109,15 +103,16 @@ int dmc_dsm_loss_constant(double sigma, double sigma_eps, double *c)
     *c = dd_ldexp(dd_div(dd_from(1.0), den), -2 * ke);
   else
     *c = dd_ldexp(dd_div(q2, den), 2 * d - 2 * ke);
-  return DMC_OK;
+  return checked1(c);
 }
 
 int dmc_dsm_sample(double mu, double sigma, double sigma_eps, size_t n, gsl_rng *r,
                    double *xt, double *target)
 {
-  if (!xt || !target) return DMC_EDOM;
-  if (!r || !isfinite(mu) || !valid_scale(sigma) || !valid_scale(sigma_eps)) {
-    for (size_t i = 0; i < n; i++) xt[i] = target[i] = NAN;
+  if (!xt || !target || !r || n > DMC_N_MAX || !isfinite(mu) || !valid_scale(sigma) ||
+      !valid_scale(sigma_eps)) {
+    nan_fill(n, xt);
+    nan_fill(n, target);
     return DMC_EDOM;
   }
   double se2 = sigma_eps * sigma_eps;
@@ -126,6 +121,11 @@ int dmc_dsm_sample(double mu, double sigma, double sigma_eps, size_t n, gsl_rng 
     double eps = gsl_ran_gaussian_ziggurat(r, sigma_eps);
     xt[i] = x + eps;
     target[i] = -eps / se2;
+  }
+  if (checked_n(n, xt) != DMC_OK || checked_n(n, target) != DMC_OK) {
+    nan_fill(n, xt);
+    nan_fill(n, target);
+    return DMC_ERANGE;
   }
   return DMC_OK;
 }
@@ -149,7 +149,10 @@ int dmc_dsm_loss_mc(double mu, double sigma, double sigma_eps, double w, double 
                     size_t n, gsl_rng *r, dmc_dsm_mc *out)
 {
   if (!out) return DMC_EDOM;
-  if (!r || n < 2 || !loss_args_ok(mu, sigma, sigma_eps, w, b)) { mc_nan(out); return DMC_EDOM; }
+  if (!r || n < 2 || n > DMC_N_MAX || !loss_args_ok(mu, sigma, sigma_eps, w, b)) {
+    mc_nan(out);
+    return DMC_EDOM;
+  }
   double se2 = sigma_eps * sigma_eps, v = sigma * sigma + se2;
   running dsm = { 0, 0 }, esm = { 0, 0 }, diff = { 0, 0 };
   for (size_t i = 0; i < n; i++) {
@@ -166,30 +169,32 @@ int dmc_dsm_loss_mc(double mu, double sigma, double sigma_eps, double w, double 
   out->dsm = dsm.mean; out->dsm_se = run_se(&dsm, dn);
   out->esm = esm.mean; out->esm_se = run_se(&esm, dn);
   out->diff = diff.mean; out->diff_se = run_se(&diff, dn);
+  double all[6] = { out->dsm, out->dsm_se, out->esm, out->esm_se, out->diff, out->diff_se };
+  if (checked_n(6, all) != DMC_OK) { mc_nan(out); return DMC_ERANGE; }
   return DMC_OK;
 }
 
 int dmc_dsm_linear_fit(size_t n, const double *xt, const double *target, double *w, double *b)
 {
-  if (!w || !b) return nan2(w, b);
-  if (n < 3 || !xt || !target) return nan2(w, b);
+  if (!w || !b) return nan_out2(DMC_EDOM, w, b);
+  if (n < 3 || n > DMC_N_MAX || !xt || !target) return nan_out2(DMC_EDOM, w, b);
   for (size_t i = 0; i < n; i++)
-    if (!isfinite(xt[i]) || !isfinite(target[i])) return nan2(w, b);
+    if (!isfinite(xt[i]) || !isfinite(target[i])) return nan_out2(DMC_EDOM, w, b);
   double c0, c1, cov00, cov01, cov11, sumsq;
   gsl_fit_linear(xt, 1, target, 1, n, &c0, &c1, &cov00, &cov01, &cov11, &sumsq);
-  if (!isfinite(c0) || !isfinite(c1)) return nan2(w, b); /* constant x~: no unique fit */
+  if (!isfinite(c0) || !isfinite(c1)) return nan_out2(DMC_EDOM, w, b); /* constant x~: no unique fit */
   *w = c1;
   *b = c0;
-  return DMC_OK;
+  return checked2(w, b);
 }
 
 int dmc_dsm_sgd(double mu, double sigma, double sigma_eps, double eta, size_t iters,
                 gsl_rng *r, double *w, double *b)
 {
-  if (!w || !b) return nan2(w, b);
-  if (!r || iters < 2 || !(eta > 0.0) || !isfinite(eta) || !isfinite(mu) || !valid_scale(sigma) ||
+  if (!w || !b) return nan_out2(DMC_EDOM, w, b);
+  if (!r || iters < 2 || iters > DMC_N_MAX || !(eta > 0.0) || !isfinite(eta) || !isfinite(mu) || !valid_scale(sigma) ||
       !valid_scale(sigma_eps))
-    return nan2(w, b);
+    return nan_out2(DMC_EDOM, w, b);
   double se2 = sigma_eps * sigma_eps, tw = 0.0, tb = 0.0, sw = 0.0, sb = 0.0;
   size_t burn = iters / 2;
   for (size_t k = 0; k < iters; k++) {
@@ -198,10 +203,10 @@ int dmc_dsm_sgd(double mu, double sigma, double sigma_eps, double eta, size_t it
     double xt = x + eps, resid = tw * xt + tb + eps / se2; /* s(x~) - g */
     tw -= 2.0 * eta * resid * xt;
     tb -= 2.0 * eta * resid;
-    if (!isfinite(tw) || !isfinite(tb)) { nan2(w, b); return DMC_ERANGE; } /* step too large */
+    if (!isfinite(tw) || !isfinite(tb)) return nan_out2(DMC_ERANGE, w, b); /* step too large */
     if (k >= burn) { sw += tw; sb += tb; }
   }
   *w = sw / (double)(iters - burn);
   *b = sb / (double)(iters - burn);
-  return DMC_OK;
+  return checked2(w, b);
 }

@@ -7,6 +7,7 @@
 #define __STDC_WANT_IEC_60559_TYPES_EXT__ 1
 #include "dmcheck.h"
 #include "ddmath.h"
+#include "outputs.h"
 
 #include <float.h>
 #include <math.h>
@@ -82,7 +83,7 @@ static dmc_dd dd_diff_split(double a, double b, int *e)
 int dmc_gauss_kl(double mu1, double logvar1, double mu2, double logvar2, double *out)
 {
   if (!out) return DMC_EDOM;
-  if (!all_finite4(mu1, logvar1, mu2, logvar2)) { *out = NAN; return DMC_EDOM; }
+  if (!all_finite4(mu1, logvar1, mu2, logvar2)) return nan_out(DMC_EDOM, out);
   /* KL = (A + B + C)/2 with A = e^d (or the series), B = -1 - d, C = dmu^2 e^-lv2 */
   dmc_dd m[3] = { { 0, 0 }, { 0, 0 }, { 0, 0 } };
   int e[3] = { 0, 0, 0 };
@@ -109,13 +110,13 @@ int dmc_gauss_kl(double mu1, double logvar1, double mu2, double logvar2, double 
     e[2] += 2 * ed + ex;
   }
   *out = dd_scaled_sum(3, m, e, -1);
-  return DMC_OK;
+  return checked1(out);
 }
 
 int dmc_gauss_loglik(double x, double mean, double logvar, double *out)
 {
   if (!out) return DMC_EDOM;
-  if (!isfinite(x) || !isfinite(mean) || !isfinite(logvar)) { *out = NAN; return DMC_EDOM; }
+  if (!isfinite(x) || !isfinite(mean) || !isfinite(logvar)) return nan_out(DMC_EDOM, out);
   /* -(log 2 pi + logvar + dm^2 e^-logvar)/2 */
   dmc_dd m[3];
   int e[3];
@@ -144,7 +145,7 @@ int dmc_gauss_loglik(double x, double mean, double logvar, double *out)
     r = (double)(-0.5L * (ss.hi + ss.lo));
   }
   *out = r;
-  return DMC_OK;
+  return checked1(out);
 }
 
 /* log Q(z) = log P(N(0,1) > z) for any z. erfcl is used on the side where
@@ -206,7 +207,7 @@ int dmc_discretized_gaussian_loglik(double x, double mean, double log_scale, dou
 {
   if (!out) return DMC_EDOM;
   int k = grid_level(x);
-  if (k < 0 || !isfinite(mean) || !isfinite(log_scale)) { *out = NAN; return DMC_EDOM; }
+  if (k < 0 || !isfinite(mean) || !isfinite(log_scale)) return nan_out(DMC_EDOM, out);
   wide inv = expf128(-(wide)log_scale);
   wide centred = (wide)x - mean;
   /* the edges (x - mean -+ 1/255) e^-log_scale in dmc_qdd: 1/255 and e^-log_scale
@@ -240,14 +241,14 @@ int dmc_discretized_gaussian_loglik(double x, double mean, double log_scale, dou
     }
   }
   *out = (double)r;
-  return DMC_OK;
+  return checked1(out);
 }
 
 /* ---- the linear-Gaussian chain ------------------------------------------ */
 
 static int valid_chain(const dmc_lgc *m, double x0)
 {
-  if (!m || m->T < 1 || !m->lambda || !m->a || !m->b || !m->c || !isfinite(x0) ||
+  if (!m || m->T < 1 || m->T >= DMC_N_MAX || !m->lambda || !m->a || !m->b || !m->c || !isfinite(x0) ||
       !isfinite(m->mT) || !isfinite(m->vT) || !(m->vT > 0))
     return 0;
   for (size_t t = 0; t < m->T; t++)
@@ -285,7 +286,7 @@ static dmc_dd one_minus_sq(double l) { return dd_sub(DD_ONE, dd_two_prod(l, l));
 int dmc_lgc_log_evidence(const dmc_lgc *m, double x0, double *logp)
 {
   if (!logp) return DMC_EDOM;
-  if (!valid_chain(m, x0)) { *logp = NAN; return DMC_EDOM; }
+  if (!valid_chain(m, x0)) return nan_out(DMC_EDOM, logp);
   /* backwards M <- a M + b, S <- a^2 S + c. |a_t| > 1 over many steps can
    * take both beyond the double range, so S = Sm 2^se and M = Mm 2^me with
    * me >= 0 raised whenever |Mm| passes 2^600. */
@@ -319,7 +320,7 @@ int dmc_lgc_log_evidence(const dmc_lgc *m, double x0, double *logp)
   t[0] = dd_neg(t[0]);
   t[1] = dd_neg(t[1]);
   *logp = dd_scaled_sum(2, t, e, -1);
-  return DMC_OK;
+  return checked1(logp);
 }
 
 /* The posterior q(x_{t-1} | x_t, x_0) = N(A x_0 + B x_t, vt), from the moments
@@ -337,11 +338,8 @@ int dmc_lgc_elbo(const dmc_lgc *m, double x0, double *elbo, double *kl_prior,
                  double *kl, double *recon)
 {
   if (!valid_chain(m, x0)) {
-    if (elbo) *elbo = NAN;
-    if (kl_prior) *kl_prior = NAN;
-    if (recon) *recon = NAN;
-    if (kl && m) for (size_t t = 1; t < m->T; t++) kl[t - 1] = NAN;
-    return DMC_EDOM;
+    if (kl && m && m->T >= 1 && m->T < DMC_N_MAX) nan_fill(m->T - 1, kl);
+    return nan_out3(DMC_EDOM, elbo, kl_prior, recon);
   }
   /* recon: E log N(x0; a1 x1 + b1, c1), x1 ~ N(l1 x0, 1 - l1^2) */
   double l1 = m->lambda[0], a1 = m->a[0], c1 = m->c[0];
@@ -365,6 +363,12 @@ int dmc_lgc_elbo(const dmc_lgc *m, double x0, double *elbo, double *kl_prior,
   dmc_dd dT = dd_sub(dd_mul_d(abar, x0), dd_from(m->mT));
   dmc_dd kp = kl_dd(V, dd_from(m->vT), dd_mul(dT, dT));
   sum = dd_sub(sum, kp);
+  int ok = !isnan(sum.hi) && !isnan(kp.hi) && !isnan(rec.hi);
+  for (size_t t = 2; kl && ok && t <= m->T; t++) ok = !isnan(kl[t - 2]);
+  if (!ok) { /* an intermediate overflowed */
+    if (kl) nan_fill(m->T - 1, kl);
+    return nan_out3(DMC_ERANGE, elbo, kl_prior, recon);
+  }
   if (elbo) *elbo = sum.hi;
   if (kl_prior) *kl_prior = kp.hi;
   if (recon) *recon = rec.hi;
@@ -374,13 +378,14 @@ int dmc_lgc_elbo(const dmc_lgc *m, double x0, double *elbo, double *kl_prior,
 int dmc_lgc_true_reverse(size_t T, const double *lambda, double m0, double v0,
                          double *a, double *b, double *c, double *mT, double *vT)
 {
-  int ok = T >= 1 && lambda && a && b && c && mT && vT && isfinite(m0) && isfinite(v0) && v0 > 0;
+  int ok = T >= 1 && T <= DMC_N_MAX && lambda && a && b && c && mT && vT && isfinite(m0) &&
+           isfinite(v0) && v0 > 0;
   for (size_t t = 0; ok && t < T; t++) ok = lambda[t] > 0 && lambda[t] < 1;
   if (!ok) {
-    if (a && b && c) for (size_t t = 0; t < T; t++) a[t] = b[t] = c[t] = NAN;
-    if (mT) *mT = NAN;
-    if (vT) *vT = NAN;
-    return DMC_EDOM;
+    nan_fill(T, a);
+    nan_fill(T, b);
+    nan_fill(T, c);
+    return nan_out2(DMC_EDOM, mT, vT);
   }
   dmc_dd M = dd_from(m0), S = dd_from(v0);
   for (size_t t = 1; t <= T; t++) {
@@ -395,6 +400,12 @@ int dmc_lgc_true_reverse(size_t T, const double *lambda, double m0, double v0,
   }
   *mT = M.hi;
   *vT = S.hi;
+  if (checked_n(T, a) || checked_n(T, b) || checked_n(T, c) || checked2(mT, vT)) {
+    nan_fill(T, a);
+    nan_fill(T, b);
+    nan_fill(T, c);
+    return nan_out2(DMC_ERANGE, mT, vT);
+  }
   return DMC_OK;
 }
 
@@ -424,13 +435,11 @@ int dmc_lgc_elbo_path(const dmc_lgc *m, double x0, const double *eps,
   int ok = valid_chain(m, x0) && eps;
   for (size_t t = 0; ok && t < m->T; t++) ok = isfinite(eps[t]);
   if (!ok) {
-    if (plain) *plain = NAN;
-    if (rb) *rb = NAN;
-    for (size_t t = 0; m && t <= m->T; t++) {
-      if (plain_terms) plain_terms[t] = NAN;
-      if (rb_terms) rb_terms[t] = NAN;
+    if (m && m->T < DMC_N_MAX) {
+      nan_fill(m->T + 1, plain_terms);
+      nan_fill(m->T + 1, rb_terms);
     }
-    return DMC_EDOM;
+    return nan_out2(DMC_EDOM, plain, rb);
   }
   double xprev = x0, abar = 1, V = 0, lp = 0, lrb = 0;
   for (size_t t = 1; t <= m->T; t++) {
@@ -467,5 +476,10 @@ int dmc_lgc_elbo_path(const dmc_lgc *m, double x0, const double *eps,
   if (rb_terms) rb_terms[1] = -kp;
   if (plain) *plain = lp;
   if (rb) *rb = lrb;
+  if (isnan(lp) || isnan(lrb) || checked_n(m->T + 1, plain_terms) || checked_n(m->T + 1, rb_terms)) {
+    nan_fill(m->T + 1, plain_terms);
+    nan_fill(m->T + 1, rb_terms);
+    return nan_out2(DMC_ERANGE, plain, rb);
+  }
   return DMC_OK;
 }

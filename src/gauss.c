@@ -1,6 +1,8 @@
 /* gauss.c -- D1: Gaussian log-density and score (claims gauss.*). */
 #include "dmcheck.h"
+#include "alloc.h"
 #include "ddmath.h"
+#include "outputs.h"
 
 #include <float.h>
 #include <math.h>
@@ -75,7 +77,7 @@ const char *dmc_strerror(int status)
 int dmc_gauss_logpdf(double x, double mu, double sigma, double *logpdf)
 {
   if (!logpdf) return DMC_EDOM;
-  if (!isfinite(x) || !isfinite(mu) || !valid_scale(sigma)) { *logpdf = NAN; return DMC_EDOM; }
+  if (!isfinite(x) || !isfinite(mu) || !valid_scale(sigma)) return nan_out(DMC_EDOM, logpdf);
   int es;
   double ms = frexp(sigma, &es);
   dmc_dd half_log_2pi = { DMC_HALF_LOG_2PI_HI, DMC_HALF_LOG_2PI_LO };
@@ -91,26 +93,20 @@ int dmc_gauss_logpdf(double x, double mu, double sigma, double *logpdf)
   }
   *logpdf = fabs(total.hi) < DMC_CANCEL_LIMIT * largest
               ? logpdf_qdd(1, &x, &mu, &sigma, 1) : -total.hi;
-  return DMC_OK;
+  return checked1(logpdf);
 }
 
 int dmc_gauss_score(double x, double mu, double sigma, double *score)
 {
   if (!score) return DMC_EDOM;
-  if (!isfinite(x) || !isfinite(mu) || !valid_scale(sigma)) { *score = NAN; return DMC_EDOM; }
+  if (!isfinite(x) || !isfinite(mu) || !valid_scale(sigma)) return nan_out(DMC_EDOM, score);
   dmc_dd m;
   int ed, es;
   if (!scaled_difference(mu, x, &m, &ed)) { *score = 0.0; return DMC_OK; }
   double ms = frexp(sigma, &es);
   dmc_dd q = dd_div_d(dd_div_d(m, ms), ms);
   *score = dd_ldexp(q, ed - 2 * es);
-  return DMC_OK;
-}
-
-static int fill_nan(size_t n, double *out)
-{
-  if (out) for (size_t i = 0; i < n; i++) out[i] = NAN;
-  return DMC_EDOM;
+  return checked1(score);
 }
 
 static int finite_vector(size_t n, const double *v)
@@ -124,8 +120,9 @@ int dmc_gauss_diag_logpdf(size_t n, const double *x, const double *mu,
                           const double *var, double *logpdf)
 {
   if (!logpdf) return DMC_EDOM;
-  if (n == 0 || !finite_vector(n, x) || !finite_vector(n, mu) || !var) return fill_nan(1, logpdf);
-  for (size_t i = 0; i < n; i++) if (!valid_scale(var[i])) return fill_nan(1, logpdf);
+  if (n == 0 || n > DMC_N_MAX || !finite_vector(n, x) || !finite_vector(n, mu) || !var)
+    return nan_out(DMC_EDOM, logpdf);
+  for (size_t i = 0; i < n; i++) if (!valid_scale(var[i])) return nan_out(DMC_EDOM, logpdf);
   dmc_dd half_log_2pi = { DMC_HALF_LOG_2PI_HI, DMC_HALF_LOG_2PI_LO };
   dmc_dd total = dd_mul_d(half_log_2pi, (double)n);
   double largest = fabs(total.hi);
@@ -145,15 +142,18 @@ int dmc_gauss_diag_logpdf(size_t n, const double *x, const double *mu,
   }
   *logpdf = fabs(total.hi) < DMC_CANCEL_LIMIT * largest
               ? logpdf_qdd(n, x, mu, var, 0) : -total.hi;
-  return DMC_OK;
+  return checked1(logpdf);
 }
 
 int dmc_gauss_diag_score(size_t n, const double *x, const double *mu,
                          const double *var, double *score)
 {
   if (!score) return DMC_EDOM;
-  if (n == 0 || !finite_vector(n, x) || !finite_vector(n, mu) || !var) return fill_nan(n, score);
-  for (size_t i = 0; i < n; i++) if (!valid_scale(var[i])) return fill_nan(n, score);
+  if (n == 0 || n > DMC_N_MAX || !finite_vector(n, x) || !finite_vector(n, mu) || !var) {
+    nan_fill(n, score);
+    return DMC_EDOM;
+  }
+  for (size_t i = 0; i < n; i++) if (!valid_scale(var[i])) { nan_fill(n, score); return DMC_EDOM; }
   for (size_t i = 0; i < n; i++) {
     dmc_dd m;
     int ed, ev;
@@ -161,7 +161,7 @@ int dmc_gauss_diag_score(size_t n, const double *x, const double *mu,
     double mv = frexp(var[i], &ev);
     score[i] = dd_ldexp(dd_div_d(m, mv), ed - ev);
   }
-  return DMC_OK;
+  return checked_n(n, score);
 }
 
 /* Factorises cov with GSL's modified Cholesky, P cov P^T = L D L^T, and
@@ -176,7 +176,8 @@ int dmc_gauss_diag_score(size_t n, const double *x, const double *mu,
 static int full_solve(size_t n, const double *x, const double *mu, const double *cov,
                       double *score, double *logpdf)
 {
-  if (n == 0 || !finite_vector(n, x) || !finite_vector(n, mu) || !finite_vector(n * n, cov))
+  if (n == 0 || n > DMC_N_MAX / n || !finite_vector(n, x) || !finite_vector(n, mu) ||
+      !finite_vector(n * n, cov))
     return DMC_EDOM;
   for (size_t i = 0; i < n; i++)
     for (size_t j = 0; j < i; j++)
@@ -184,8 +185,8 @@ static int full_solve(size_t n, const double *x, const double *mu, const double 
   gsl_matrix *a = gsl_matrix_alloc(n, n);
   gsl_permutation *p = gsl_permutation_alloc(n);
   gsl_vector *e = gsl_vector_alloc(n), *r = gsl_vector_alloc(n), *delta = gsl_vector_alloc(n);
-  dmc_dd *b = malloc(n * sizeof *b), *y = malloc(n * sizeof *y);
-  double *z = malloc(n * sizeof *z);
+  dmc_dd *b = alloc_array(n, sizeof *b), *y = alloc_array(n, sizeof *y);
+  double *z = alloc_array(n, sizeof *z);
   int status = DMC_ENOMEM;
   if (!a || !p || !e || !r || !delta || !b || !y || !z) goto done;
   memcpy(a->data, cov, n * n * sizeof *cov);
@@ -193,8 +194,13 @@ static int full_solve(size_t n, const double *x, const double *mu, const double 
   if (gsl_linalg_mcholesky_decomp(a, p, e) != GSL_SUCCESS || !gsl_vector_isnull(e)) goto done;
   for (size_t k = 0; k < n; k++)
     if (!(gsl_matrix_get(a, k, k) > 0.0)) goto done;
+  /* mu - x is formed exactly; near the overflow threshold everything is
+   * scaled by 2^-shift first (exact) and the results scaled back */
+  int shift = 0;
+  for (size_t i = 0; i < n; i++)
+    if (fabs(mu[i]) > 0x1p1020 || fabs(x[i]) > 0x1p1020) shift = 2;
   for (size_t i = 0; i < n; i++) {
-    b[i] = dd_two_sum(mu[i], -x[i]);
+    b[i] = dd_two_sum(ldexp(mu[i], -shift), -ldexp(x[i], -shift));
     y[i] = dd_from(0.0);
   }
   for (int step = 0; step < 3; step++) { /* first pass solves, then two refinements */
@@ -206,12 +212,20 @@ static int full_solve(size_t n, const double *x, const double *mu, const double 
     if (gsl_linalg_mcholesky_solve(a, p, r, delta) != GSL_SUCCESS) goto done;
     for (size_t i = 0; i < n; i++) y[i] = dd_add(y[i], dd_from(gsl_vector_get(delta, i)));
   }
+  status = DMC_ERANGE; /* a solve or a log-density that overflowed */
+  for (size_t i = 0; i < n; i++) if (isnan(y[i].hi)) goto done;
   if (score)
-    for (size_t i = 0; i < n; i++) score[i] = y[i].hi;
+    for (size_t i = 0; i < n; i++) score[i] = ldexp(y[i].hi, shift);
   if (logpdf) {
     dmc_dd half_log_2pi = { DMC_HALF_LOG_2PI_HI, DMC_HALF_LOG_2PI_LO };
     dmc_dd total = dd_mul_d(half_log_2pi, (double)n);
-    for (size_t i = 0; i < n; i++) total = dd_add(total, dd_mul_d(dd_mul(b[i], y[i]), 0.5));
+    for (size_t i = 0; i < n; i++) {
+      dmc_dd q = dd_mul_d(dd_mul(b[i], y[i]), 0.5);
+      q.hi = ldexp(q.hi, 2 * shift);
+      q.lo = ldexp(q.lo, 2 * shift);
+      if (q.hi == INFINITY) { *logpdf = -INFINITY; status = DMC_OK; goto done; } /* overflow */
+      total = dd_add(total, q);
+    }
     double trace = 0.0;
     for (size_t col = 0; col < n; col++) {
       /* column col of E = P cov P^T - L D L^T, then z = (L D L^T)^{-1} E e_col */
@@ -238,6 +252,7 @@ static int full_solve(size_t n, const double *x, const double *mu, const double 
       total = dd_add(total, dd_mul_d(dd_log_scaled(mk, ek), 0.5));
     }
     total = dd_add(total, dd_from(0.5 * trace));
+    if (isnan(total.hi)) goto done;
     *logpdf = -total.hi;
   }
   status = DMC_OK;
@@ -253,7 +268,7 @@ int dmc_gauss_full_score(size_t n, const double *x, const double *mu,
 {
   if (!score) return DMC_EDOM;
   int status = full_solve(n, x, mu, cov, score, NULL);
-  if (status != DMC_OK) fill_nan(n, score);
+  if (status != DMC_OK) nan_fill(n > DMC_N_MAX / (n ? n : 1) ? SIZE_MAX : n, score);
   return status;
 }
 

@@ -3,6 +3,7 @@
  * Trials are cut into blocks; block k draws only from stream k of the seed
  * (dmc_run_blocks, src/rng.c), so results do not depend on the thread count. */
 #include "dmcheck.h"
+#include "outputs.h"
 
 #include <math.h>
 
@@ -57,15 +58,19 @@ int dmc_langevin_run(const dmc_langevin *p, double x0, size_t ntrials, size_t ns
 {
   int ok = p && isfinite(x0) && isfinite(p->mu) && isfinite(p->sigma) && p->sigma > 0 &&
            isfinite(p->tau) && p->tau > 0 && isfinite(p->dt) && p->dt > 0 &&
-           nthreads >= 1 && nthreads <= DMC_MAX_THREADS;
+           nthreads >= 1 && nthreads <= DMC_MAX_THREADS && ntrials <= DMC_N_MAX;
   if (!ok) {
-    for (size_t i = 0; i < ntrials; i++) {
-      if (x_out) x_out[i] = NAN;
-      if (elbo_out) elbo_out[i] = NAN;
-    }
+    nan_fill(ntrials, x_out);
+    nan_fill(ntrials, elbo_out);
     return DMC_EDOM;
   }
   run_ctx c = { p->mu, p->tau, p->sigma * p->sigma, p->dt, x0, ntrials, nsteps, x_out, elbo_out };
   size_t nblocks = (ntrials + DMC_LANGEVIN_BLOCK - 1) / DMC_LANGEVIN_BLOCK;
-  return dmc_run_blocks(nblocks, nthreads, seed, run_block, &c);
+  int st = dmc_run_blocks(nblocks, nthreads, seed, run_block, &c);
+  if (st == DMC_OK && (checked_n(ntrials, x_out) || checked_n(ntrials, elbo_out))) st = DMC_ERANGE;
+  if (st != DMC_OK) {                    /* a chain that diverged (or no memory) */
+    nan_fill(ntrials, x_out);
+    nan_fill(ntrials, elbo_out);
+  }
+  return st;
 }

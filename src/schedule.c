@@ -2,6 +2,7 @@
  * log-SNR and the parameterisation conversions (claims sched.*). */
 #include "dmcheck.h"
 #include "ddmath.h"
+#include "outputs.h"
 
 #include <math.h>
 
@@ -20,12 +21,6 @@ static double sin_frac(double k, double T)
 
 static dmc_dd dd_ratio(double n, double d) { return dd_div(dd_from(n), dd_from(d)); }
 
-static int fill_nan(size_t n, double *out)
-{
-  if (out) for (size_t i = 0; i < n; i++) out[i] = NAN;
-  return DMC_EDOM;
-}
-
 /* beta_t of the squared-linspace kinds: ((T-t) sqrt(a) + (t-1) sqrt(b))/(T-1), squared. */
 static double squared_linspace(dmc_dd ra, dmc_dd rb, size_t T, size_t t)
 {
@@ -38,8 +33,11 @@ static double squared_linspace(dmc_dd ra, dmc_dd rb, size_t T, size_t t)
 int dmc_sched_betas(int kind, size_t T, double *beta, unsigned char *clipped)
 {
   if (!beta) return DMC_EDOM;
-  if (T < 1 || T > SCHED_TMAX || kind < DMC_SCHED_LINEAR || kind > DMC_SCHED_COSINE)
-    return fill_nan(T > SCHED_TMAX ? 0 : T, beta);
+  if (T < 1 || T > SCHED_TMAX || kind < DMC_SCHED_LINEAR || kind > DMC_SCHED_COSINE) {
+    nan_fill(T, beta);
+    if (clipped && T <= DMC_N_MAX) for (size_t t = 0; t < T; t++) clipped[t] = 0;
+    return DMC_EDOM;
+  }
   dmc_dd ra = dd_from(0), rb = dd_from(0);
   if (kind == DMC_SCHED_SCALED_LINEAR) { ra = dd_sqrt(dd_ratio(17, 20000)); rb = dd_sqrt(dd_ratio(3, 250)); }
   if (kind == DMC_SCHED_QUADRATIC) { ra = dd_ratio(1, 100); rb = dd_sqrt(dd_ratio(1, 50)); }
@@ -76,9 +74,13 @@ int dmc_sched_betas(int kind, size_t T, double *beta, unsigned char *clipped)
 
 int dmc_alphas_cumprod(size_t n, const double *beta, double *alphabar, double *one_minus)
 {
-  if (!beta || (!alphabar && !one_minus)) return DMC_EDOM;
-  for (size_t i = 0; i < n; i++)
-    if (!(beta[i] >= 0.0 && beta[i] <= 1.0)) { fill_nan(n, alphabar); return fill_nan(n, one_minus); }
+  int ok = beta && (alphabar || one_minus) && n <= DMC_N_MAX;
+  for (size_t i = 0; ok && i < n; i++) ok = beta[i] >= 0.0 && beta[i] <= 1.0;
+  if (!ok) {
+    nan_fill(n, alphabar);
+    nan_fill(n, one_minus);
+    return DMC_EDOM;
+  }
   dmc_dd P = dd_from(1.0), Q = dd_from(0.0);
   for (size_t i = 0; i < n; i++) {
     Q = dd_add(Q, dd_mul_d(P, beta[i]));            /* Q_t = Q_{t-1} + beta_t P_{t-1} */
@@ -92,10 +94,8 @@ int dmc_alphas_cumprod(size_t n, const double *beta, double *alphabar, double *o
 int dmc_log_snr(double alphabar, double one_minus, double *log_snr)
 {
   if (!log_snr) return DMC_EDOM;
-  if (!(alphabar > 0.0) || !(one_minus > 0.0) || !isfinite(alphabar) || !isfinite(one_minus)) {
-    *log_snr = NAN;
-    return DMC_EDOM;
-  }
+  if (!(alphabar > 0.0) || !(one_minus > 0.0) || !isfinite(alphabar) || !isfinite(one_minus))
+    return nan_out(DMC_EDOM, log_snr);
   if (alphabar <= 2.0 * one_minus && one_minus <= 2.0 * alphabar) {
     /* ratio near 1: q = (alphabar - one_minus)/one_minus with an exact
      * numerator (Sterbenz) in dd; log1p(q) = log1p(q.hi) + q.lo/(1 + q.hi) */
@@ -111,7 +111,7 @@ int dmc_log_snr(double alphabar, double one_minus, double *log_snr)
     l = dd_add(l, dd_from(q.lo / q.hi));
     *log_snr = l.hi + l.lo;
   }
-  return DMC_OK;
+  return checked1(log_snr);
 }
 
 /* Coefficients +-a^i s^j of x_t and u for each (from, to). */
@@ -143,10 +143,8 @@ int dmc_param_convert(int from, int to, double alphabar, double x_t, double u, d
 {
   if (!out) return DMC_EDOM;
   if (from < DMC_PARAM_EPS || from > DMC_PARAM_SCORE || to < DMC_PARAM_EPS || to > DMC_PARAM_SCORE ||
-      !(alphabar > 0.0 && alphabar < 1.0) || !isfinite(x_t) || !isfinite(u)) {
-    *out = NAN;
-    return DMC_EDOM;
-  }
+      !(alphabar > 0.0 && alphabar < 1.0) || !isfinite(x_t) || !isfinite(u))
+    return nan_out(DMC_EDOM, out);
   dmc_dd a = dd_sqrt(dd_from(alphabar));
   dmc_dd s = dd_sqrt(dd_two_sum(1.0, -alphabar));
   const pcoef *c = conv[from][to];
@@ -154,5 +152,5 @@ int dmc_param_convert(int from, int to, double alphabar, double x_t, double u, d
   if (c[0].sign && x_t != 0.0) sum = dd_mul_d(coef_value(&c[0], a, s), x_t);
   if (c[1].sign && u != 0.0) sum = dd_add(sum, dd_mul_d(coef_value(&c[1], a, s), u));
   *out = sum.hi + sum.lo;
-  return DMC_OK;
+  return checked1(out);
 }

@@ -3,6 +3,7 @@
  * (claims sde.*). */
 #include "dmcheck.h"
 #include "ddmath.h"
+#include "outputs.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -35,43 +36,52 @@ static dmc_dd vp_integral(const dmc_sde *s, double t)
 int dmc_sde_drift(const dmc_sde *sde, double t, double x, double *f)
 {
   if (!f) return DMC_EDOM;
-  if (!valid_sde(sde, t) || !isfinite(x)) { *f = NAN; return DMC_EDOM; }
+  if (!valid_sde(sde, t) || !isfinite(x)) return nan_out(DMC_EDOM, f);
   if (sde->kind == DMC_SDE_OU)
     *f = dd_mul_d(dd_two_sum(sde->p1, -x), sde->p0).hi;
   else
     *f = dd_mul_d(vp_beta(sde, t), -0.5 * x).hi;
   if (*f == 0.0) *f = 0.0; /* no -0 */
-  return DMC_OK;
+  return checked1(f);
 }
 
 int dmc_sde_diffusion(const dmc_sde *sde, double t, double *g)
 {
   if (!g) return DMC_EDOM;
-  if (!valid_sde(sde, t)) { *g = NAN; return DMC_EDOM; }
+  if (!valid_sde(sde, t)) return nan_out(DMC_EDOM, g);
   *g = sde->kind == DMC_SDE_OU ? sde->p2 : dd_sqrt(vp_beta(sde, t)).hi;
-  return DMC_OK;
+  return checked1(g);
 }
 
-/* exp(-(u.hi + u.lo)) and -expm1(-(u.hi + u.lo)) to first order in u.lo */
-static double exp_neg(dmc_dd u) { double e = exp(-u.hi); return e - e * u.lo; }
+/* exp(-(u.hi + u.lo)) and -expm1(-(u.hi + u.lo)) to first order in u.lo
+ * (u.hi = +inf, where an overflowed product left u.lo inf or NaN: 0 and 1) */
+static double exp_neg(dmc_dd u)
+{
+  double e = exp(-u.hi);
+  return isfinite(u.hi) ? e - e * u.lo : e;
+}
 static double one_minus_exp_neg(dmc_dd u)
 {
-  return -expm1(-u.hi) + exp(-u.hi) * u.lo;
+  return isfinite(u.hi) ? -expm1(-u.hi) + exp(-u.hi) * u.lo : -expm1(-u.hi);
 }
 
 int dmc_sde_marginal(const dmc_sde *sde, double t, double *a, double *b, double *sd)
 {
-  if (!a || !b || !sd) return DMC_EDOM;
-  if (!valid_sde(sde, t)) { *a = *b = *sd = NAN; return DMC_EDOM; }
+  if (!a || !b || !sd || !valid_sde(sde, t)) return nan_out3(DMC_EDOM, a, b, sd);
   if (sde->kind == DMC_SDE_OU) {
     dmc_dd u = dd_two_prod(sde->p0, t);        /* theta t */
     dmc_dd u2 = { 2.0 * u.hi, 2.0 * u.lo };
     *a = exp_neg(u);
     *b = sde->p1 * one_minus_exp_neg(u);
     if (*b == 0.0) *b = 0.0;
-    /* s sqrt((1 - e^{-2 theta t}) / (2 theta)) */
-    double q = one_minus_exp_neg(u2) / (2.0 * sde->p0);
-    *sd = sde->p2 * sqrt(q);
+    /* s sqrt((1 - e^{-2 theta t}) / (2 theta)); for theta > DBL_MAX/2 as
+     * s sqrt((1 - e^{-2 theta t})/2) / sqrt(theta), where 2 theta overflows */
+    if (sde->p0 <= 0x1p1022) {
+      double q = one_minus_exp_neg(u2) / (2.0 * sde->p0);
+      *sd = sde->p2 * sqrt(q);
+    } else {
+      *sd = sde->p2 * (sqrt(0.5 * one_minus_exp_neg(u2)) / sqrt(sde->p0));
+    }
   } else {
     dmc_dd B = vp_integral(sde, t);
     dmc_dd half = { 0.5 * B.hi, 0.5 * B.lo };
@@ -79,12 +89,12 @@ int dmc_sde_marginal(const dmc_sde *sde, double t, double *a, double *b, double 
     *b = 0.0;
     *sd = sqrt(one_minus_exp_neg(B));
   }
-  return DMC_OK;
+  return checked3(a, b, sd);
 }
 
 static int valid_mixture(const dmc_mixture *d, double *wsum)
 {
-  if (!d || d->n == 0 || !d->w || !d->mu || !d->var) return 0;
+  if (!d || d->n == 0 || d->n > DMC_N_MAX || !d->w || !d->mu || !d->var) return 0;
   double s = 0.0;
   for (size_t i = 0; i < d->n; i++) {
     if (!isfinite(d->w[i]) || d->w[i] < 0.0 || !isfinite(d->mu[i]) || !finite_pos(d->var[i]))
@@ -130,6 +140,8 @@ static int mixture_eval(const dmc_sde *sde, const dmc_mixture *d, double t, doub
   }
   if (score) *score = s / z;
   if (pdf) *pdf = exp(lmax) * z;
+  /* densities that under- or overflow in double (0/0, inf - inf) */
+  if ((score && isnan(*score)) || (pdf && isnan(*pdf))) return DMC_ERANGE;
   return DMC_OK;
 }
 
@@ -138,8 +150,7 @@ int dmc_mixture_marginal_score(const dmc_sde *sde, const dmc_mixture *data, doub
 {
   if (!score) return DMC_EDOM;
   int st = mixture_eval(sde, data, t, x, score, NULL);
-  if (st != DMC_OK) *score = NAN;
-  return st;
+  return st == DMC_OK ? st : nan_out(st, score);
 }
 
 int dmc_mixture_marginal_pdf(const dmc_sde *sde, const dmc_mixture *data, double t,
@@ -147,8 +158,7 @@ int dmc_mixture_marginal_pdf(const dmc_sde *sde, const dmc_mixture *data, double
 {
   if (!pdf) return DMC_EDOM;
   int st = mixture_eval(sde, data, t, x, NULL, pdf);
-  if (st != DMC_OK) *pdf = NAN;
-  return st;
+  return st == DMC_OK ? st : nan_out(st, pdf);
 }
 
 int dmc_mixture_marginal_cdf(const dmc_sde *sde, const dmc_mixture *data, double t,
@@ -167,7 +177,7 @@ int dmc_mixture_marginal_cdf(const dmc_sde *sde, const dmc_mixture *data, double
     c += data->w[i] / wsum * gsl_cdf_ugaussian_P((x - m) / sqrt(v));
   }
   *cdf = c;
-  return DMC_OK;
+  return checked1(cdf);
 }
 
 int dmc_mixture_marginal_draw(const dmc_sde *sde, const dmc_mixture *data, double t,
@@ -189,7 +199,7 @@ int dmc_mixture_marginal_draw(const dmc_sde *sde, const dmc_mixture *data, doubl
   double m, v;
   component(a, b, sd, data, k, &m, &v);
   *x = m + sqrt(v) * gsl_ran_gaussian_ziggurat(r, 1.0);
-  return DMC_OK;
+  return checked1(x);
 }
 
 int dmc_exact_score_fn(void *ctx, double t, double x, double *score)
@@ -278,14 +288,14 @@ int dmc_sde_sample(const dmc_sampler *s, size_t n, unsigned nthreads, uint64_t s
                    double *out)
 {
   if (!out) return DMC_EDOM;
-  if (!s || !s->init || n == 0) {
-    for (size_t i = 0; i < n; i++) out[i] = NAN;
+  if (!s || !s->init || n == 0 || n > DMC_N_MAX) {
+    nan_fill(n, out);
     return DMC_EDOM;
   }
   sample_job job = { s, n, out };
   size_t nblocks = (n + DMC_SAMPLE_BLOCK - 1) / DMC_SAMPLE_BLOCK;
   int st = dmc_run_blocks(nblocks, nthreads, seed, sample_block, &job);
-  if (st != DMC_OK)
-    for (size_t i = 0; i < n; i++) out[i] = NAN;
+  if (st == DMC_OK) st = checked_n(n, out);
+  if (st != DMC_OK) nan_fill(n, out);
   return st;
 }

@@ -1,6 +1,8 @@
 /* tweedie.c -- D2: Tweedie's formula (claims tweedie.*). */
 #include "dmcheck.h"
+#include "alloc.h"
 #include "ddmath.h"
+#include "outputs.h"
 
 #include <float.h>
 #include <limits.h>
@@ -10,7 +12,6 @@
 
 static int valid_scale(double s) { return isfinite(s) && s > 0.0; }
 
-static int set_nan(double *out) { *out = NAN; return DMC_EDOM; }
 
 /* a * 2^k on both words (a word that underflows is below 2^-1022 of the other). */
 static dmc_dd dd_scale(dmc_dd a, int k)
@@ -64,28 +65,28 @@ int dmc_tweedie_mean(double x_t, double mu_t, double sigma_t, double score, doub
 {
   if (!mean) return DMC_EDOM;
   if (!isfinite(x_t) || !isfinite(score) || !isfinite(mu_t) || mu_t == 0.0 || !valid_scale(sigma_t))
-    return set_nan(mean);
+    return nan_out(DMC_EDOM, mean);
   int es, em, e;
   double ms = frexp(sigma_t, &es), mm = frexp(mu_t, &em);
   dmc_dd sum = plus_sigma2_times(x_t, ms, es, score, &e);
   if (sum.hi == 0.0) { *mean = 0.0 / mu_t; return DMC_OK; }
   *mean = dd_ldexp(dd_div_d(sum, mm), e - em);
-  return DMC_OK;
+  return checked1(mean);
 }
 
 int dmc_tweedie_var(double mu_t, double sigma_t, double dscore, double *var)
 {
   if (!var) return DMC_EDOM;
   if (!isfinite(dscore) || !isfinite(mu_t) || mu_t == 0.0 || !valid_scale(sigma_t))
-    return set_nan(var);
+    return nan_out(DMC_EDOM, var);
   int es, em, e;
   double ms = frexp(sigma_t, &es), mm = frexp(mu_t, &em);
   dmc_dd ratio = dd_div(dd_two_prod(ms, ms), dd_two_prod(mm, mm)); /* (ms/mm)^2 in (1/4, 4) */
   dmc_dd w = plus_sigma2_times(1.0, ms, es, dscore, &e);             /* 1 + sigma^2 dscore = w 2^e */
-  if (w.hi < 0.0) return set_nan(var);
+  if (w.hi < 0.0) return nan_out(DMC_EDOM, var);
   /* w < 2, ratio < 4: scale by 1/8 so the product cannot overflow before ldexp */
   *var = dd_ldexp(dd_mul(ratio, dd_scale(w, -3)), e + 3 + 2 * es - 2 * em);
-  return DMC_OK;
+  return checked1(var);
 }
 
 /* ---- Gaussian-mixture marginal ------------------------------------------ */
@@ -133,14 +134,14 @@ static int gmix(double x_t, double mu_t, double sigma_t, size_t n, const double 
                 const double *m, const double *s, dmc_weights kind, int which, double *out)
 {
   if (!out) return DMC_EDOM;
-  if (!w || !m || !s || n == 0 || !isfinite(x_t) || !isfinite(mu_t) || !valid_scale(sigma_t) ||
+  if (!w || !m || !s || n == 0 || n > DMC_N_MAX || !isfinite(x_t) || !isfinite(mu_t) || !valid_scale(sigma_t) ||
       (kind != DMC_WEIGHTS_LINEAR && kind != DMC_WEIGHTS_LOG))
-    return set_nan(out);
+    return nan_out(DMC_EDOM, out);
   int es;
   frexp(sigma_t, &es);
   if (!(fabs(x_t) <= ldexp(GMIX_RANGE, es))) { *out = NAN; return DMC_ERANGE; }
   component small[8];
-  component *c = n <= 8 ? small : malloc(n * sizeof *c);
+  component *c = n <= 8 ? small : alloc_array(n, sizeof *c);
   if (!c) { *out = NAN; return DMC_ENOMEM; }
   int status = DMC_OK;
   size_t best = n;
@@ -170,7 +171,7 @@ static int gmix(double x_t, double mu_t, double sigma_t, size_t n, const double 
   dmc_dd q = dd_div(acc, total);
   *out = which ? q.hi : dd_ldexp(q, -es);
   if (c != small) free(c);
-  return DMC_OK;
+  return checked1(out);
 }
 
 int dmc_gmix_score(double x_t, double mu_t, double sigma_t, size_t n, const double *w,
@@ -232,7 +233,7 @@ int dmc_unif_score(double x_t, double mu_t, double sigma_t, double a, double b, 
   if (!score) return DMC_EDOM;
   if (!isfinite(x_t) || !isfinite(mu_t) || mu_t == 0.0 || !valid_scale(sigma_t) ||
       !isfinite(a) || !isfinite(b) || !(a < b))
-    return set_nan(score);
+    return nan_out(DMC_EDOM, score);
   dmc_dd lo = dd_two_prod(mu_t, a), hi = dd_two_prod(mu_t, b);
   if (mu_t < 0.0) { dmc_dd t = lo; lo = hi; hi = t; }
   dmc_dd up = dd_sub(dd_from(x_t), lo);   /* sigma beta */
@@ -261,7 +262,7 @@ int dmc_unif_score(double x_t, double mu_t, double sigma_t, double a, double b, 
   double em1 = expm1(-big_d) - exp(-big_d) * dd_d.lo;
   if (alpha.hi > 0x1p27) {                /* Q(alpha)/phi(alpha) = 1/alpha to 2^-54 */
     *score = -sign * dd_ldexp(dd_div_d(dd_div_d(down, sigma_t), sigma_t), 0);
-    return DMC_OK;
+    return checked1(score);
   }
   double h;
   if (alpha.hi >= 0.0) {
@@ -274,7 +275,7 @@ int dmc_unif_score(double x_t, double mu_t, double sigma_t, double a, double b, 
       h = em1 / integral;
     }
     *score = sign * h / sigma_t;
-    return DMC_OK;
+    return checked1(score);
   }
   /* alpha < 0 <= beta: numerator phi(alpha) expm1(-D), scaled to avoid underflow */
   if (alpha.hi < -64.0) { *score = -sign * 0.0; return DMC_OK; } /* below 2^-1074 for every sigma */
@@ -291,5 +292,5 @@ int dmc_unif_score(double x_t, double mu_t, double sigma_t, double a, double b, 
   dmc_dd half_sq = dd_mul_d(dd_mul(alpha, alpha), -0.5);
   dmc_dd g = dd_exp_scaled(half_sq, &k);   /* exp(-alpha^2/2) = g 2^k */
   *score = sign * dd_ldexp(dd_div_d(dd_mul_d(g, factor), ms), k - es);
-  return DMC_OK;
+  return checked1(score);
 }
