@@ -69,16 +69,20 @@ dmc_dd dd_log(dmc_dd a)
 {
   int e;
   double m = frexp(a.hi, &e);
-  return dd_add(dd_log_scaled(m, e), dd_from(a.lo / a.hi));
+  dmc_dd t = dd_div_d(dd_from(a.lo), a.hi);                  /* |t| <= 2^-53 */
+  dmc_dd log1p_t = dd_sub(t, dd_mul_d(dd_mul(t, t), 0.5));   /* + O(t^3) */
+  return dd_add(dd_log_scaled(m, e), log1p_t);
 }
 
 dmc_dd dd_exp_scaled(dmc_dd y, int *k)
 {
   const dmc_dd one = { 1.0, 0.0 };
   if (isnan(y.hi)) { *k = 0; return dd_from(NAN); }
-  if (!(fabs(y.hi) < 0x1p40)) { *k = y.hi > 0 ? 1 << 30 : -(1 << 30); return one; }
+  if (!(fabs(y.hi) < 0x1p30)) { *k = y.hi > 0 ? 1 << 30 : -(1 << 30); return one; }
   double kd = nearbyint(y.hi / DMC_LN2_HI);
-  dmc_dd r = dd_sub(y, dd_add(dd_two_prod(kd, DMC_LN2_HI), dd_two_prod(kd, DMC_LN2_LO)));
+  /* y - k LN2_HI nearly cancels: subtracting the exact products one at a
+   * time keeps the error relative to r, not to k ln2 */
+  dmc_dd r = dd_sub(dd_sub(y, dd_two_prod(kd, DMC_LN2_HI)), dd_two_prod(kd, DMC_LN2_LO));
   dmc_dd acc = one;
   for (int n = 27; n >= 1; n--) acc = dd_add(dd_div_d(dd_mul(acc, r), (double)n), one);
   *k = (int)kd;

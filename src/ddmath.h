@@ -38,6 +38,8 @@ static inline dmc_dd dd_two_prod(double a, double b) {
 }
 static inline dmc_dd dd_from(double a) { dmc_dd r = { a, 0.0 }; return r; }
 static inline dmc_dd dd_neg(dmc_dd a) { dmc_dd r = { -a.hi, -a.lo }; return r; }
+/* Joldes, Muller, Popescu (2017), AccurateDWPlusDW: error <= 3u^2 |exact|
+ * also under cancellation, so error <= 2^2 ulp. */
 static inline dmc_dd dd_add(dmc_dd a, dmc_dd b) {
   dmc_dd s = dd_two_sum(a.hi, b.hi), t = dd_two_sum(a.lo, b.lo);
   s.lo += t.hi;
@@ -46,6 +48,7 @@ static inline dmc_dd dd_add(dmc_dd a, dmc_dd b) {
   return dd_fast_two_sum(s.hi, s.lo);
 }
 static inline dmc_dd dd_sub(dmc_dd a, dmc_dd b) { return dd_add(a, dd_neg(b)); }
+/* DWTimesDW1 of the same paper: error <= 7u^2 |exact|, so <= 2^3 ulp. */
 static inline dmc_dd dd_mul(dmc_dd a, dmc_dd b) {
   dmc_dd p = dd_two_prod(a.hi, b.hi);
   p.lo += a.hi * b.lo + a.lo * b.hi;
@@ -56,6 +59,9 @@ static inline dmc_dd dd_mul_d(dmc_dd a, double b) {
   p.lo += a.lo * b;
   return dd_fast_two_sum(p.hi, p.lo);
 }
+/* Three quotient digits q1 + q2 + q3, each remainder formed with dd_mul_d
+ * and dd_sub: error <= 2^4 ulp (each remainder is exact to 2^3 ulp of a term
+ * 2^-50 below the quotient, the last digit's rounding adds 1 ulp). */
 static inline dmc_dd dd_div(dmc_dd a, dmc_dd b) {
   double q1 = a.hi / b.hi;
   dmc_dd r = dd_sub(a, dd_mul_d(b, q1));
@@ -166,23 +172,27 @@ static inline dmc_qdd qdd_half_log_2pi(void)
  * (both have the sign of e, or e = 0). */
 dmc_dd dd_log_scaled(double m, int e);
 
-/* log a for a > 0 finite (a.hi normal or subnormal): dd_log_scaled of a.hi's
- * mantissa plus log1p(lo/hi) ~ lo/hi (|lo/hi| <= 2^-53, so the neglected
- * (lo/hi)^2/2 <= 2^-107 absolute).  error <= 2^3 ulp + 2^-106 absolute
- * (the absolute part matters only for a within 2^-50 of 1). */
+/* log a for a > 0 finite (a.hi normal or subnormal): dd_log_scaled of
+ * a.hi's mantissa plus log1p(t) = t - t^2/2, t = lo/hi (|t| <= 2^-53, so
+ * the neglected t^3/3 is below 2^-159).  error <= 2^4 ulp: dd_log_scaled's
+ * 2^3 ulp of log(hi), plus the sum; the two terms cancel only when hi is
+ * within 2^-52 of 1, where log(hi) ~ hi - 1 is exact to 2^-104 relative and
+ * the result keeps at least half of log(hi)'s magnitude. */
 dmc_dd dd_log(dmc_dd a);
 
-/* e^y = m 2^k (*k), m in [0.7, 1.42] as a dd: y = k ln2 + r, |r| <= 0.35
- * (k ln2 exact in two products for |k| < 2^40), e^r by its Taylor series
- * (27 terms, truncated below 2^-116).  error <= 2^4 ulp: r inherits
- * |k| 2^-106 ln2 from ln2's rounding (< 2^-95 only for |y| near 2^11 and
- * above, where it is 2^-106 |y|: the condition number of exp), and the 27
- * Horner steps add <= 2 ulp each on terms shrinking by 0.35/n.
- * Total: |y.hi| >= 2^40 gives m = 1 with k = +-2^30 (so ldexp over/underflows
- * to the right limit); a NaN y gives m = NaN, k = 0. */
+/* e^y = m 2^k (*k), m in [0.7, 1.42] as a dd: y = k ln2 + r, |r| <= 0.35,
+ * r = (y - k LN2_HI) - k LN2_LO with exact products, e^r by its Taylor
+ * series (27 terms, truncated below 2^-116).
+ * error <= (2^4 + |k|/16) ulp: ln2 = LN2_HI + LN2_LO is stored to within
+ * 2^-110.5, so r is off by |k| 2^-110.5 (absolute), which is e^y's relative
+ * error (|k| <= 1075 for results in the double range); the two subtractions
+ * err by 3u^2 of r, and the 27 Horner steps add <= 2 ulp each on terms
+ * shrinking by 0.35/n.
+ * Total: |y.hi| >= 2^30 gives m = 1, k = +-2^30 (ldexp then over- or
+ * underflows to the right limit); a NaN y gives m = NaN, k = 0. */
 dmc_dd dd_exp_scaled(dmc_dd y, int *k);
 /* e^y as a dd (both words scaled by ldexp; the low word may underflow to 0
- * when e^y is below 2^-969, where the 2^4-ulp bound becomes 2^-1074 absolute). */
+ * when e^y is below 2^-969, where the bound becomes 2^-1074 absolute). */
 dmc_dd dd_exp(dmc_dd y);
 
 /* sqrt a for a >= 0 (0 for a.hi <= 0): one Newton step s + (a - s^2)/(2s)
@@ -199,13 +209,13 @@ double dd_ldexp(dmc_dd a, int k);
 /* ---- binary128-pair functions (ddmath.c) --------------------------------- */
 
 /* log v for v > 0 finite: the atanh series of dd_log_scaled carried in qdd
- * (30 terms, truncated below 2^-150 relative).  error <= 2^-150 |log v| +
- * 2^-226 e ln2 (ln2 is stored to 226 bits); i.e. error <= 2^80 ulp_226. */
+ * (30 terms, truncated below 2^-150 relative; ln2 stored to 226 bits).
+ * error <= 2^80 ulp (ulp of 226 bits: 2^-146 relative). */
 dmc_qdd qdd_log(double v);
 
 /* e^y for |y| < 11000: y = k ln2 + r, |r| <= 0.35, 28 Taylor terms in qdd,
- * scaled by 2^k.  error <= 2^-120 relative (the reduction's k ln2 is exact
- * to 2^-226 |k|, the series truncation < 2^-130). */
+ * scaled by 2^k.  error <= 2^105 ulp (2^-120 relative): the series is
+ * truncated below 2^-130 and k ln2 is exact to |k| 2^-226. */
 dmc_qdd qdd_exp(dmc_quad y);
 
 /* One rounding of hi + lo to double: hi rounds correctly, and lo decides only

@@ -1,6 +1,7 @@
 /* rng.c -- explicit per-trial / per-block GSL random streams and a
  * deterministic block-parallel runner (D6; used by every Monte Carlo). */
 #include "dmcheck.h"
+#include "alloc.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -72,9 +73,9 @@ int dmc_run_blocks(size_t nblocks, unsigned nthreads, uint64_t seed,
     return DMC_EDOM;
   if (nblocks == 0) return DMC_OK;
   if (nthreads > nblocks) nthreads = (unsigned)nblocks;
-  int *status = calloc(nblocks, sizeof *status);
-  worker *w = calloc(nthreads, sizeof *w);
-  pthread_t *tid = calloc(nthreads, sizeof *tid);
+  int *status = alloc_array(nblocks, sizeof *status); /* every block sets its own */
+  worker *w = alloc_array(nthreads, sizeof *w);
+  pthread_t *tid = alloc_array(nthreads, sizeof *tid);
   int result = DMC_ENOMEM;
   if (status && w && tid) {
     unsigned started = 0;
