@@ -697,7 +697,7 @@ static void test_langevin_streams(void **state)
   for (int s = -1; s <= 4; s++) assert_non_null(dmc_strerror(s));
   assert_true(dmc_ulp_distance(NAN, NAN) == 0 && isinf(dmc_ulp_distance(NAN, 1)));
   assert_true(dmc_ulp_distance(-0.0, 0.0) == 0 && dmc_ulp_distance(DBL_MAX, INFINITY) == 1);
-  assert_true(dmc_ulp_distance(-DBL_MAX, DBL_MAX) == 2.0 * 0x7fefffffffffffffULL);
+  assert_true(dmc_ulp_distance(-DBL_MAX, DBL_MAX) == 2.0 * (double)0x7fefffffffffffffULL);
   calls += 20;
   FINISH();
 }
