@@ -47,7 +47,7 @@ enum {
   DMC_OK = 0,
   DMC_EDOM = 1,    /* argument outside the documented domain */
   DMC_ENOMEM = 2,  /* allocation failed */
-  DMC_ERANGE = 3   /* result not representable (overflow) */
+  DMC_ERANGE = 3   /* result or an intermediate not representable (overflow) */
 };
 
 /* The largest array length (in elements) any function accepts: no array of
