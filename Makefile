@@ -135,7 +135,8 @@ $(STAGE)/.installed: $(LIBA) $(LIBSO) $(CLI) src/dmcheck.h src/dmcheck.pc.in
 	@touch $@
 $(B)/tests/cxx_%: tests/cxx/%.cpp $(STAGE)/.installed
 	@mkdir -p $(dir $@)
-	$(CXX) -std=c++11 -Wall -Wextra -Werror $(OPT) $(SAN) $$($(STAGE_PC) --cflags dmcheck) $< -o $@ \
+	$(CXX) -std=c++11 -Wall -Wextra -Werror $(OPT) $(SAN) $$($(STAGE_PC) --cflags dmcheck) \
+	  -DDMC_INSTALLED_SO='"$(CURDIR)/$(STAGE)/lib/libdmcheck.so"' $< -o $@ \
 	  -Wl,-rpath,$(CURDIR)/$(STAGE)/lib $$($(STAGE_PC) --libs dmcheck) -ldl
 
 $(MKREPORT): $(call obj,$(REPORT_SRCS)) $(SUPA)

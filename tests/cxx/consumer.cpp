@@ -37,7 +37,9 @@ int main(int argc, char **argv)
   expect(std::strlen(dmc_strerror(DMC_ERANGE)) > 0, "dmc_strerror");
 
   // Visibility: the documented API is exported, internals are not.
-  const char *lib = argc > 1 ? argv[1] : "libdmcheck.so";
+  // the installed library by its path (under ASan dlopen does not search
+  // this program's run path); another library may be named on the command line
+  const char *lib = argc > 1 ? argv[1] : DMC_INSTALLED_SO;
   void *h = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
   expect(h != nullptr, "dlopen libdmcheck.so");
   if (h) {
