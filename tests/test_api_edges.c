@@ -33,11 +33,37 @@ static const size_t HUGE_N[] = { DMC_N_MAX + 1, (size_t)1 << 62, (size_t)1 << 63
 #define NHUGE (sizeof HUGE_N / sizeof HUGE_N[0])
 
 static unsigned long calls;    /* the sweep's size, printed at the end */
-static unsigned long failures; /* of the current test; the first few are printed */
+static unsigned long failures; /* of the current test */
 
-#define REPORT(...) do { if (failures++ < 8) print_error(__VA_ARGS__); } while (0)
-#define FINISH() do { if (failures) { unsigned long f = failures; failures = 0; \
-                        fail_msg("%lu calls broke the convention", f); } } while (0)
+/* Broken calls per function name: the first of each is printed in full,
+ * the counts at the end of the test. */
+#define MAX_NAMES 64
+static const char *names[MAX_NAMES];
+static unsigned long name_failures[MAX_NAMES];
+static int nnames;
+
+static int first_failure_of(const char *fn)
+{
+  failures++;
+  for (int i = 0; i < nnames; i++)
+    if (strcmp(names[i], fn) == 0) return name_failures[i]++ == 0;
+  if (nnames == MAX_NAMES) return 0;
+  names[nnames] = fn;
+  name_failures[nnames++] = 1;
+  return 1;
+}
+
+#define REPORT(fn, ...) do { if (first_failure_of(fn)) print_error(__VA_ARGS__); } while (0)
+#define FINISH() do { if (failures) finish_failures(); } while (0)
+
+static void finish_failures(void)
+{
+  for (int i = 0; i < nnames; i++) print_error("  %s: %lu calls\n", names[i], name_failures[i]);
+  unsigned long f = failures;
+  failures = 0;
+  nnames = 0;
+  fail_msg("%lu calls broke the convention", f);
+}
 
 /* The convention for one call: outs[i] points at nout[i] doubles (NULL: an
  * output not passed). */
@@ -53,18 +79,18 @@ static void check_convention(const char *fn, int status, const double *args, int
     len += snprintf(where + len, sizeof where - (size_t)len, "%s%a", i ? ", " : "", args[i]);
   snprintf(where + len, sizeof where - (size_t)len, ")");
   if (status != DMC_OK && status != DMC_EDOM && status != DMC_ENOMEM && status != DMC_ERANGE)
-    REPORT("%s: status %d is not a documented code\n", where, status);
+    REPORT(fn, "%s: status %d is not a documented code\n", where, status);
   for (int k = 0; k < nouts; k++) {
     if (!outs[k].p) continue;
     for (size_t i = 0; i < outs[k].n; i++) {
       double v = outs[k].p[i];
       if (status == DMC_OK && isnan(v))
-        { REPORT("%s: DMC_OK with a NaN in output %d[%zu]\n", where, k, i); return; }
+        { REPORT(fn, "%s: DMC_OK with a NaN in output %d[%zu]\n", where, k, i); return; }
       if (status != DMC_OK && !isnan(v))
-        { REPORT("%s: status %d but output %d[%zu] = %a, not NaN\n", where, status, k, i, v); return; }
+        { REPORT(fn, "%s: status %d but output %d[%zu] = %a, not NaN\n", where, status, k, i, v); return; }
     }
     if (outs[k].p[outs[k].n] != CANARY)
-      REPORT("%s: wrote past the end of output %d (%zu entries)\n", where, k, outs[k].n);
+      REPORT(fn, "%s: wrote past the end of output %d (%zu entries)\n", where, k, outs[k].n);
   }
 }
 
