@@ -23,9 +23,10 @@ INC_reference := -Ireference -Isrc
 INC_report := -Ireport
 INC_proofs := -Iproofs -Ireference -Isrc -Ireport
 INC_tests := -Itests -Isrc -Ireference -Ireport -Iproofs
-INC_tests/bench := -Itests/bench $(INC_tests)
-INC_tests/fuzz := -Itests/fuzz $(INC_tests)
-layer_inc = $(or $(INC_$(patsubst %/,%,$(dir $<))),$(error no include path for the layer of $<))
+# (a subdirectory of tests/ gets its own path and the tests' paths)
+layer_dir = $(patsubst %/,%,$(dir $<))
+layer_inc = $(or $(INC_$(layer_dir)),$(if $(filter tests/%,$(layer_dir)),-I$(layer_dir) $(INC_tests)),\
+  $(error $<: no include path for the layer $(layer_dir); add INC_$(layer_dir) to the Makefile))
 # Only the documented API (DMC_API in dmcheck.h) is exported by libdmcheck.so.
 VIS_src := -fvisibility=hidden
 CPPFLAGS_ALL = $(layer_inc) \
@@ -79,7 +80,7 @@ deps: $(DEPS_OK)
 
 $(B)/obj/%.o: %.c | $(DEPS_OK)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(VIS_$(patsubst %/,%,$(dir $<))) -MMD -MP -c $< -o $@
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(VIS_$(layer_dir)) -MMD -MP -c $< -o $@
 
 $(LIBA): $(call obj,$(LIB_SRCS))
 	@mkdir -p $(dir $@)
