@@ -6,7 +6,9 @@
  *   exact = J^T A^T (R + A C A^T)^{-1} (y - A xhat),
  *   dps   = J^T A^T R^{-1} (y - A xhat). */
 #include "dmcheck.h"
+#include "alloc.h"
 #include "ddmath.h"
+#include "outputs.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -50,35 +52,33 @@ static scalar_terms scalar_common(double x_t, double y, double mu, double sigma,
   return t;
 }
 
-static int nan_out(double *out) { if (out) *out = NAN; return DMC_EDOM; }
-
 int dmc_dps_score_exact(double x_t, double y, double mu_t, double sigma_t, double m, double s, double a,
                         double sigma_y, double *score)
 {
-  if (!score || !scalar_args_ok(x_t, y, mu_t, sigma_t, m, s, a, sigma_y)) return nan_out(score);
+  if (!score || !scalar_args_ok(x_t, y, mu_t, sigma_t, m, s, a, sigma_y)) return nan_out(DMC_EDOM, score);
   scalar_terms t = scalar_common(x_t, y, mu_t, sigma_t, m, s, a, sigma_y);
   /* v (r + a^2 c) = r v + a^2 sigma^2 s^2: a sum of non-negative terms */
   dmc_qdd den = qdd_mul(t.v, qdd_add(qdd_mul(t.r, t.v), qdd_mul(qdd_prod(a, a), t.q_s2)));
   *score = qdd_to_double(qdd_div(t.num, den));
-  return DMC_OK;
+  return checked1(score);
 }
 
 int dmc_dps_score_dps(double x_t, double y, double mu_t, double sigma_t, double m, double s, double a,
                       double sigma_y, double *score)
 {
-  if (!score || !scalar_args_ok(x_t, y, mu_t, sigma_t, m, s, a, sigma_y)) return nan_out(score);
+  if (!score || !scalar_args_ok(x_t, y, mu_t, sigma_t, m, s, a, sigma_y)) return nan_out(DMC_EDOM, score);
   scalar_terms t = scalar_common(x_t, y, mu_t, sigma_t, m, s, a, sigma_y);
   *score = qdd_to_double(qdd_div(t.num, qdd_mul(t.r, qdd_mul(t.v, t.v))));
-  return DMC_OK;
+  return checked1(score);
 }
 
 int dmc_dps_ratio(double mu_t, double sigma_t, double s, double a, double sigma_y, double *ratio)
 {
-  if (!ratio || !scalar_args_ok(0.0, 0.0, mu_t, sigma_t, 0.0, s, a, sigma_y)) return nan_out(ratio);
+  if (!ratio || !scalar_args_ok(0.0, 0.0, mu_t, sigma_t, 0.0, s, a, sigma_y)) return nan_out(DMC_EDOM, ratio);
   scalar_terms t = scalar_common(0.0, 0.0, mu_t, sigma_t, 0.0, s, a, sigma_y);
   dmc_qdd rv = qdd_mul(t.r, t.v);
   *ratio = qdd_to_double(qdd_div(rv, qdd_add(rv, qdd_mul(qdd_prod(a, a), t.q_s2))));
-  return DMC_OK;
+  return checked1(ratio);
 }
 
 /* ---- multivariate: GSL Cholesky, refined in double-double ----------------- */
@@ -178,8 +178,8 @@ static void matvec(size_t rows, size_t cols, const double *M, int transpose, con
 static int precision_form(size_t n, size_t k, const double *A, double mu, double sigma, spd *fs, spd *fr,
                           const dmc_dd *g, dmc_dd *u, double *rcond)
 {
-  dmc_dd *K = malloc(n * n * sizeof *K), *RA = malloc(k * n * sizeof *RA), *col = malloc((n > k ? n : k) * sizeof *col),
-         *sol = malloc((n > k ? n : k) * sizeof *sol);
+  dmc_dd *K = alloc_array(n * n, sizeof *K), *RA = alloc_array(k * n, sizeof *RA),
+         *col = alloc_array(n > k ? n : k, sizeof *col), *sol = alloc_array(n > k ? n : k, sizeof *sol);
   spd fk = { 0 };
   int st = DMC_ENOMEM;
   if (!K || !RA || !col || !sol) goto done;
@@ -214,18 +214,18 @@ static int mv_score(size_t n, size_t k, const double *x_t, const double *y, doub
                     const double *m, const double *S, const double *A, const double *R, int exact, double *score)
 {
   if (!score) return DMC_EDOM;
-  for (size_t i = 0; i < n; i++) score[i] = NAN;
-  if (n == 0 || k == 0 || n > SIZE_MAX / n || k > SIZE_MAX / k || n > SIZE_MAX / k ||
-      (n * n > k * k ? n * n : k * k) > SIZE_MAX / sizeof(dmc_dd) / 2)
+  nan_fill(n, score);                      /* nothing for n > DMC_N_MAX */
+  if (n == 0 || k == 0 || n > DMC_N_MAX / n || k > DMC_N_MAX / k || n > DMC_N_MAX / k)
     return DMC_EDOM;
   if (!x_t || !y || !m || !S || !A || !R || !isfinite(mu) || mu == 0.0 || !isfinite(sigma) || !(sigma >= 0.0) ||
       !finite_all(n, x_t) || !finite_all(k, y) || !finite_all(n, m) || !finite_all(n * n, S) ||
       !finite_all(k * n, A) || !finite_all(k * k, R) || !symmetric(n, S) || !symmetric(k, R))
     return DMC_EDOM;
   size_t big = n > k ? n : k;
-  dmc_dd *Sd = malloc(n * n * sizeof *Sd), *Vd = malloc(n * n * sizeof *Vd), *Rd = malloc(k * k * sizeof *Rd),
-         *Gd = malloc(k * k * sizeof *Gd), *Z = malloc(n * n * sizeof *Z), *u = malloc(big * sizeof *u),
-         *w = malloc(big * sizeof *w), *xh = malloc(n * sizeof *xh), *res = malloc(k * sizeof *res);
+  dmc_dd *Sd = alloc_array(n * n, sizeof *Sd), *Vd = alloc_array(n * n, sizeof *Vd),
+         *Rd = alloc_array(k * k, sizeof *Rd), *Gd = alloc_array(k * k, sizeof *Gd),
+         *Z = alloc_array(n * n, sizeof *Z), *u = alloc_array(big, sizeof *u), *w = alloc_array(big, sizeof *w),
+         *xh = alloc_array(n, sizeof *xh), *res = alloc_array(k, sizeof *res);
   spd fs = { 0 }, fv = { 0 }, fr = { 0 }, fg = { 0 };
   int st = DMC_ENOMEM;
   if (!Sd || !Vd || !Rd || !Gd || !Z || !u || !w || !xh || !res) goto done;
@@ -297,10 +297,9 @@ static int mv_score(size_t n, size_t k, const double *x_t, const double *y, doub
     for (size_t i = 0; i < n; i++) w[i] = u[i];
   }
   for (size_t i = 0; i < n; i++) score[i] = dd_mul_d(w[i], mu).hi;
-  st = DMC_OK;
+  st = checked_n(n, score);                /* an intermediate that overflowed */
 done:
-  if (st != DMC_OK)
-    for (size_t i = 0; i < n; i++) score[i] = NAN;
+  if (st != DMC_OK) nan_fill(n, score);
   spd_free(&fs);
   spd_free(&fv);
   spd_free(&fr);

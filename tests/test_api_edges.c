@@ -153,6 +153,12 @@ S1(c_gauss_kl, dmc_gauss_kl(v[0], v[1], v[2], v[3], o))
 S1(c_gauss_loglik, dmc_gauss_loglik(v[0], v[1], v[2], o))
 S1(c_discretized, dmc_discretized_gaussian_loglik(v[0], v[1], v[2], o))
 S1(c_log_snr, dmc_log_snr(v[0], v[1], o))
+S1(c_dps_ratio, dmc_dps_ratio(v[0], v[1], v[2], v[3], v[4], o))
+/* the DPS scores: the five parameters swept, x_t, y, m fixed, and the reverse */
+S1(c_dps_exact, dmc_dps_score_exact(0.5, -1.0, v[0], v[1], 2.0, v[2], v[3], v[4], o))
+S1(c_dps_dps, dmc_dps_score_dps(0.5, -1.0, v[0], v[1], 2.0, v[2], v[3], v[4], o))
+S1(c_dps_exact_xym, dmc_dps_score_exact(v[0], v[1], 0.5, 0.25, v[2], 1.5, 2.0, 0.75, o))
+S1(c_dps_dps_xym, dmc_dps_score_dps(v[0], v[1], 0.5, 0.25, v[2], 1.5, 2.0, 0.75, o))
 static int c_dsm_optimum(const double *v, double *w, double *b)
 {
   return dmc_dsm_linear_optimum(v[0], v[1], v[2], w, b);
@@ -172,6 +178,11 @@ static const scalar_case SCALARS[] = {
   { "dmc_gauss_loglik", c_gauss_loglik, 3, 1 },
   { "dmc_discretized_gaussian_loglik", c_discretized, 3, 1 },
   { "dmc_log_snr", c_log_snr, 2, 1 },
+  { "dmc_dps_ratio", c_dps_ratio, 5, 1 },
+  { "dmc_dps_score_exact", c_dps_exact, 5, 1 },
+  { "dmc_dps_score_dps", c_dps_dps, 5, 1 },
+  { "dmc_dps_score_exact (x_t, y, m)", c_dps_exact_xym, 3, 1 },
+  { "dmc_dps_score_dps (x_t, y, m)", c_dps_dps_xym, 3, 1 },
   { "dmc_dsm_linear_optimum", c_dsm_optimum, 3, 2 },
 };
 
@@ -441,6 +452,58 @@ static void test_gauss_arrays(void **state)
   size_t wrap = ((size_t)1 << 32) + 1;
   reset(o, 1);
   check_convention("dmc_gauss_full_logpdf(n*n wraps)", dmc_gauss_full_logpdf(wrap, x, mu, var, o), NULL, 0, &o1, 1);
+  FINISH();
+}
+
+static void test_dps_mv(void **state)
+{
+  (void)state;
+  const size_t dims[][2] = { { 1, 1 }, { 2, 1 }, { 1, 3 }, { 2, 2 } };
+  for (size_t d = 0; d < 4; d++) {
+    size_t n = dims[d][0], k = dims[d][1];
+    tuples t;
+    tuples_init(&t, 4);
+    double v[4];
+    while (tuples_next(&t, v)) {
+      double x[NA], y[NA], m[NA], S[NA * NA], A[NA * NA], R[NA * NA], o[NA + 1];
+      for (size_t i = 0; i < NA; i++) { x[i] = 0.5 + (double)i; y[i] = 1.0 - (double)i; m[i] = 0.25; }
+      for (size_t i = 0; i < NA * NA; i++) { S[i] = i % (n + 1) == 0 ? 2.0 : 0.0; R[i] = i % (k + 1) == 0 ? 0.5 : 0.0; }
+      for (size_t i = 0; i < NA * NA; i++) A[i] = 1.0 / (double)(i + 1);
+      x[n - 1] = v[2];
+      S[n * n - 1] = v[3];
+      R[0] = v[3];
+      A[0] = v[2];
+      double args[6] = { (double)n, (double)k, v[0], v[1], v[2], v[3] };
+      outbuf out = { o, n };
+      reset(o, n);
+      check_convention("dmc_dps_score_exact_mv", dmc_dps_score_exact_mv(n, k, x, y, v[0], v[1], m, S, A, R, o),
+                       args, 6, &out, 1);
+      reset(o, n);
+      check_convention("dmc_dps_score_dps_mv", dmc_dps_score_dps_mv(n, k, x, y, v[0], v[1], m, S, A, R, o),
+                       args, 6, &out, 1);
+    }
+  }
+  double one[1] = { 1 }, o[2];
+  outbuf out = { o, 1 };
+  reset(o, 1);
+  check_convention("dmc_dps_score_exact_mv(NULL A)", dmc_dps_score_exact_mv(1, 1, one, one, 1, 1, one, one, NULL, one, o),
+                   NULL, 0, &out, 1);
+  reset(o, 1);
+  check_convention("dmc_dps_score_dps_mv(k = 0)", dmc_dps_score_dps_mv(1, 0, one, one, 1, 1, one, one, one, one, o),
+                   NULL, 0, &out, 1);
+  for (size_t i = 0; i < NHUGE; i++) {
+    reset(o, 1);
+    assert_int_equal(dmc_dps_score_exact_mv(HUGE_N[i], 1, one, one, 1, 1, one, one, one, one, o), DMC_EDOM);
+    assert_true(o[0] == -12345.0); /* no such array: nothing written */
+    reset(o, 1);
+    check_convention("dmc_dps_score_dps_mv(huge k)", dmc_dps_score_dps_mv(1, HUGE_N[i], one, one, 1, 1, one, one, one, one, o),
+                     NULL, 0, &out, 1);
+    calls++;
+  }
+  reset(o, 1);
+  size_t wrap = ((size_t)1 << 32) + 1; /* n * n wraps a 64-bit size_t */
+  check_convention("dmc_dps_score_dps_mv(k*k wraps)", dmc_dps_score_dps_mv(1, wrap, one, one, 1, 1, one, one, one, one, o),
+                   NULL, 0, &out, 1);
   FINISH();
 }
 
@@ -785,6 +848,7 @@ int main(void)
     cmocka_unit_test(test_sde_path_sample),
     cmocka_unit_test(test_gauss_arrays),
     cmocka_unit_test(test_gmix),
+    cmocka_unit_test(test_dps_mv),
     cmocka_unit_test(test_schedules),
     cmocka_unit_test(test_dsm_mc),
     cmocka_unit_test(test_lgc),
