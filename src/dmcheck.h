@@ -111,9 +111,15 @@ enum { DMC_SCHED_LINEAR, DMC_SCHED_SCALED_LINEAR, DMC_SCHED_QUADRATIC, DMC_SCHED
 enum { DMC_PARAM_EPS, DMC_PARAM_X0, DMC_PARAM_V, DMC_PARAM_SCORE };
 
 /* Common: a block of Monte Carlo work (dmc_run_blocks) and the state of the
- * fast normal generator. */
+ * fast normal generator: each draw takes one word of s; the rare slow path
+ * (tail, wedge test, rejection) takes its bits from aux, which is s after
+ * xoshiro's long jump (2^192 draws). Four lanes: dmc_normal4_gen. */
 typedef int (*dmc_block_fn)(void *ctx, size_t block, gsl_rng *r);
-typedef struct { uint64_t s[4]; } dmc_normal_gen;
+typedef struct { uint64_t s[4], aux[4]; } dmc_normal_gen;
+typedef struct { dmc_normal_gen lane[4]; } dmc_normal4_gen;
+/* Code paths of the vectorised kernels: the path chooses the code, never the
+ * result (every path gives the same bits). */
+enum { DMC_SIMD_AUTO = 0, DMC_SIMD_PORTABLE = 1, DMC_SIMD_AVX2 = 2 };
 
 /* ======================================================================
  * Common tools (src/ulp.c, src/rng.c, src/normal.c)
@@ -148,11 +154,19 @@ DMC_API int dmc_run_blocks(size_t nblocks, unsigned nthreads, uint64_t seed,
                            dmc_block_fn fn, void *ctx);
 
 /* A fast standard normal generator (src/normal.c, dmc_normal_gen):
- * xoshiro256++ bits and Doornik's exact 128-layer ziggurat. The state is a plain object; seed it
- * (e.g. from a block's stream) before use. */
+ * xoshiro256++ bits and Doornik's exact ziggurat (ZIGNOR, 1024 layers). The
+ * state is a plain object; seed it (e.g. from a block's stream) before use. */
 DMC_API void dmc_normal_seed(dmc_normal_gen *g, uint64_t seed);
 DMC_API double dmc_normal_draw(dmc_normal_gen *g);
 DMC_API void dmc_normal_fill(dmc_normal_gen *g, size_t n, double *out);
+/* Four independent lanes of that generator: lane 0 is dmc_normal_seed(seed),
+ * lane l+1 is lane l after xoshiro256++'s jump (2^128 draws), so the streams
+ * never overlap. dmc_normal4_fill writes ngroups x 4 draws, out[4k + l] from
+ * lane l. DMC_SIMD_AUTO takes AVX2 when the CPU has it; a forced path the CPU
+ * lacks returns DMC_EDOM (out untouched). */
+DMC_API int dmc_simd_available(int path); /* 1 if the path can run here, else 0 */
+DMC_API void dmc_normal4_seed(dmc_normal4_gen *g, uint64_t seed);
+DMC_API int dmc_normal4_fill(dmc_normal4_gen *g, size_t ngroups, double *out, int path);
 
 /* ======================================================================
  * D1. Gaussian log-density and score (src/gauss.c)
@@ -314,16 +328,21 @@ DMC_API int dmc_dsm_sgd(double mu, double sigma, double sigma_eps, double eta, s
  * ====================================================================== */
 /* Document 001's Langevin demo, vectorised over trials (src/langevin.c):
  * x <- x + (mu - x) / (tau sigma^2) dt + sqrt(2 dt / tau) z,
- * z standard normal (dmc_normal_gen), and per step the demo's
+ * z standard normal (dmc_normal4_gen), and per step the demo's
  * elbo <- elbo + logProbBackward(x, x') - logProbForward(x, x').
  * Trials are cut into blocks of DMC_LANGEVIN_BLOCK; block k draws only from a
- * dmc_normal_gen seeded from stream k of seed (dmc_run_blocks),
- * so the output is bit-identical for every nthreads. x_out and elbo_out get
- * ntrials entries (either may be NULL). Domain: sigma, tau, dt > 0, x0 and mu finite, 1 <= nthreads <=
+ * dmc_normal4_gen seeded from stream k of seed (dmc_run_blocks), trial 4j + l
+ * of the block from lane l, so the output is bit-identical for every
+ * nthreads. x_out and elbo_out get ntrials entries (either may be NULL).
+ * Domain: sigma, tau, dt > 0, x0 and mu finite, 1 <= nthreads <=
  * DMC_MAX_THREADS. */
-#define DMC_LANGEVIN_BLOCK 50
+#define DMC_LANGEVIN_BLOCK 64
 DMC_API int dmc_langevin_run(const dmc_langevin *p, double x0, size_t ntrials, size_t nsteps,
                              uint64_t seed, unsigned nthreads, double *x_out, double *elbo_out);
+/* The same with the code path chosen (DMC_SIMD_*; output identical for every
+ * path; DMC_EDOM with NaN outputs for a path the CPU lacks). */
+DMC_API int dmc_langevin_run_path(const dmc_langevin *p, double x0, size_t ntrials, size_t nsteps,
+                                  uint64_t seed, unsigned nthreads, int path, double *x_out, double *elbo_out);
 
 /* ======================================================================
  * D6. Forward/reverse SDEs and samplers (src/sde.c)

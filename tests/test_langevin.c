@@ -1,7 +1,7 @@
 /* test_langevin.c -- D7: src/langevin.c, document 001's Langevin demo
  * (claims elbo.langevin.*, elbo.demo.*): bit-identical results for any
- * thread count, the chain's moments against the exact closed form of the
- * discrete recursion, and the demo's accumulated "ELBO" against its exact
+ * thread count and code path (portable, AVX2), the chain's moments against
+ * the exact closed form of the discrete recursion, and the demo's accumulated "ELBO" against its exact
  * distribution. Every statistical test is a z-test at |z| > 5.3 (two-sided
  * false alarm 1.2e-7). */
 #include <setjmp.h>
@@ -40,6 +40,40 @@ static void test_threads_bit_identical(void **state)
                "%d trials x %d steps (blocks of %d trials, stream per block): final x and ELBO identical bit for bit with "
                "1, 2 and 3 threads; another seed changes them", N, STEPS, DMC_LANGEVIN_BLOCK);
   PROP_CHECK(same, "thread count changed the Langevin output");
+  PROP_CHECK(differs, "the seed does not change the Langevin output");
+}
+
+/* The portable and the AVX2 kernels, each on 1, 2 and 3 threads, give the
+ * same bits (N is not a multiple of the block or of 4: a padded last group). */
+static void test_paths_bit_identical(void **state)
+{
+  fixture *fx = *state;
+  const dmc_langevin p = { -0.4, 0.8, 1.3, 0.05 };
+  enum { N = 1234, STEPS = 400 };
+  static double xr[N], er[N], x[N], e[N];
+  int ok = dmc_langevin_run_path(&p, 2.0, N, STEPS, fx->seed, 1, DMC_SIMD_PORTABLE, xr, er) == DMC_OK;
+  int runs = 0, have_avx2 = dmc_simd_available(DMC_SIMD_AVX2);
+  for (int path = DMC_SIMD_PORTABLE; path <= DMC_SIMD_AVX2; path++)
+    for (unsigned th = 1; th <= 3; th++) {
+      if (path == DMC_SIMD_AVX2 && !have_avx2) {
+        ok &= dmc_langevin_run_path(&p, 2.0, N, STEPS, fx->seed, th, path, x, e) == DMC_EDOM && isnan(x[0]) && isnan(e[N - 1]);
+        continue;
+      }
+      memset(x, 0, sizeof x);
+      memset(e, 0, sizeof e);
+      ok &= dmc_langevin_run_path(&p, 2.0, N, STEPS, fx->seed, th, path, x, e) == DMC_OK &&
+            !memcmp(x, xr, sizeof x) && !memcmp(e, er, sizeof e);
+      runs++;
+    }
+  if (!have_avx2) printf("%s: no AVX2 on this CPU: only the portable path ran\n", PROGRAM);
+  /* control: the AVX2 (or portable) kernel with another seed differs */
+  dmc_langevin_run_path(&p, 2.0, N, STEPS, fx->seed + 1, 2, DMC_SIMD_AUTO, x, e);
+  int differs = memcmp(e, er, sizeof e) != 0;
+  evidence_row(fx->ev, "elbo.langevin.threads", "exact", ok && differs, "portable and AVX2 kernels bit-identical", N, fx->seed,
+               "%d trials x %d steps: %d runs (%s x 1, 2, 3 threads) give final x and ELBO identical bit for bit to the "
+               "portable kernel on 1 thread; another seed changes them",
+               N, STEPS, runs, have_avx2 ? "portable and AVX2" : "portable only (no AVX2 here)");
+  PROP_CHECK(ok, "the code path or thread count changed the Langevin output");
   PROP_CHECK(differs, "the seed does not change the Langevin output");
 }
 
@@ -145,9 +179,10 @@ static void test_invalid(void **state)
   const dmc_langevin ok = { 0, 1, 1, 0.1 };
   PROP_CHECK(dmc_langevin_run(&ok, 0, 3, 10, 1, 0, x, e) == DMC_EDOM, "accepted 0 threads");
   PROP_CHECK(dmc_langevin_run(NULL, 0, 3, 10, 1, 1, x, e) == DMC_EDOM, "accepted NULL parameters");
-  checked += 2;
+  PROP_CHECK(dmc_langevin_run_path(&ok, 0, 3, 10, 1, 1, 99, x, e) == DMC_EDOM && isnan(x[1]), "accepted an unknown code path");
+  checked += 3;
   evidence_row(fx->ev, "elbo.domain", "exact", 1, "invalid Langevin parameters", (unsigned long)checked, fx->seed,
-               "%d invalid calls (sigma <= 0, tau <= 0, dt <= 0, NaN mu, 0 threads, NULL) returned DMC_EDOM with NaN outputs",
+               "%d invalid calls (sigma <= 0, tau <= 0, dt <= 0, NaN mu, 0 threads, NULL, unknown code path) returned DMC_EDOM with NaN outputs",
                checked);
 }
 
@@ -157,6 +192,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_threads_bit_identical),
+    cmocka_unit_test(test_paths_bit_identical),
     cmocka_unit_test(test_moments),
     cmocka_unit_test(test_demo_elbo),
     cmocka_unit_test(test_invalid),

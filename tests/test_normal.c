@@ -1,14 +1,21 @@
 /* test_normal.c -- the fast normal generator (src/normal.c) as a
- * distribution (claim sde.rng.normal). Every test is a z-test or a KS test at
- * a false-alarm rate of at most 1.2e-7 (|z| > 5.3; KS at alpha = 1e-6). */
+ * distribution (claim sde.rng.normal), on every code path: the 4-lane
+ * generator's portable and AVX2 paths, which must also agree bit for bit.
+ * Each statistic is a z-test at |z| > 5.3 (two-sided false alarm 1.2e-7) or
+ * a KS test at alpha = 1e-6; the program prints, for each, the effect it
+ * detects with power 1 - 1e-6, and a negative control (the draws scaled by
+ * 1.05) must be rejected by the same check. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
 #include <gsl/gsl_sort.h>
 
 #include "dmcheck.h"
@@ -16,7 +23,9 @@
 
 #define PROGRAM "test_normal"
 #define N_DRAWS 1000000
-#define Z_CRIT 5.3 /* two-sided false alarm 1.2e-7 per test */
+#define Z_CRIT 5.3   /* two-sided false alarm 1.2e-7 per test */
+#define Z_POWER 4.76 /* Phi(-4.76) < 1e-6: an effect of (Z_CRIT + Z_POWER) sd is missed with prob < 1e-6 */
+#define ZIG_R 4.0388498461095045 /* the 1024-layer ziggurat's tail start */
 
 typedef prop_fixture fixture;
 
@@ -26,49 +35,156 @@ static double binomial_z(double count, double n, double p)
   return (count - n * p) / sqrt(n * p * (1 - p));
 }
 
-static void test_normal_distribution(void **state)
+enum { N_Z = 8 };
+static const char *const Z_NAMES[N_Z] = { "mean", "var", "skew", "kurtosis", "lag-1", "lag-4 (same lane)",
+                                          "tail |x|>R", "wedges 1<|x|<2" };
+
+typedef struct { double d, d_crit, z[N_Z], effect[N_Z]; int ok; } normal_stats;
+
+/* The checks on n draws (sorted in place). effect[j] is the shift of the
+ * statistic's mean (in its own units) detected with power >= 1 - 1e-6. */
+static void check_normal(double *x, size_t n, normal_stats *st)
 {
-  fixture *fx = *state;
-  size_t n = prop_points(N_DRAWS);
-  double *x = malloc(n * sizeof *x);
-  assert_non_null(x);
-  dmc_normal_gen g;
-  dmc_normal_seed(&g, fx->seed);
-  dmc_normal_fill(&g, n, x);
-  double s1 = 0, s2 = 0, s3 = 0, s4 = 0, lag = 0, tail = 0, wedge = 0;
+  double s1 = 0, s2 = 0, s3 = 0, s4 = 0, lag1 = 0, lag4 = 0, tail = 0, wedge = 0;
   for (size_t i = 0; i < n; i++) {
     double v = x[i], v2 = v * v;
     s1 += v; s2 += v2; s3 += v2 * v; s4 += v2 * v2;
-    if (i) lag += v * x[i - 1];
-    tail += fabs(v) > 3.442619855899;
+    if (i >= 1) lag1 += v * x[i - 1];
+    if (i >= 4) lag4 += v * x[i - 4];
+    tail += fabs(v) > ZIG_R;
     wedge += fabs(v) > 1.0 && fabs(v) < 2.0;
   }
   double dn = (double)n;
-  /* moments of N(0,1): E x = 0 (var 1), E x^2 = 1 (var 2), E x^3 = 0 (var 15),
-   * E x^4 = 3 (var 96); lag-1 product: mean 0, var 1 */
-  double z_mean = s1 / sqrt(dn), z_var = (s2 - dn) / sqrt(2 * dn);
-  double z_skew = s3 / sqrt(15 * dn), z_kurt = (s4 - 3 * dn) / sqrt(96 * dn);
-  double z_lag = lag / sqrt(dn - 1);
-  double p_tail = 2 * gsl_cdf_ugaussian_Q(3.442619855899);
+  double p_tail = 2 * gsl_cdf_ugaussian_Q(ZIG_R);
   double p_wedge = 2 * (gsl_cdf_ugaussian_P(2.0) - gsl_cdf_ugaussian_P(1.0));
-  double z_tail = binomial_z(tail, dn, p_tail), z_wedge = binomial_z(wedge, dn, p_wedge);
+  /* moments of N(0,1): E x = 0 (var 1), E x^2 = 1 (var 2), E x^3 = 0 (var 15),
+   * E x^4 = 3 (var 96); lag products: mean 0, var 1 */
+  const double sd[N_Z] = { 1, sqrt(2.0), sqrt(15.0), sqrt(96.0), 1, 1, sqrt(p_tail * (1 - p_tail)),
+                           sqrt(p_wedge * (1 - p_wedge)) };
+  st->z[0] = s1 / sqrt(dn);
+  st->z[1] = (s2 - dn) / sqrt(2 * dn);
+  st->z[2] = s3 / sqrt(15 * dn);
+  st->z[3] = (s4 - 3 * dn) / sqrt(96 * dn);
+  st->z[4] = lag1 / sqrt(dn - 1);
+  st->z[5] = lag4 / sqrt(dn - 4);
+  /* the tail count is small (mean 54 per 10^6): its z is the normal quantile
+   * of the exact binomial two-sided p-value, not the normal approximation */
+  double lo = gsl_cdf_binomial_P((unsigned)tail, p_tail, (unsigned)n);
+  double hi = tail > 0 ? gsl_cdf_binomial_Q((unsigned)tail - 1, p_tail, (unsigned)n) : 1.0;
+  double p2 = fmin(1.0, 2 * fmin(lo, hi));
+  double zq = p2 >= 1.0 ? 0.0 : gsl_cdf_ugaussian_Qinv(p2 / 2);
+  st->z[6] = lo < hi ? -zq : zq;
+  st->z[7] = binomial_z(wedge, dn, p_wedge);
+  for (int j = 0; j < N_Z; j++) st->effect[j] = (Z_CRIT + Z_POWER) * sd[j] / sqrt(dn);
   gsl_sort(x, 1, n);
   double d = 0;
   for (size_t i = 0; i < n; i++) {
     double f = gsl_cdf_ugaussian_P(x[i]);
     d = fmax(d, fmax(fabs(f - (double)i / dn), fabs((double)(i + 1) / dn - f)));
   }
-  double d_crit = sqrt(-log(1e-6 / 2) / 2) / sqrt(dn); /* Kolmogorov, alpha = 1e-6 */
+  st->d = d;
+  st->d_crit = sqrt(-log(1e-6 / 2) / 2) / sqrt(dn); /* Kolmogorov, alpha = 1e-6 */
+  st->ok = d < st->d_crit;
+  for (int j = 0; j < N_Z; j++) st->ok &= fabs(st->z[j]) < Z_CRIT;
+}
+
+static void describe(const normal_stats *st, char *buf, size_t size)
+{
+  int k = snprintf(buf, size, "KS D=%.5f (critical %.5f at alpha 1e-6; detects a cdf shift of %.5f with power 1-1e-6); z:",
+                   st->d, st->d_crit, 2 * st->d_crit);
+  for (int j = 0; j < N_Z && k > 0 && (size_t)k < size; j++)
+    k += snprintf(buf + k, size - (size_t)k, " %s %.2f (detects %.2g)", Z_NAMES[j], st->z[j], st->effect[j]);
+  if (k > 0 && (size_t)k < size)
+    snprintf(buf + k, size - (size_t)k, "; |z| < %.1f each (false alarm 1.2e-7), power 1-1e-6 at the effects shown", Z_CRIT);
+}
+
+static const char *path_name(int path) { return path == DMC_SIMD_AVX2 ? "AVX2" : "portable"; }
+
+/* The 4-lane generator's draws on each path, and a perturbed control. */
+static void test_normal_distribution(void **state)
+{
+  fixture *fx = *state;
+  size_t ngroups = prop_points(N_DRAWS) / 4, n = 4 * ngroups;
+  double *x = malloc(n * sizeof *x);
+  assert_non_null(x);
+  char detail[1500];
+  int all = 1, tested = 0;
+  normal_stats st;
+  for (int path = DMC_SIMD_PORTABLE; path <= DMC_SIMD_AVX2; path++) {
+    if (!dmc_simd_available(path)) {
+      printf("%s: the %s path is not available on this CPU; not tested here\n", PROGRAM, path_name(path));
+      continue;
+    }
+    dmc_normal4_gen g;
+    dmc_normal4_seed(&g, fx->seed);
+    PROP_CHECK(dmc_normal4_fill(&g, ngroups, x, path) == DMC_OK, "dmc_normal4_fill failed on the %s path", path_name(path));
+    check_normal(x, n, &st);
+    describe(&st, detail, sizeof detail);
+    char check[96];
+    snprintf(check, sizeof check, "N(0,1) draws, 4 lanes, %s path", path_name(path));
+    evidence_row(fx->ev, "sde.rng.normal", "statistical", st.ok, check, n, fx->seed, "%s", detail);
+    printf("%s: %s path: %s\n", PROGRAM, path_name(path), detail);
+    all &= st.ok;
+    tested++;
+  }
+  /* negative control: the same check on draws scaled by 1.05 (variance 1.1025) */
+  dmc_normal4_gen g;
+  dmc_normal4_seed(&g, fx->seed);
+  dmc_normal4_fill(&g, ngroups, x, DMC_SIMD_PORTABLE);
+  for (size_t i = 0; i < n; i++) x[i] *= 1.05;
+  check_normal(x, n, &st);
+  describe(&st, detail, sizeof detail);
+  evidence_row(fx->ev, "sde.rng.normal", "statistical", !st.ok, "negative control: draws x 1.05 are rejected", n, fx->seed,
+               "the same check on the portable draws scaled by 1.05 rejects them: %s", detail);
   free(x);
-  double zs[] = { z_mean, z_var, z_skew, z_kurt, z_lag, z_tail, z_wedge };
-  int ok = d < d_crit;
-  for (size_t i = 0; i < sizeof zs / sizeof *zs; i++) ok &= fabs(zs[i]) < Z_CRIT;
-  evidence_row(fx->ev, "sde.rng.normal", "statistical", ok, "N(0,1) draws", n, fx->seed,
-               "KS D=%.5f (critical %.5f at alpha 1e-6); z: mean %.2f, var %.2f, skew %.2f, kurtosis %.2f, "
-               "lag-1 %.2f, tail |x|>R %.2f, wedges 1<|x|<2 %.2f (|z| < %.1f, 1.2e-7 each)",
-               d, d_crit, z_mean, z_var, z_skew, z_kurt, z_lag, z_tail, z_wedge, Z_CRIT);
-  PROP_CHECK(ok, "normal generator (seed %lu, n=%zu): KS D=%g (crit %g), z = %g %g %g %g %g %g %g",
-             fx->seed, n, d, d_crit, z_mean, z_var, z_skew, z_kurt, z_lag, z_tail, z_wedge);
+  PROP_CHECK(tested > 0 && all, "normal generator (seed %lu, n=%zu) failed a distribution test (see the evidence)", fx->seed, n);
+  PROP_CHECK(!st.ok, "the negative control (draws x 1.05) was not rejected: the check has no power");
+}
+
+/* The paths agree bit for bit, lane l is the one-stream generator after l
+ * jumps (lane 0: dmc_normal_draw from the same seed), and both the tail and
+ * the wedges (the scalar slow path) were exercised. */
+static void test_paths_bit_identical(void **state)
+{
+  fixture *fx = *state;
+  size_t ngroups = 1u << 18, n = 4 * ngroups; /* not scaled: ~57 tail draws expected, P(none) < 1e-24 */
+  double *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
+  assert_non_null(a);
+  assert_non_null(b);
+  dmc_normal4_gen ga, gb;
+  dmc_normal4_seed(&ga, fx->seed);
+  gb = ga;
+  PROP_CHECK(dmc_normal4_fill(&ga, ngroups, a, DMC_SIMD_PORTABLE) == DMC_OK, "portable fill failed");
+  int have_avx2 = dmc_simd_available(DMC_SIMD_AVX2);
+  size_t tail = 0, lane0 = 0;
+  int same = 1;
+  if (have_avx2) {
+    PROP_CHECK(dmc_normal4_fill(&gb, ngroups, b, DMC_SIMD_AVX2) == DMC_OK, "AVX2 fill failed");
+    same = !memcmp(a, b, n * sizeof *a) && !memcmp(&ga, &gb, sizeof ga);
+  } else {
+    PROP_CHECK(dmc_normal4_fill(&gb, ngroups, b, DMC_SIMD_AVX2) == DMC_EDOM, "a missing AVX2 path was not refused");
+    printf("%s: no AVX2 on this CPU: the paths' bit identity is not tested here\n", PROGRAM);
+  }
+  dmc_normal_gen one;
+  dmc_normal_seed(&one, fx->seed);
+  for (size_t k = 0; k < ngroups; k++) lane0 += dmc_normal_draw(&one) == a[4 * k];
+  for (size_t i = 0; i < n; i++) tail += fabs(a[i]) > ZIG_R;
+  /* control: another seed changes every draw */
+  dmc_normal4_seed(&gb, fx->seed + 1);
+  dmc_normal4_fill(&gb, ngroups, b, DMC_SIMD_AUTO);
+  size_t differ = 0;
+  for (size_t i = 0; i < n; i++) differ += a[i] != b[i];
+  free(a);
+  free(b);
+  int ok = same && lane0 == ngroups && tail > 0 && differ == n;
+  evidence_row(fx->ev, "sde.rng.normal", "exact", ok, "portable and AVX2 paths bit-identical", n, fx->seed,
+               "%zu draws (4 lanes): AVX2 path %s the portable path bit for bit (values and final state); lane 0 equals "
+               "the one-stream generator in %zu of %zu draws; %zu draws in the tail |x|>R (the slow path); "
+               "another seed changes %zu of %zu draws",
+               n, have_avx2 ? (same ? "equals" : "DIFFERS from") : "(absent, not compared with)", lane0, ngroups,
+               tail, differ, n);
+  PROP_CHECK(ok, "paths: same=%d, lane 0 agrees in %zu of %zu, tail draws %zu, other seed differs in %zu of %zu",
+             same, lane0, ngroups, tail, differ, n);
 }
 
 /* Same seed, same draws; another seed, other draws. */
@@ -95,6 +211,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_normal_distribution),
+    cmocka_unit_test(test_paths_bit_identical),
     cmocka_unit_test(test_normal_reproducible),
   };
   return cmocka_run_group_tests_name(PROGRAM, tests, setup, teardown);
