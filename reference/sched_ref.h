@@ -1,7 +1,8 @@
 /* sched_ref.h -- internal machinery of the schedule references
- * (reference/schedule.c) shared by the schedule vector suites: a row cache of
+ * (reference/schedule.c) shared by the schedule vector suites: a cache of
  * one schedule's certified betas and its prefix products at each working
- * precision, so the outputs of a row share one product. */
+ * precision, so the outputs of a row, and the rows of one T, share one
+ * sweep of the product. */
 #ifndef DMC_SCHED_REF_H
 #define DMC_SCHED_REF_H
 
@@ -9,8 +10,6 @@
 #include "mpref.h"
 
 #define SCHED_PREFIX_LEVELS 4
-#define SCHED_PREFIX_WANT 8
-
 typedef struct {
   long n;                 /* betas beta_1..beta_n */
   int cross, status;      /* cross: the independent path; status of the betas */
@@ -18,14 +17,14 @@ typedef struct {
   unsigned char *clipped;
   int nlev;               /* cached precisions */
   mpfr_prec_t prec[SCHED_PREFIX_LEVELS];
-  mpfr_t *P[SCHED_PREFIX_LEVELS], *Q[SCHED_PREFIX_LEVELS];   /* P_k, 1 - P_k, k = 0..n */
+  mpfr_t *P[SCHED_PREFIX_LEVELS], *Q[SCHED_PREFIX_LEVELS];   /* P_k, 1 - P_k at the kept k */
   unsigned char *Px[SCHED_PREFIX_LEVELS], *Qx[SCHED_PREFIX_LEVELS]; /* exactly held */
-  long want[SCHED_PREFIX_WANT]; /* the k whose products are kept */
-  int nwant;
+  long *slot;             /* slot[k]: where P_k is kept, -1 if not wanted (n + 1 entries) */
+  long nwant;
   int all;                /* primary path only: keep every k (ref_alphabar_all) */
   int exact;              /* cross path: exact P_k = M_k 2^E_k at the wanted k */
-  mpz_t M[SCHED_PREFIX_WANT];
-  long E[SCHED_PREFIX_WANT];
+  mpz_t *M;
+  long *E;
 } sched_prefix;
 
 typedef struct {
@@ -40,7 +39,8 @@ int sched_prefix_init(sched_prefix *c, int kind, long T, long n, int cross);
 int sched_prefix_from_betas(sched_prefix *c, size_t n, const double *beta, int cross);
 void sched_prefix_free(sched_prefix *c);
 /* Declares a k whose products will be asked for (required, before the first
- * get; at most SCHED_PREFIX_WANT). */
+ * get; any number: a suite asks for every row of one T at once, so the
+ * products are formed once per T). Returns 1 when out of memory. */
 int sched_prefix_want(sched_prefix *c, long k);
 /* P_k, Q_k at working precision p (relative error < 2^-(p+8)). */
 int sched_prefix_get(sched_prefix *c, mpfr_prec_t p, long k, sched_pq *v);

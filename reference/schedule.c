@@ -503,21 +503,23 @@ int sched_prefix_from_betas(sched_prefix *c, size_t n, const double *beta, int c
 
 int sched_prefix_want(sched_prefix *c, long k)
 {
-  if (k < 0 || k > c->n || c->exact || c->nlev) return 1;
-  for (int i = 0; i < c->nwant; i++) if (c->want[i] == k) return 0;
-  if (c->nwant == SCHED_PREFIX_WANT) return 1;
-  c->want[c->nwant++] = k;
+  if (k < 0 || k > c->n || c->exact || c->nlev || c->all) return 1;
+  if (!c->slot) {
+    c->slot = malloc((size_t)(c->n + 1) * sizeof *c->slot);
+    if (!c->slot) return 1;
+    for (long i = 0; i <= c->n; i++) c->slot[i] = -1;
+  }
+  if (c->slot[k] < 0) c->slot[k] = c->nwant++;
   return 0;
 }
 
-/* A level keeps P_k, Q_k only at the wanted k (exact products are large,
- * and a row needs a few of them). */
+/* A level keeps P_k, Q_k only at the wanted k (exact products are large). */
 static long nslots(const sched_prefix *c) { return c->all ? c->n + 1 : c->nwant; }
 static long slot_of(const sched_prefix *c, long k)
 {
-  if (c->all) return k >= 0 && k <= c->n ? k : -1;
-  for (int i = 0; i < c->nwant; i++) if (c->want[i] == k) return i;
-  return -1;
+  if (k < 0 || k > c->n) return -1;
+  if (c->all) return k;
+  return c->slot ? c->slot[k] : -1;
 }
 
 static void free_level(sched_prefix *c, int l)
@@ -531,21 +533,27 @@ void sched_prefix_free(sched_prefix *c)
 {
   for (int l = 0; l < c->nlev; l++) free_level(c, l);
   if (c->exact) {
-    for (int i = 0; i < c->nwant; i++) mpz_clear(c->M[i]);
+    for (long i = 0; i < nslots(c); i++) mpz_clear(c->M[i]);
   }
+  free(c->M); free(c->E); free(c->slot);
   free(c->beta); free(c->clipped);
   memset(c, 0, sizeof *c);
 }
 
-/* Exact products for the cross path: P_k = M_k 2^E_k at the wanted k. */
-static void exact_prefix(sched_prefix *c)
+/* Exact products for the cross path: P_k = M_k 2^E_k at the wanted k.
+ * Returns 1 when out of memory. */
+static int exact_prefix(sched_prefix *c)
 {
-  if (c->exact) return;
+  if (c->exact) return 0;
+  long ns = nslots(c);
+  c->M = malloc((size_t)(ns ? ns : 1) * sizeof *c->M);
+  c->E = malloc((size_t)(ns ? ns : 1) * sizeof *c->E);
+  if (!c->M || !c->E) { free(c->M); free(c->E); c->M = NULL; c->E = NULL; return 1; }
   mpz_t f, run, pw;
   mpz_inits(f, run, pw, NULL);
   mpz_set_ui(run, 1);
   long E = 0;
-  for (int i = 0; i < c->nwant; i++) mpz_init(c->M[i]);
+  for (long i = 0; i < ns; i++) mpz_init(c->M[i]);
   for (long k = 0; k <= c->n; k++) {
     if (k > 0) {
       /* 1 - beta = (2^-e - m) 2^e with beta = m 2^e, m an integer */
@@ -568,6 +576,7 @@ static void exact_prefix(sched_prefix *c)
   }
   mpz_clears(f, run, pw, NULL);
   c->exact = 1;
+  return 0;
 }
 
 /* P_k and Q_k = 1 - P_k at working precision P + 32, P = max(p, 2 PREC0),
@@ -579,14 +588,23 @@ static int prefix_level(sched_prefix *c, mpfr_prec_t p)
 {
   for (int l = 0; l < c->nlev; l++) if (c->prec[l] >= p) return l;
   if (p < 2 * MPREF_PREC0) p = 2 * MPREF_PREC0;
-  int l = c->nlev < SCHED_PREFIX_LEVELS ? c->nlev++ : SCHED_PREFIX_LEVELS - 1;
-  if (c->P[l]) free_level(c, l);
+  if (c->cross && exact_prefix(c)) return -1;
+  int l = c->nlev < SCHED_PREFIX_LEVELS ? c->nlev : SCHED_PREFIX_LEVELS - 1;
+  if (l < c->nlev) { free_level(c, l); c->nlev--; }
   long ns = nslots(c);
+  size_t sz = (size_t)(ns ? ns : 1);
+  c->Px[l] = calloc(sz, 1);
+  c->Qx[l] = calloc(sz, 1);
+  c->P[l] = malloc(sz * sizeof(mpfr_t));
+  c->Q[l] = malloc(sz * sizeof(mpfr_t));
+  if (!c->Px[l] || !c->Qx[l] || !c->P[l] || !c->Q[l]) {
+    free(c->P[l]); free(c->Q[l]); free(c->Px[l]); free(c->Qx[l]);
+    c->P[l] = c->Q[l] = NULL;
+    c->Px[l] = c->Qx[l] = NULL;
+    return -1;
+  }
+  c->nlev++;
   c->prec[l] = p;
-  c->Px[l] = calloc((size_t)(ns ? ns : 1), 1);
-  c->Qx[l] = calloc((size_t)(ns ? ns : 1), 1);
-  c->P[l] = malloc((size_t)(ns ? ns : 1) * sizeof(mpfr_t));
-  c->Q[l] = malloc((size_t)(ns ? ns : 1) * sizeof(mpfr_t));
   mpfr_prec_t q = p + 32;
   for (long i = 0; i < ns; i++) { mpfr_init2(c->P[l][i], q); mpfr_init2(c->Q[l][i], q); }
   if (!c->cross) {
@@ -614,7 +632,6 @@ static int prefix_level(sched_prefix *c, mpfr_prec_t p)
     }
     mpfr_clears(P, Q, om, bq, (mpfr_ptr)0);
   } else {
-    exact_prefix(c);
     mpz_t d;
     mpz_init(d);
     for (long i = 0; i < ns; i++) {
@@ -632,6 +649,7 @@ int sched_prefix_get(sched_prefix *c, mpfr_prec_t p, long k, sched_pq *v)
 {
   if (k < 0 || k > c->n || slot_of(c, k) < 0) return 1;
   int l = prefix_level(c, p);
+  if (l < 0) return -1;
   long i = slot_of(c, k);
   v->P = c->P[l][i];
   v->Q = c->Q[l][i];
@@ -698,7 +716,8 @@ static long ab_eval(mpfr_t y, const void *vctx)
 {
   const ab_ctx *a = vctx;
   sched_pq v;
-  if (sched_prefix_get(a->c, mpfr_get_prec(y), a->k, &v)) return MPREF_DOMAIN;
+  int g = sched_prefix_get(a->c, mpfr_get_prec(y), a->k, &v);
+  if (g) return g < 0 ? MPREF_NOMEM : MPREF_DOMAIN;
   return sched_ab_quantity(y, a->which, &v);
 }
 

@@ -52,31 +52,74 @@ static int row_args(const double *in, long *T, long *t)
 
 static void fill_nan(double *out) { for (int k = 0; k < NOUT; k++) out[k] = NAN; }
 
-/* One row on one path. The beta column goes through mpref_round on its own;
- * it must equal the sweep's beta_t (a disagreement is reported as an
- * unproved rounding). */
-static int sched_row(int kind, const double *in, double *out, int cross)
+static const int which[NOUT - 2] = { REF_AB_ALPHABAR, REF_AB_ONE_MINUS, REF_AB_SQRT,
+                                     REF_AB_SQRT_ONE_MINUS, REF_AB_LOG_ONE_MINUS, REF_AB_LOG_SNR };
+
+/* Row (T, t) from a cache c of schedule (kind, T) whose betas came with
+ * status s. The beta column goes through mpref_round on its own; it must
+ * equal the sweep's beta_t (a disagreement is reported as an unproved
+ * rounding). */
+static int row_outputs(int kind, long T, long t, int cross, sched_prefix *c, int s, double *out)
 {
-  long T, t;
-  if (row_args(in, &T, &t)) { fill_nan(out); return 1; }
   int clipped = 0;
   int worst = cross ? ref_sched_beta_cross(kind, T, t, &out[0], &clipped)
                     : ref_sched_beta(kind, T, t, &out[0], &clipped);
   out[1] = clipped;
-  sched_prefix c;
-  int s = sched_prefix_init(&c, kind, T, t, cross);
   if (s > worst) worst = s;
-  if (s == 0 && (c.beta[t - 1] != out[0] || c.clipped[t - 1] != clipped)) worst = 2;
-  sched_prefix_want(&c, t);
-  static const int which[NOUT - 2] = { REF_AB_ALPHABAR, REF_AB_ONE_MINUS, REF_AB_SQRT,
-                                       REF_AB_SQRT_ONE_MINUS, REF_AB_LOG_ONE_MINUS, REF_AB_LOG_SNR };
+  if (s == 0 && (c->beta[t - 1] != out[0] || c->clipped[t - 1] != clipped)) worst = 2;
   for (int k = 0; k < NOUT - 2 && s == 0; k++) {
-    int sk = sched_prefix_round(&c, t, which[k], &out[2 + k]);
+    int sk = sched_prefix_round(c, t, which[k], &out[2 + k]);
     if (sk > worst) worst = sk;
   }
   if (s) for (int k = 2; k < NOUT; k++) out[k] = NAN;
+  return worst;
+}
+
+/* One row on one path (live evaluation: the betas and product up to t). */
+static int sched_row(int kind, const double *in, double *out, int cross)
+{
+  long T, t;
+  if (row_args(in, &T, &t)) { fill_nan(out); return 1; }
+  sched_prefix c;
+  int s = sched_prefix_init(&c, kind, T, t, cross);
+  if (s == 0 && sched_prefix_want(&c, t)) s = MPREF_ENOMEM;
+  int worst = row_outputs(kind, T, t, cross, &c, s, out);
   sched_prefix_free(&c);
   return worst;
+}
+
+/* Table rows first..first+n-1: the rows of one T share one sweep of the
+ * betas and one prefix product, so a suite costs O(T) per T, not O(T^2).
+ * The outputs are sched_row's (the same certified roundings); a group whose
+ * betas are not all certified goes row by row, so statuses match too. */
+static int sched_rows(int kind, int cross, size_t first, size_t n, double *in, double *out, int *status)
+{
+  for (size_t r = 0; r < n;) {
+    size_t e = r;
+    long T = 0, tmax = 0;
+    for (; e < n; e++) {
+      long Te, te;
+      sched_inputs(first + e, in + 2 * e);
+      if (row_args(in + 2 * e, &Te, &te) || (e > r && Te != T)) break;
+      T = Te;
+      if (te > tmax) tmax = te;
+    }
+    if (e == r) { /* not a table row: never happens for r < count() */
+      status[r] = sched_row(kind, in + 2 * r, out + NOUT * r, cross);
+      r++;
+      continue;
+    }
+    sched_prefix c;
+    int s = sched_prefix_init(&c, kind, T, tmax, cross);
+    for (size_t j = r; j < e && s == 0; j++)
+      if (sched_prefix_want(&c, (long)in[2 * j + 1])) { sched_prefix_free(&c); return -1; }
+    for (size_t j = r; j < e; j++)
+      status[j] = s == 0 ? row_outputs(kind, T, (long)in[2 * j + 1], cross, &c, 0, out + NOUT * j)
+                         : sched_row(kind, in + 2 * j, out + NOUT * j, cross);
+    sched_prefix_free(&c);
+    r = e;
+  }
+  return 0;
 }
 
 #define SCHED_SUITE(NAME, KIND, ID, DESC, BETA)                                                  \
@@ -113,3 +156,14 @@ SCHED_SUITE(sched_cosine, DMC_SCHED_COSINE, "cosine",
             " f(t/T)/f((t-1)/T), 0.999), f(u) = cos^2((u + 0.008)/1.008 * pi/2), s = 0.008 and max_beta ="
             " 0.999 exact; clipped = 1 where the cap applied (always at t = T, where f = 0)." COMMON,
             "by the double angle, (cos 2b - cos 2a)/(1 + cos 2b)")
+
+int dmc_sched_suite_rows(const dmc_suite *s, int cross, size_t first, size_t n, double *in, double *out, int *status)
+{
+  static const struct { const dmc_suite *s; int kind; } kinds[] = {
+    { &dmc_suite_sched_linear, DMC_SCHED_LINEAR }, { &dmc_suite_sched_scaled_linear, DMC_SCHED_SCALED_LINEAR },
+    { &dmc_suite_sched_quadratic, DMC_SCHED_QUADRATIC }, { &dmc_suite_sched_sigmoid, DMC_SCHED_SIGMOID },
+    { &dmc_suite_sched_cosine, DMC_SCHED_COSINE } };
+  for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+    if (kinds[i].s == s) return sched_rows(kinds[i].kind, cross, first, n, in, out, status);
+  return -2;
+}

@@ -38,6 +38,15 @@ typedef struct {
   const char *indep;
 } dmc_suite;
 
+/* Rows first..first+n-1 of s's table on one path (cross = 0: eval, 1:
+ * cross): inputs to in[], outputs to out[] (row-major), status[j] as eval's
+ * return. What eval/cross give row by row, but suites whose rows share work
+ * do it once (the schedule suites: one prefix product per T). Returns 0, or
+ * -1 when out of memory. */
+int dmc_suite_rows(const dmc_suite *s, int cross, size_t first, size_t n, double *in, double *out, int *status);
+/* The schedule suites' shared rows (suite_sched.c); -2 for another suite. */
+int dmc_sched_suite_rows(const dmc_suite *s, int cross, size_t first, size_t n, double *in, double *out, int *status);
+
 /* The registry (reference/suites.c). */
 extern const dmc_suite *const dmc_suites[];
 extern const size_t dmc_nsuites;

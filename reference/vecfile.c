@@ -247,14 +247,23 @@ static void write_header(FILE *f, const dmc_suite *s, size_t n)
   fputc('\n', f);
 }
 
-static int eval_row(const dmc_suite *s, size_t r, double *in, double *out, char *err, size_t errlen)
+/* Rows r0..r0+n-1 (n <= VEC_CHUNK) through dmc_suite_rows (rows that share
+ * work, e.g. one schedule's prefix product, share it); -1 with a message on
+ * an unproved rounding or no memory. */
+#define VEC_CHUNK 256
+static int eval_rows(const dmc_suite *s, size_t r0, size_t n, double *in, double *out, char *err, size_t errlen)
 {
-  s->inputs(r, in);
-  int st = s->eval(in, out);
-  if (st == 2) {
-    int k = snprintf(err, errlen, "suite %s row %zu: the rounding could not be proved at inputs", s->name, r);
+  int st[VEC_CHUNK];
+  if (dmc_suite_rows(s, 0, r0, n, in, out, st)) {
+    snprintf(err, errlen, "suite %s rows %zu..%zu: out of memory", s->name, r0, r0 + n - 1);
+    return -1;
+  }
+  for (size_t j = 0; j < n; j++) {
+    if (st[j] != 2) continue;
+    const double *rin = in + j * (size_t)s->ninputs;
+    int k = snprintf(err, errlen, "suite %s row %zu: the rounding could not be proved at inputs", s->name, r0 + j);
     for (int i = 0; i < s->ninputs && k > 0 && (size_t)k < errlen; i++)
-      k += snprintf(err + k, errlen - (size_t)k, " %s=%a", s->input_names[i], in[i]);
+      k += snprintf(err + k, errlen - (size_t)k, " %s=%a", s->input_names[i], rin[i]);
     return -1;
   }
   return 0;
@@ -264,14 +273,18 @@ int vecfile_write(FILE *f, const dmc_suite *s, vec_progress_fn progress, void *a
                   char *err, size_t errlen)
 {
   size_t n = s->count();
-  double in[DMC_SUITE_MAX_COLS], out[DMC_SUITE_MAX_COLS];
+  double inb[VEC_CHUNK * DMC_SUITE_MAX_COLS], outb[VEC_CHUNK * DMC_SUITE_MAX_COLS];
   mpfr_t m;
   mpfr_init2(m, 53);
   write_header(f, s, n);
   int rc = 0;
   for (size_t r = 0; r < n && !rc; r++) {
-    if (progress && r % 256 == 0) progress(r, n, arg);
-    if (eval_row(s, r, in, out, err, errlen)) { rc = -1; break; }
+    size_t j = r % VEC_CHUNK;
+    if (j == 0) {
+      if (progress) progress(r, n, arg);
+      if (eval_rows(s, r, n - r < VEC_CHUNK ? n - r : VEC_CHUNK, inb, outb, err, errlen)) { rc = -1; break; }
+    }
+    const double *in = inb + j * (size_t)s->ninputs, *out = outb + j * (size_t)s->noutputs;
     fprintf(f, "%zu", r);
     for (int i = 0; i < s->ninputs; i++) {
       fputc(',', f); put_double(f, in[i], 1);
@@ -317,9 +330,10 @@ int vecfile_compute(const dmc_suite *s, vec_table *t, vec_progress_fn progress, 
 {
   size_t n = s->count();
   if (alloc_table(s, t, n)) { snprintf(err, errlen, "out of memory"); return -1; }
-  for (size_t r = 0; r < n; r++) {
-    if (progress && r % 256 == 0) progress(r, n, arg);
-    if (eval_row(s, r, t->in + r * (size_t)s->ninputs, t->out + r * (size_t)s->noutputs, err, errlen)) {
+  for (size_t r = 0; r < n; r += VEC_CHUNK) {
+    if (progress) progress(r, n, arg);
+    if (eval_rows(s, r, n - r < VEC_CHUNK ? n - r : VEC_CHUNK, t->in + r * (size_t)s->ninputs,
+                  t->out + r * (size_t)s->noutputs, err, errlen)) {
       vec_table_free(t);
       return -1;
     }
