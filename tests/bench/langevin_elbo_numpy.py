@@ -42,10 +42,9 @@ def run(num_trials, num_steps, p):
     return x, elbo
 
 
-def main():
-    trials, steps, reps = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-    p = {'mu': 0.0, 'sigma': 1.0, 'tau': 1.0, 'dt': 0.01}
-    np.random.seed(20261125)
+def time_runs(run, key, trials, steps, reps, p):
+    """Times reps runs of run(trials, steps, p) and prints the result line
+    (shared with langevin_elbo_torch.py)."""
     times = []
     mean_elbo = 0.0
     for _ in range(reps):
@@ -53,7 +52,17 @@ def main():
         _, elbo = run(trials, steps, p)
         times.append(time.perf_counter() - t0)
         mean_elbo = float(elbo[-1].mean())
-    print("numpy_median_s %.6f reps %d mean_elbo %.6f" % (float(np.median(times)), reps, mean_elbo))
+    times.sort()
+    print("%s %.6f reps %d mean_elbo %.6f" % (key, times[len(times) // 2], reps, mean_elbo))
+
+
+PARAMS = {'mu': 0.0, 'sigma': 1.0, 'tau': 1.0, 'dt': 0.01}
+
+
+def main():
+    trials, steps, reps = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+    np.random.seed(20261125)
+    time_runs(run, "numpy_median_s", trials, steps, reps, PARAMS)
 
 
 if __name__ == "__main__":
