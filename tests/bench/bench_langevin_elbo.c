@@ -99,5 +99,6 @@ int main(void)
   printf("\n  mean final ELBO %.4f (C) %.4f (numpy)", mean_c, mean_np);
   if (have_torch) printf(" %.4f (torch)", mean_t);
   printf(", exact %.4f\n", STEPS * p.dt * (1 - p.dt / 2));
+  bench_print_load("bench_langevin_elbo");
   return 0;
 }

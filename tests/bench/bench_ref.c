@@ -83,5 +83,6 @@ int main(void)
            "%d pairs); mpmath's doubles equal the stored vectors in %s outputs\n",
            s->name, 1e6 * cm, MP_BITS, 1e6 * mm, rm, ratio[0], ratio[PAIRS - 1], PAIRS, agree);
   }
+  bench_print_load("bench_ref");
   return 0;
 }
