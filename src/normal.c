@@ -8,7 +8,7 @@
 
 #include <math.h>
 
-#define ZIG_R dmc_zig_x[1]
+#define ZIG_R dmc_zig_tab[1].x
 
 /* Uniform in (0, 1): never 0, so log() is finite. */
 static double uniform_open(uint64_t *s)
@@ -72,13 +72,13 @@ double dmc_zig_slow(uint64_t *aux, double u, unsigned i)
 {
   for (;;) {
     if (i == 0) return tail(aux, u < 0);
-    double x = u * dmc_zig_x[i];
+    double x = u * dmc_zig_tab[i].x;
     if (dmc_zig_f[i + 1] + uniform_open(aux) * (dmc_zig_f[i] - dmc_zig_f[i + 1]) < exp(-0.5 * x * x)) return x;
     /* rejected: a new attempt */
     uint64_t bits = dmc_zig_bits(aux);
     u = dmc_zig_u(bits);
     i = (unsigned)(bits & (DMC_ZIG_LAYERS - 1));
-    if (fabs(u) < dmc_zig_ratio[i]) return u * dmc_zig_x[i];
+    if (fabs(u) < dmc_zig_tab[i].ratio) return u * dmc_zig_tab[i].x;
   }
 }
 

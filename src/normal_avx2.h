@@ -67,8 +67,13 @@ static inline DMC_AVX2_FN __m256d dmc_zig4_draw(dmc_zig4 *v, dmc_normal4_gen *g)
   __m256i m = _mm256_or_si256(_mm256_srli_epi64(bits, 12), _mm256_set1_epi64x(0x4000000000000000LL));
   __m256d u = _mm256_sub_pd(_mm256_castsi256_pd(m), _mm256_set1_pd(3.0));
   __m256i idx = _mm256_and_si256(bits, _mm256_set1_epi64x(DMC_ZIG_LAYERS - 1));
-  __m256d x = _mm256_i64gather_pd(dmc_zig_x, idx, 8);
-  __m256d r = _mm256_i64gather_pd(dmc_zig_ratio, idx, 8);
+  /* (X, ratio) of each lane's layer by 16-byte loads (faster than two gathers) */
+  __m128i lo = _mm256_castsi256_si128(idx), hi = _mm256_extracti128_si256(idx, 1);
+  const double *e0 = &dmc_zig_tab[_mm_cvtsi128_si64(lo)].x, *e1 = &dmc_zig_tab[_mm_extract_epi64(lo, 1)].x;
+  const double *e2 = &dmc_zig_tab[_mm_cvtsi128_si64(hi)].x, *e3 = &dmc_zig_tab[_mm_extract_epi64(hi, 1)].x;
+  __m256d a = _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd(e0)), _mm_loadu_pd(e2), 1);
+  __m256d b = _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd(e1)), _mm_loadu_pd(e3), 1);
+  __m256d x = _mm256_unpacklo_pd(a, b), r = _mm256_unpackhi_pd(a, b);
   __m256d au = _mm256_andnot_pd(_mm256_set1_pd(-0.0), u);
   int ok = _mm256_movemask_pd(_mm256_cmp_pd(au, r, _CMP_LT_OQ));
   __m256d z = _mm256_mul_pd(u, x);

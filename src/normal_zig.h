@@ -9,15 +9,15 @@
 #include <math.h>
 #include <string.h>
 
-#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define DMC_HAVE_AVX2_PATH 1
 #else
 #define DMC_HAVE_AVX2_PATH 0
 #endif
 
 #define DMC_ZIG_LAYERS 1024
-extern const double dmc_zig_x[DMC_ZIG_LAYERS + 1];
-extern const double dmc_zig_ratio[DMC_ZIG_LAYERS];
+typedef struct { double x, ratio; } dmc_zig_layer; /* X[i], X[i+1]/X[i] */
+extern const dmc_zig_layer dmc_zig_tab[DMC_ZIG_LAYERS + 1];
 extern const double dmc_zig_f[DMC_ZIG_LAYERS + 1]; /* exp(-X[i]^2/2) */
 
 static inline uint64_t dmc_zig_rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
@@ -51,7 +51,7 @@ static inline double dmc_zig_draw(dmc_normal_gen *g)
   uint64_t bits = dmc_zig_bits(g->s);
   double u = dmc_zig_u(bits);
   unsigned i = (unsigned)(bits & (DMC_ZIG_LAYERS - 1));
-  return fabs(u) < dmc_zig_ratio[i] ? u * dmc_zig_x[i] : dmc_zig_slow(g->aux, u, i);
+  return fabs(u) < dmc_zig_tab[i].ratio ? u * dmc_zig_tab[i].x : dmc_zig_slow(g->aux, u, i);
 }
 
 /* The AVX2 fill (src/normal_avx2.c); only called when the CPU has AVX2. */
