@@ -39,7 +39,7 @@ LDFLAGS_ALL = $(SAN) -pthread $(LDFLAGS)
 
 LIB_SRCS := $(wildcard src/*.c)
 REF_SRCS := $(wildcard reference/*.c)
-SUP_SRCS := report/evidence.c report/budgets.c
+SUP_SRCS := report/evidence.c report/budgets.c report/csvread.c
 CLI_SRCS := $(wildcard src/cli/*.c)
 TEST_SRCS := $(wildcard tests/test_*.c)
 TEST_SUP := $(filter-out $(TEST_SRCS),$(wildcard tests/*.c))

@@ -30,58 +30,17 @@
  * (genfromtxt's own comments='#' does not skip the provenance lines before
  * the names line, hence the generator).
  *
- * Candidate files (dmcheck verify) use the same CSV dialect: a header line,
- * '#' comment lines anywhere, fields separated by ',', optionally quoted with
- * '"' ("" inside quotes is a quote), CRLF or LF line ends, numbers in decimal
- * or C99 hex, nan and inf allowed. */
+ * Vector and candidate files (dmcheck verify) are read by the one CSV reader,
+ * report/csvread.h: '#' comment lines anywhere, fields separated by ',',
+ * optionally quoted with '"', LF or CRLF line ends, numbers in decimal or C99
+ * hex (nan and inf allowed, overflowing literals rejected), FILE:LINE:COL
+ * errors, a size cap. */
 #ifndef DMC_VECFILE_H
 #define DMC_VECFILE_H
 
 #include <stddef.h>
 #include <stdio.h>
 #include "suites.h"
-
-/* ---- CSV tokenizer with positions ------------------------------------- */
-
-typedef struct {
-  const char *s;   /* field text (unquoted, unescaped); not NUL-terminated */
-  size_t len;
-  long col;        /* 1-based byte column where the field starts */
-} vec_field;
-
-typedef struct {
-  const char *path;
-  char *buf;             /* the whole file, NUL-terminated */
-  size_t len;
-  const char *p;         /* cursor */
-  const char *line_start;
-  long line;             /* line of the current record, 1-based */
-  int in_record;         /* 1 while fields of the current record remain */
-  int need_field;        /* a field follows (record start, after a comma) */
-  char scratch[1024];    /* unescaped text of a quoted field with "" */
-  char err[1024];        /* "FILE:LINE:COL: message" after an error */
-} vec_csv;
-
-/* Reads the whole file (path "-" is stdin). 0, or -1 with c->err set. */
-int vec_csv_open(vec_csv *c, const char *path);
-/* Tokenizes a caller's NUL-terminated buffer (not freed by close). */
-void vec_csv_init_buffer(vec_csv *c, const char *name, char *buf, size_t len);
-void vec_csv_close(vec_csv *c);
-/* Moves to the next record, skipping '#' comment lines and blank lines:
- * 1 a record begins, 0 end of file. */
-int vec_csv_next_record(vec_csv *c);
-/* Next field of the current record: 1 read, 0 end of the record, -1 error
- * (unterminated quote, text after a closing quote, field too long). */
-int vec_csv_field(vec_csv *c, vec_field *f);
-/* Formats c->err as "FILE:LINE:COL: message"; returns -1. */
-int vec_csv_error(vec_csv *c, long col, const char *fmt, ...)
-  __attribute__((format(printf, 3, 4)));
-
-/* Parses a whole field as a double (decimal or C99 hex, nan, inf, surrounding
- * blanks allowed): 0 ok, -1 not a number. */
-int vec_parse_double(const char *s, size_t len, double *out);
-/* 1 if the field equals the NUL-terminated name. */
-int vec_field_is(const vec_field *f, const char *name);
 
 /* ---- stored vectors ---------------------------------------------------- */
 

@@ -1,22 +1,20 @@
 /* budgets.c -- reader of the ULP budget table (see budgets.h). */
 #include "budgets.h"
+#include "csvread.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define MAX_BUDGET_ROWS 512
 
-/* Copies src into dst[size], truncating; returns 0 if it fitted. */
-static int copy_field(char *dst, size_t size, const char *src)
+/* Copies the field into dst[size]; -1 if it does not fit. */
+static int copy_field(char *dst, size_t size, const csv_field *f)
 {
-  size_t len = strlen(src);
-  int fits = len < size;
-  if (!fits) len = size - 1;
-  memcpy(dst, src, len);
-  dst[len] = '\0';
-  return fits ? 0 : -1;
+  if (f->len >= size) return -1;
+  memcpy(dst, f->s, f->len);
+  dst[f->len] = '\0';
+  return 0;
 }
 
 static const char *default_path(void)
@@ -25,46 +23,40 @@ static const char *default_path(void)
   return p && *p ? p : DMC_BUDGETS_FILE;
 }
 
+static int load_rows(csv_reader *c, budget_row *rows, int max_rows)
+{
+  int count = 0, k;
+  while ((k = csv_next_record(c)) > 0) {
+    csv_field fn, fb, fr, extra;
+    if (count >= max_rows) return csv_error(c, 1, "more than %d rows (the reader's capacity)", max_rows);
+    budget_row *row = &rows[count];
+    if (csv_next_field(c, &fn) < 0) return -1;
+    if ((k = csv_next_field(c, &fb)) <= 0 || (k = csv_next_field(c, &fr)) <= 0)
+      return k < 0 ? -1 : csv_error(c, csv_end_col(c), "expected function<TAB>budget<TAB>reason");
+    if ((k = csv_next_field(c, &extra)) != 0)
+      return k < 0 ? -1 : csv_error(c, extra.col, "more than three tab-separated fields");
+    if (!fn.len) return csv_error(c, fn.col, "empty function name");
+    if (copy_field(row->function, sizeof row->function, &fn))
+      return csv_error(c, fn.col, "function name longer than %zu bytes", sizeof row->function - 1);
+    if (csv_field_double(c, &fb, "budget", &row->budget)) return -1;
+    if (!(row->budget >= 0))
+      return csv_error(c, fb.col, "budget '%.*s' is not a non-negative number", (int)(fb.len > 40 ? 40 : fb.len), fb.s);
+    if (copy_field(row->reason, sizeof row->reason, &fr))
+      return csv_error(c, fr.col, "reason longer than %zu bytes", sizeof row->reason - 1);
+    count++;
+  }
+  return k < 0 ? -1 : count;
+}
+
 int budgets_load(const char *path, budget_row *rows, int max_rows, char *err, size_t errlen)
 {
   if (!path) path = default_path();
-  FILE *f = fopen(path, "r");
-  if (!f) { snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno)); return -1; }
-  char line[1024];
-  int count = 0, lineno = 0;
-  while (fgets(line, sizeof line, f)) {
-    lineno++;
-    line[strcspn(line, "\r\n")] = '\0';
-    if (line[0] == '#' || line[0] == '\0') continue;
-    char *tab1 = strchr(line, '\t'), *tab2 = tab1 ? strchr(tab1 + 1, '\t') : NULL;
-    if (!tab1 || !tab2) {
-      snprintf(err, errlen, "%s:%d:%d: expected function<TAB>budget<TAB>reason", path, lineno,
-               tab1 ? (int)(tab1 - line) + 2 : (int)strlen(line) + 1);
-      fclose(f);
-      return -1;
-    }
-    *tab1 = *tab2 = '\0';
-    char *end;
-    double b = strtod(tab1 + 1, &end);
-    if (end == tab1 + 1 || *end != '\0' || !(b >= 0)) {
-      snprintf(err, errlen, "%s:%d:%d: budget '%s' is not a non-negative number", path, lineno,
-               (int)(tab1 - line) + 2, tab1 + 1);
-      fclose(f);
-      return -1;
-    }
-    if (count >= max_rows) { snprintf(err, errlen, "%s: more than %d rows", path, max_rows); fclose(f); return -1; }
-    if (copy_field(rows[count].function, sizeof rows[count].function, line)) {
-      snprintf(err, errlen, "%s:%d:1: function name longer than %zu characters", path, lineno,
-               sizeof rows[count].function - 1);
-      fclose(f);
-      return -1;
-    }
-    rows[count].budget = b;
-    copy_field(rows[count].reason, sizeof rows[count].reason, tab2 + 1);
-    count++;
-  }
-  fclose(f);
-  return count;
+  csv_reader c;
+  if (csv_open(&c, path, '\t', 0, 0)) { snprintf(err, errlen, "%s", c.err); return -1; }
+  int n = load_rows(&c, rows, max_rows);
+  if (n < 0) snprintf(err, errlen, "%s", c.err);
+  csv_close(&c);
+  return n;
 }
 
 double budgets_lookup(const char *function, char *err, size_t errlen)

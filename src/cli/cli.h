@@ -7,6 +7,8 @@
 #define DMC_CLI_VERSION "0.1.0"
 
 #include <stddef.h>
+#include <stdio.h>
+#include "suites.h"
 
 typedef struct {
   const char *name, *summary;
@@ -16,8 +18,11 @@ typedef struct {
 /* The function registry (functions.def, registry.h). */
 #include "registry.h"
 
-/* Parses a double written in decimal or C99 hex; 0 on success. */
+/* Parses an option's number with the data files' parser (csvread.h):
+ * CSV_NUM_OK, CSV_NUM_BAD or CSV_NUM_OVERFLOW. */
 int cli_parse_double(const char *s, double *out);
+/* The same, printing "PROG: WHAT: <reason>: 'S'" on failure; 0 or -1. */
+int cli_parse_option(const char *prog, const char *what, const char *s, double *out);
 
 int cli_list(int argc, char **argv);
 int cli_eval(int argc, char **argv);
@@ -45,6 +50,13 @@ double cli_format_error(const cli_format *f, double cand, double ref, double *re
 double cli_relative_error(double cand, double ref);
 
 /* ---- shared by the subcommands (cli_util.c) ---- */
+/* The cost bound of one live evaluation: a suite input named T (a schedule's
+ * step count) costs O(T) MPFR operations per row, so live rows need
+ * T <= CLI_LIVE_T_MAX (the stored suites reach T = 4000). Returns the index of
+ * the offending input with a message in why, or -1 when the row is within
+ * the bound. */
+#define CLI_LIVE_T_MAX 10000
+int cli_live_domain(const dmc_suite *s, const double *in, char *why, size_t len);
 /* 1 if argv has --help or -h. */
 int cli_wants_help(int argc, char **argv);
 /* Directory of the stored vectors: $DMC_VECTORS, else the source tree's
@@ -53,5 +65,24 @@ const char *cli_vectors_dir(void);
 /* Writes done/total to stderr on one updating line when stderr is a
  * terminal (arg: the label); nothing otherwise. */
 void cli_progress(size_t done, size_t total, void *label);
+
+
+/* ---- the one output writer (cli_output.c) ---- */
+typedef struct {
+  FILE *f;              /* write here */
+  const char *target;   /* NULL: stdout */
+  char *tmp;            /* the temporary file beside the target */
+} cli_output;
+/* Opens TARGET for writing (NULL or "-": stdout). Refuses, with exit status
+ * 2 and a message, a symlink, a non-regular file or one of inputs[] (NULL
+ * entries are skipped; "-" is stdin); otherwise writes to a mkstemp file in
+ * the target's directory. Returns 0, 2 refused, 1 I/O error. */
+int cli_output_open(cli_output *o, const char *prog, const char *target, const char *const *inputs,
+                    int ninputs);
+/* Completes the output: the temporary file replaces the target. 0, or 1 with
+ * a message (the target is then unchanged and the temporary removed). */
+int cli_output_commit(cli_output *o, const char *prog);
+/* Abandons the output: the temporary file is removed, the target unchanged. */
+void cli_output_abort(cli_output *o);
 
 #endif

@@ -17,9 +17,9 @@ static void list_names(char *buf, size_t len, const dmc_suite *s)
 }
 
 /* Column name of the field: 0 id, else input/output with the _hex flag. */
-static int match_name(const dmc_suite *s, const vec_field *f, int *kind, int *index, int *hex)
+static int match_name(const dmc_suite *s, const csv_field *f, int *kind, int *index, int *hex)
 {
-  if (vec_field_is(f, "id")) { *kind = CAND_ID; *index = 0; *hex = 0; return 1; }
+  if (csv_field_is(f, "id")) { *kind = CAND_ID; *index = 0; *hex = 0; return 1; }
   for (int pass = 0; pass < 2; pass++) {
     int n = pass ? s->noutputs : s->ninputs;
     const char *const *names = pass ? s->output_names : s->input_names;
@@ -39,7 +39,7 @@ static int match_name(const dmc_suite *s, const vec_field *f, int *kind, int *in
 
 static int fail(cli_cand *c)
 {
-  vec_csv_close(&c->csv);
+  csv_close(&c->csv);
   return -1;
 }
 
@@ -49,26 +49,27 @@ int cli_cand_open(cli_cand *c, const char *path, const dmc_suite *s)
   c->suite = s;
   c->id_col = -1;
   for (int i = 0; i < DMC_SUITE_MAX_COLS; i++) c->in_col[i] = c->out_col[i] = -1;
-  if (vec_csv_open(&c->csv, path)) return -1;
-  vec_csv *v = &c->csv;
-  if (!vec_csv_next_record(v)) {
-    v->line = v->line ? v->line : 1;
-    vec_csv_error(v, 1, "empty file: no header line (expected column names such as id and the suite's outputs)");
+  if (csv_open(&c->csv, path, ',', 1, 0)) return -1;
+  csv_reader *v = &c->csv;
+  int rec = csv_next_record(v);
+  if (rec < 0) return fail(c);
+  if (rec == 0) {
+    csv_error(v, 1, "no header line (expected column names such as id and the suite's outputs)");
     return fail(c);
   }
   c->header_line = v->line;
-  vec_field f;
+  csv_field f;
   int k;
   char names[512];
-  while ((k = vec_csv_field(v, &f)) > 0) {
+  while ((k = csv_next_field(v, &f)) > 0) {
     if (c->ncols == CLI_CAND_MAX_COLS) {
-      vec_csv_error(v, f.col, "more than %d columns", CLI_CAND_MAX_COLS);
+      csv_error(v, f.col, "more than %d columns", CLI_CAND_MAX_COLS);
       return fail(c);
     }
     int kind, index, hex;
     if (!match_name(s, &f, &kind, &index, &hex)) {
       list_names(names, sizeof names, s);
-      vec_csv_error(v, f.col, "unknown column '%.*s' (suite %s has %s)",
+      csv_error(v, f.col, "unknown column '%.*s' (suite %s has %s)",
                     (int)(f.len > 60 ? 60 : f.len), f.s, s->name, names);
       return fail(c);
     }
@@ -77,7 +78,7 @@ int cli_cand_open(cli_cand *c, const char *path, const dmc_suite *s)
     c->kind[j] = kind; c->index[j] = index; c->hex[j] = hex;
     if (*slot >= 0) {
       if (kind == CAND_ID || c->hex[*slot] == hex) {
-        vec_csv_error(v, f.col, "duplicate column '%.*s'", (int)(f.len > 60 ? 60 : f.len), f.s);
+        csv_error(v, f.col, "duplicate column '%.*s'", (int)(f.len > 60 ? 60 : f.len), f.s);
         return fail(c);
       }
       /* NAME and NAME_hex both present: read the hex one */
@@ -88,6 +89,7 @@ int cli_cand_open(cli_cand *c, const char *path, const dmc_suite *s)
     }
   }
   if (k < 0) return fail(c);
+  long next_line = v->line;
   v->line = c->header_line; /* errors below are the header's */
   int nin = 0;
   for (int i = 0; i < s->ninputs; i++) nin += c->in_col[i] >= 0;
@@ -95,17 +97,17 @@ int cli_cand_open(cli_cand *c, const char *path, const dmc_suite *s)
   if (nin && nin < s->ninputs) {
     for (int i = 0; i < s->ninputs; i++)
       if (c->in_col[i] < 0) {
-        vec_csv_error(v, 1, "input column '%s' missing: give all of the suite's inputs or none", s->input_names[i]);
+        csv_error(v, 1, "input column '%s' missing: give all of the suite's inputs or none", s->input_names[i]);
         return fail(c);
       }
   }
   c->has_inputs = nin > 0;
   if (!c->nout) {
     list_names(names, sizeof names, s);
-    vec_csv_error(v, 1, "no output column (suite %s has %s)", s->name, names);
+    csv_error(v, 1, "no output column (suite %s has %s)", s->name, names);
     return fail(c);
   }
-  v->line = c->header_line + 1;
+  v->line = next_line;
   return 0;
 }
 
@@ -117,31 +119,32 @@ static void column_name(const cli_cand *c, int j, char *buf, size_t len)
   snprintf(buf, len, "%s%s", n, c->hex[j] ? "_hex" : "");
 }
 
-int cli_cand_next(cli_cand *c, cli_cand_row *row, size_t nrows)
+int cli_cand_next(cli_cand *c, cli_cand_row *row)
 {
-  vec_csv *v = &c->csv;
-  if (!vec_csv_next_record(v)) return 0;
+  csv_reader *v = &c->csv;
+  int rec = csv_next_record(v);
+  if (rec <= 0) return rec;
   row->line = v->line;
   row->id = -1;
-  vec_field f;
+  csv_field f;
   int j = 0, k;
   char name[96];
-  while ((k = vec_csv_field(v, &f)) > 0) {
+  size_t nrows = c->suite->count();
+  while ((k = csv_next_field(v, &f)) > 0) {
     if (j >= c->ncols)
-      return vec_csv_error(v, f.col, "too many fields: the header has %d columns", c->ncols);
+      return csv_error(v, f.col, "too many fields: the header has %d columns", c->ncols);
     int kind = c->kind[j];
     if (kind != CAND_SKIP) {
       double x;
-      if (vec_parse_double(f.s, f.len, &x)) {
-        column_name(c, j, name, sizeof name);
-        return vec_csv_error(v, f.col, "column %s: not a number: '%.*s'", name,
-                             (int)(f.len > 40 ? 40 : f.len), f.s);
-      }
+      column_name(c, j, name, sizeof name);
+      char what[128];
+      snprintf(what, sizeof what, "column %s", name);
+      if (csv_field_double(v, &f, what, &x)) return -1;
       if (kind == CAND_ID) {
-        if (!(x >= 0) || x != floor(x) || (nrows && x >= (double)nrows))
-          return nrows ? vec_csv_error(v, f.col, "id '%.*s' is not a row of the suite (0 to %zu)",
-                                       (int)(f.len > 40 ? 40 : f.len), f.s, nrows - 1)
-                       : vec_csv_error(v, f.col, "id '%.*s' is not a row number", (int)(f.len > 40 ? 40 : f.len), f.s);
+        /* every path checks the id against the suite's rows, stored or not */
+        if (!(x >= 0 && x < (double)nrows) || x != floor(x))
+          return csv_error(v, f.col, "id '%.*s' is not a row of suite %s (0 to %zu)",
+                           (int)(f.len > 40 ? 40 : f.len), f.s, c->suite->name, nrows - 1);
         row->id = (long)x;
       } else if (kind == CAND_IN) {
         row->in[c->index[j]] = x;
@@ -154,16 +157,14 @@ int cli_cand_next(cli_cand *c, cli_cand_row *row, size_t nrows)
   if (k < 0) return -1;
   if (j < c->ncols) {
     v->line = row->line;
-    const char *ls = v->line_start;
-    long col = (long)strcspn(ls, "\r\n") + 1;
     column_name(c, j, name, sizeof name);
-    return vec_csv_error(v, col, "missing field for column %s: the row has %d fields, the header %d",
-                         name, j, c->ncols);
+    return csv_error(v, csv_end_col(v), "missing field for column %s: the row has %d fields, the header %d",
+                     name, j, c->ncols);
   }
   return 1;
 }
 
 void cli_cand_close(cli_cand *c)
 {
-  vec_csv_close(&c->csv);
+  csv_close(&c->csv);
 }

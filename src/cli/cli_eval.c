@@ -20,10 +20,9 @@ static int eval_suite(const dmc_suite *s, int argc, char **argv)
   }
   double in[DMC_SUITE_MAX_COLS], out[DMC_SUITE_MAX_COLS];
   for (int i = 0; i < s->ninputs; i++)
-    if (cli_parse_double(argv[2 + i], &in[i])) {
-      fprintf(stderr, "dmcheck eval: input %s ('%s') is not a number\n", s->input_names[i], argv[2 + i]);
-      return 2;
-    }
+    if (cli_parse_option("dmcheck eval", s->input_names[i], argv[2 + i], &in[i])) return 2;
+  char why[256];
+  if (cli_live_domain(s, in, why, sizeof why) >= 0) { fprintf(stderr, "dmcheck eval: %s\n", why); return 2; }
   int st = s->eval(in, out);
   if (st == 1) { fprintf(stderr, "dmcheck eval: %s: inputs outside the domain\n", s->name); return 2; }
   if (st == 2) { fprintf(stderr, "dmcheck eval: %s: rounding could not be proved\n", s->name); return 1; }
@@ -56,10 +55,7 @@ int cli_eval(int argc, char **argv)
   }
   double a[16];
   for (int i = 0; i < fn->nargs; i++)
-    if (cli_parse_double(argv[2 + i], &a[i])) {
-      fprintf(stderr, "dmcheck eval: argument %d ('%s') is not a number\n", i + 1, argv[2 + i]);
-      return 2;
-    }
+    if (cli_parse_option("dmcheck eval", fn->name, argv[2 + i], &a[i])) return 2;
   double ref = NAN, lib = NAN;
   int rs = cli_function_ref(fn, a, &ref);
   if (rs == 1) { fprintf(stderr, "dmcheck eval: %s: arguments outside the domain\n", fn->name); return 2; }

@@ -3,6 +3,7 @@
  * format's own ULPs. Every format here has fewer bits and a narrower exponent
  * range than binary64, so each of its values is a double. */
 #include "cli.h"
+#include "dmcheck.h"
 
 #include <math.h>
 #include <string.h>
@@ -53,17 +54,8 @@ static double format_index(const cli_format *f, double x)
 /* ULP distance of two values of the format. */
 double cli_format_ulp_distance(const cli_format *f, double a, double b)
 {
+  if (f->prec == 53) return dmc_ulp_distance(a, b); /* indices reach 2^63: the library's integer count */
   if (isnan(a) || isnan(b)) return (isnan(a) && isnan(b)) ? 0.0 : INFINITY;
-  if (f->prec == 53) { /* indices reach 2^63: use the integer bit patterns */
-    long long la, lb;
-    memcpy(&la, &a, sizeof la);
-    memcpy(&lb, &b, sizeof lb);
-    la = la < 0 ? -(la & 0x7fffffffffffffffLL) : la;
-    lb = lb < 0 ? -(lb & 0x7fffffffffffffffLL) : lb;
-    unsigned long long d = la > lb ? (unsigned long long)la - (unsigned long long)lb
-                                   : (unsigned long long)lb - (unsigned long long)la;
-    return (double)d;
-  }
   return fabs(format_index(f, a) - format_index(f, b));
 }
 

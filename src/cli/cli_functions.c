@@ -119,11 +119,3 @@ int cli_function_lib(const cli_function *fn, const double *args, double *out)
 {
   return fn->call(fn->lib, fn->sel, args, out);
 }
-
-int cli_parse_double(const char *s, double *out)
-{
-  char *end;
-  errno = 0;
-  *out = strtod(s, &end);
-  return (end == s || *end != '\0' || (errno == ERANGE && isinf(*out))) ? -1 : 0;
-}

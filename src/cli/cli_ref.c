@@ -1,13 +1,11 @@
 /* cli_ref.c -- `dmcheck ref SUITE [-o FILE]`: writes a reference vector suite
- * (format: reference/vecfile.h). A file is written atomically: FILE.tmp, then
- * rename, so a failure never truncates an existing FILE. */
+ * (format: reference/vecfile.h) through the CLI's output writer (cli_output.c):
+ * a failure or a signal never truncates an existing FILE. */
 #include "cli.h"
 #include "suites.h"
 #include "vecfile.h"
 
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 static void usage(FILE *f)
@@ -15,10 +13,12 @@ static void usage(FILE *f)
   fprintf(f,
     "usage: dmcheck ref SUITE [-o FILE]\n"
     "Writes the suite's reference vectors (inputs and correctly rounded outputs,\n"
-    "with a provenance header) to FILE, or to stdout. FILE is replaced atomically\n"
-    "(FILE.tmp, then rename). 'dmcheck list --suites' names the suites; the stored\n"
-    "copies are reference/vectors/SUITE.csv (make reference regenerates them).\n"
-    "Exit status: 0 written, 1 a row could not be computed or written, 2 bad usage.\n");
+    "with a provenance header) to FILE, or to stdout ('-'). FILE is replaced only\n"
+    "when complete (a temporary file beside it, then rename); a symlink, FIFO,\n"
+    "device or directory at FILE is refused. 'dmcheck list --suites' names the\n"
+    "suites; the stored copies are reference/vectors/SUITE.csv (make reference).\n"
+    "Exit status: 0 written, 1 a row could not be computed or written, 2 bad usage\n"
+    "or a refused FILE.\n");
 }
 
 int cli_ref(int argc, char **argv)
@@ -45,30 +45,13 @@ int cli_ref(int argc, char **argv)
 
   char err[1024], label[128];
   snprintf(label, sizeof label, "dmcheck ref %s", s->name);
-  if (!out || !strcmp(out, "-")) {
-    if (vecfile_write(stdout, s, cli_progress, label, err, sizeof err)) {
-      fprintf(stderr, "dmcheck ref: %s\n", err);
-      return 1;
-    }
-    return 0;
-  }
-  size_t n = strlen(out) + 5;
-  char *tmp = malloc(n);
-  if (!tmp) { fprintf(stderr, "dmcheck ref: out of memory\n"); return 1; }
-  snprintf(tmp, n, "%s.tmp", out);
-  FILE *f = fopen(tmp, "w");
-  if (!f) {
-    fprintf(stderr, "dmcheck ref: cannot write %s: %s\n", tmp, strerror(errno));
-    free(tmp);
+  cli_output w;
+  int rc = cli_output_open(&w, "dmcheck ref", out, NULL, 0);
+  if (rc) return rc;
+  if (vecfile_write(w.f, s, cli_progress, label, err, sizeof err)) {
+    fprintf(stderr, "dmcheck ref: %s%s%s%s\n", err, w.tmp ? " (" : "", w.tmp ? out : "", w.tmp ? " left unchanged)" : "");
+    cli_output_abort(&w);
     return 1;
   }
-  int rc = vecfile_write(f, s, cli_progress, label, err, sizeof err);
-  if (fclose(f) && !rc) { snprintf(err, sizeof err, "write error: %s", strerror(errno)); rc = -1; }
-  if (!rc && rename(tmp, out)) { snprintf(err, sizeof err, "cannot rename %s to %s: %s", tmp, out, strerror(errno)); rc = -1; }
-  if (rc) {
-    remove(tmp);
-    fprintf(stderr, "dmcheck ref: %s (%s left unchanged)\n", err, out);
-  }
-  free(tmp);
-  return rc ? 1 : 0;
+  return cli_output_commit(&w, "dmcheck ref");
 }

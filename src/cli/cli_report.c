@@ -170,16 +170,55 @@ static void json_str_hex(FILE *f, double x)
   fputc('"', f); put_hex(f, x); fputc('"', f);
 }
 
-/* Names are C identifiers (suite tables), file names may need escapes. */
+/* Length of the valid UTF-8 sequence at s (1 to 4), or 0 if the bytes there
+ * are not one (overlong, surrogate, beyond U+10FFFF, truncated). */
+static int utf8_len(const unsigned char *s)
+{
+  unsigned c = s[0];
+  int n = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
+  if (n <= 1) return n;
+  unsigned cp = c & (0x7fu >> n);
+  for (int i = 1; i < n; i++) {
+    if ((s[i] & 0xc0) != 0x80) return 0;
+    cp = cp << 6 | (s[i] & 0x3fu);
+  }
+  static const unsigned min[5] = { 0, 0, 0x80, 0x800, 0x10000 };
+  if (cp < min[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
+  return n;
+}
+
+/* Text from outside (file names) as a JSON string body or XML attribute
+ * text: valid UTF-8 passes through; control characters are escaped (JSON)
+ * or written as character references where XML 1.0 allows them and as
+ * U+FFFD where it does not; bytes that are not UTF-8 become U+FFFD. */
+static void put_escaped(FILE *f, const char *text, int xml)
+{
+  for (const unsigned char *s = (const unsigned char *)text; *s;) {
+    unsigned ch = *s;
+    int n = utf8_len(s);
+    if (!n) { fputs("\xef\xbf\xbd", f); s++; continue; }
+    if (n > 1) { fwrite(s, 1, (size_t)n, f); s += n; continue; }
+    s++;
+    if (xml) {
+      if (ch == '<') fputs("&lt;", f);
+      else if (ch == '>') fputs("&gt;", f);
+      else if (ch == '&') fputs("&amp;", f);
+      else if (ch == '"') fputs("&quot;", f);
+      else if (ch == '\t' || ch == '\n' || ch == '\r') fprintf(f, "&#%u;", ch);
+      else if (ch < 0x20) fputs("\xef\xbf\xbd", f);
+      else fputc((int)ch, f);
+    } else {
+      if (ch == '"' || ch == '\\') fprintf(f, "\\%c", ch);
+      else if (ch < 0x20 || ch == 0x7f) fprintf(f, "\\u%04x", ch);
+      else fputc((int)ch, f);
+    }
+  }
+}
+
 static void json_str(FILE *f, const char *s)
 {
   fputc('"', f);
-  for (; *s; s++) {
-    unsigned char ch = (unsigned char)*s;
-    if (ch == '"' || ch == '\\') fprintf(f, "\\%c", ch);
-    else if (ch < 0x20) fprintf(f, "\\u%04x", ch);
-    else fputc(ch, f);
-  }
+  put_escaped(f, s, 0);
   fputc('"', f);
 }
 
@@ -255,19 +294,6 @@ void cli_report_json(FILE *f, const cli_verify_result *r)
   fputs("\n ]}\n", f);
 }
 
-static void xml_text(FILE *f, const char *s)
-{
-  for (; *s; s++) {
-    switch (*s) {
-    case '<': fputs("&lt;", f); break;
-    case '>': fputs("&gt;", f); break;
-    case '&': fputs("&amp;", f); break;
-    case '"': fputs("&quot;", f); break;
-    default: fputc(*s, f);
-    }
-  }
-}
-
 void cli_report_junit(FILE *f, const cli_verify_result *r)
 {
   const dmc_suite *s = r->suite;
@@ -281,7 +307,7 @@ void cli_report_junit(FILE *f, const cli_verify_result *r)
     if (!r->present[i]) continue;
     const cli_out_stats *o = &r->out[i];
     fprintf(f, "  <testcase classname=\"dmcheck.verify.%s\" name=\"%s (", s->name, s->output_names[i]);
-    xml_text(f, r->candidate);
+    put_escaped(f, r->candidate, 1);
     fprintf(f, ", %s, budget %g ULP)\">\n", r->fmt->name, r->budget);
     if (o->over) {
       fprintf(f, "    <failure message=\"%lu of %lu rows over %g ULP; max %.0f ULP, max relative error %.3g\">",

@@ -1,6 +1,7 @@
 /* cli_util.c -- small helpers shared by the subcommands. */
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
+#include "csvread.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,4 +29,28 @@ void cli_progress(size_t done, size_t total, void *label)
   else fprintf(stderr, "\r%s: %zu rows", (const char *)label, done);
   if (total && done >= total) fputs("\n", stderr);
   fflush(stderr);
+}
+
+int cli_parse_double(const char *s, double *out)
+{
+  return csv_parse_double(s, strlen(s), out);
+}
+
+int cli_parse_option(const char *prog, const char *what, const char *s, double *out)
+{
+  int st = cli_parse_double(s, out);
+  if (st == CSV_NUM_OK) return 0;
+  fprintf(stderr, "%s: %s: %s: '%.60s%s'\n", prog, what, csv_number_error(st), s, strlen(s) > 60 ? "..." : "");
+  return -1;
+}
+
+int cli_live_domain(const dmc_suite *s, const double *in, char *why, size_t len)
+{
+  for (int i = 0; i < s->ninputs; i++)
+    if (!strcmp(s->input_names[i], "T") && in[i] > CLI_LIVE_T_MAX) {
+      snprintf(why, len, "T = %.17g is outside the live-evaluation domain of suite %s (T <= %d: a row costs "
+               "O(T) MPFR products)", in[i], s->name, CLI_LIVE_T_MAX);
+      return i;
+    }
+  return -1;
 }

@@ -57,7 +57,8 @@ static int parse_options(int argc, char **argv, options *o)
       if (++i >= argc) { fprintf(stderr, "dmcheck verify: %s needs a value\n", a); return -1; }
       if (slot) { *slot = argv[i]; continue; }
       double v;
-      if (cli_parse_double(argv[i], &v) || !(v >= 0) || (!strcmp(a, "--worst") && (v != floor(v) || v > CLI_WORST_MAX))) {
+      if (cli_parse_option("dmcheck verify", a, argv[i], &v)) return -1;
+      if (!(v >= 0) || (!strcmp(a, "--worst") && (v != floor(v) || v > CLI_WORST_MAX))) {
         fprintf(stderr, "dmcheck verify: bad value '%s' for %s\n", argv[i], a);
         return -1;
       }
@@ -179,10 +180,10 @@ static size_t index_find(const input_index *x, const vec_table *t, const double 
 
 /* The suite's rows: the stored file, or computed now when there is none. */
 static int get_table(const options *o, const dmc_suite *s, int required, vec_table *t,
-                     char *source, size_t srclen)
+                     char *source, size_t srclen, char *path, size_t pathlen)
 {
-  char path[4096], err[1200];
-  snprintf(path, sizeof path, "%s/%s.csv", o->vectors ? o->vectors : cli_vectors_dir(), s->name);
+  char err[1200];
+  snprintf(path, pathlen, "%s/%s.csv", o->vectors ? o->vectors : cli_vectors_dir(), s->name);
   struct stat st;
   if (!o->live && stat(path, &st) == 0) {
     if (vecfile_load(path, s, t, err, sizeof err)) {
@@ -219,14 +220,14 @@ static int run(const options *o, cli_verify_result *r, cli_cand *cand, vec_table
   (void)o;
   input_index index = { 0, NULL };
   int k;
-  while ((k = cli_cand_next(cand, &row, t->nrows)) > 0) {
+  while ((k = cli_cand_next(cand, &row)) > 0) {
     size_t idx = row.id >= 0 ? (size_t)row.id : r->rows;
     const double *in, *ref;
     if (cand->has_inputs) {
       in = row.in;
       if (t->in && !(idx < t->nrows && same_inputs(in, t->in + idx * (size_t)ni, ni))) {
         if (!index.slot && index_build(&index, t)) {
-          vec_csv_error(&cand->csv, 1, "out of memory");
+          csv_error(&cand->csv, 1, "out of memory");
           return -1;
         }
         idx = index_find(&index, t, in);
@@ -234,6 +235,14 @@ static int run(const options *o, cli_verify_result *r, cli_cand *cand, vec_table
       if (t->in && idx < t->nrows) {
         ref = t->out + idx * (size_t)no;
       } else {
+        char why[256];
+        int bad = cli_live_domain(s, in, why, sizeof why);
+        if (bad >= 0) {
+          cand->csv.line = row.line;
+          csv_error(&cand->csv, 1, "%s", why);
+          free(index.slot);
+          return -1;
+        }
         int st = s->eval(in, live_out);
         r->live++;
         if (r->live % 1024 == 0) cli_progress(r->live, 0, label);
@@ -243,7 +252,7 @@ static int run(const options *o, cli_verify_result *r, cli_cand *cand, vec_table
     } else {
       if (idx >= t->nrows) {
         cand->csv.line = row.line;
-        vec_csv_error(&cand->csv, 1, "data row %zu is beyond the suite's %zu rows (add an id column or the inputs)",
+        csv_error(&cand->csv, 1, "data row %zu is beyond the suite's %zu rows (add an id column or the inputs)",
                       idx + 1, t->nrows);
         free(index.slot);
         return -1;
@@ -259,7 +268,7 @@ static int run(const options *o, cli_verify_result *r, cli_cand *cand, vec_table
   free(index.slot);
   if (k < 0) return -1;
   if (r->rows == 0) {
-    vec_csv_error(&cand->csv, 1, "no data rows after the header");
+    csv_error(&cand->csv, 1, "no data rows after the header");
     return -1;
   }
   return 0;
@@ -280,13 +289,16 @@ int cli_verify(int argc, char **argv)
   if (!cand || !r) { free(cand); free(r); fprintf(stderr, "dmcheck verify: out of memory\n"); return 2; }
   int status = 2;
   vec_table t = { 0 };
-  char source[4200];
+  char source[4200], vecpath[4096];
   if (cli_cand_open(cand, o.candidate, s)) {
     fprintf(stderr, "%s\n", cand->csv.err);
     goto done;
   }
   int required = !cand->has_inputs;
-  if (get_table(&o, s, required, &t, source, sizeof source)) { cli_cand_close(cand); goto done; }
+  if (get_table(&o, s, required, &t, source, sizeof source, vecpath, sizeof vecpath)) { cli_cand_close(cand); goto done; }
+  const char *inputs[2] = { o.candidate, vecpath };
+  cli_output w;
+  if (cli_output_open(&w, "dmcheck verify", o.output, inputs, 2)) { cli_cand_close(cand); goto done; }
   r->suite = s;
   r->fmt = fmt;
   r->candidate = o.candidate;
@@ -297,20 +309,18 @@ int cli_verify(int argc, char **argv)
   if (run(&o, r, cand, &t)) {
     fprintf(stderr, "%s\n", cand->csv.err);
     cli_cand_close(cand);
+    cli_output_abort(&w);
     goto done;
   }
   cli_cand_close(cand);
   if (r->live) cli_progress(r->live, r->live, "dmcheck verify: live rows");
-
-  FILE *f = o.output && strcmp(o.output, "-") ? fopen(o.output, "w") : stdout;
-  if (!f) { fprintf(stderr, "dmcheck verify: cannot write %s: %s\n", o.output, strerror(errno)); goto done; }
-  if (!strcmp(o.format, "json")) cli_report_json(f, r);
-  else if (!strcmp(o.format, "junit")) cli_report_junit(f, r);
-  else cli_report_text(f, r);
-  int werr = f == stdout ? fflush(f) : fclose(f);
-  if (werr) { fprintf(stderr, "dmcheck verify: write error on the report\n"); goto done; }
+  if (!strcmp(o.format, "json")) cli_report_json(w.f, r);
+  else if (!strcmp(o.format, "junit")) cli_report_junit(w.f, r);
+  else cli_report_text(w.f, r);
+  int to_file = w.tmp != NULL;
+  if (cli_output_commit(&w, "dmcheck verify")) goto done;
   status = cli_verify_pass(r) ? 0 : 1;
-  if (f != stdout) fprintf(stderr, "dmcheck verify: %s (report: %s)\n", status ? "FAIL" : "PASS", o.output);
+  if (to_file) fprintf(stderr, "dmcheck verify: %s (report: %s)\n", status ? "FAIL" : "PASS", o.output);
 done:
   vec_table_free(&t);
   free(cand);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include "cli.h"
 #include "suites.h"
+#include "csvread.h"
 #include "vecfile.h"
 
 #define CLI_CAND_MAX_COLS 64
@@ -22,7 +23,7 @@ enum { CAND_SKIP, CAND_ID, CAND_IN, CAND_OUT };
  * the other is then skipped). */
 typedef struct {
   const dmc_suite *suite;
-  vec_csv csv;
+  csv_reader csv;
   int ncols;
   int kind[CLI_CAND_MAX_COLS], index[CLI_CAND_MAX_COLS], hex[CLI_CAND_MAX_COLS];
   int id_col;                           /* -1: no id column */
@@ -42,9 +43,9 @@ typedef struct {
 /* Opens the file and maps its header; -1 with "FILE:LINE:COL: ..." in
  * c->csv.err (the file is closed then). */
 int cli_cand_open(cli_cand *c, const char *path, const dmc_suite *s);
-/* Next data row: 1, 0 at the end, -1 with the error in c->csv.err. ids are
- * checked against nrows (pass 0 to skip the check). */
-int cli_cand_next(cli_cand *c, cli_cand_row *row, size_t nrows);
+/* Next data row: 1, 0 at the end, -1 with the error in c->csv.err. An id
+ * must be a row number of the suite (0 to count() - 1) on every path. */
+int cli_cand_next(cli_cand *c, cli_cand_row *row);
 void cli_cand_close(cli_cand *c);
 
 /* ---- results and reports ---- */
