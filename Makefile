@@ -123,9 +123,19 @@ $(B)/bench/%: $(B)/obj/tests/bench/%.o $(REFA) $(SUPA) $(LIBA)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_REF) $(LIBS_NUM)
 
-$(B)/fuzz/%: $(B)/obj/tests/fuzz/%.o $(REFA) $(SUPA) $(LIBA)
+# libFuzzer harnesses (tests/fuzz/): the code they reach is built with clang,
+# libFuzzer's coverage, ASan and UBSan; the library is linked as built.
+FUZZ_CC ?= clang
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_SUP_SRCS := $(REF_SRCS) $(SUP_SRCS) $(filter-out report/mkreport.c,$(REPORT_SRCS)) \
+  $(filter-out src/cli/main.c,$(CLI_SRCS))
+$(B)/fuzzobj/%.o: %.c | $(DEPS_OK)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_REF) $(LIBS_NUM)
+	$(FUZZ_CC) $(CPPFLAGS_ALL) -std=c11 -Wall -Wextra -Werror -Wno-unknown-warning-option -ffp-contract=off \
+	  -Isrc/cli -g -O1 -fsanitize=fuzzer-no-link $(FUZZ_SAN) -MMD -MP -c $< -o $@
+$(B)/fuzz/%: $(B)/fuzzobj/tests/fuzz/%.o $(patsubst %.c,$(B)/fuzzobj/%.o,$(FUZZ_SUP_SRCS)) $(LIBA)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $^ $(LIBS_REF) $(LIBS_NUM) -lm
 
 # `make install` into $(B)/stage, then C++ consumers compiled with the
 # installed pkg-config file (which also checks dmcheck.pc and its Requires).
@@ -251,7 +261,24 @@ check-valgrind:
 bench: $(BENCHES)
 	@for b in $(BENCHES); do ./$$b || exit 1; done
 
+# `make fuzz FUZZ_SECONDS=N` runs every harness for N seconds from the
+# committed seeds (tests/fuzz/corpus/NAME for fuzz_NAME) with the dictionary; new inputs
+# land in build/fuzz/corpus/NAME, findings in build/fuzz/findings/.
+FUZZ_SECONDS ?= 60
+FUZZ_NAMES = $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRCS))
 fuzz: $(FUZZERS)
+	@mkdir -p $(B)/fuzz/findings; status=0; \
+	for n in $(FUZZ_NAMES); do \
+	  mkdir -p $(B)/fuzz/corpus/$$n; \
+	  ./$(B)/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -timeout=30 -rss_limit_mb=2048 -max_len=4096 \
+	    -close_fd_mask=3 -print_final_stats=1 -dict=$(CURDIR)/tests/fuzz/dmcheck.dict \
+	    -artifact_prefix=$(CURDIR)/$(B)/fuzz/findings/$$n- $(CURDIR)/$(B)/fuzz/corpus/$$n \
+	    $(CURDIR)/tests/fuzz/corpus/$${n#fuzz_} \
+	    > $(B)/fuzz/$$n.log 2>&1 || status=1; \
+	  runs=$$(sed -n 's/^stat::number_of_executed_units: *//p' $(B)/fuzz/$$n.log); \
+	  echo "fuzz  $$n: $${runs:-?} executions in $(FUZZ_SECONDS) s$$( [ $$status = 0 ] || echo ', FAILED (see $(B)/fuzz/'$$n'.log)')"; \
+	  [ $$status = 0 ] || break; \
+	done; exit $$status
 
 # ---- install ------------------------------------------------------------
 install: all
@@ -273,4 +300,4 @@ uninstall:
 clean:
 	rm -rf $(B)
 
--include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(B)/obj $(B)/fuzzobj -name '*.d' 2>/dev/null)

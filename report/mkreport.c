@@ -157,7 +157,7 @@ static void read_theory(ledger *L, const char *dir)
       const char *q = p + 6;
       char *id = brace_group(&q), *src = id ? brace_group(&q) : NULL, *st = src ? brace_group(&q) : NULL;
       if (!st) {
-        problem(L, "%s:%d: \\claim needs {id}{source}{statement}%s", L->theory_files[f], "", line);
+        problem(L, "%s:%s%d: \\claim needs {id}{source}{statement}", L->theory_files[f], "", line);
         free(id); free(src);
         continue;
       }
