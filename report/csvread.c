@@ -28,7 +28,7 @@ void csv_init_buffer(csv_reader *c, const char *name, char *buf, size_t len, cha
   c->sep = sep;
   c->quotes = quotes;
   c->p = c->line_start = buf;
-  c->line = 1;
+  c->line = c->cur_line = 1;
   if (len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3)) c->p += 3; /* UTF-8 byte order mark */
 }
 
@@ -135,7 +135,7 @@ static void next_line(csv_reader *c)
 {
   char *q = skip_line(c->p);
   if (q > c->p && q[-1] == '\n') {
-    c->line++;
+    c->cur_line++;
     c->line_start = q;
   }
   c->p = q;
@@ -153,6 +153,7 @@ int csv_next_record(csv_reader *c)
       continue;
     }
     c->line_start = c->rec_start = c->p;
+    c->line = c->cur_line;
     const char *e = strchr(c->p, '\n');
     size_t n = e ? (size_t)(e - c->p) : strlen(c->p);
     if (n > CSV_MAX_LINE) return csv_error(c, (long)CSV_MAX_LINE + 1, "line longer than %zu bytes", CSV_MAX_LINE);
@@ -161,6 +162,7 @@ int csv_next_record(csv_reader *c)
     return 1;
   }
   /* end of file: name the last line, not the one after it */
+  c->line = c->cur_line;
   if (c->line > 1 && c->p == c->line_start && c->p > c->buf && c->p[-1] == '\n') c->line--;
   return 0;
 }

@@ -41,7 +41,8 @@ typedef struct {
   char *p;               /* cursor */
   char *line_start;      /* start of the current line */
   char *rec_start;       /* start of the current record's line */
-  long line;             /* line of the current record (or of the cursor) */
+  long line;             /* line of the current record (kept until the next one) */
+  long cur_line;         /* line of the cursor */
   int in_record;         /* 1 while fields of the current record remain */
   int need_field;        /* a field follows (record start, after a separator) */
   char err[1024];        /* "FILE:LINE:COL: message" after an error */

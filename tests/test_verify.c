@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cli_run.h"
 #include "dmcheck.h"
 #include "prop.h"
 #include "suites.h"
@@ -30,74 +31,28 @@
 #define PROGRAM "test_verify"
 #define SUITE "gauss_score"
 #define SCHED_SUITE "sched_linear"   /* the schedule suite of reference/suite_sched.c */
-#define OUTBUF 65536
 
 typedef struct {
   unsigned long seed;
   dmc_evidence *ev;
-  char cli[PATH_MAX], dir[PATH_MAX], vectors[PATH_MAX + 16];
+  cli_runner r;
+  char vectors[PATH_MAX + 16];
   const dmc_suite *s;
   vec_table t;
   const dmc_suite *sched;   /* SCHED_SUITE if registered with the columns used here */
   vec_table st;
   int col_alphabar, col_sqrt1m;
-  char out[OUTBUF], err[OUTBUF];
 } fixture;
-
-/* ---- running the CLI -------------------------------------------------- */
-
-static void read_into(const char *path, char *buf, size_t len)
-{
-  buf[0] = '\0';
-  FILE *f = fopen(path, "r");
-  if (!f) return;
-  size_t n = fread(buf, 1, len - 1, f);
-  buf[n] = '\0';
-  fclose(f);
-}
-
-/* Runs dmcheck with the NULL-terminated arguments; stdout and stderr land in
- * fx->out and fx->err. Returns the exit status (-1 if it did not exit). */
-static int run_cli(fixture *fx, ...)
-{
-  char *argv[32];
-  int argc = 0;
-  argv[argc++] = fx->cli;
-  va_list ap;
-  va_start(ap, fx);
-  char *a;
-  while ((a = va_arg(ap, char *)) && argc < 31) argv[argc++] = a;
-  va_end(ap);
-  argv[argc] = NULL;
-  char po[PATH_MAX + 16], pe[PATH_MAX + 16];
-  snprintf(po, sizeof po, "%s/stdout.txt", fx->dir);
-  snprintf(pe, sizeof pe, "%s/stderr.txt", fx->dir);
-  fflush(NULL);
-  pid_t pid = fork();
-  if (pid == 0) {
-    int fo = open(po, O_WRONLY | O_CREAT | O_TRUNC, 0644), fe = open(pe, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fo < 0 || fe < 0) _exit(126);
-    dup2(fo, 1);
-    dup2(fe, 2);
-    execv(fx->cli, argv);
-    _exit(127);
-  }
-  int st;
-  if (pid < 0 || waitpid(pid, &st, 0) < 0) return -1;
-  read_into(po, fx->out, sizeof fx->out);
-  read_into(pe, fx->err, sizeof fx->err);
-  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 static void path_in(const fixture *fx, const char *name, char *buf, size_t len)
 {
-  snprintf(buf, len, "%s/%s", fx->dir, name);
+  cli_path(&fx->r, name, buf, len);
 }
 
 /* verify SUITE FILE with --vectors and extra options, JSON report. */
 static int verify_json(fixture *fx, const char *suite, const char *file, const char *dtype, const char *budget)
 {
-  return run_cli(fx, "verify", suite, file, "--vectors", fx->vectors, "--format", "json",
+  return cli_run(&fx->r, NULL, "verify", suite, file, "--vectors", fx->vectors, "--format", "json",
                  "--dtype", dtype, "--budget-ulp", budget, "--worst", "5", (char *)NULL);
 }
 
@@ -133,21 +88,6 @@ static int json_worst_ids(const char *json, const char *name, long *ids, int max
 
 /* ---- fixture ------------------------------------------------------------ */
 
-static int find_cli(fixture *fx)
-{
-  const char *env = getenv("DMC_CLI");
-  if (env && *env) { snprintf(fx->cli, sizeof fx->cli, "%s", env); return access(fx->cli, X_OK); }
-  char self[PATH_MAX - 32];
-  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-  if (n <= 0) return -1;
-  self[n] = '\0';
-  char *slash = strrchr(self, '/');
-  if (!slash) return -1;
-  *slash = '\0';
-  snprintf(fx->cli, sizeof fx->cli, "%s/../bin/dmcheck", self);
-  return access(fx->cli, X_OK);
-}
-
 static int column_of(const char *const *names, int n, const char *name)
 {
   for (int i = 0; i < n; i++)
@@ -168,7 +108,7 @@ static void find_sched(fixture *fx)
   if (fx->col_alphabar < 0 || fx->col_sqrt1m < 0) return;
   char out[PATH_MAX + 64], err[1200];
   snprintf(out, sizeof out, "%s/%s.csv", fx->vectors, SCHED_SUITE);
-  if (run_cli(fx, "ref", SCHED_SUITE, "-o", out, (char *)NULL) != 0) return;
+  if (cli_run(&fx->r, NULL, "ref", SCHED_SUITE, "-o", out, (char *)NULL) != 0) return;
   if (vecfile_load(out, s, &fx->st, err, sizeof err)) { fprintf(stderr, "%s: %s\n", PROGRAM, err); return; }
   fx->sched = s;
 }
@@ -180,51 +120,29 @@ static int setup(void **state)
   fx->seed = prop_seed(PROGRAM);
   fx->ev = evidence_open(PROGRAM);
   fx->s = dmc_suite_find(SUITE);
-  snprintf(fx->dir, sizeof fx->dir, "/tmp/dmc_test_verify_XXXXXX");
-  if (!fx->ev || !fx->s || !mkdtemp(fx->dir)) return -1;
-  snprintf(fx->vectors, sizeof fx->vectors, "%s/vectors", fx->dir);
+  if (!fx->ev || !fx->s || cli_runner_open(&fx->r, PROGRAM)) return -1;
+  snprintf(fx->vectors, sizeof fx->vectors, "%s/vectors", fx->r.dir);
   if (mkdir(fx->vectors, 0755)) return -1;
-  if (find_cli(fx)) {
-    fprintf(stderr, "%s: the CLI %s is missing; build it first (make)\n", PROGRAM, fx->cli);
-    fx->cli[0] = '\0';
-  }
   char err[512];
   if (vecfile_compute(fx->s, &fx->t, NULL, NULL, err, sizeof err)) {
     fprintf(stderr, "%s: %s\n", PROGRAM, err);
     return -1;
   }
-  if (fx->cli[0]) {
+  if (fx->r.cli[0]) {
     char out[PATH_MAX + 64];
     snprintf(out, sizeof out, "%s/%s.csv", fx->vectors, SUITE);
-    run_cli(fx, "ref", SUITE, "-o", out, (char *)NULL);
+    cli_run(&fx->r, NULL, "ref", SUITE, "-o", out, (char *)NULL);
     find_sched(fx);
   }
   *state = fx;
   return 0;
 }
 
-static void remove_tree(const char *dir)
-{
-  DIR *d = opendir(dir);
-  if (!d) return;
-  struct dirent *e;
-  char p[PATH_MAX + 260];
-  while ((e = readdir(d))) {
-    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-    snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-    struct stat st;
-    if (!lstat(p, &st) && S_ISDIR(st.st_mode)) remove_tree(p);
-    else unlink(p);
-  }
-  closedir(d);
-  rmdir(dir);
-}
-
 static int teardown(void **state)
 {
   fixture *fx = *state;
   if (!fx) return 0;
-  remove_tree(fx->dir);
+  cli_runner_close(&fx->r);
   vec_table_free(&fx->t);
   vec_table_free(&fx->st);
   int status = evidence_close(fx->ev);
@@ -232,7 +150,7 @@ static int teardown(void **state)
   return status ? -1 : 0;
 }
 
-#define NEED_CLI(fx) do { if (!(fx)->cli[0]) fail_msg("the dmcheck CLI is not built (make)"); } while (0)
+#define NEED_CLI(fx) do { if (!(fx)->r.cli[0]) fail_msg("the dmcheck CLI is not built (make)"); } while (0)
 
 static const double *row_out(const fixture *fx, size_t r) { return fx->t.out + r * (size_t)fx->s->noutputs; }
 static const double *row_in(const fixture *fx, size_t r) { return fx->t.in + r * (size_t)fx->s->ninputs; }
@@ -243,20 +161,6 @@ static int same_double(double a, double b)
 }
 
 /* ---- vectors.format.roundtrip ------------------------------------------- */
-
-static int files_equal(const char *a, const char *b)
-{
-  FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
-  int eq = fa && fb;
-  while (eq) {
-    int ca = getc(fa), cb = getc(fb);
-    if (ca != cb) eq = 0;
-    if (ca == EOF || cb == EOF) break;
-  }
-  if (fa) fclose(fa);
-  if (fb) fclose(fb);
-  return eq;
-}
 
 /* Reads the stored file with plain fgets/strtod (not the vecfile reader):
  * returns the number of values equal to the in-process rows, both columns. */
@@ -294,8 +198,8 @@ static void test_roundtrip(void **state)
   char stored[PATH_MAX + 64], again[PATH_MAX + 64], tmpd[PATH_MAX + 64], missing[PATH_MAX + 64];
   snprintf(stored, sizeof stored, "%s/%s.csv", fx->vectors, SUITE);
   path_in(fx, "again.csv", again, sizeof again);
-  int st = run_cli(fx, "ref", SUITE, "-o", again, (char *)NULL);
-  int same = st == 0 && files_equal(stored, again);
+  int st = cli_run(&fx->r, NULL, "ref", SUITE, "-o", again, (char *)NULL);
+  int same = st == 0 && cli_files_equal(stored, again);
   evidence_row(fx->ev, "vectors.format.roundtrip", "exact", same, "dmcheck ref twice: byte-identical files",
                1, fx->seed, "suite %s, exit %d", SUITE, st);
   PROP_CHECK(same, "dmcheck ref %s twice gave different files (exit %d): %s %s", SUITE, st, stored, again);
@@ -319,15 +223,15 @@ static void test_roundtrip(void **state)
   PROP_CHECK(ok, "read-back: %zu of %zu values equal, %zu reader mismatches, load: %s", good, want, mism, loaded ? "ok" : err);
 
   /* a failed ref leaves the existing file unchanged */
-  st = run_cli(fx, "ref", "no_such_suite", "-o", again, (char *)NULL);
-  int kept = st == 2 && files_equal(stored, again);
+  st = cli_run(&fx->r, NULL, "ref", "no_such_suite", "-o", again, (char *)NULL);
+  int kept = st == 2 && cli_files_equal(stored, again);
   path_in(fx, "subdir", tmpd, sizeof tmpd);
   mkdir(tmpd, 0755);
-  int st2 = run_cli(fx, "ref", SUITE, "-o", tmpd, (char *)NULL); /* a directory is refused */
+  int st2 = cli_run(&fx->r, NULL, "ref", SUITE, "-o", tmpd, (char *)NULL); /* a directory is refused */
   struct stat sb;
   kept &= st2 == 2 && !stat(tmpd, &sb) && S_ISDIR(sb.st_mode);
   path_in(fx, "nodir/x.csv", missing, sizeof missing);
-  int st3 = run_cli(fx, "ref", SUITE, "-o", missing, (char *)NULL);
+  int st3 = cli_run(&fx->r, NULL, "ref", SUITE, "-o", missing, (char *)NULL);
   kept &= st3 == 1 && stat(missing, &sb) != 0;
   evidence_row(fx->ev, "vectors.format.roundtrip", "exact", kept, "a failed dmcheck ref -o FILE leaves FILE unchanged",
                3, fx->seed, "unknown suite exit %d, a directory as FILE exit %d, missing directory exit %d", st, st2, st3);
@@ -430,11 +334,11 @@ static void test_passes(void **state)
     path_in(fx, "exact.csv", path, sizeof path);
     write_outputs_candidate(fx, path, f, 0);
     int st0 = verify_json(fx, SUITE, path, f->name, "0");
-    double m0 = fmax(json_output_value(fx->out, "score", "max_ulp"), json_output_value(fx->out, "logpdf", "max_ulp"));
+    double m0 = fmax(json_output_value(fx->r.out, "score", "max_ulp"), json_output_value(fx->r.out, "logpdf", "max_ulp"));
     path_in(fx, "moved.csv", path, sizeof path);
     write_outputs_candidate(fx, path, f, 2);
     int st2 = verify_json(fx, SUITE, path, f->name, "1");
-    double m2s = json_output_value(fx->out, "score", "max_ulp"), m2l = json_output_value(fx->out, "logpdf", "max_ulp");
+    double m2s = json_output_value(fx->r.out, "score", "max_ulp"), m2l = json_output_value(fx->r.out, "logpdf", "max_ulp");
     int st3 = verify_json(fx, SUITE, path, f->name, "2");
     int ok = st0 == 0 && m0 == 0 && st2 == 1 && m2s == 2 && m2l == 2 && st3 == 0;
     all &= ok;
@@ -443,7 +347,7 @@ static void test_passes(void **state)
                  "dtype %s: rounded with MPFR: exit %d, max %g ULP; moved 2 steps: exit %d (budget 1), max %g/%g ULP, exit %d (budget 2)",
                  f->name, st0, m0, st2, m2s, m2l, st3);
     PROP_CHECK(ok, "%s: exact exit %d max %g; moved exit %d max %g/%g; budget-2 exit %d; stderr: %s",
-               f->name, st0, m0, st2, m2s, m2l, st3, fx->err);
+               f->name, st0, m0, st2, m2s, m2l, st3, fx->r.err);
   }
 
   /* the candidate brings its own inputs (not the stored ones): live MPFR,
@@ -464,14 +368,14 @@ static void test_passes(void **state)
   fclose(c);
   int st = verify_json(fx, SUITE, path, "float64", "1");
   double live = 0;
-  const char *p = strstr(fx->out, "\"live_rows\": ");
+  const char *p = strstr(fx->r.out, "\"live_rows\": ");
   if (p) live = strtod(p + 13, NULL);
   int ok = st == 0 && live == (double)n;
   all &= ok;
   evidence_row(fx->ev, "vectors.verify.passes", "exact", ok, "candidate inputs evaluated live with MPFR",
                (unsigned long)n, fx->seed, "libdmcheck at x+1ulp on every 16th row: exit %d, %g of %zu rows live, max %g/%g ULP",
-               st, live, n, json_output_value(fx->out, "score", "max_ulp"), json_output_value(fx->out, "logpdf", "max_ulp"));
-  PROP_CHECK(ok, "live candidate: exit %d, %g of %zu live rows; stderr %s", st, live, n, fx->err);
+               st, live, n, json_output_value(fx->r.out, "score", "max_ulp"), json_output_value(fx->r.out, "logpdf", "max_ulp"));
+  PROP_CHECK(ok, "live candidate: exit %d, %g of %zu live rows; stderr %s", st, live, n, fx->r.err);
   (void)all;
 }
 
@@ -494,15 +398,15 @@ static void test_detects_sign(void **state)
   }
   fclose(c);
   int st = verify_json(fx, SUITE, path, "float64", "1");
-  double over = json_output_value(fx->out, "score", "over_budget");
+  double over = json_output_value(fx->r.out, "score", "over_budget");
   long ids[5];
-  int nids = json_worst_ids(fx->out, "score", ids, 5), named = nids > 0;
+  int nids = json_worst_ids(fx->r.out, "score", ids, 5), named = nids > 0;
   for (int i = 0; i < nids; i++) named &= (size_t)ids[i] % 97 == phase;
   char xml[PATH_MAX + 64];
   path_in(fx, "report.xml", xml, sizeof xml);
-  int stj = run_cli(fx, "verify", SUITE, path, "--vectors", fx->vectors, "--format", "junit", "-o", xml, (char *)NULL);
-  read_into(xml, fx->out, sizeof fx->out);
-  int junit = stj == 1 && strstr(fx->out, "failures=\"1\"") && strstr(fx->out, "<failure");
+  int stj = cli_run(&fx->r, NULL, "verify", SUITE, path, "--vectors", fx->vectors, "--format", "junit", "-o", xml, (char *)NULL);
+  cli_read_file(xml, fx->r.out, sizeof fx->r.out);
+  int junit = stj == 1 && strstr(fx->r.out, "failures=\"1\"") && strstr(fx->r.out, "<failure");
   int ok = st == 1 && over == (double)flipped && named && junit;
   evidence_row(fx->ev, "vectors.verify.detects", "exact", ok, "sign error in the score",
                (unsigned long)fx->t.nrows, fx->seed,
@@ -529,7 +433,7 @@ static void test_detects_offbyone(void **state)
   }
   fclose(c);
   int st = verify_json(fx, SUITE, path, "float64", "1");
-  double o0 = json_output_value(fx->out, "score", "over_budget"), o1 = json_output_value(fx->out, "logpdf", "over_budget");
+  double o0 = json_output_value(fx->r.out, "score", "over_budget"), o1 = json_output_value(fx->r.out, "logpdf", "over_budget");
   int ok = st == 1 && o0 == (double)want[0] && o1 == (double)want[1];
   evidence_row(fx->ev, "vectors.verify.detects", "exact", ok, "off-by-one in the row index",
                (unsigned long)fx->t.nrows, fx->seed,
@@ -563,10 +467,10 @@ static void test_detects_float32(void **state)
   }
   fclose(c);
   int st = verify_json(fx, SUITE, path, "float32", "1");
-  double over = json_output_value(fx->out, "logpdf", "over_budget"), mx = json_output_value(fx->out, "logpdf", "max_ulp");
+  double over = json_output_value(fx->r.out, "logpdf", "over_budget"), mx = json_output_value(fx->r.out, "logpdf", "max_ulp");
   /* where: every listed worst row is one near a zero of the log-density */
   int nworst = 0, near = 1;
-  const char *obj = strstr(fx->out, "{\"name\": \"logpdf\"");
+  const char *obj = strstr(fx->r.out, "{\"name\": \"logpdf\"");
   for (const char *p = obj ? strstr(obj, "\"reference\": \"") : NULL; p; p = strstr(p + 1, "\"reference\": \"")) {
     double ref = strtod(p + 14, NULL);
     nworst++;
@@ -578,7 +482,7 @@ static void test_detects_float32(void **state)
                "%zu rows (ordinary and near-zero regions), dtype float32: exit %d, %g rows over 1 ULP, max %g ULP; "
                "all %d worst rows have |logpdf| < 0.25: %s",
                n, st, over, mx, nworst, near ? "yes" : "no");
-  PROP_CHECK(ok, "float32: exit %d, over %g, max %g, worst %d near %d; stderr %s", st, over, mx, nworst, near, fx->err);
+  PROP_CHECK(ok, "float32: exit %d, over %g, max %g, worst %d near %d; stderr %s", st, over, mx, nworst, near, fx->r.err);
 }
 
 /* The schedule suite: candidate (T, t) rows that report alphabar_{t-1} for
@@ -605,15 +509,15 @@ static void test_detects_sched_offbyone(void **state)
   }
   fclose(c);
   int st = verify_json(fx, SCHED_SUITE, path, "float64", "1");
-  double over = json_output_value(fx->out, "alphabar", "over_budget");
-  const char *p = strstr(fx->out, "\"live_rows\": ");
+  double over = json_output_value(fx->r.out, "alphabar", "over_budget");
+  const char *p = strstr(fx->r.out, "\"live_rows\": ");
   double live = p ? strtod(p + 13, NULL) : -1;
   int ok = st == 1 && over == (double)want && live == 0;
   evidence_row(fx->ev, "vectors.verify.detects", "exact", ok, "off-by-one in the schedule index",
                (unsigned long)n, fx->seed,
                "suite %s, %zu (T, t) rows given alphabar_{t-1}: exit %d, %g rows over 1 ULP (expected %zu), %g rows live",
                SCHED_SUITE, n, st, over, want, live);
-  PROP_CHECK(ok, "schedule off-by-one: exit %d, over %g (want %zu), live %g; %s", st, over, want, live, fx->err);
+  PROP_CHECK(ok, "schedule off-by-one: exit %d, over %g (want %zu), live %g; %s", st, over, want, live, fx->r.err);
 }
 
 /* sqrt(1 - alphabar) in binary32 as numpy code writes it (betas by the
@@ -645,13 +549,13 @@ static void test_detects_sched_float32(void **state)
   }
   fclose(c);
   int st = verify_json(fx, SCHED_SUITE, path, "float32", "1");
-  double over = json_output_value(fx->out, "sqrt_one_minus_alphabar", "over_budget");
-  double mx = json_output_value(fx->out, "sqrt_one_minus_alphabar", "max_ulp");
+  double over = json_output_value(fx->r.out, "sqrt_one_minus_alphabar", "over_budget");
+  double mx = json_output_value(fx->r.out, "sqrt_one_minus_alphabar", "max_ulp");
   /* where: the worst rows are those with alphabar near 1 (t small) */
   int nworst = 0, where = 1;
   double worst_t = 0;
   const char *key = "\"inputs\": {\"T\": \"";
-  for (const char *p = strstr(fx->out, key); p; p = strstr(p + 1, key)) {
+  for (const char *p = strstr(fx->r.out, key); p; p = strstr(p + 1, key)) {
     const char *q = strstr(p, "\"t\": \"");
     double T = strtod(p + strlen(key), NULL), t = q ? strtod(q + 6, NULL) : -1;
     nworst++;
@@ -664,7 +568,7 @@ static void test_detects_sched_float32(void **state)
                "suite %s, %zu rows, numpy-style float32 cumprod: exit %d, %g rows over 1 ULP, max %g ULP; "
                "the 5 worst rows have t <= T/10: %s (largest t among them %g)",
                SCHED_SUITE, n, st, over, mx, where ? "yes" : "no", worst_t);
-  PROP_CHECK(ok, "schedule float32: exit %d, over %g, max %g, worst %d, where %d; %s", st, over, mx, nworst, where, fx->err);
+  PROP_CHECK(ok, "schedule float32: exit %d, over %g, max %g, worst %d, where %d; %s", st, over, mx, nworst, where, fx->r.err);
 }
 
 /* ---- vectors.verify.malformed ------------------------------------------ */
@@ -700,19 +604,19 @@ static void test_malformed(void **state)
     fclose(c);
     int st = verify_json(fx, SUITE, path, "float64", "1");
     snprintf(want, sizeof want, "%s:%s: ", path, cases[k].pos);
-    char *nl = strchr(fx->err, '\n');
+    char *nl = strchr(fx->r.err, '\n');
     int one_line = nl && nl[1] == '\0';
-    int ok = st == 2 && one_line && !strncmp(fx->err, want, strlen(want));
+    int ok = st == 2 && one_line && !strncmp(fx->r.err, want, strlen(want));
     good += ok;
     if (!ok && strlen(fails) < sizeof fails - 300)
       snprintf(fails + strlen(fails), sizeof fails - strlen(fails), "[%s: exit %d, stderr '%.150s'] ",
-               cases[k].what, st, fx->err);
+               cases[k].what, st, fx->r.err);
   }
   /* bad usage: exit 2 and one line, no position */
-  int su = run_cli(fx, "verify", "no_such_suite", path, (char *)NULL);
-  int u1 = su == 2 && strchr(fx->err, '\n') && !strchr(fx->err, '\n')[1];
-  int sd = run_cli(fx, "verify", SUITE, path, "--dtype", "float8", (char *)NULL);
-  int u2 = sd == 2 && strchr(fx->err, '\n') && !strchr(fx->err, '\n')[1];
+  int su = cli_run(&fx->r, NULL, "verify", "no_such_suite", path, (char *)NULL);
+  int u1 = su == 2 && strchr(fx->r.err, '\n') && !strchr(fx->r.err, '\n')[1];
+  int sd = cli_run(&fx->r, NULL, "verify", SUITE, path, "--dtype", "float8", (char *)NULL);
+  int u2 = sd == 2 && strchr(fx->r.err, '\n') && !strchr(fx->r.err, '\n')[1];
   int ok = good == nc && u1 && u2;
   evidence_row(fx->ev, "vectors.verify.malformed", "exact", ok, "malformed candidates: exit 2, one line FILE:LINE:COL",
                (unsigned long)(nc + 2), fx->seed, "%zu of %zu malformed files at the right line:column; unknown suite exit %d, "

@@ -89,8 +89,7 @@ int cli_cand_open(cli_cand *c, const char *path, const dmc_suite *s)
     }
   }
   if (k < 0) return fail(c);
-  long next_line = v->line;
-  v->line = c->header_line; /* errors below are the header's */
+  /* errors below are the header's (v->line stays the record's line) */
   int nin = 0;
   for (int i = 0; i < s->ninputs; i++) nin += c->in_col[i] >= 0;
   for (int i = 0; i < s->noutputs; i++) c->nout += c->out_col[i] >= 0;
@@ -107,7 +106,6 @@ int cli_cand_open(cli_cand *c, const char *path, const dmc_suite *s)
     csv_error(v, 1, "no output column (suite %s has %s)", s->name, names);
     return fail(c);
   }
-  v->line = next_line;
   return 0;
 }
 
@@ -156,7 +154,6 @@ int cli_cand_next(cli_cand *c, cli_cand_row *row)
   }
   if (k < 0) return -1;
   if (j < c->ncols) {
-    v->line = row->line;
     column_name(c, j, name, sizeof name);
     return csv_error(v, csv_end_col(v), "missing field for column %s: the row has %d fields, the header %d",
                      name, j, c->ncols);

@@ -238,7 +238,6 @@ static int run(const options *o, cli_verify_result *r, cli_cand *cand, vec_table
         char why[256];
         int bad = cli_live_domain(s, in, why, sizeof why);
         if (bad >= 0) {
-          cand->csv.line = row.line;
           csv_error(&cand->csv, 1, "%s", why);
           free(index.slot);
           return -1;
@@ -251,7 +250,6 @@ static int run(const options *o, cli_verify_result *r, cli_cand *cand, vec_table
       }
     } else {
       if (idx >= t->nrows) {
-        cand->csv.line = row.line;
         csv_error(&cand->csv, 1, "data row %zu is beyond the suite's %zu rows (add an id column or the inputs)",
                       idx + 1, t->nrows);
         free(index.slot);

@@ -1,0 +1,564 @@
+/* test_cli_io.c -- the dmcheck CLI on hostile input and hostile output paths
+ * (issue 12): every case below once lost a file, replaced a special file or
+ * gave a wrong answer. Each runs the built CLI (tests/cli_run.h) and asserts
+ * its exit status, its one-line message with FILE:LINE:COL, and the state of
+ * every file involved. Also the plain paths of eval, list and the options,
+ * with values checked against MPFR here. Evidence: vectors.format.roundtrip
+ * (a failed or refused write leaves the target unchanged) and
+ * vectors.verify.malformed (bad input: exit 2, one line at the fault). */
+#define _XOPEN_SOURCE 700
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <mpfr.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli_run.h"
+#include "csvread.h"
+#include "prop.h"
+#include "suites.h"
+
+#define PROGRAM "test_cli_io"
+#define SUITE "gauss_score"
+
+typedef struct {
+  unsigned long seed;
+  dmc_evidence *ev;
+  cli_runner r;
+  char vectors[PATH_MAX + 16], stored[PATH_MAX + 64];
+} fixture;
+
+static int setup(void **state)
+{
+  fixture *fx = calloc(1, sizeof *fx);
+  if (!fx) return -1;
+  fx->seed = prop_seed(PROGRAM);
+  fx->ev = evidence_open(PROGRAM);
+  if (!fx->ev || cli_runner_open(&fx->r, PROGRAM)) return -1;
+  cli_path(&fx->r, "vectors", fx->vectors, sizeof fx->vectors);
+  if (mkdir(fx->vectors, 0755)) return -1;
+  snprintf(fx->stored, sizeof fx->stored, "%s/%s.csv", fx->vectors, SUITE);
+  if (fx->r.cli[0] && cli_run(&fx->r, NULL, "ref", SUITE, "-o", fx->stored, (char *)NULL) != 0) return -1;
+  *state = fx;
+  return 0;
+}
+
+static int teardown(void **state)
+{
+  fixture *fx = *state;
+  if (!fx) return 0;
+  cli_runner_close(&fx->r);
+  int status = evidence_close(fx->ev);
+  free(fx);
+  return status ? -1 : 0;
+}
+
+#define NEED_CLI(fx) do { if (!(fx)->r.cli[0]) fail_msg("the dmcheck CLI is not built (make)"); } while (0)
+
+/* stderr is exactly one line starting with prefix and containing what, after
+ * any "dmcheck verify: note:" lines (which are not errors). */
+static int one_line(const fixture *fx, const char *prefix, const char *what)
+{
+  const char *e = fx->r.err;
+  while (!strncmp(e, "dmcheck verify: note: ", 22) && strchr(e, '\n')) e = strchr(e, '\n') + 1;
+  const char *nl = strchr(e, '\n');
+  return nl && nl[1] == '\0' && !strncmp(e, prefix, strlen(prefix)) && strstr(e, what);
+}
+
+static int same_bytes(const char *path, const char *text)
+{
+  static char buf[CLI_RUN_OUTBUF];
+  cli_read_file(path, buf, sizeof buf);
+  return !strcmp(buf, text);
+}
+
+/* Number of entries of the scratch directory whose name starts with prefix
+ * (. and .. not counted). */
+static int count_prefixed(const fixture *fx, const char *prefix)
+{
+  DIR *d = opendir(fx->r.dir);
+  int n = 0;
+  struct dirent *e;
+  while (d && (e = readdir(d)))
+    n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && !strncmp(e->d_name, prefix, strlen(prefix));
+  if (d) closedir(d);
+  return n;
+}
+
+/* ---- outputs: nothing lost, nothing special replaced -------------------- */
+
+static void test_output_refusals(void **state)
+{
+  fixture *fx = *state;
+  NEED_CLI(fx);
+  char cand[PATH_MAX + 64], victim[PATH_MAX + 64], link[PATH_MAX + 64], fifo[PATH_MAX + 64], dev[PATH_MAX + 64],
+       dir[PATH_MAX + 64];
+  const char *ctext = "id,score\n0,1\n";
+  cli_write_file(&fx->r, "c.csv", ctext, strlen(ctext), cand, sizeof cand);
+  cli_write_file(&fx->r, "victim", "victim\n", 7, victim, sizeof victim);
+  int ok = 1, n = 0;
+  char fails[1024] = "";
+#define CASE(cond, name) do { n++; if (!(cond)) { ok = 0; snprintf(fails + strlen(fails), sizeof fails - strlen(fails), "[%s: exit %d, %.100s] ", name, st, fx->r.err); } } while (0)
+
+  /* the report over its own candidate, or over the stored vectors */
+  int st = cli_run(&fx->r, NULL, "verify", SUITE, cand, "--vectors", fx->vectors, "-o", cand, (char *)NULL);
+  CASE(st == 2 && one_line(fx, "dmcheck verify: refusing", "input") && same_bytes(cand, ctext), "-o CANDIDATE");
+  char before[PATH_MAX + 64];
+  cli_path(&fx->r, "stored-copy.csv", before, sizeof before);
+  cli_run(&fx->r, NULL, "ref", SUITE, "-o", before, (char *)NULL);
+  st = cli_run(&fx->r, NULL, "verify", SUITE, cand, "--vectors", fx->vectors, "-o", fx->stored, (char *)NULL);
+  CASE(st == 2 && cli_files_equal(before, fx->stored), "-o STORED-VECTORS");
+
+  /* a symlink (to a file we must not touch) */
+  cli_path(&fx->r, "link.csv", link, sizeof link);
+  int made = symlink(victim, link) == 0;
+  st = cli_run(&fx->r, NULL, "ref", SUITE, "-o", link, (char *)NULL);
+  struct stat sb;
+  CASE(made && st == 2 && one_line(fx, "dmcheck ref: refusing", "symbolic link") && same_bytes(victim, "victim\n") &&
+       !lstat(link, &sb) && S_ISLNK(sb.st_mode), "-o SYMLINK");
+
+  /* a FIFO (opening it would block) and a directory */
+  cli_path(&fx->r, "fifo", fifo, sizeof fifo);
+  made = mkfifo(fifo, 0600) == 0;
+  st = cli_run(&fx->r, NULL, "ref", SUITE, "-o", fifo, (char *)NULL);
+  CASE(made && st == 2 && one_line(fx, "dmcheck ref: refusing", "not a regular file") && !stat(fifo, &sb) &&
+       S_ISFIFO(sb.st_mode), "-o FIFO");
+  cli_path(&fx->r, "adir", dir, sizeof dir);
+  mkdir(dir, 0755);
+  st = cli_run(&fx->r, NULL, "ref", SUITE, "-o", dir, (char *)NULL);
+  CASE(st == 2 && !stat(dir, &sb) && S_ISDIR(sb.st_mode), "-o DIRECTORY");
+
+  /* a device node: our own copy of /dev/null's numbers (needs root), never
+   * the system's node */
+  cli_path(&fx->r, "devnull", dev, sizeof dev);
+  struct stat sn;
+  if (!stat("/dev/null", &sn) && mknod(dev, S_IFCHR | 0666, sn.st_rdev) == 0) {
+    st = cli_run(&fx->r, NULL, "ref", SUITE, "-o", dev, (char *)NULL);
+    CASE(st == 2 && !stat(dev, &sb) && S_ISCHR(sb.st_mode), "-o DEVICE");
+  }
+
+  /* the old predictable FILE.tmp: a symlink there is never followed */
+  char out[PATH_MAX + 64], tmplink[PATH_MAX + 80];
+  cli_path(&fx->r, "out.csv", out, sizeof out);
+  snprintf(tmplink, sizeof tmplink, "%s.tmp", out);
+  made = symlink(victim, tmplink) == 0;
+  st = cli_run(&fx->r, NULL, "ref", SUITE, "-o", out, (char *)NULL);
+  CASE(made && st == 0 && same_bytes(victim, "victim\n") && !lstat(out, &sb) && S_ISREG(sb.st_mode) &&
+       cli_files_equal(out, fx->stored), "FILE.tmp symlink");
+
+  /* "-" and /dev/stdout write to stdout */
+  st = cli_run(&fx->r, NULL, "ref", SUITE, "-o", "/dev/stdout", (char *)NULL);
+  CASE(st == 0 && !strncmp(fx->r.out, "# dmcheck reference vectors: suite " SUITE, 35), "-o /dev/stdout");
+  st = cli_run(&fx->r, NULL, "verify", SUITE, cand, "--vectors", fx->vectors, "-o", "-", "--format", "json", (char *)NULL);
+  CASE(st == 1 && fx->r.out[0] == '{', "verify -o -");
+
+  /* no temporary file is left behind by any of these */
+  int left = count_prefixed(fx, ".");
+  n++;
+  if (left) { ok = 0; snprintf(fails + strlen(fails), sizeof fails - strlen(fails), "[%d temporary files left] ", left); }
+#undef CASE
+  evidence_row(fx->ev, "vectors.format.roundtrip", "exact", ok,
+               "dmcheck -o refuses its inputs, symlinks, FIFOs, devices and directories and never follows FILE.tmp",
+               (unsigned long)n, fx->seed, "%d cases%s%s", n, *fails ? ": " : "", fails);
+  PROP_CHECK(ok, "output refusals: %s", fails);
+}
+
+/* SIGINT or SIGTERM while `ref -o FILE` writes: FILE keeps its old bytes and
+ * the temporary file is removed. The signal is sent once the temporary file
+ * exists (polled); a run that finishes first is retried with the next
+ * signal attempt. */
+static void test_output_signals(void **state)
+{
+  fixture *fx = *state;
+  NEED_CLI(fx);
+  static const int sigs[] = { SIGINT, SIGTERM };
+  const char *suite = "sched_cosine"; /* about a second to write */
+  int ok = 1, tried = 0;
+  char msg[512] = "";
+  for (int k = 0; k < 2; k++) {
+    char out[PATH_MAX + 64];
+    cli_write_file(&fx->r, "sig.csv", "old\n", 4, out, sizeof out);
+    int caught = 0;
+    for (int attempt = 0; attempt < 5 && !caught; attempt++) {
+      const char *argv[] = { "ref", suite, "-o", out, NULL };
+      pid_t pid = cli_start(&fx->r, argv);
+      struct timespec ms = { 0, 1000000 };
+      for (int w = 0; w < 20000 && !count_prefixed(fx, ".sig.csv."); w++) nanosleep(&ms, NULL);
+      if (count_prefixed(fx, ".sig.csv.")) kill(pid, sigs[k]);
+      int st = cli_wait(&fx->r, pid);
+      if (st == 128 + sigs[k]) {
+        caught = 1;
+        tried++;
+        int kept = same_bytes(out, "old\n"), clean = count_prefixed(fx, ".sig.csv.") == 0;
+        if (!kept || !clean) {
+          ok = 0;
+          snprintf(msg + strlen(msg), sizeof msg - strlen(msg), "[signal %d: target %s, temporary %s] ", sigs[k],
+                   kept ? "kept" : "changed", clean ? "removed" : "left");
+        }
+      }
+    }
+    if (!caught) {
+      ok = 0;
+      snprintf(msg + strlen(msg), sizeof msg - strlen(msg), "[signal %d never arrived while writing] ", sigs[k]);
+    }
+  }
+  evidence_row(fx->ev, "vectors.format.roundtrip", "exact", ok,
+               "SIGINT/SIGTERM during dmcheck ref -o FILE: FILE unchanged, no temporary file left", (unsigned long)tried,
+               fx->seed, "%d signals delivered while writing %s%s%s", tried, suite, *msg ? ": " : "", msg);
+  PROP_CHECK(ok, "signals: %s", msg);
+}
+
+/* ---- inputs: exit 2 with FILE:LINE:COL ----------------------------------- */
+
+typedef struct {
+  const char *what, *content, *pos, *message;
+  const char *opt;   /* extra option: NULL, "--live", "--vectors-empty" */
+} bad_input;
+
+static const bad_input bad[] = {
+  { "1e999999", "id,score\n0,1e999999\n", "2:3", "overflows binary64", NULL },
+  { "0x1p99999", "id,score\n0,0x1p99999\n", "2:3", "overflows binary64", NULL },
+  { "-1e400 with inputs", "x,mu,sigma,score\n1,0,-1e400,1\n", "2:5", "overflows binary64", "--live" },
+  { "id 1e300 --live", "id,score\n1e300,1\n", "2:1", "is not a row of suite", "--live" },
+  { "id 1e300 no stored vectors", "id,score\n1e300,1\n", "2:1", "is not a row of suite", "--vectors-empty" },
+  { "id 1e300 with inputs --live", "x,mu,sigma,id,score\n1,0,1,1e300,1\n", "2:7", "is not a row of suite", "--live" },
+  { "id -1", "id,score\n-1,1\n", "2:1", "is not a row of suite", NULL },
+  { "id 0.5", "id,score\n0.5,1\n", "2:1", "is not a row of suite", NULL },
+  { "lone CR", "id,score\r0,1\n", "1:9", "lone CR", NULL },
+  { "lone CR in a field", "id,score\n0,1\r2\n", "2:4", "lone CR", NULL },
+  { "comments only", "# a\n# b\n# c\n", "3:1", "no header line", NULL },
+  { "comments only, no final LF", "# a\n# b", "2:1", "no header line", NULL },
+  { "header then comments", "id,score\n# nothing\n", "2:1", "no data rows", NULL },
+  { "NUL byte", "id,score\n0,1\0\n", "2:4", "NUL byte", NULL },
+  { "T beyond the cost bound", "T,t,alphabar\n1000000,1000000,0\n", "2:1", "live-evaluation domain", "sched_linear" },
+  { "vertical tab", "id,score\n0,\v1\n", "2:3", "not a number", NULL },
+  { "blank id", "id,score\n ,1\n", "2:1", "not a number", NULL },
+  { "missing field", "id,score,logpdf\n0,1\n", "2:4", "missing field", NULL },
+};
+
+static void test_bad_inputs(void **state)
+{
+  fixture *fx = *state;
+  NEED_CLI(fx);
+  char path[PATH_MAX + 64], want[PATH_MAX + 96], empty[PATH_MAX + 64], fails[4096] = "";
+  cli_path(&fx->r, "empty-vectors", empty, sizeof empty);
+  mkdir(empty, 0755);
+  size_t nb = sizeof bad / sizeof *bad, good = 0;
+  for (size_t k = 0; k < nb; k++) {
+    const bad_input *b = &bad[k];
+    size_t len = strlen(b->content);
+    if (!strcmp(b->what, "NUL byte")) len += 2; /* the NUL and the LF after it */
+    cli_write_file(&fx->r, "bad.csv", b->content, len, path, sizeof path);
+    const char *suite = b->opt && !strncmp(b->opt, "sched", 5) ? b->opt : SUITE;
+    const char *opt = b->opt && !strcmp(b->opt, "--live") ? "--live" : "--vectors";
+    const char *dir = b->opt && !strcmp(b->opt, "--vectors-empty") ? empty : fx->vectors;
+    int st = !strcmp(opt, "--live") ? cli_run(&fx->r, NULL, "verify", suite, path, "--live", (char *)NULL)
+                                    : cli_run(&fx->r, NULL, "verify", suite, path, "--vectors", dir, (char *)NULL);
+    snprintf(want, sizeof want, "%s:%s: ", path, b->pos);
+    int ok = st == 2 && one_line(fx, want, b->message);
+    good += ok;
+    if (!ok && strlen(fails) < sizeof fails - 300)
+      snprintf(fails + strlen(fails), sizeof fails - strlen(fails), "[%s: exit %d, stderr '%.160s'] ", b->what, st, fx->r.err);
+  }
+
+  /* a million 9s: the same parser, the same message */
+  size_t big = 1000000;
+  char *nines = malloc(big + 32);
+  PROP_CHECK(nines != NULL, "out of memory");
+  memcpy(nines, "id,score\n0,", 11);
+  memset(nines + 11, '9', big);
+  memcpy(nines + 11 + big, "\n", 2);
+  cli_write_file(&fx->r, "nines.csv", nines, strlen(nines), path, sizeof path);
+  free(nines);
+  int st = cli_run(&fx->r, NULL, "verify", SUITE, path, "--vectors", fx->vectors, (char *)NULL);
+  snprintf(want, sizeof want, "%s:2:3: ", path);
+  int m9 = st == 2 && one_line(fx, want, "overflows binary64");
+  /* options: the same parser and message */
+  const char *cand = "id,score\n0,1\n";
+  cli_write_file(&fx->r, "good.csv", cand, strlen(cand), path, sizeof path);
+  st = cli_run(&fx->r, NULL, "verify", SUITE, path, "--budget-ulp", "1e999", (char *)NULL);
+  int opt = st == 2 && one_line(fx, "dmcheck verify: --budget-ulp: ", "overflows binary64");
+  st = cli_run(&fx->r, NULL, "eval", "gauss_score", "0x1p99999", "0", "1", (char *)NULL);
+  opt &= st == 2 && one_line(fx, "dmcheck eval: ", "overflows binary64");
+  st = cli_run(&fx->r, NULL, "eval", "sched_linear", "1000000", "5", (char *)NULL);
+  opt &= st == 2 && one_line(fx, "dmcheck eval: ", "live-evaluation domain");
+
+  /* endless input: /dev/zero, and a pipe that never ends (the size cap) */
+  st = cli_run(&fx->r, NULL, "verify", SUITE, "/dev/zero", (char *)NULL);
+  int zero = st == 2 && one_line(fx, "/dev/zero:1:1: ", "NUL byte");
+  char fifo[PATH_MAX + 64];
+  cli_path(&fx->r, "endless", fifo, sizeof fifo);
+  int endless = 0;
+  if (mkfifo(fifo, 0600) == 0) {
+    pid_t writer = fork();
+    if (writer == 0) {
+      signal(SIGPIPE, SIG_DFL);
+      FILE *f = fopen(fifo, "w");
+      static const char chunk[] = "0,1.5\n0,1.5\n0,1.5\n0,1.5\n0,1.5\n0,1.5\n0,1.5\n0,1.5\n";
+      if (f && fputs("id,score\n", f) >= 0)
+        while (fwrite(chunk, 1, sizeof chunk - 1, f) == sizeof chunk - 1) {}
+      _exit(0);
+    }
+    st = cli_run(&fx->r, fifo, "verify", SUITE, "-", "--vectors", fx->vectors, (char *)NULL);
+    kill(writer, SIGKILL);
+    waitpid(writer, NULL, 0);
+    snprintf(want, sizeof want, "-:%ld:", (long)(CSV_MAX_BYTES - 9) / 6 + 2);
+    endless = st == 2 && one_line(fx, want, "larger than");
+  }
+  int ok = good == nb && m9 && opt && zero && endless;
+  evidence_row(fx->ev, "vectors.verify.malformed", "exact", ok,
+               "hostile candidates (overflowing numbers, bad ids on every path, lone CR, comments only, NUL, endless "
+               "input, rows beyond the cost bound): exit 2, one line FILE:LINE:COL",
+               (unsigned long)(nb + 6), fx->seed, "%zu of %zu files at the right line:column; a million 9s %s; "
+               "options %s; /dev/zero %s; endless pipe %s%s%s", good, nb, m9 ? "ok" : "WRONG", opt ? "ok" : "WRONG",
+               zero ? "ok" : "WRONG", endless ? "ok" : "WRONG", *fails ? "; " : "", fails);
+  PROP_CHECK(ok, "bad inputs: %zu of %zu, nines %d, options %d, zero %d, endless %d (%s): %s", good, nb, m9, opt, zero,
+             endless, fx->r.err, fails);
+}
+
+/* ---- reports parse as XML and JSON whatever the file name --------------- */
+
+static int python_parses(fixture *fx, const char *report, const char *how)
+{
+  char prog[PATH_MAX + 64], code[512];
+  snprintf(code, sizeof code,
+           "import sys, json, xml.etree.ElementTree as E\n"
+           "p = sys.argv[1]\n"
+           "%s\n", how);
+  cli_write_file(&fx->r, "parse.py", code, strlen(code), prog, sizeof prog);
+  pid_t pid = fork();
+  if (pid == 0) {
+    execlp("python3", "python3", prog, report, (char *)NULL);
+    _exit(127);
+  }
+  int st;
+  return pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+static void test_report_names(void **state)
+{
+  fixture *fx = *state;
+  NEED_CLI(fx);
+  const char *names[] = { "ctl\x01\x1b\x7f name.csv", "bad\xff\xfe utf8 & <x>.csv", "quote\"tab\tnl\n.csv",
+                          "ok \xc3\xa9\xe2\x82\xac.csv" };
+  int n = (int)(sizeof names / sizeof *names), good = 0;
+  char fails[1024] = "";
+  const char *cand = "id,score\n0,1\n";
+  for (int i = 0; i < n; i++) {
+    char path[PATH_MAX + 64], xml[PATH_MAX + 64], json[PATH_MAX + 64];
+    cli_write_file(&fx->r, names[i], cand, strlen(cand), path, sizeof path);
+    cli_path(&fx->r, "report.xml", xml, sizeof xml);
+    cli_path(&fx->r, "report.json", json, sizeof json);
+    int sx = cli_run(&fx->r, NULL, "verify", SUITE, path, "--vectors", fx->vectors, "--format", "junit", "-o", xml,
+                     (char *)NULL);
+    int sj = cli_run(&fx->r, NULL, "verify", SUITE, path, "--vectors", fx->vectors, "--format", "json", "-o", json,
+                     (char *)NULL);
+    int px = python_parses(fx, xml, "t = E.parse(p); assert t.getroot()[0][0].get('name').startswith('score (')");
+    int pj = python_parses(fx, json, "d = json.load(open(p, encoding='utf-8')); assert d['rows'] == 1 and not d['pass']");
+    int ok = sx == 1 && sj == 1 && px && pj;
+    good += ok;
+    if (!ok) snprintf(fails + strlen(fails), sizeof fails - strlen(fails), "[name %d: exits %d %d, xml %s, json %s] ", i,
+                      sx, sj, px ? "parses" : "INVALID", pj ? "parses" : "INVALID");
+  }
+  evidence_row(fx->ev, "vectors.verify.malformed", "exact", good == n,
+               "JUnit and JSON reports parse (python3) when the candidate's name has control characters or is not UTF-8",
+               (unsigned long)n, fx->seed, "%d of %d names%s%s", good, n, *fails ? ": " : "", fails);
+  PROP_CHECK(good == n, "report names: %s", fails);
+}
+
+/* ---- the plain paths: eval, list, options ------------------------------- */
+
+/* The value after "NAME = " or at the start of the line "NAME ": the %a field. */
+static double printed_value(const char *out, const char *name)
+{
+  char pat[96];
+  snprintf(pat, sizeof pat, "%s ", name);
+  for (const char *line = out; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+    if (!strncmp(line, pat, strlen(pat))) {
+      const char *v = line + strlen(pat);
+      while (*v == ' ' || *v == '=') v++;
+      return strtod(v, NULL);
+    }
+  return NAN;
+}
+
+/* x correctly rounded from 200 bits (double rounding needs a tie within
+ * 2^-147 relative: none of the values below is that close to one) */
+static double rn(mpfr_t x) { return mpfr_get_d(x, MPFR_RNDN); }
+
+static void test_eval(void **state)
+{
+  fixture *fx = *state;
+  NEED_CLI(fx);
+  /* gauss_score(x = 1.25, mu = 0.5, sigma = 3) = -0.75/9, its log-density
+   * -log(18 pi)/2 - 1/32, and the DSM optimum at mu = 0.5, sigma = 3,
+   * sigma_eps = 1.25: w = -1/v, b = mu/v, loss_constant = 9/(1.5625 v),
+   * v = 10.5625; all with MPFR at 200 bits here */
+  mpfr_t a, b;
+  mpfr_inits2(200, a, b, (mpfr_ptr)0);
+  double want[5];
+  mpfr_set_d(a, -0.75, MPFR_RNDN); mpfr_div_ui(a, a, 9, MPFR_RNDN); want[0] = rn(a);
+  mpfr_const_pi(b, MPFR_RNDN); mpfr_mul_ui(b, b, 18, MPFR_RNDN); mpfr_log(b, b, MPFR_RNDN);
+  mpfr_div_si(b, b, -2, MPFR_RNDN); mpfr_sub_d(b, b, 0.03125, MPFR_RNDN); want[1] = rn(b);
+  mpfr_set_si(a, -1, MPFR_RNDN); mpfr_div_d(a, a, 10.5625, MPFR_RNDN); want[2] = rn(a);
+  mpfr_set_d(a, 0.5, MPFR_RNDN); mpfr_div_d(a, a, 10.5625, MPFR_RNDN); want[3] = rn(a);
+  mpfr_set_ui(a, 9, MPFR_RNDN); mpfr_div_d(a, a, 1.5625 * 10.5625, MPFR_RNDN); want[4] = rn(a);
+  mpfr_clears(a, b, (mpfr_ptr)0);
+
+  double got[5];
+  int st1 = cli_run(&fx->r, NULL, "eval", "gauss_score", "1.25", "0x1p-1", "3", (char *)NULL);
+  got[0] = printed_value(fx->r.out, "gauss_score");
+  int lib = strstr(fx->r.out, "libdmcheck") != NULL;
+  int st2 = cli_run(&fx->r, NULL, "eval", "gauss_logpdf", " 1.25", "0.5 ", "3e0", (char *)NULL);
+  got[1] = printed_value(fx->r.out, "gauss_logpdf");
+  int st3 = cli_run(&fx->r, NULL, "eval", "dsm_optimum", "0.5", "3", "1.25", (char *)NULL); /* a suite: every output */
+  got[2] = printed_value(fx->r.out, "w");
+  got[3] = printed_value(fx->r.out, "b");
+  got[4] = printed_value(fx->r.out, "loss_constant");
+  int values = st1 == 0 && st2 == 0 && st3 == 0 && lib;
+  for (int i = 0; i < 5; i++) values &= got[i] == want[i];
+
+  struct { const char *a[6]; const char *msg; } bad[] = {
+    { { "eval", NULL }, "missing FUNCTION" },
+    { { "eval", "no_such", "1", NULL }, "unknown function or suite" },
+    { { "eval", "gauss_score", "1", "2", NULL }, "takes 3 arguments" },
+    { { "eval", "dsm_optimum", "1", NULL }, "takes 3 inputs" },
+    { { "eval", "gauss_score", "1", "x", "1", NULL }, "not a number" },
+    { { "eval", "dsm_optimum", "1", "0", "nan(", NULL }, "not a number" },
+    { { "eval", "dsm_optimum", "1", "-1", "1", NULL }, "outside the domain" },
+    { { "eval", "gauss_score", "0", "0", "-1", NULL }, "outside the domain" },
+  };
+  int nbad = (int)(sizeof bad / sizeof *bad), good = 0;
+  char fails[1024] = "";
+  for (int i = 0; i < nbad; i++) {
+    const char *const *v = bad[i].a;
+    int st = cli_run(&fx->r, NULL, v[0], v[1], v[2], v[3], v[4], (char *)NULL);
+    int ok = st == 2 && one_line(fx, "dmcheck eval: ", bad[i].msg);
+    good += ok;
+    if (!ok) snprintf(fails + strlen(fails), sizeof fails - strlen(fails), "[%s: exit %d, %.80s] ", bad[i].msg, st, fx->r.err);
+  }
+  int sh = cli_run(&fx->r, NULL, "eval", "--help", (char *)NULL);
+  int help = sh == 0 && strstr(fx->r.out, "usage: dmcheck eval");
+  PROP_CHECK(values && good == nbad && help,
+             "eval: values %d (got %a %a %a %a %a, want %a %a %a %a %a), errors %d of %d %s, help %d", values, got[0],
+             got[1], got[2], got[3], got[4], want[0], want[1], want[2], want[3], want[4], good, nbad, fails, help);
+}
+
+static void test_list_and_usage(void **state)
+{
+  fixture *fx = *state;
+  NEED_CLI(fx);
+  int st = cli_run(&fx->r, NULL, "list", "--suites", (char *)NULL);
+  int suites = st == 0;
+  size_t lines = 0;
+  for (const char *p = fx->r.out; (p = strchr(p, '\n')); p++) lines++;
+  for (size_t i = 0; i < dmc_nsuites; i++) {
+    char want[96];
+    snprintf(want, sizeof want, "%s\n", dmc_suites[i]->name);
+    suites &= strstr(fx->r.out, want) != NULL;
+  }
+  suites &= lines == dmc_nsuites;
+  int sa = cli_run(&fx->r, NULL, "list", (char *)NULL);
+  int all = sa == 0 && strstr(fx->r.out, "suites (dmcheck ref") && strstr(fx->r.out, "functions (dmcheck eval)");
+  int sf = cli_run(&fx->r, NULL, "list", "--functions", (char *)NULL);
+  int fns = sf == 0 && strstr(fx->r.out, "gauss_score") && !strstr(fx->r.out, "suites (");
+  int sc = cli_run(&fx->r, NULL, "list", "--claims", (char *)NULL);
+  int claims = sc == 0 && strstr(fx->r.out, "gauss.score.toy");
+  int e1 = cli_run(&fx->r, NULL, "list", "--bogus", (char *)NULL) == 2 && one_line(fx, "dmcheck list: ", "unknown option");
+  int e2 = cli_run(&fx->r, NULL, "list", "--suites", "--claims", (char *)NULL) == 2 && one_line(fx, "dmcheck list: ", "one option");
+  int h1 = cli_run(&fx->r, NULL, "list", "--help", (char *)NULL) == 0 && strstr(fx->r.out, "usage: dmcheck list");
+  /* the top level */
+  int m1 = cli_run(&fx->r, NULL, (char *)NULL) == 2 && strstr(fx->r.err, "usage: dmcheck COMMAND");
+  int m2 = cli_run(&fx->r, NULL, "--help", (char *)NULL) == 0 && strstr(fx->r.out, "verify");
+  int m3 = cli_run(&fx->r, NULL, "--version", (char *)NULL) == 0 && !strncmp(fx->r.out, "dmcheck ", 8);
+  int m4 = cli_run(&fx->r, NULL, "frobnicate", (char *)NULL) == 2 && one_line(fx, "dmcheck: ", "unknown command");
+  PROP_CHECK(suites && all && fns && claims && e1 && e2 && h1 && m1 && m2 && m3 && m4,
+             "list: suites %d all %d functions %d claims %d errors %d %d help %d; main %d %d %d %d", suites, all, fns,
+             claims, e1, e2, h1, m1, m2, m3, m4);
+}
+
+static void test_options(void **state)
+{
+  fixture *fx = *state;
+  NEED_CLI(fx);
+  char cand[PATH_MAX + 64];
+  const char *text = "id,score\n0,1\n";
+  cli_write_file(&fx->r, "opt.csv", text, strlen(text), cand, sizeof cand);
+  struct { const char *a[6]; const char *prefix, *msg; } cases[] = {
+    { { "verify", SUITE, cand, "--dtype", NULL }, "dmcheck verify: ", "needs a value" },
+    { { "verify", SUITE, cand, "--worst", "101", NULL }, "dmcheck verify: ", "bad value" },
+    { { "verify", SUITE, cand, "--worst", "1.5", NULL }, "dmcheck verify: ", "bad value" },
+    { { "verify", SUITE, cand, "--budget-ulp", "-1", NULL }, "dmcheck verify: ", "bad value" },
+    { { "verify", SUITE, cand, "--budget-ulp", "nan", NULL }, "dmcheck verify: ", "bad value" },
+    { { "verify", SUITE, cand, "--format", "xml", NULL }, "dmcheck verify: ", "unknown --format" },
+    { { "verify", SUITE, cand, "--dtype", "float8", NULL }, "dmcheck verify: ", "unknown --dtype" },
+    { { "verify", SUITE, cand, "--frobnicate", NULL }, "dmcheck verify: ", "unknown option" },
+    { { "verify", SUITE, cand, cand, NULL }, "dmcheck verify: ", "unexpected argument" },
+    { { "verify", SUITE, NULL }, "dmcheck verify: ", "need SUITE and CANDIDATE" },
+    { { "verify", "no_such", cand, NULL }, "dmcheck verify: ", "unknown suite" },
+    { { "verify", SUITE, "/nonexistent/c.csv", NULL }, "/nonexistent/c.csv: ", "cannot open" },
+    { { "ref", NULL }, "dmcheck ref: ", "missing SUITE" },
+    { { "ref", "no_such", NULL }, "dmcheck ref: ", "unknown suite" },
+    { { "ref", SUITE, "-o", NULL }, "dmcheck ref: ", "needs a FILE" },
+    { { "ref", SUITE, "--frobnicate", NULL }, "dmcheck ref: ", "unknown option" },
+    { { "ref", SUITE, SUITE, NULL }, "dmcheck ref: ", "unexpected argument" },
+    { { "ref", SUITE, "-o", "/nonexistent/x.csv", NULL }, "dmcheck ref: ", "cannot create" },
+  };
+  int n = (int)(sizeof cases / sizeof *cases), good = 0;
+  char fails[2048] = "";
+  for (int i = 0; i < n; i++) {
+    const char *const *v = cases[i].a;
+    int st = cli_run(&fx->r, NULL, v[0], v[1], v[2], v[3], v[4], v[5], (char *)NULL);
+    int want = !strcmp(cases[i].msg, "cannot create") ? 1 : 2;
+    int ok = st == want && one_line(fx, cases[i].prefix, cases[i].msg);
+    good += ok;
+    if (!ok && strlen(fails) < sizeof fails - 200)
+      snprintf(fails + strlen(fails), sizeof fails - strlen(fails), "[%s: exit %d, %.80s] ", cases[i].msg, st, fx->r.err);
+  }
+  int h1 = cli_run(&fx->r, NULL, "verify", "--help", (char *)NULL) == 0 && strstr(fx->r.out, "usage: dmcheck verify");
+  int h2 = cli_run(&fx->r, NULL, "ref", "-h", (char *)NULL) == 0 && strstr(fx->r.out, "usage: dmcheck ref");
+  /* the candidate from stdin, a report file, and the PASS line */
+  char good_cand[PATH_MAX + 64], rep[PATH_MAX + 64];
+  cli_read_file(fx->stored, fx->r.out, sizeof fx->r.out); /* row 0 of the stored suite, as a candidate */
+  const char *row0 = strstr(fx->r.out, "\n0,");
+  char line[512] = "";
+  if (row0) {
+    const char *f = row0 + 1;
+    for (int c = 0; c < 7 && f; c++) f = strchr(f, ',') ? strchr(f, ',') + 1 : NULL; /* id + 3 inputs x 2 */
+    if (f) snprintf(line, sizeof line, "id,score_hex\n0,%.*s\n", (int)strcspn(f, ","), f);
+  }
+  cli_write_file(&fx->r, "pass.csv", line, strlen(line), good_cand, sizeof good_cand);
+  cli_path(&fx->r, "pass.txt", rep, sizeof rep);
+  int sp = cli_run(&fx->r, good_cand, "verify", SUITE, "-", "--vectors", fx->vectors, "-o", rep, (char *)NULL);
+  int pass = *line && sp == 0 && one_line(fx, "dmcheck verify: PASS", "report: ");
+  cli_read_file(rep, fx->r.out, sizeof fx->r.out);
+  pass &= strstr(fx->r.out, "PASS: every output within the budget") != NULL;
+  PROP_CHECK(good == n && h1 && h2 && pass, "options: %d of %d %s; help %d %d; stdin candidate %d (%s)", good, n, fails,
+             h1, h2, pass, fx->r.err);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_output_refusals),
+    cmocka_unit_test(test_output_signals),
+    cmocka_unit_test(test_bad_inputs),
+    cmocka_unit_test(test_report_names),
+    cmocka_unit_test(test_eval),
+    cmocka_unit_test(test_list_and_usage),
+    cmocka_unit_test(test_options),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
