@@ -64,7 +64,7 @@ CLI := $(B)/bin/dmcheck
 MKREPORT := $(B)/bin/mkreport
 DEPS_OK := $(B)/.deps-ok
 
-.PHONY: all check report reference vectors-drift bench fuzz install uninstall clean deps run-checks ledger check-asan check-valgrind
+.PHONY: all check report reference vectors-drift bench fuzz coverage install uninstall clean deps run-checks ledger check-asan check-valgrind
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -257,6 +257,22 @@ check-asan:
 check-valgrind:
 	$(MAKE) --no-print-directory B=$(B)/valgrind DMC_POINTS_SCALE=0.01 \
 	  RUN_PREFIX="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" check
+
+# Line and branch coverage (gcovr) of every check, per directory: the checks
+# run once in build/coverage with --coverage at -O0 (1/10 of the random
+# points); the table is printed even when a check fails, and the target then
+# fails. Full per-file listing: build/coverage/coverage.txt.
+COV_DIRS := src/ src/cli/ reference/ report/
+coverage: | $(DEPS_OK)
+	@mkdir -p $(B)/coverage && find $(B)/coverage -name "*.gcda" -delete
+	@$(MAKE) --no-print-directory B=$(B)/coverage SAN=--coverage OPT="-O0 -g" DMC_POINTS_SCALE=0.1 check \
+	  > $(B)/coverage.log 2>&1; echo $$? > $(B)/coverage.status
+	@cd $(B)/coverage && gcovr --root $(CURDIR) --object-directory $(CURDIR)/$(B)/coverage/obj \
+	  $(foreach d,$(COV_DIRS),--filter $(CURDIR)/$(d)) --exclude-unreachable-branches \
+	  --json-summary coverage.json --txt coverage.txt
+	@python3 tests/coverage_table.py $(B)/coverage/coverage.json $(COV_DIRS)
+	@if [ "$$(cat $(B)/coverage.status)" != 0 ]; then \
+	  echo "make coverage: make check failed under coverage (log: $(B)/coverage.log)"; tail -n 20 $(B)/coverage.log; exit 1; fi
 
 bench: $(BENCHES)
 	@for b in $(BENCHES); do ./$$b || exit 1; done
