@@ -125,7 +125,7 @@ $(B)/bench/%: $(B)/obj/tests/bench/%.o $(REFA) $(SUPA) $(LIBA)
 
 # libFuzzer harnesses (tests/fuzz/): the code they reach is built with clang,
 # libFuzzer's coverage, ASan and UBSan; the library is linked as built.
-FUZZ_CC ?= clang
+FUZZ_CC ?= clang-14
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_SUP_SRCS := $(REF_SRCS) $(SUP_SRCS) $(filter-out report/mkreport.c,$(REPORT_SRCS)) \
   $(filter-out src/cli/main.c,$(CLI_SRCS))

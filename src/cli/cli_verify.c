@@ -24,19 +24,22 @@ static void usage(FILE *f)
     "                      equal the stored row's inputs, or\n"
     "  neither             data row k is suite row k;\n"
     "  outputs             any subset of the suite's outputs (NAME or NAME_hex).\n"
-    "Numbers in decimal or C99 hex; nan and inf allowed.\n"
+    "Numbers in decimal or C99 hex; nan and inf allowed (overflowing literals are\n"
+    "errors). CANDIDATE '-' is stdin; files over 256 MiB are refused. Live rows of\n"
+    "the schedule suites need T <= %d.\n"
     "Errors are in ULPs of --dtype (default float64): the candidate's value and the\n"
     "correctly rounded reference are both rounded to that format (a reference that\n"
     "lies exactly halfway accepts either neighbour), and relative to the reference.\n"
     "  --budget-ulp N   largest acceptable ULP error (default 1: faithful rounding)\n"
     "  --format F       report as text (default), json or junit XML\n"
-    "  -o REPORT        write the report to REPORT instead of stdout\n"
+    "  -o REPORT        write the report to REPORT (replaced when complete; not an\n"
+    "                   input, a symlink or a special file) instead of stdout\n"
     "  --worst K        rows to show per output (default 5, at most %d)\n"
     "  --vectors DIR    stored vectors (default $DMC_VECTORS or the source tree's\n"
     "                   reference/vectors); a missing file is computed now\n"
     "  --live           ignore stored vectors: compute every reference value now\n"
     "Exit status: 0 within budget, 1 over budget, 2 bad input (one line\n"
-    "FILE:LINE:COL: message on stderr).\n", CLI_WORST_MAX);
+    "FILE:LINE:COL: message on stderr).\n", CLI_LIVE_T_MAX, CLI_WORST_MAX);
 }
 
 typedef struct {
