@@ -14,6 +14,7 @@ typedef struct {
   char cli[PATH_MAX];      /* "" when the CLI is not built */
   char dir[PATH_MAX];      /* scratch directory, removed by cli_runner_close */
   char out[CLI_RUN_OUTBUF], err[CLI_RUN_OUTBUF];
+  const char *stdout_to;   /* if set, cli_run sends stdout there (out stays "") */
 } cli_runner;
 
 /* Finds the CLI and creates /tmp/dmc_PROGRAM_XXXXXX. 0, or -1 (no directory). */

@@ -25,10 +25,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "budgets.h"
 #include "cli_run.h"
+#include "dmcheck.h"
 #include "csvread.h"
 #include "prop.h"
 #include "suites.h"
+#include "vecfile.h"
 
 #define PROGRAM "test_cli_io"
 #define SUITE "gauss_score"
@@ -378,6 +381,150 @@ static void test_report_names(void **state)
   PROP_CHECK(good == n, "report names: %s", fails);
 }
 
+/* ---- the reports' accounting ------------------------------------------- */
+
+/* A candidate built from the stored rows with known faults: row A exact, B
+ * one ULP off (within the default budget), C three ULPs off, D NaN, E of the
+ * wrong sign. Every report format must count the same: 5 rows, 3 over the
+ * budget, 1 NaN mismatch, 1 sign error, max ULP infinite (NaN). */
+static void test_report_accounting(void **state)
+{
+  fixture *fx = *state;
+  NEED_CLI(fx);
+  vec_table t;
+  char err[1200];
+  const dmc_suite *s = dmc_suite_find(SUITE);
+  PROP_CHECK(s && vecfile_load(fx->stored, s, &t, err, sizeof err) == 0, "load %s: %s", fx->stored, err);
+  size_t ids[5], k = 0;
+  for (size_t r = 0; r < t.nrows && k < 5; r++) {
+    double v = t.out[r * (size_t)s->noutputs];
+    if (isfinite(v) && v != 0 && fabs(v) > 0x1p-1000 && fabs(v) < 0x1p1000) ids[k++] = r;
+  }
+  PROP_CHECK(k == 5, "five finite score rows");
+  char text[1024] = "id,score\n", path[PATH_MAX + 64];
+  for (int i = 0; i < 5; i++) {
+    double v = t.out[ids[i] * (size_t)s->noutputs];
+    double c = i == 1 ? nextafter(v, INFINITY) : i == 2 ? nextafter(nextafter(nextafter(v, 0), 0), 0) : i == 3 ? NAN : i == 4 ? -v : v;
+    snprintf(text + strlen(text), sizeof text - strlen(text), "%zu,%a\n", ids[i], c);
+  }
+  vec_table_free(&t);
+  cli_write_file(&fx->r, "acct.csv", text, strlen(text), path, sizeof path);
+  int st = cli_run(&fx->r, NULL, "verify", SUITE, path, "--vectors", fx->vectors, "--worst", "4", (char *)NULL);
+  /* the text table: output rows max_ulp mean_ulp over_budget max_rel_err nan_mism sign_err */
+  const char *row = strstr(fx->r.out, "\nscore ");
+  unsigned long rows = 0, over = 0, nanm = 0, sign = 0;
+  char maxu[32] = "", mean[32] = "", rel[32] = "";
+  int parsed = row && sscanf(row, " score %lu %31s %31s %lu %31s %lu %lu", &rows, maxu, mean, &over, rel, &nanm, &sign) == 7;
+  int txt = st == 1 && parsed && rows == 5 && over == 3 && nanm == 1 && sign == 1 && !strcmp(maxu, "inf") &&
+            strstr(fx->r.out, "by decade of the correct |score|") && strstr(fx->r.out, "3 of 5 rows over 1 ULP") &&
+            strstr(fx->r.out, "FAIL: outputs over the budget");
+  /* the worst rows: NaN first (infinite), then the sign error, then 3 ULP */
+  const char *w = strstr(fx->r.out, "worst rows by ULP error");
+  char l4[32], l5[32], l3[32];
+  snprintf(l4, sizeof l4, "line 5 (id %zu)", ids[3]);
+  snprintf(l5, sizeof l5, "line 6 (id %zu)", ids[4]);
+  snprintf(l3, sizeof l3, "line 4 (id %zu)", ids[2]);
+  const char *p4 = w ? strstr(w, l4) : NULL, *p5 = w ? strstr(w, l5) : NULL, *p3 = w ? strstr(w, l3) : NULL;
+  int order = p4 && p5 && p3 && p4 < p5 && p5 < p3 && strstr(p3, "error 3 ULP");
+  int sj = cli_run(&fx->r, NULL, "verify", SUITE, path, "--vectors", fx->vectors, "--format", "json", (char *)NULL);
+  int json = sj == 1 && strstr(fx->r.out, "\"rows\": 5, \"max_ulp\": null") && strstr(fx->r.out, "\"over_budget\": 3, "
+             "\"nan_mismatch\": 1, \"sign_errors\": 1") && strstr(fx->r.out, "\"over_budget_inputs\"");
+  int sx = cli_run(&fx->r, NULL, "verify", SUITE, path, "--vectors", fx->vectors, "--format", "junit", (char *)NULL);
+  int xml = sx == 1 && strstr(fx->r.out, "tests=\"1\" failures=\"1\"") && strstr(fx->r.out, "3 of 5 rows over 1 ULP");
+  /* in float16 every finite score here rounds to itself or overflows: the
+   * report still counts 5 rows; with --worst 0 it lists none */
+  int sh = cli_run(&fx->r, NULL, "verify", SUITE, path, "--vectors", fx->vectors, "--dtype", "float16", "--worst", "0",
+                   "--budget-ulp", "1e300", (char *)NULL);
+  int f16 = sh == 1 && strstr(fx->r.out, "dtype float16") && !strstr(fx->r.out, "    line ");
+  PROP_CHECK(txt && order && json && xml && f16, "reports: text %d (exit %d, %lu rows, %lu over, %lu nan, %lu sign, max %s), "
+             "order %d, json %d, junit %d, float16 %d\n%s", txt, st, rows, over, nanm, sign, maxu, order, json, xml, f16,
+             fx->r.out);
+}
+
+/* Stored vector files that do not match their suite: exit 2 at the fault. */
+static void test_corrupt_vectors(void **state)
+{
+  fixture *fx = *state;
+  NEED_CLI(fx);
+  static char orig[2 * 1024 * 1024];
+  cli_read_file(fx->stored, orig, sizeof orig);
+  size_t h = strstr(orig, "\nid,") ? (size_t)(strstr(orig, "\nid,") - orig) + 1 : 0;
+  PROP_CHECK(h > 0, "stored header");
+  char *hdr = orig + h;
+  size_t r0 = h + strcspn(hdr, "\n") + 1;
+  char *row0 = orig + r0, *row1 = row0 + strcspn(row0, "\n") + 1;
+  char *last_comma = row1 - 1;
+  while (last_comma > row0 && *last_comma != ',') last_comma--;
+  long hline = 1;
+  for (const char *p = orig; p < hdr; p++) hline += *p == '\n';
+  char dir[PATH_MAX + 64], file[PATH_MAX + 96], cand[PATH_MAX + 64];
+  cli_path(&fx->r, "corrupt", dir, sizeof dir);
+  mkdir(dir, 0755);
+  snprintf(file, sizeof file, "%s/%s.csv", dir, SUITE);
+  cli_write_file(&fx->r, "c0.csv", "id,score\n0,1\n", 13, cand, sizeof cand);
+  struct { const char *what; const char *from; size_t cut; const char *insert; long line; long col; const char *msg; } cases[] = {
+    { "renamed column", hdr, 2, "ID", hline, 1, "where 'id' was expected" },
+    { "extra column", row0 - 1, 0, ",more", hline, 0, "extra column" },
+    { "header cut short", hdr + 2, (size_t)(row0 - 1 - hdr - 2), "", hline, 3, "header ends before" },
+    { "wrong id", row1, 1, "7", hline + 2, 1, "where 1 was expected" },
+    { "decimal differs from hex", row0 + strcspn(row0, ",") + 1 + strcspn(row0 + strcspn(row0, ",") + 1, ",") + 1, 1, "9", hline + 1, 0, "is not the double in" },
+    { "extra field", row1 - 1, 0, ",1", hline + 1, 0, "too many fields" },
+    { "missing field", last_comma, (size_t)(row1 - 1 - last_comma), "", hline + 1, 0, "missing field logpdf" },
+    { "rows missing", row1, strlen(row1), "", hline + 1, 1, "rows where the suite has" },
+    { "bad hex", row0 + 2, 1, "z", hline + 1, 3, "x_hex: not a number" },
+  };
+  int n = (int)(sizeof cases / sizeof *cases), good = 0;
+  char fails[2048] = "";
+  static char buf[2 * 1024 * 1024 + 64];
+  for (int i = 0; i < n; i++) {
+    size_t at = (size_t)(cases[i].from - orig);
+    snprintf(buf, sizeof buf, "%.*s%s%s", (int)at, orig, cases[i].insert, orig + at + cases[i].cut);
+    FILE *f = fopen(file, "w");
+    PROP_CHECK(f && fputs(buf, f) >= 0 && !fclose(f), "write %s", file);
+    int st = cli_run(&fx->r, NULL, "verify", SUITE, cand, "--vectors", dir, (char *)NULL);
+    char want[PATH_MAX + 140];
+    if (cases[i].col) snprintf(want, sizeof want, "%s:%ld:%ld: ", file, cases[i].line, cases[i].col);
+    else snprintf(want, sizeof want, "%s:%ld:", file, cases[i].line);
+    int ok = st == 2 && one_line(fx, want, cases[i].msg);
+    good += ok;
+    if (!ok && strlen(fails) < sizeof fails - 250)
+      snprintf(fails + strlen(fails), sizeof fails - strlen(fails), "[%s: exit %d, want %s, got %.150s] ", cases[i].what,
+               st, want + strlen(dir), fx->r.err);
+  }
+  evidence_row(fx->ev, "vectors.verify.malformed", "exact", good == n,
+               "stored vector files that do not match their suite are rejected with exit 2 at FILE:LINE:COL",
+               (unsigned long)n, fx->seed, "%d of %d corruptions at the right place%s%s", good, n, *fails ? ": " : "", fails);
+  PROP_CHECK(good == n, "corrupt vectors: %d of %d: %s", good, n, fails);
+}
+
+/* Output paths beyond refusal: a full device as stdout, a path too long, a
+ * name that is a directory. */
+static void test_output_errors(void **state)
+{
+  fixture *fx = *state;
+  NEED_CLI(fx);
+  fx->r.stdout_to = "/dev/full";
+  int s1 = cli_run(&fx->r, NULL, "ref", "dsm_optimum", (char *)NULL);
+  int full = s1 == 1 && strstr(fx->r.err, "write error");
+  char cand[PATH_MAX + 64];
+  cli_write_file(&fx->r, "e.csv", "id,score\n0,1\n", 13, cand, sizeof cand);
+  int s2 = cli_run(&fx->r, NULL, "verify", SUITE, cand, "--vectors", fx->vectors, (char *)NULL);
+  full &= s2 == 2 && one_line(fx, "dmcheck verify: ", "write error on stdout");
+  fx->r.stdout_to = NULL;
+  static char longpath[PATH_MAX + 64];
+  memset(longpath, 'a', PATH_MAX + 8);
+  longpath[0] = '/';
+  longpath[PATH_MAX + 8] = '\0';
+  int s3 = cli_run(&fx->r, NULL, "ref", "dsm_optimum", "-o", longpath, (char *)NULL);
+  int too_long = s3 == 2 && one_line(fx, "dmcheck ref: ", "too long");
+  char nodir[PATH_MAX + 64];
+  cli_path(&fx->r, "no-such-dir/", nodir, sizeof nodir);
+  int s4 = cli_run(&fx->r, NULL, "ref", "dsm_optimum", "-o", nodir, (char *)NULL);
+  int dirname_only = s4 == 2 && one_line(fx, "dmcheck ref: refusing", "names a directory");
+  PROP_CHECK(full && too_long && dirname_only, "output errors: /dev/full %d (exits %d %d), long path %d (exit %d), "
+             "directory name %d (exit %d): %s", full, s1, s2, too_long, s3, dirname_only, s4, fx->r.err);
+}
+
 /* ---- the plain paths: eval, list, options ------------------------------- */
 
 /* The value after "NAME = " or at the start of the line "NAME ": the %a field. */
@@ -454,6 +601,76 @@ static void test_eval(void **state)
   PROP_CHECK(values && good == nbad && help,
              "eval: values %d (got %a %a %a %a %a, want %a %a %a %a %a), errors %d of %d %s, help %d", values, got[0],
              got[1], got[2], got[3], got[4], want[0], want[1], want[2], want[3], want[4], good, nbad, fails, help);
+}
+
+/* Every function of `dmcheck list --functions` at one point of its domain:
+ * the CLI's ULP figure is the library's distance between the two values it
+ * prints, and it is within the largest budget of tests/budgets.tsv (an
+ * adapter that passed its arguments in another order would be far off). */
+static const struct { const char *name; double v; } arg_values[] = {
+  { "x", 1 }, { "mu", 0.25 }, { "sigma", 1.5 }, { "x_t", 0.3 }, { "mu_t", 0.8 }, { "sigma_t", 0.6 },
+  { "score", -0.4 }, { "dscore", -0.5 }, { "w0", 0.3 }, { "m0", -1 }, { "s0", 0.5 }, { "w1", 0.7 }, { "m1", 1 },
+  { "s1", 2 }, { "a", -1 }, { "b", 2 }, { "sigma_eps", 0.7 }, { "w", -0.5 }, { "kind", 2 }, { "p0", 0.1 },
+  { "p1", 20 }, { "p2", 0 }, { "t", 0.5 }, { "mu1", 0.1 }, { "logvar1", -0.3 }, { "mu2", 0.2 },
+  { "logvar2", 0.4 }, { "mean", 0.1 }, { "logvar", -0.2 }, { "log_scale", -2 }, { "alphabar", 0.7 },
+  { "one_minus", 0.3 }, { "from", 0 }, { "to", 1 }, { "u", 0.2 },
+};
+
+static void test_eval_functions(void **state)
+{
+  fixture *fx = *state;
+  NEED_CLI(fx);
+  budget_row *rows = malloc(512 * sizeof *rows);
+  char err[1200];
+  int nb = rows ? budgets_load(NULL, rows, 512, err, sizeof err) : -1;
+  double maxb = 0;
+  for (int i = 0; i < nb; i++) maxb = rows[i].budget > maxb ? rows[i].budget : maxb;
+  free(rows);
+  PROP_CHECK(nb > 0, "budget table: %s", err);
+  int sl = cli_run(&fx->r, NULL, "list", "--functions", (char *)NULL);
+  PROP_CHECK(sl == 0, "list --functions: exit %d", sl);
+  static char list[CLI_RUN_OUTBUF];
+  snprintf(list, sizeof list, "%s", fx->r.out);
+  int n = 0, good = 0;
+  char fails[2048] = "";
+  for (char *line = strchr(list, '\n'); line && line[1]; line = strchr(line + 1, '\n')) {
+    char name[64], argv_s[12][24], *a[16];
+    const char *p = line + 1;
+    if (sscanf(p, "%63s", name) != 1) continue;
+    p = strstr(p, name) + strlen(name);
+    int na = 0, known = 1;
+    char word[64];
+    int used;
+    while (na < 12 && sscanf(p, "%63s%n", word, &used) == 1 && strcmp(word, "claim")) {
+      p += used;
+      size_t k = 0;
+      while (k < sizeof arg_values / sizeof *arg_values && strcmp(arg_values[k].name, word)) k++;
+      if (k == sizeof arg_values / sizeof *arg_values) { known = 0; break; }
+      snprintf(argv_s[na], sizeof argv_s[na], "%a", arg_values[k].v);
+      na++;
+    }
+    n++;
+    a[0] = "eval"; a[1] = name;
+    for (int i = 0; i < na; i++) a[2 + i] = argv_s[i];
+    for (int i = 2 + na; i < 16; i++) a[i] = NULL;
+    int st = known ? cli_run(&fx->r, NULL, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11],
+                             (char *)NULL)
+                   : -2;
+    double ref = printed_value(fx->r.out, name), lib = NAN, ulp = NAN;
+    const char *l = strstr(fx->r.out, "\nlibdmcheck ");
+    if (l) {
+      char *end;
+      lib = strtod(l + 12, &end);
+      const char *u = strstr(end, ")  ");
+      if (u) ulp = strtod(u + 3, NULL);
+    }
+    int ok = st == 0 && isfinite(ref) && ulp == dmc_ulp_distance(lib, ref) && ulp <= maxb;
+    good += ok;
+    if (!ok && strlen(fails) < sizeof fails - 200)
+      snprintf(fails + strlen(fails), sizeof fails - strlen(fails), "[%s: exit %d, ref %a lib %a ulp %g %.60s] ", name,
+               st, ref, lib, ulp, fx->r.err);
+  }
+  PROP_CHECK(n > 0 && good == n, "eval of every function: %d of %d (largest budget %g ULP): %s", good, n, maxb, fails);
 }
 
 static void test_list_and_usage(void **state)
@@ -556,7 +773,11 @@ int main(void)
     cmocka_unit_test(test_output_signals),
     cmocka_unit_test(test_bad_inputs),
     cmocka_unit_test(test_report_names),
+    cmocka_unit_test(test_report_accounting),
+    cmocka_unit_test(test_corrupt_vectors),
+    cmocka_unit_test(test_output_errors),
     cmocka_unit_test(test_eval),
+    cmocka_unit_test(test_eval_functions),
     cmocka_unit_test(test_list_and_usage),
     cmocka_unit_test(test_options),
   };
