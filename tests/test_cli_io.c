@@ -227,7 +227,7 @@ static void test_output_signals(void **state)
 
 typedef struct {
   const char *what, *content, *pos, *message;
-  const char *opt;   /* extra option: NULL, "--live", "--vectors-empty" */
+  const char *opt;   /* NULL, "--live", "--vectors-empty", or the suite to use */
 } bad_input;
 
 static const bad_input bad[] = {
@@ -246,6 +246,7 @@ static const bad_input bad[] = {
   { "header then comments", "id,score\n# nothing\n", "2:1", "no data rows", NULL },
   { "NUL byte", "id,score\n0,1\0\n", "2:4", "NUL byte", NULL },
   { "T beyond the cost bound", "T,t,alphabar\n1000000,1000000,0\n", "2:1", "live-evaluation domain", "sched_linear" },
+  { "x beyond the cost bound", "x,phi\n0,0.5\n200,1\n", "3:1", "live-evaluation domain", "normal_cdf" },
   { "vertical tab", "id,score\n0,\v1\n", "2:3", "not a number", NULL },
   { "blank id", "id,score\n ,1\n", "2:1", "not a number", NULL },
   { "missing field", "id,score,logpdf\n0,1\n", "2:4", "missing field", NULL },
@@ -264,7 +265,7 @@ static void test_bad_inputs(void **state)
     size_t len = strlen(b->content);
     if (!strcmp(b->what, "NUL byte")) len += 2; /* the NUL and the LF after it */
     cli_write_file(&fx->r, "bad.csv", b->content, len, path, sizeof path);
-    const char *suite = b->opt && !strncmp(b->opt, "sched", 5) ? b->opt : SUITE;
+    const char *suite = b->opt && strncmp(b->opt, "--", 2) ? b->opt : SUITE; /* opt may name the suite */
     const char *opt = b->opt && !strcmp(b->opt, "--live") ? "--live" : "--vectors";
     const char *dir = b->opt && !strcmp(b->opt, "--vectors-empty") ? empty : fx->vectors;
     int st = !strcmp(opt, "--live") ? cli_run(&fx->r, NULL, "verify", suite, path, "--live", (char *)NULL)

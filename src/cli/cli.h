@@ -50,11 +50,11 @@ double cli_format_error(const cli_format *f, double cand, double ref, double *re
 double cli_relative_error(double cand, double ref);
 
 /* ---- shared by the subcommands (cli_util.c) ---- */
-/* The cost bound of one live evaluation: a suite input named T (a schedule's
- * step count) costs O(T) MPFR operations per row, so live rows need
- * T <= CLI_LIVE_T_MAX (the stored suites reach T = 4000). Returns the index of
- * the offending input with a message in why, or -1 when the row is within
- * the bound. */
+/* The cost bound of one live evaluation: rows evaluated live must lie in the
+ * documented domain of cli_live_domains (cli_util.c; README "The domain of
+ * live rows"), where one row costs at most about a second of MPFR. Returns
+ * the index of the offending input with a message in why, or -1 when the
+ * row is within the domain. */
 #define CLI_LIVE_T_MAX 10000
 int cli_live_domain(const dmc_suite *s, const double *in, char *why, size_t len);
 /* 1 if argv has --help or -h. */

@@ -134,10 +134,12 @@ int cli_cand_next(cli_cand *c, cli_cand_row *row)
     int kind = c->kind[j];
     if (kind != CAND_SKIP) {
       double x;
-      column_name(c, j, name, sizeof name);
-      char what[128];
-      snprintf(what, sizeof what, "column %s", name);
-      if (csv_field_double(v, &f, what, &x)) return -1;
+      if (csv_parse_double(f.s, f.len, &x) != CSV_NUM_OK) { /* name the column only on failure */
+        char what[128];
+        column_name(c, j, name, sizeof name);
+        snprintf(what, sizeof what, "column %s", name);
+        return csv_field_double(v, &f, what, &x);
+      }
       if (kind == CAND_ID) {
         /* every path checks the id against the suite's rows, stored or not */
         if (!(x >= 0 && x < (double)nrows) || x != floor(x))

@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "csvread.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,13 +45,31 @@ int cli_parse_option(const char *prog, const char *what, const char *s, double *
   return -1;
 }
 
+/* Where a live row's cost grows without bound: an input named T is a
+ * schedule's step count (a prefix product over T steps per row); normal_cdf's
+ * tanh_error at |x| > 40 is a difference below 2^-1074 whose rounding needs
+ * tens of thousands of bits of erfc (Phi(-40) is already below the smallest
+ * subnormal). suite NULL: every suite with that input. */
+static const struct {
+  const char *suite, *input;
+  double max_abs;
+  const char *why;
+} live_domains[] = {
+  { NULL, "T", CLI_LIVE_T_MAX, "a row costs O(T) MPFR products" },
+  { "normal_cdf", "x", 40, "beyond it the rounding of tanh_error needs tens of thousands of bits" },
+};
+
 int cli_live_domain(const dmc_suite *s, const double *in, char *why, size_t len)
 {
-  for (int i = 0; i < s->ninputs; i++)
-    if (!strcmp(s->input_names[i], "T") && in[i] > CLI_LIVE_T_MAX) {
-      snprintf(why, len, "T = %.17g is outside the live-evaluation domain of suite %s (T <= %d: a row costs "
-               "O(T) MPFR products)", in[i], s->name, CLI_LIVE_T_MAX);
-      return i;
-    }
+  for (size_t d = 0; d < sizeof live_domains / sizeof *live_domains; d++) {
+    if (live_domains[d].suite && strcmp(live_domains[d].suite, s->name)) continue;
+    for (int i = 0; i < s->ninputs; i++)
+      if (!strcmp(s->input_names[i], live_domains[d].input) && fabs(in[i]) > live_domains[d].max_abs) {
+        snprintf(why, len, "%s = %.17g is outside the live-evaluation domain of suite %s (|%s| <= %g: %s)",
+                 live_domains[d].input, in[i], s->name, live_domains[d].input, live_domains[d].max_abs,
+                 live_domains[d].why);
+        return i;
+      }
+  }
   return -1;
 }
