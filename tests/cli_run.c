@@ -93,7 +93,8 @@ static pid_t spawn(cli_runner *r, const char *in_path, char *const *argv, const 
   pid_t pid = fork();
   if (pid == 0) {
     int fi = open(in_path ? in_path : "/dev/null", O_RDONLY);
-    int fo = strncmp(po, "/dev/", 5) ? open(po, O_WRONLY | O_CREAT | O_TRUNC, 0644) : open(po, O_WRONLY), fe = open(pe, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int fo = strncmp(po, "/dev/", 5) ? open(po, O_WRONLY | O_CREAT | O_TRUNC, 0644) : open(po, O_WRONLY);
+    int fe = strncmp(pe, "/dev/", 5) ? open(pe, O_WRONLY | O_CREAT | O_TRUNC, 0644) : open(pe, O_WRONLY);
     if (fi < 0 || fo < 0 || fe < 0) _exit(126);
     dup2(fi, 0);
     dup2(fo, 1);
@@ -124,7 +125,8 @@ int cli_run(cli_runner *r, const char *in_path, ...)
   cli_path(r, "stdout.txt", po, sizeof po);
   cli_path(r, "stderr.txt", pe, sizeof pe);
   if (r->stdout_to) unlink(po);
-  pid_t pid = spawn(r, in_path, argv, r->stdout_to ? r->stdout_to : po, pe);
+  if (r->stderr_to) unlink(pe);
+  pid_t pid = spawn(r, in_path, argv, r->stdout_to ? r->stdout_to : po, r->stderr_to ? r->stderr_to : pe);
   int st;
   if (pid < 0 || waitpid(pid, &st, 0) < 0) return -1;
   cli_read_file(po, r->out, sizeof r->out);

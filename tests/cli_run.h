@@ -15,6 +15,7 @@ typedef struct {
   char dir[PATH_MAX];      /* scratch directory, removed by cli_runner_close */
   char out[CLI_RUN_OUTBUF], err[CLI_RUN_OUTBUF];
   const char *stdout_to;   /* if set, cli_run sends stdout there (out stays "") */
+  const char *stderr_to;   /* the same for stderr (a terminal, say) */
 } cli_runner;
 
 /* Finds the CLI and creates /tmp/dmc_PROGRAM_XXXXXX. 0, or -1 (no directory). */

@@ -15,7 +15,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
+#include <fcntl.h>
 #include <mpfr.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -526,6 +528,37 @@ static void test_output_errors(void **state)
              "directory name %d (exit %d): %s", full, s1, s2, too_long, s3, dirname_only, s4, fx->r.err);
 }
 
+/* Progress lines go to stderr only when it is a terminal (a pseudo-terminal
+ * here): `ref` counts rows up to "N/N rows (100%)", N the suite's row count. */
+static void test_progress(void **state)
+{
+  fixture *fx = *state;
+  NEED_CLI(fx);
+  int m = posix_openpt(O_RDWR | O_NOCTTY);
+  PROP_CHECK(m >= 0 && grantpt(m) == 0 && unlockpt(m) == 0 && ptsname(m), "no pseudo-terminal");
+  char slave[128], out[PATH_MAX + 64];
+  snprintf(slave, sizeof slave, "%s", ptsname(m));
+  cli_path(&fx->r, "progress.csv", out, sizeof out);
+  fx->r.stderr_to = slave;
+  int st = cli_run(&fx->r, NULL, "ref", "dsm_optimum", "-o", out, (char *)NULL);
+  fx->r.stderr_to = NULL;
+  char buf[4096] = "";
+  size_t got = 0;
+  struct pollfd p = { m, POLLIN, 0 };
+  while (got < sizeof buf - 1 && poll(&p, 1, 200) > 0 && (p.revents & POLLIN)) {
+    ssize_t k = read(m, buf + got, sizeof buf - 1 - got);
+    if (k <= 0) break;
+    got += (size_t)k;
+  }
+  buf[got] = '\0';
+  close(m);
+  const dmc_suite *s = dmc_suite_find("dsm_optimum");
+  char want[96];
+  snprintf(want, sizeof want, "dmcheck ref dsm_optimum: %zu/%zu rows (100%%)", s ? s->count() : 0, s ? s->count() : 0);
+  int ok = s && st == 0 && strstr(buf, want);
+  PROP_CHECK(ok, "progress on a terminal: exit %d, output '%s'", st, buf);
+}
+
 /* ---- the plain paths: eval, list, options ------------------------------- */
 
 /* The value after "NAME = " or at the start of the line "NAME ": the %a field. */
@@ -777,6 +810,7 @@ int main(void)
     cmocka_unit_test(test_report_accounting),
     cmocka_unit_test(test_corrupt_vectors),
     cmocka_unit_test(test_output_errors),
+    cmocka_unit_test(test_progress),
     cmocka_unit_test(test_eval),
     cmocka_unit_test(test_eval_functions),
     cmocka_unit_test(test_list_and_usage),
