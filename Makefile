@@ -286,7 +286,7 @@ fuzz: $(FUZZERS)
 	@mkdir -p $(B)/fuzz/findings; status=0; \
 	for n in $(FUZZ_NAMES); do \
 	  mkdir -p $(B)/fuzz/corpus/$$n; \
-	  ./$(B)/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -timeout=30 -rss_limit_mb=2048 -max_len=4096 \
+	  ./$(B)/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -timeout=60 -rss_limit_mb=2048 -max_len=4096 \
 	    -close_fd_mask=3 -print_final_stats=1 -dict=$(CURDIR)/tests/fuzz/dmcheck.dict \
 	    -artifact_prefix=$(CURDIR)/$(B)/fuzz/findings/$$n- $(CURDIR)/$(B)/fuzz/corpus/$$n \
 	    $(CURDIR)/tests/fuzz/corpus/$${n#fuzz_} \

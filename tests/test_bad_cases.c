@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "cli/registry.h"
+#include "csvread.h"
 #include "dmcheck.h"
 #include "prop.h"
 
@@ -38,57 +39,55 @@ typedef struct {
   int line;
 } bad_case;
 
-/* One argument: a hex literal (exact) or an infinity; 0 on success. */
-static int parse_hex(const char *s, double *out)
+/* One argument: a hex literal (exact) or an infinity, read by the project's
+ * number parser; 0 on success. */
+static int parse_hex(const char *s, size_t len, double *out)
 {
   const char *p = s + (*s == '-' || *s == '+');
-  if (strcmp(p, "inf") && strncmp(p, "0x", 2)) return -1;
-  char *end;
-  *out = strtod(s, &end);
-  return *end ? -1 : 0;
+  size_t l = len - (size_t)(p - s);
+  if (!(l == 3 && !memcmp(p, "inf", 3)) && (l < 2 || memcmp(p, "0x", 2))) return -1;
+  return csv_parse_double(s, len, out) == CSV_NUM_OK ? 0 : -1;
 }
 
-/* Reads every case; on a malformed line fails with FILE:LINE:COL. */
+/* Reads every case with the project's CSV reader (tab-separated, no quotes);
+ * on a malformed line fails with FILE:LINE:COL. */
 static size_t read_cases(const char *path, bad_case *cases)
 {
-  FILE *f = fopen(path, "r");
-  PROP_CHECK(f, "%s: cannot open the bad-cases file", path);
-  char line[4096];
+  csv_reader r;
+  PROP_CHECK(csv_open(&r, path, '\t', 0, 0) == 0, "%s", r.err);
   size_t n = 0;
-  int lineno = 0;
-  while (fgets(line, sizeof line, f)) {
-    lineno++;
-    size_t len = strlen(line);
-    PROP_CHECK(len < sizeof line - 1 || line[len - 1] == '\n', "%s:%d:1: line too long", path, lineno);
-    line[strcspn(line, "\r\n")] = '\0';
-    if (line[0] == '#' || line[0] == '\0') continue;
-    char *tab1 = strchr(line, '\t'), *tab2 = tab1 ? strchr(tab1 + 1, '\t') : NULL;
-    PROP_CHECK(tab2 && tab2[1], "%s:%d:1: expected function<TAB>arguments<TAB>reason", path, lineno);
-    *tab1 = *tab2 = '\0';
-    const cli_function *fn = cli_find_function(line);
-    PROP_CHECK(fn, "%s:%d:1: '%s' is not a registered function (src/cli/functions.def)", path, lineno, line);
-    PROP_CHECK(n < MAX_CASES, "%s:%d:1: more than %d cases", path, lineno, MAX_CASES);
+  int k;
+  while ((k = csv_next_record(&r)) > 0) {
+    csv_field ff, fa, fr;
+    PROP_CHECK(csv_next_field(&r, &ff) > 0 && csv_next_field(&r, &fa) > 0 && csv_next_field(&r, &fr) > 0 && fr.len,
+               "%s:%ld:1: expected function<TAB>arguments<TAB>reason", path, r.line);
+    char name[96];
+    snprintf(name, sizeof name, "%.*s", (int)ff.len, ff.s);
+    const cli_function *fn = cli_find_function(name);
+    PROP_CHECK(fn && ff.len < sizeof name, "%s:%ld:1: '%s' is not a registered function (src/cli/functions.def)", path,
+               r.line, name);
+    PROP_CHECK(n < MAX_CASES, "%s:%ld:1: more than %d cases", path, r.line, MAX_CASES);
     bad_case *c = &cases[n];
     c->fn = fn;
-    c->line = lineno;
-    int k = 0;
-    for (char *p = tab1 + 1; *p;) {
-      size_t l = strcspn(p, " ");
-      int col = (int)(p - line) + 1;
-      char save = p[l];
-      p[l] = '\0';
-      PROP_CHECK(k < fn->nargs, "%s:%d:%d: %s takes %d arguments (%s)", path, lineno, col, fn->name, fn->nargs, fn->args);
-      PROP_CHECK(parse_hex(p, &c->in[k]) == 0, "%s:%d:%d: '%s' is not a C99 hex literal", path, lineno, col, p);
-      k++;
-      p[l] = save;
-      p += l;
-      p += strspn(p, " ");
+    c->line = (int)r.line;
+    int na = 0;
+    for (size_t i = 0; i < fa.len;) {
+      size_t l = 0;
+      while (i + l < fa.len && fa.s[i + l] != ' ') l++;
+      long col = fa.col + (long)i;
+      PROP_CHECK(na < fn->nargs, "%s:%ld:%ld: %s takes %d arguments (%s)", path, r.line, col, fn->name, fn->nargs, fn->args);
+      PROP_CHECK(parse_hex(fa.s + i, l, &c->in[na]) == 0, "%s:%ld:%ld: '%.*s' is not a C99 hex literal", path, r.line,
+                 col, (int)l, fa.s + i);
+      na++;
+      i += l;
+      while (i < fa.len && fa.s[i] == ' ') i++;
     }
-    PROP_CHECK(k == fn->nargs, "%s:%d:%d: %s takes %d arguments (%s), got %d", path, lineno, (int)(tab2 - line) + 1,
-               fn->name, fn->nargs, fn->args, k);
+    PROP_CHECK(na == fn->nargs, "%s:%ld:%ld: %s takes %d arguments (%s), got %d", path, r.line, fr.col, fn->name,
+               fn->nargs, fn->args, na);
     n++;
   }
-  fclose(f);
+  PROP_CHECK(k == 0, "%s", r.err);
+  csv_close(&r);
   return n;
 }
 
