@@ -4,10 +4,12 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -99,6 +101,11 @@ static pid_t spawn(cli_runner *r, const char *in_path, char *const *argv, const 
     dup2(fi, 0);
     dup2(fo, 1);
     dup2(fe, 2);
+    if (r->fsize_limit > 0) {
+      struct rlimit rl = { (rlim_t)r->fsize_limit, (rlim_t)r->fsize_limit };
+      signal(SIGXFSZ, SIG_IGN);
+      if (setrlimit(RLIMIT_FSIZE, &rl)) _exit(125);
+    }
     execv(r->cli, argv);
     _exit(127);
   }

@@ -16,6 +16,7 @@ typedef struct {
   char out[CLI_RUN_OUTBUF], err[CLI_RUN_OUTBUF];
   const char *stdout_to;   /* if set, cli_run sends stdout there (out stays "") */
   const char *stderr_to;   /* the same for stderr (a terminal, say) */
+  long fsize_limit;        /* if > 0: RLIMIT_FSIZE of the run, SIGXFSZ ignored (writes fail) */
 } cli_runner;
 
 /* Finds the CLI and creates /tmp/dmc_PROGRAM_XXXXXX. 0, or -1 (no directory). */

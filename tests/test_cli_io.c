@@ -338,7 +338,7 @@ static void test_bad_inputs(void **state)
 
 static int python_parses(fixture *fx, const char *report, const char *how)
 {
-  char prog[PATH_MAX + 64], code[512];
+  char prog[PATH_MAX + 64], code[2048];
   snprintf(code, sizeof code,
            "import sys, json, xml.etree.ElementTree as E\n"
            "p = sys.argv[1]\n"
@@ -524,6 +524,17 @@ static void test_output_errors(void **state)
   cli_path(&fx->r, "no-such-dir/", nodir, sizeof nodir);
   int s4 = cli_run(&fx->r, NULL, "ref", "dsm_optimum", "-o", nodir, (char *)NULL);
   int dirname_only = s4 == 2 && one_line(fx, "dmcheck ref: refusing", "names a directory");
+  /* a write that fails half-way (the file size limit): the target keeps its
+   * bytes, the temporary file is removed */
+  char target[PATH_MAX + 64];
+  cli_write_file(&fx->r, "limited.csv", "old\n", 4, target, sizeof target);
+  fx->r.fsize_limit = 4096;
+  int s5 = cli_run(&fx->r, NULL, "ref", SUITE, "-o", target, (char *)NULL);
+  fx->r.fsize_limit = 0;
+  int partial = s5 == 1 && one_line(fx, "dmcheck ref: ", "left unchanged") && same_bytes(target, "old\n") &&
+                count_prefixed(fx, ".limited.csv.") == 0;
+  PROP_CHECK(partial, "a failed write: exit %d, target %s, %d temporary files: %s", s5,
+             same_bytes(target, "old\n") ? "kept" : "CHANGED", count_prefixed(fx, ".limited.csv."), fx->r.err);
   PROP_CHECK(full && too_long && dirname_only, "output errors: /dev/full %d (exits %d %d), long path %d (exit %d), "
              "directory name %d (exit %d): %s", full, s1, s2, too_long, s3, dirname_only, s4, fx->r.err);
 }
@@ -730,14 +741,29 @@ static void test_list_and_usage(void **state)
   int e1 = cli_run(&fx->r, NULL, "list", "--bogus", (char *)NULL) == 2 && one_line(fx, "dmcheck list: ", "unknown option");
   int e2 = cli_run(&fx->r, NULL, "list", "--suites", "--claims", (char *)NULL) == 2 && one_line(fx, "dmcheck list: ", "one option");
   int h1 = cli_run(&fx->r, NULL, "list", "--help", (char *)NULL) == 0 && strstr(fx->r.out, "usage: dmcheck list");
+  /* --json: every function once, each budget the budget table's row of its
+   * libdmcheck entry (checked by python3's json module) */
+  size_t nfn = 0;
+  cli_run(&fx->r, NULL, "list", "--functions", (char *)NULL);
+  for (const char *p = strchr(fx->r.out, '\n'); p && p[1]; p = strchr(p + 1, '\n')) nfn++;
+  char jpath[PATH_MAX + 64], how[1024];
+  int sj = cli_run(&fx->r, NULL, "list", "--json", (char *)NULL);
+  cli_write_file(&fx->r, "list.json", fx->r.out, strlen(fx->r.out), jpath, sizeof jpath);
+  snprintf(how, sizeof how,
+           "d = json.load(open(p))\n"
+           "b = {l.split('\\t')[0]: float(l.split('\\t')[1]) for l in open('%s') if l.strip() and l[0] != '#'}\n"
+           "assert len(d) == %zu and len({e['name'] for e in d}) == len(d)\n"
+           "assert all(e['budget_ulp'] == b[e['lib']] and e['args'] and e['outputs'] for e in d)",
+           DMC_BUDGETS_FILE, nfn);
+  int json = sj == 0 && nfn > 0 && python_parses(fx, jpath, how);
   /* the top level */
   int m1 = cli_run(&fx->r, NULL, (char *)NULL) == 2 && strstr(fx->r.err, "usage: dmcheck COMMAND");
   int m2 = cli_run(&fx->r, NULL, "--help", (char *)NULL) == 0 && strstr(fx->r.out, "verify");
   int m3 = cli_run(&fx->r, NULL, "--version", (char *)NULL) == 0 && !strncmp(fx->r.out, "dmcheck ", 8);
   int m4 = cli_run(&fx->r, NULL, "frobnicate", (char *)NULL) == 2 && one_line(fx, "dmcheck: ", "unknown command");
-  PROP_CHECK(suites && all && fns && claims && e1 && e2 && h1 && m1 && m2 && m3 && m4,
-             "list: suites %d all %d functions %d claims %d errors %d %d help %d; main %d %d %d %d", suites, all, fns,
-             claims, e1, e2, h1, m1, m2, m3, m4);
+  PROP_CHECK(suites && all && fns && claims && json && e1 && e2 && h1 && m1 && m2 && m3 && m4,
+             "list: suites %d all %d functions %d claims %d json %d errors %d %d help %d; main %d %d %d %d", suites, all,
+             fns, claims, json, e1, e2, h1, m1, m2, m3, m4);
 }
 
 static void test_options(void **state)
