@@ -19,7 +19,7 @@ CFLAGS_ALL = $(WARN) $(OPT) $(SAN) -fPIC -pthread $(CFLAGS)
 # build itself enforces the layering (src/ never includes reference/, ...).
 INC_src := -Isrc
 INC_src/cli := -Isrc/cli -Isrc -Ireference -Ireport
-INC_reference := -Ireference -Isrc
+INC_reference := -Ireference -Isrc -Ireport  # report/csvread.h: the one CSV reader (vecfile.c)
 INC_report := -Ireport
 INC_proofs := -Iproofs -Ireference -Isrc -Ireport
 INC_tests := -Itests -Isrc -Ireference -Ireport -Iproofs
