@@ -265,6 +265,8 @@ check-valgrind:
 COV_DIRS := src/ src/cli/ reference/ report/
 coverage: | $(DEPS_OK)
 	@mkdir -p $(B)/coverage && find $(B)/coverage -name "*.gcda" -delete
+	@find $(B)/coverage/obj -name "*.gcno" 2>/dev/null | while read g; do \
+	  s=$${g#$(B)/coverage/obj/}; [ -e "$${s%.gcno}.c" ] || rm -f "$$g" "$${g%.gcno}.o"; done # sources gone
 	@$(MAKE) --no-print-directory B=$(B)/coverage SAN=--coverage OPT="-O0 -g" DMC_POINTS_SCALE=0.1 check \
 	  > $(B)/coverage.log 2>&1; echo $$? > $(B)/coverage.status
 	@cd $(B)/coverage && gcovr --root $(CURDIR) --object-directory $(CURDIR)/$(B)/coverage/obj \
