@@ -64,7 +64,7 @@ CLI := $(B)/bin/dmcheck
 MKREPORT := $(B)/bin/mkreport
 DEPS_OK := $(B)/.deps-ok
 
-.PHONY: all check report reference vectors-drift bench fuzz coverage install uninstall clean deps run-checks ledger check-asan check-valgrind
+.PHONY: all check report reference vectors-drift bench fuzz coverage install uninstall clean deps run-checks ledger check-asan check-valgrind coverage-map
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -192,7 +192,19 @@ ledger: run-checks
 # Programs whose recorded exit status is not 0 (or that left none).
 FAILED_RUNS = for f in $(RUNS); do [ "$$(cat $$f 2>/dev/null)" = 0 ] || { g="$${f\#$(RESULTS)/status/}"; echo "$${g%.status}"; }; done
 
-check: ledger vectors-drift
+# The seed coverage map (theory/seed_coverage.tex): every row names known
+# claims or a reason; the rejection fixture must give exactly its 5 problems.
+COVMAP := $(B)/bin/covmap
+$(COVMAP): tools/covmap.c | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(OPT) $(SAN) -D_DEFAULT_SOURCE $(CFLAGS) $(LDFLAGS_ALL) -o $@ $<
+coverage-map: $(COVMAP)
+	@$(COVMAP) theory || { echo "make check: the seed coverage map has problems (see above)"; exit 1; }
+	@out=$$($(COVMAP) tests/covmap/reject 2>&1); status=$$?; \
+	  if [ $$status -ne 1 ] || ! echo "$$out" | grep -q '; 5 problems$$'; then \
+	    echo "$$out"; echo "make check: covmap did not reject tests/covmap/reject with its 5 problems"; exit 1; fi
+
+check: ledger vectors-drift coverage-map
 	@failed=$$($(FAILED_RUNS)); total=$(words $(RUNS)); \
 	  if [ $(words $(RUNS)) -eq 0 ]; then echo "make check: no proof or test programs found"; exit 1; fi; \
 	  if [ -n "$$failed" ]; then echo "make check: FAILED (of $$total programs):"; echo "$$failed" | sed 's/^/  /'; exit 1; fi; \

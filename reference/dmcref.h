@@ -90,4 +90,8 @@ int ref_alphabar_all(size_t n, const double *beta, int which, double *out);
 REF_AS_LIBRARY(log_snr);
 REF_AS_LIBRARY(param_convert);
 
+/* D8b the ideal denoiser of an empirical data set (reference/empirical.c): the
+ * direct log-sum-exp ratio, not the library's posterior-mixture form */
+REF_AS_LIBRARY(empirical_denoiser);
+
 #endif

@@ -490,6 +490,18 @@ DMC_API int dmc_log_snr(double alphabar, double one_minus, double *log_snr);
  * under cancellation. A result that overflows gives DMC_ERANGE (NaN). */
 DMC_API int dmc_param_convert(int from, int to, double alphabar, double x_t, double u, double *out);
 
+/* ---- D8b: the ideal denoiser of an empirical data set (src/empirical.c) ---- */
+/* Data x0[0..n-1], each with mass 1/n, noised as q(x_t | x0) = N(alpha x0, s^2):
+ *   x0hat = E[x0 | x_t] = sum_i w_i x0[i],  w_i = softmax_i(-(x_t - alpha x0[i])^2 / (2 s^2)).
+ * Evaluated as dmc_gmix_mean with point masses and equal weights (double-double
+ * log-sum-exp), so far-apart points never give 0/0. Domain and range as
+ * dmc_gmix_mean (x_t, alpha, x0[i] finite, s > 0, n >= 1, x0 not NULL; DMC_ERANGE
+ * beyond |x_t|, |alpha x0[i]| <= 2^500 s; DMC_EDOM for n > DMC_N_MAX); DMC_ENOMEM
+ * if n zeros cannot be allocated. NaN in *x0hat on every error. */
+DMC_API int dmc_empirical_denoiser(double x_t, double alpha, double s, size_t n, const double *x0,
+                                   double *x0hat);
+/* (end D8b) */
+
 #ifdef __cplusplus
 }
 #endif

@@ -154,6 +154,8 @@ S1(c_gauss_loglik, dmc_gauss_loglik(v[0], v[1], v[2], o))
 S1(c_discretized, dmc_discretized_gaussian_loglik(v[0], v[1], v[2], o))
 S1(c_log_snr, dmc_log_snr(v[0], v[1], o))
 S1(c_dps_ratio, dmc_dps_ratio(v[0], v[1], v[2], v[3], v[4], o))
+/* the empirical denoiser with two data points */
+S1(c_empirical_denoiser, dmc_empirical_denoiser(v[0], v[1], v[2], 2, (const double[]){ v[3], v[4] }, o))
 /* the DPS scores: the five parameters swept, x_t, y, m fixed, and the reverse */
 S1(c_dps_exact, dmc_dps_score_exact(0.5, -1.0, v[0], v[1], 2.0, v[2], v[3], v[4], o))
 S1(c_dps_dps, dmc_dps_score_dps(0.5, -1.0, v[0], v[1], 2.0, v[2], v[3], v[4], o))
@@ -179,6 +181,7 @@ static const scalar_case SCALARS[] = {
   { "dmc_discretized_gaussian_loglik", c_discretized, 3, 1 },
   { "dmc_log_snr", c_log_snr, 2, 1 },
   { "dmc_dps_ratio", c_dps_ratio, 5, 1 },
+  { "dmc_empirical_denoiser", c_empirical_denoiser, 5, 1 },
   { "dmc_dps_score_exact", c_dps_exact, 5, 1 },
   { "dmc_dps_score_dps", c_dps_dps, 5, 1 },
   { "dmc_dps_score_exact (x_t, y, m)", c_dps_exact_xym, 3, 1 },

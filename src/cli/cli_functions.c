@@ -86,6 +86,14 @@ static int call_convert(reg_impl f, int sel, const double *a, double *o)
   return f.convert((int)a[0], (int)a[1], a[2], a[3], a[4], o);
 }
 
+/* x_t alpha s, then the two data points */
+static int call_emp2(reg_impl f, int sel, const double *a, double *o)
+{
+  (void)sel;
+  const double x0[2] = { a[3], a[4] };
+  return f.emp2(a[0], a[1], a[2], 2, x0, o);
+}
+
 /* ---- the table ---------------------------------------------------------- */
 #define REG_NARGS(shape, nargs, params) enum { reg_nargs_##shape = nargs };
 REG_SHAPES(REG_NARGS)

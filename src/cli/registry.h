@@ -21,7 +21,8 @@
   X(sde_t, 5, (const dmc_sde *, double, double *)) \
   X(sde_t3, 5, (const dmc_sde *, double, double *, double *, double *)) \
   X(gmix2, 9, (double, double, double, size_t, const double *, const double *, const double *, dmc_weights, double *)) \
-  X(convert, 5, (int, int, double, double, double, double *))
+  X(convert, 5, (int, int, double, double, double, double *)) \
+  X(emp2, 5, (double, double, double, size_t, const double *, double *))
 
 #define REG_TYPE(shape, nargs, params) typedef int reg_fn_##shape params;
 REG_SHAPES(REG_TYPE)
