@@ -231,6 +231,49 @@ static void check_tradeoff(qcheck *q)
             30, "beta = 2^-k, k = 1..30, delta = 1e-6: (1-beta)^T <= delta < (1-beta)^(T-1) at 256 bits; "
             "(1-beta)/beta log(1/delta) <= T_min <= 1 + log(1/delta)/beta; beta T_min / log(1/delta) = %.9f at beta = 2^-30",
             last);
+  /* the small step: E[(x_t - x_{t-1})^2 | x_{t-1} = x] = (1 - lambda)^2 x^2 + sigma^2 <= beta (beta x^2 + 1),
+   * exactly at rational points of the circle lambda = (1-k^2)/(1+k^2), sigma = 2k/(1+k^2) */
+  {
+    mpq_t k, lam, sig, x, t, u, e, mom[3];
+    mpq_inits(k, lam, sig, x, t, u, e, NULL);
+    for (int i = 0; i < 3; i++) mpq_init(mom[i]);
+    mpq_t zero, one;
+    mpq_inits(zero, one, NULL);
+    mpq_set_ui(one, 1, 1);
+    qc_gauss_moments(mom, 2, zero, one);                  /* eps ~ N(0, 1) */
+    int step_ok = 1, step_ctl = 1;
+    for (int it = 0; it < QC_POINTS; it++) {
+      qc_random_pos(q, k); mpz_add(mpq_numref(k), mpq_numref(k), mpq_denref(k)); mpq_inv(k, k);   /* k in (0,1) */
+      mpq_mul(t, k, k); mpq_add(u, one, t);
+      mpq_sub(lam, one, t); mpq_div(lam, lam, u);
+      mpq_mul_2exp(sig, k, 1); mpq_div(sig, sig, u);
+      qc_random(q, x);
+      /* E[((lambda - 1) x + sigma eps)^2] from the moments of eps */
+      mpq_sub(t, lam, one); mpq_mul(t, t, x);                /* c = (lambda - 1) x */
+      mpq_mul(e, t, t);                                      /* c^2 E eps^0 */
+      mpq_mul(u, t, sig); mpq_mul_2exp(u, u, 1); mpq_mul(u, u, mom[1]); mpq_add(e, e, u);
+      mpq_mul(u, sig, sig); mpq_mul(u, u, mom[2]); mpq_add(e, e, u);
+      /* stated: (1 - lambda)^2 x^2 + sigma^2 */
+      mpq_sub(t, one, lam); mpq_mul(t, t, t); mpq_mul(u, x, x); mpq_mul(t, t, u);
+      mpq_mul(u, sig, sig); mpq_add(t, t, u);
+      step_ok &= mpq_equal(e, t);
+      /* bound: <= beta (beta x^2 + 1), beta = sigma^2 */
+      mpq_mul(u, sig, sig); mpq_mul(t, x, x); mpq_mul(t, t, u); mpq_add(t, t, one); mpq_mul(t, t, u);
+      step_ok &= mpq_cmp(e, t) <= 0;
+      /* control: (1 - lambda) x^2 + sigma^2 */
+      mpq_sub(t, one, lam); mpq_mul(u, x, x); mpq_mul(t, t, u); mpq_mul(u, sig, sig); mpq_add(t, t, u);
+      step_ctl &= !mpq_equal(e, t) || !mpq_sgn(x);
+    }
+    qc_record(q, "ddpm.tradeoff", "exact", QC_MUST_HOLD, step_ok,
+              "E[(x_t - x_{t-1})^2 | x_{t-1}] = (1 - lambda)^2 x^2 + sigma^2 <= beta (beta x^2 + 1)", QC_POINTS,
+              "exact rationals at %d random (lambda, sigma) on the unit circle and random x, from the moments of eps; "
+              "false-pass <= 10^%.0f", QC_POINTS, qc_sz_log10(6, QC_POINTS));
+    control(q, "ddpm.tradeoff", "exact", step_ctl,
+            "E[(x_t - x_{t-1})^2 | x_{t-1}] = (1 - lambda)^2 x^2 + sigma^2 <= beta (beta x^2 + 1)",
+            "(1 - lambda) x^2 + sigma^2, the square dropped");
+    for (int i = 0; i < 3; i++) mpq_clear(mom[i]);
+    mpq_clears(k, lam, sig, x, t, u, e, zero, one, NULL);
+  }
   control(q, "ddpm.tradeoff", "numeric", ctl_rejected,
           "T_min(beta) = ceil(log delta / log(1 - beta)) ~ log(1/delta)/beta",
           "T_min grows only like 1/sqrt(beta) (T_min <= 2 C/sqrt(beta), C fitted at beta = 1/2)");
@@ -287,6 +330,28 @@ static void check_stationary(qcheck *q)
             "int N(x;0,1) N(x'; lambda x, sigma^2) dx = N(x'; 0, 1)", 15,
             "trapezoidal quadrature at 256 bits (1281 nodes, step sd/16) for lambda^2 in {0.5, 0.9, 0.99}, "
             "sigma^2 = 1 - lambda^2, x' in {-3, -0.7, 0, 1.3, 5}: max relative difference %.2e", worst);
+  /* the Gaussian fixed point: v = lambda^2 v + sigma^2 and m = lambda m give v = 1, m = 0, exactly */
+  {
+    mpq_t l2, s2, v, t;
+    mpq_inits(l2, s2, v, t, NULL);
+    int fix_ok = 1, fix_ctl = 1;
+    for (int it = 0; it < QC_POINTS; it++) {
+      qc_random_pos(q, l2); mpz_add(mpq_numref(l2), mpq_numref(l2), mpq_denref(l2)); mpq_inv(l2, l2);
+      mpq_set_ui(t, 1, 1); mpq_sub(s2, t, l2);               /* sigma^2 = 1 - lambda^2 */
+      mpq_sub(v, t, l2); mpq_div(v, s2, v);                 /* v* = sigma^2 / (1 - lambda^2) */
+      fix_ok &= mpq_cmp_ui(v, 1, 1) == 0;
+      mpq_mul(t, l2, v); mpq_add(t, t, s2); fix_ok &= mpq_equal(t, v);   /* and it is invariant */
+      mpq_set_ui(t, 1, 1); mpq_sub(t, t, l2); mpq_div_2exp(t, t, 1);     /* control: sigma^2 = (1 - lambda^2)/2 */
+      mpq_set_ui(v, 1, 1); mpq_sub(v, v, l2); mpq_div(v, t, v);
+      fix_ctl &= mpq_cmp_ui(v, 1, 1) != 0;
+    }
+    qc_record(q, "ddpm.stationary", "exact", QC_MUST_HOLD, fix_ok, "the Gaussian fixed point of the step is N(0, 1)",
+              QC_POINTS, "exact rationals at %d random lambda^2 in (0,1): v = sigma^2/(1 - lambda^2) = 1, and "
+              "lambda^2 v + sigma^2 = v; the mean's fixed point m = lambda m is 0 for lambda < 1", QC_POINTS);
+    control(q, "ddpm.stationary", "exact", fix_ctl, "the Gaussian fixed point of the step is N(0, 1)",
+            "sigma^2 = (1 - lambda^2)/2: the fixed point is 1/2, not 1");
+    mpq_clears(l2, s2, v, t, NULL);
+  }
   control(q, "ddpm.stationary", "numeric", ctl > 1e-3, "int N(x;0,1) N(x'; lambda x, sigma^2) dx = N(x'; 0, 1)",
           "sigma^2 = 1 - lambda instead of 1 - lambda^2; smallest relative difference found > 1e-3");
 }
@@ -322,6 +387,9 @@ static void check_x0param(qcheck *q)
     mpq_mul(b, l, u); mpq_div(b, b, den);
     mpq_mul(mean, a, x0); mpq_mul(t, b, y); mpq_add(mean, mean, t);
     mean_ok &= mpq_equal(mean, cmean);
+    /* the stated variance sigma^2 (1 - A^2)/(1 - l^2 A^2), sigma^2 = 1 - l^2 */
+    mpq_mul(t, l, l); mpq_set_ui(w, 1, 1); mpq_sub(w, w, t); mpq_mul(w, w, u); mpq_div(w, w, den);
+    mean_ok &= mpq_equal(w, vt);
     mpq_mul(mean, b, x0); mpq_mul(t, a, y); mpq_add(mean, mean, t);
     mean_ctl &= !mpq_equal(mean, cmean);
     /* loss: L(xh) = E_{x_t ~ N(cmean, vt)} (x_t - a xh - b y)^2 / (2 sp2), by exact moments */
@@ -353,7 +421,8 @@ static void check_x0param(qcheck *q)
   qc_record(q, "ddpm.x0param", "exact", QC_MUST_HOLD, mean_ok,
             "a_t x0 + b_t x_{t+1} = E[x_t | x_{t+1}, x_0]", QC_POINTS,
             "exact rationals at %d random (A_t, lambda_{t+1}, x_0, x_{t+1}) against conditioning the joint Gaussian; "
-            "a_t = A_t (1 - lambda^2)/(1 - lambda^2 A_t^2), b_t = lambda (1 - A_t^2)/(1 - lambda^2 A_t^2); "
+            "a_t = A_t (1 - lambda^2)/(1 - lambda^2 A_t^2), b_t = lambda (1 - A_t^2)/(1 - lambda^2 A_t^2), and the "
+            "variance (1 - lambda^2)(1 - A_t^2)/(1 - lambda^2 A_t^2); "
             "false-pass <= 10^%.0f", QC_POINTS, sz);
   control(q, "ddpm.x0param", "exact", mean_ctl, "a_t x0 + b_t x_{t+1} = E[x_t | x_{t+1}, x_0]",
           "a_t and b_t swapped");
