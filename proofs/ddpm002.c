@@ -708,17 +708,19 @@ static void check_denoiser(qcheck *q)
   static const double far[3] = { -1000, 3, 1000 };
   mpfr_t r;
   mpfr_init2(r, P);
-  double worst = 0, worst_far = 0;
-  int naive_nan = 0, ctl = 1;
+  /* errors relative to the data scale max |x0_i| = 2.5 (x0hat itself may cancel) */
+  double worst = 0, worst_far = 0, ctl = 0;
+  int naive_nan = 0;
   for (int it = 0; it < QC_POINTS; it++) {
     double a = 0.05 + 0.9 * gsl_rng_uniform(q->rng), s2 = 1 - a * a, y = 6 * gsl_rng_uniform(q->rng) - 3;
     denoise_direct(r, data, ND, a, s2, y);
     double ref = mpfr_get_d(r, MPFR_RNDN), lse = denoise_lse(data, ND, a, s2, y);
-    double e = fabs(lse - ref) / fabs(ref);
+    double e = fabs(lse - ref) / 2.5;
     if (e > worst) worst = e;
     /* control: the weights of N(y; x_i, s^2) (the signal coefficient a dropped) */
     denoise_direct(r, data, ND, 1.0, s2, y);
-    ctl &= fabs(mpfr_get_d(r, MPFR_RNDN) - ref) > 1e-6 * fabs(ref);
+    double c = fabs(mpfr_get_d(r, MPFR_RNDN) - ref) / 2.5;
+    if (c > ctl) ctl = c;
     /* far-apart points, small noise: y anywhere between them */
     double s2f = 1e-4, yf = a * (2000 * gsl_rng_uniform(q->rng) - 1000);
     denoise_direct(r, far, 3, a, s2f, yf);
@@ -728,13 +730,13 @@ static void check_denoiser(qcheck *q)
     naive_nan += isnan(denoise_naive(far, 3, a, s2f, yf));
   }
   mpfr_clear(r);
-  qc_record(q, "ddpm.denoiser", "numeric", QC_MUST_HOLD, worst < 1e-13 && worst_far < 1e-9,
+  qc_record(q, "ddpm.denoiser", "numeric", QC_MUST_HOLD, worst < 1e-11 && worst_far < 1e-9,
             "E[x0 | x_t = y] = sum_i softmax_i(-(y - a x0_i)^2/(2 s^2)) x0_i (shifted exponents)", 2 * QC_POINTS,
             "the ratio of densities at 256 bits against the log-sum-exp form in double, %d random (a, y) with "
-            "s^2 = 1 - a^2: max relative difference %.2e; far-apart data {-1000, 3, 1000}, s^2 = 1e-4: max error %.2e "
+            "s^2 = 1 - a^2: max difference %.2e of the data scale (bound 1e-11); far-apart data {-1000, 3, 1000}, s^2 = 1e-4: max error %.2e "
             "(the unshifted double form gives 0/0 = NaN at %d of %d points)", QC_POINTS, worst, worst_far, naive_nan,
             QC_POINTS);
-  control(q, "ddpm.denoiser", "numeric", ctl,
+  control(q, "ddpm.denoiser", "numeric", ctl > 1e-6,
           "E[x0 | x_t = y] = sum_i softmax_i(-(y - a x0_i)^2/(2 s^2)) x0_i (shifted exponents)",
           "weights of N(y; x0_i, s^2), the signal coefficient a dropped");
 }
@@ -771,7 +773,7 @@ static void check_conclusion(qcheck *q)
   double A = sqrt(0.5), l = sqrt(0.75), den = 1 - 0.5 * 0.75, a = A * 0.25 / den, b = l * 0.5 / den;
   double xbar = 0;
   for (int i = 0; i < ND; i++) xbar += data[i] / ND;
-  double worst = 0, ctl = 1e300, m[3];
+  double worst = 0, ctl = 0, m[3], d2max = 0, y2 = 0;
   const double h = 0.5;
   mpfr_t r;
   mpfr_init2(r, P);
@@ -786,17 +788,16 @@ static void check_conclusion(qcheck *q)
       if (e > worst) worst = e;
       double lin = a * xbar + b * k.y;                            /* control: linear in x_{t+1} */
       double c = fabs(lin - m[j]) / fmax(fabs(m[j]), 1);
-      if (c < ctl) ctl = c;
+      if (c > ctl) ctl = c;
     }
     double d2 = fabs(m[0] - 2 * m[1] + m[2]);
-    /* as written: the mean is linear in (data, x_{t+1}) -> second difference in x_{t+1} vanishes */
-    if (it == 0)
-      qc_record(q, "ddpm.conclusion", "numeric", QC_AS_WRITTEN, d2 < 1e-12,
-                "E[x_t | x_{t+1}] is linear in x_{t+1}", 3,
-                "second difference of the reverse mean (quadrature of the Bayes-rule kernel at 256 bits), data "
-                "{-1.3, 0.2, 0.9, 2.5}, A_t^2 = 1/2, lambda^2 = 3/4, at x_{t+1} = %.4f +- %.1f: %.6e (a linear "
-                "function has 0)", y0, h, m[0] - 2 * m[1] + m[2]);
+    if (d2 > d2max) { d2max = d2; y2 = y0; }
   }
+  /* as written: the mean is linear in (data, x_{t+1}) -> every second difference in x_{t+1} vanishes */
+  qc_record(q, "ddpm.conclusion", "numeric", QC_AS_WRITTEN, d2max < 1e-12, "E[x_t | x_{t+1}] is linear in x_{t+1}", 24,
+            "second differences of the reverse mean (quadrature of the Bayes-rule kernel at 256 bits), data "
+            "{-1.3, 0.2, 0.9, 2.5}, A_t^2 = 1/2, lambda^2 = 3/4, at 8 random x_{t+1} with spacing %.1f: largest "
+            "%.6e at x_{t+1} = %.4f (a linear function has 0)", h, d2max, y2);
   mpfr_clear(r);
   qc_record(q, "ddpm.conclusion", "corrected", QC_MUST_HOLD, worst < 1e-12,
             "E[x_t | x_{t+1}] = a_t x0hat(x_{t+1}) + b_t x_{t+1} (each component mean a_t x0_i + b_t x_{t+1})", 24,
@@ -912,19 +913,19 @@ static double coupling(int product, double y1, double y2, double x1, double x2)
 }
 static void check_multid(qcheck *q)
 {
-  double cmin = 1e300, pmax = 0;
+  double cmax = 0, pmax = 0;
   for (int it = 0; it < QC_POINTS; it++) {
     double y1 = 2 * gsl_rng_uniform(q->rng) - 1, y2 = 2 * gsl_rng_uniform(q->rng) - 1;
     double x1 = 2 * gsl_rng_uniform(q->rng) - 1, x2 = 2 * gsl_rng_uniform(q->rng) - 1;
     double c = coupling(0, y1, y2, x1, x2), p = coupling(1, y1, y2, x1, x2);
-    if (c < cmin) cmin = c;
+    if (c > cmax) cmax = c;
     if (p > pmax) pmax = p;
   }
-  qc_record(q, "ddpm.multid", "numeric", QC_MUST_HOLD, cmin > 1e-6,
+  qc_record(q, "ddpm.multid", "numeric", QC_MUST_HOLD, cmax > 1e-3,
             "the reverse kernel q(x_t | x_{t+1}) of 2-d data does not factorise over coordinates", QC_POINTS,
             "data {(1,1), (-1,-1)}, per-coordinate forward kernels (A_t^2 = 1/2, lambda^2 = 3/4), %d random "
-            "(x_t, x_{t+1}): q(x_t|y) by Bayes' rule against the product of its two marginals at 256 bits: smallest "
-            "relative difference %.3e", QC_POINTS, cmin);
+            "(x_t, x_{t+1}): q(x_t|y) by Bayes' rule against the product of its two marginals at 256 bits: largest "
+            "relative difference %.3e (the check: > 1e-3 somewhere)", QC_POINTS, cmax);
   control(q, "ddpm.multid", "numeric", pmax < 1e-60,
           "the reverse kernel q(x_t | x_{t+1}) of 2-d data does not factorise over coordinates",
           "product data set {+-1} x {+-1} (independent coordinates): the kernel factorises, so the check must not "
