@@ -4,6 +4,7 @@
 #   make report     builds, runs every check, writes build/report/dmcheck-report.pdf
 #   make reference  regenerates reference/vectors/*.csv
 #   make bench      benchmarks (tests/bench/)
+#   make mutants    mutation testing of the checks (tests/mutants/; not part of make check)
 #   make install    PREFIX=/usr/local DESTDIR=
 CC ?= cc
 PREFIX ?= /usr/local
@@ -64,7 +65,7 @@ CLI := $(B)/bin/dmcheck
 MKREPORT := $(B)/bin/mkreport
 DEPS_OK := $(B)/.deps-ok
 
-.PHONY: all check report reference vectors-drift bench fuzz coverage install uninstall clean deps run-checks ledger check-asan check-valgrind coverage-map
+.PHONY: all check report reference vectors-drift bench fuzz coverage install uninstall clean deps run-checks ledger check-asan check-valgrind coverage-map mutants
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -181,7 +182,7 @@ FORCE:
 
 run-checks: | $(DEPS_OK)
 	@$(MAKE) --no-print-directory -s -j2 $(PROOFS) $(TESTS) $(CXX_TESTS) $(MKREPORT) $(CLI)
-	@rm -rf $(RESULTS)
+	@mkdir -p $(RESULTS) && find $(RESULTS) -mindepth 1 -maxdepth 1 ! -name 'mutants.*' -exec rm -rf {} +
 	@$(MAKE) --no-print-directory -j2 $(RUNS)
 
 # claims.csv from theory/ and the evidence; fails on orphan or unevidenced claims.
@@ -249,7 +250,8 @@ report: | $(DEPS_OK)
 	-@$(MAKE) --no-print-directory ledger
 	-@$(MAKE) --no-print-directory vectors-drift; echo $$? > $(RESULTS)/drift.status
 	@test -f $(RESULTS)/claims.csv || { echo "make report: no ledger was written"; exit 1; }
-	@mkdir -p $(B)/report
+	@mkdir -p $(B)/report/gen
+	@if [ -f $(RESULTS)/mutants.tex ]; then cp $(RESULTS)/mutants.tex $(B)/report/gen/; else rm -f $(B)/report/gen/mutants.tex; fi
 	cd $(B)/report && TEXINPUTS=$(CURDIR)/report:$(CURDIR):$(CURDIR)/$(B)/report: \
 	  latexmk -pdf -interaction=nonstopmode -halt-on-error -quiet \
 	  -jobname=dmcheck-report $(CURDIR)/report/dmcheck-report.tex > latexmk.log 2>&1 \
@@ -287,6 +289,17 @@ coverage: | $(DEPS_OK)
 	@python3 tests/coverage_table.py $(B)/coverage/coverage.json $(COV_DIRS)
 	@if [ "$$(cat $(B)/coverage.status)" != 0 ]; then \
 	  echo "make coverage: make check failed under coverage (log: $(B)/coverage.log)"; tail -n 20 $(B)/coverage.log; exit 1; fi
+
+# ---- mutation testing (not part of make check) ---------------------------
+# Applies each mutant of tests/mutants/catalogue.txt to a scratch copy of the
+# tree (build/mutants/work*), rebuilds, runs the programs that must catch it.
+# Ends with `mutants: K killed of N`; writes $(RESULTS)/mutants.csv and the
+# report's table $(RESULTS)/mutants.tex (kept by make check and make report).
+# MUTANTS_ONLY=prefix,... runs a subset while iterating.
+MUTANTS_JOBS ?= 2
+mutants: | $(DEPS_OK)
+	@/usr/bin/python3 tests/mutants/run.py --catalogue tests/mutants/catalogue.txt --work $(B)/mutants \
+	  --csv $(RESULTS)/mutants.csv --jobs $(MUTANTS_JOBS) $(if $(MUTANTS_ONLY),--only $(MUTANTS_ONLY))
 
 bench: $(BENCHES)
 	@for b in $(BENCHES); do ./$$b || exit 1; done

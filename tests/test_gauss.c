@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_randist.h>
 
@@ -254,6 +255,22 @@ static void test_gauss_invalid(void **state)
                checked);
 }
 
+/* Each status code has its own message, and none is the unknown-code one. */
+static void test_gauss_strerror(void **state)
+{
+  (void)state;
+  const int codes[] = { DMC_OK, DMC_EDOM, DMC_ENOMEM, DMC_ERANGE };
+  const char *unknown = dmc_strerror(-12345);
+  assert_non_null(unknown);
+  for (size_t i = 0; i < sizeof codes / sizeof *codes; i++) {
+    const char *m = dmc_strerror(codes[i]);
+    PROP_CHECK(m && *m && strcmp(m, unknown), "dmc_strerror(%d) is empty or the unknown-code message", codes[i]);
+    for (size_t j = 0; j < i; j++)
+      PROP_CHECK(strcmp(m, dmc_strerror(codes[j])), "dmc_strerror(%d) and dmc_strerror(%d) are both \"%s\"",
+                 codes[i], codes[j], m);
+  }
+}
+
 PROP_FIXTURE(PROGRAM)
 
 int main(void)
@@ -264,6 +281,7 @@ int main(void)
     cmocka_unit_test(test_gauss_diag),
     cmocka_unit_test(test_gauss_full),
     cmocka_unit_test(test_gauss_invalid),
+    cmocka_unit_test(test_gauss_strerror),
   };
   return cmocka_run_group_tests_name(PROGRAM, tests, setup, teardown);
 }
