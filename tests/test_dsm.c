@@ -181,6 +181,47 @@ static void test_loss_mc(void **state)
   PROP_CHECK(ok, "MC loss z-test failed: max |z| = %.2f at %s", zmax, worst);
 }
 
+/* The reported standard errors against the spread of independent replicates:
+ * (K - 1) s^2 / se^2 ~ chi2(K - 1) for the sample variance s^2 of K replicate
+ * means (normal by the CLT at n = 1000; the K reported se's, averaged in
+ * quadrature, vary by ~0.3%). Two-sided bounds at 1e-7 per side: false alarm
+ * 2e-7 per quantity, 6e-7 for the three. Power (chi2(255) tails): an se off by
+ * a factor 2 either way is caught with probability > 1 - 1e-20, by 1.5 with
+ * probability > 0.9998. */
+static void test_loss_mc_se(void **state)
+{
+  fixture *fx = *state;
+  enum { K = 256 };
+  const size_t n = 1000;
+  const double mu = 1.0, sigma = 1.0, sigma_eps = 0.5, w = -0.7, b = 0.9;
+  gsl_rng *r = prop_rng(fx->seed, 8);
+  double m[3][K], se2[3] = { 0, 0, 0 };
+  for (int k = 0; k < K; k++) {
+    dmc_dsm_mc mc;
+    PROP_CHECK(dmc_dsm_loss_mc(mu, sigma, sigma_eps, w, b, n, r, &mc) == DMC_OK, "loss_mc failed");
+    double got[3] = { mc.dsm, mc.esm, mc.diff }, se[3] = { mc.dsm_se, mc.esm_se, mc.diff_se };
+    for (int j = 0; j < 3; j++) { m[j][k] = got[j]; se2[j] += se[j] * se[j] / K; }
+  }
+  gsl_rng_free(r);
+  const double lo = gsl_cdf_chisq_Pinv(1e-7, K - 1), hi = gsl_cdf_chisq_Qinv(1e-7, K - 1);
+  double stat[3];
+  int ok = 1;
+  for (int j = 0; j < 3; j++) {
+    double mean = 0, ss = 0;
+    for (int k = 0; k < K; k++) mean += m[j][k] / K;
+    for (int k = 0; k < K; k++) ss += (m[j][k] - mean) * (m[j][k] - mean);
+    stat[j] = ss / se2[j];                         /* (K - 1) s^2 / se^2 */
+    ok &= stat[j] >= lo && stat[j] <= hi;
+  }
+  evidence_row(fx->ev, "dsm.loss", "statistical", ok, "MC standard errors match replicate spread", (unsigned long)(K * n),
+               fx->seed, "%d replicates x %zu draws: (K-1) s^2/se^2 = %.1f (DSM), %.1f (ESM), %.1f (DSM-ESM), each within "
+               "chi2(%d) bounds [%.1f, %.1f] (false alarm 2e-7 per quantity; power > 1 - 1e-20 against an se off by 2x, "
+               "> 0.9998 against 1.5x)",
+               K, n, stat[0], stat[1], stat[2], K - 1, lo, hi);
+  PROP_CHECK(ok, "MC standard errors disagree with the replicate spread: chi2(%d) statistics %.1f %.1f %.1f, bounds [%.1f, %.1f]",
+             K - 1, stat[0], stat[1], stat[2], lo, hi);
+}
+
 /* ---- least squares on N samples: CLT ------------------------------------------ */
 
 #define LS_MU 1.0
@@ -446,6 +487,7 @@ int main(void)
     cmocka_unit_test(test_optimum_accuracy),
     cmocka_unit_test(test_loss_accuracy),
     cmocka_unit_test(test_loss_mc),
+    cmocka_unit_test(test_loss_mc_se),
     cmocka_unit_test(test_ls_clt),
     cmocka_unit_test(test_fit_exact),
     cmocka_unit_test(test_sgd),
