@@ -237,6 +237,37 @@ static void test_lgc_closed_form(void **state)
   PROP_ASSERT_ACC(acc_logp, fx->ev, PROGRAM, fx->seed);
 }
 
+/* The per-term outputs of dmc_lgc_elbo_path add up to its two estimators:
+ * plain_terms sum to the plain log-ratio (q(x_{1:T} | x0) factored backwards
+ * by Bayes' rule) and rb_terms to the Rao-Blackwellised value, to rounding. */
+static void test_path_terms(void **state)
+{
+  fixture *fx = *state;
+  gsl_rng *r = prop_rng(fx->seed, 9);
+  static chain ch;
+  static double pt[TMAX + 1], rt[TMAX + 1], eps[TMAX];
+  double worst = 0;
+  unsigned long n = 0;
+  for (int i = 0; i < 70; i++) {
+    size_t T = chain_lengths[i % 7];
+    make_chain(r, &ch, T, gsl_rng_uniform(r), NULL);
+    dmc_lgc m = as_lgc(&ch);
+    double x0 = ch.m0 + sqrt(ch.v0) * gsl_ran_gaussian(r, 1.0), p, q;
+    for (size_t t = 0; t < T; t++) eps[t] = gsl_ran_gaussian_ziggurat(r, 1.0);
+    PROP_CHECK(dmc_lgc_elbo_path(&m, x0, eps, &p, &q, pt, rt) == DMC_OK, "elbo_path failed at T=%zu", T);
+    double sp = 0, sr = 0, ap = 0, ar = 0;
+    for (size_t t = 0; t <= T; t++) { sp += pt[t]; sr += rt[t]; ap += fabs(pt[t]); ar += fabs(rt[t]); }
+    worst = fmax(worst, fmax(fabs(sp - p) / (ap + fabs(p)), fabs(sr - q) / (ar + fabs(q))));
+    n++;
+  }
+  gsl_rng_free(r);
+  int ok = worst < 1e-12;
+  evidence_row(fx->ev, "elbo.decomposition", "numeric", ok, "path terms sum to the estimators", n, fx->seed,
+               "%lu random chains (T in {1,2,3,5,10,100,1000}) and paths: sum of plain_terms = plain and sum of rb_terms = "
+               "RB, worst relative difference %.2e (bound 1e-12)", n, worst);
+  PROP_CHECK(ok, "path terms do not sum to the estimators: relative difference %.3e", worst);
+}
+
 /* Equality at the true reverse kernels, in double. */
 static void test_lgc_equality(void **state)
 {
@@ -464,6 +495,7 @@ int main(void)
     cmocka_unit_test(test_lgc_closed_form),
     cmocka_unit_test(test_lgc_equality),
     cmocka_unit_test(test_estimators),
+    cmocka_unit_test(test_path_terms),
     cmocka_unit_test(test_gap_figure),
     cmocka_unit_test(test_invalid),
   };

@@ -77,6 +77,29 @@ static void test_paths_bit_identical(void **state)
   PROP_CHECK(differs, "the seed does not change the Langevin output");
 }
 
+/* Trials are cut into blocks, each with its own stream: a run of N trials (N
+ * not a multiple of the block) equals a longer run on its full blocks, bit for
+ * bit, and its last, partial block is run too (every output written, finite). */
+static void test_trials_prefix(void **state)
+{
+  fixture *fx = *state;
+  const dmc_langevin p = { 0.3, 1.2, 1.5, 0.02 };
+  enum { FULL = 3 * DMC_LANGEVIN_BLOCK, N = FULL + 7, M = 5 * DMC_LANGEVIN_BLOCK, STEPS = 40 };
+  static double xa[M], ea[M], xb[N], eb[N];
+  for (int i = 0; i < N; i++) xb[i] = eb[i] = NAN;
+  int s1 = dmc_langevin_run(&p, -1.0, M, STEPS, fx->seed, 2, xa, ea);
+  int s2 = dmc_langevin_run(&p, -1.0, N, STEPS, fx->seed, 2, xb, eb);
+  int same = s1 == DMC_OK && s2 == DMC_OK && !memcmp(xa, xb, FULL * sizeof *xb) && !memcmp(ea, eb, FULL * sizeof *eb);
+  int written = 1;
+  for (int i = FULL; i < N; i++) written &= isfinite(xb[i]) && isfinite(eb[i]);
+  evidence_row(fx->ev, "elbo.langevin.threads", "exact", same && written, "partial last block", N, fx->seed,
+               "%d trials = %d full blocks of %d, identical bit for bit to the same blocks of a %d-trial run, and a "
+               "partial block of %d whose outputs are all written", N, FULL / DMC_LANGEVIN_BLOCK, DMC_LANGEVIN_BLOCK, M,
+               N - FULL);
+  PROP_CHECK(same, "the full blocks of a %d-trial run differ from those of a %d-trial run", N, M);
+  PROP_CHECK(written, "the partial last block of a %d-trial run was not run", N);
+}
+
 static void test_moments(void **state)
 {
   fixture *fx = *state;
@@ -193,6 +216,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_threads_bit_identical),
     cmocka_unit_test(test_paths_bit_identical),
+    cmocka_unit_test(test_trials_prefix),
     cmocka_unit_test(test_moments),
     cmocka_unit_test(test_demo_elbo),
     cmocka_unit_test(test_invalid),

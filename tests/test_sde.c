@@ -237,6 +237,26 @@ static int cmp_ul(const void *a, const void *b)
   return (x > y) - (x < y);
 }
 
+static int fail_block_zero(void *ctx, size_t block, gsl_rng *r)
+{
+  (void)ctx; (void)r;
+  return block == 0 ? DMC_ERANGE : DMC_OK;
+}
+
+/* dmc_stream_alloc gives the documented mt19937, and dmc_run_blocks reports a
+ * failing block whichever block fails, on one thread or several. */
+static void test_rng_contract(void **state)
+{
+  (void)state;
+  gsl_rng *r = dmc_stream_alloc();
+  assert_non_null(r);
+  PROP_CHECK(!strcmp(gsl_rng_name(r), "mt19937"), "dmc_stream_alloc gave %s, not mt19937", gsl_rng_name(r));
+  gsl_rng_free(r);
+  for (unsigned th = 1; th <= 3; th++)
+    PROP_CHECK(dmc_run_blocks(5, th, 1, fail_block_zero, NULL) == DMC_ERANGE,
+               "run_blocks on %u thread(s) did not report block 0's DMC_ERANGE", th);
+}
+
 static void test_rng_streams(void **state)
 {
   fixture *fx = *state;
@@ -603,6 +623,7 @@ int main(void)
     cmocka_unit_test(test_mixture_accuracy),
     cmocka_unit_test(test_sde_invalid),
     cmocka_unit_test(test_rng_streams),
+    cmocka_unit_test(test_rng_contract),
     cmocka_unit_test(test_weak_order),
     cmocka_unit_test(test_sampler_chain_law),
     cmocka_unit_test(test_mixture_recovery),

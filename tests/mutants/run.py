@@ -228,9 +228,11 @@ class Worker:
 
 
 def build_targets(targets):
-    out = {"build/bin/dmcheck"}  # test_verify runs the CLI
+    out = set()
     for kind, name in targets:
         out.add("build/" + name if kind == "prog" else "build/bin/dmcheck")
+        if name == "tests/test_verify":
+            out.add("build/bin/dmcheck")  # it runs the CLI
     return sorted(out)
 
 
@@ -243,32 +245,27 @@ def evidence_diff(base, got):
     return None
 
 
-def try_kill(w, targets, baselines, block):
-    """Returns (killer description) or None; tries the quick scale, then full scale."""
-    for scale in (QUICK_SCALE, None):
-        for kind, name in targets:
-            if kind == "drift":
-                if scale != QUICK_SCALE:
-                    continue
-                why = w.drift(name)
-                if why:
-                    return "drift:%s: %s" % (name, why)
-                continue
-            status, ev, out = w.run_prog(name, scale)
-            tag = "%s%s" % (name, "" if scale is None else " (scale %s)" % scale)
-            if status == "timeout":
-                return "%s: timeout after %d s" % (tag, TIMEOUT)
-            if status != 0:
-                return "%s: exit %d" % (tag, status)
-            d = evidence_diff(blockget(baselines, block, name, scale), ev)
-            if d:
-                return "%s: %s" % (tag, d)
+def try_kill(w, targets, scale, baseline):
+    """The killer's description, or None. baseline(name) gives the unmutated
+    evidence of a program at this scale."""
+    for kind, name in targets:
+        if kind == "drift":
+            if scale != QUICK_SCALE:
+                continue  # dmcheck ref does not depend on the scale
+            why = w.drift(name)
+            if why:
+                return "drift:%s: %s" % (name, why)
+            continue
+        status, ev, out = w.run_prog(name, scale)
+        tag = "%s%s" % (name, "" if scale is None else " (scale %s)" % scale)
+        if status == "timeout":
+            return "%s: timeout after %d s" % (tag, TIMEOUT)
+        if status != 0:
+            return "%s: exit %d" % (tag, status)
+        d = evidence_diff(baseline(name), ev)
+        if d:
+            return "%s: %s" % (tag, d)
     return None
-
-
-def blockget(baselines, lock, name, scale):
-    with lock:
-        return baselines[(name, scale)]
 
 
 def tex(s):
@@ -371,10 +368,9 @@ def main():
     # Baselines: every program at both scales, and every suite clean.
     baselines, lock = {}, threading.Lock()
     jobs = queue.Queue()
-    for kind, name in alltargets:
+    for kind, name in alltargets:  # full-scale baselines are taken when first needed
         if kind == "prog":
             jobs.put(("prog", name, QUICK_SCALE))
-            jobs.put(("prog", name, None))
         else:
             jobs.put(("drift", name, None))
     bad = []
@@ -425,16 +421,39 @@ def main():
                 orig = f.read()
             saved = w.save_objects(r["file"])
             try:
+                mutated = orig.replace(r["find"], r["replace"], 1)
                 with open(path, "w", encoding="utf-8") as f:
-                    f.write(orig.replace(r["find"], r["replace"], 1))
+                    f.write(mutated)
                 if make(w.work, build_targets(targets[r["id"]]), w.log):
                     with open(w.log, errors="replace") as lf:
                         first = next((l.strip() for l in lf if "error" in l), "build failed")
                     status, killer = "stillborn", first
                 else:
-                    killer = try_kill(w, targets[r["id"]], baselines, lock)
+                    killer = try_kill(w, targets[r["id"]], QUICK_SCALE,
+                                      lambda name: baselines[(name, QUICK_SCALE)])
+                    if not killer:  # survived the quick run: again with every point
+                        with open(path, "w", encoding="utf-8") as f:
+                            f.write(orig)
+                        w.restore_objects(saved)
+                        progs = [t for t in targets[r["id"]] if t[0] == "prog"]
+                        missing = [n for k, n in progs if (n, None) not in baselines]
+                        if missing and make(w.work, build_targets(progs), w.log) == 0:
+                            for n in missing:
+                                st, ev, out = w.run_prog(n, None)
+                                with lock:
+                                    baselines[(n, None)] = ev if st == 0 else None
+                        saved = w.save_objects(r["file"])
+                        with open(path, "w", encoding="utf-8") as f:
+                            f.write(mutated)
+                        broken = [n for k, n in progs if baselines.get((n, None)) is None]
+                        if broken:
+                            killer = "unmutated %s fails or does not build at full scale" % " ".join(broken)
+                        elif make(w.work, build_targets(targets[r["id"]]), w.log) == 0:
+                            killer = try_kill(w, progs, None, lambda name: baselines[(name, None)])
                     status = "killed" if killer else ("equivalent" if r.get("equiv") else "survived")
-                    if killer and r.get("equiv"):
+                    if killer and killer.startswith("unmutated "):
+                        status = "error"
+                    elif killer and r.get("equiv"):
                         status = "killed-but-marked-equivalent"
             finally:
                 with open(path, "w", encoding="utf-8") as f:
@@ -467,9 +486,9 @@ def main():
         bysec[r["section"]][1] += 1
         bysec[r["section"]][0] += results[r["id"]][0] == "killed"
     print("by section: " + ", ".join("%s %d/%d" % (s, k, n) for s, (k, n) in bysec.items() if n))
-    print("stillborn %d, survived %d, equivalent %d, pending %d; %.0f s wall; results: %s"
+    print("stillborn %d, survived %d, equivalent %d, pending %d, errors %d; %.0f s wall; results: %s"
           % (count["stillborn"], count["survived"], count["equivalent"], count["pending"],
-             time.time() - t0, a.csv))
+             count["error"] + count["killed-but-marked-equivalent"], time.time() - t0, a.csv))
     print("mutants: %d killed of %d" % (count["killed"], len(recs)))
     ok = count["killed"] + count["equivalent"] == len(recs)
     sys.exit(0 if ok else 1)
