@@ -28,7 +28,7 @@ import time
 
 KEYS = ("id", "section", "file", "find", "replace", "kill", "why", "equiv", "pending")
 REQUIRED = ("id", "section", "file", "find", "replace", "kill", "why")
-SECTIONS = ("D1 gauss", "D2 tweedie", "D4 dsm", "D6 sde", "D7 elbo", "D8 schedules", "vectors")
+SECTIONS = ("D1 gauss", "D2 tweedie", "D3 dps", "D4 dsm", "D6 sde", "D7 elbo", "D8 schedules", "vectors")
 QUICK_SCALE = "0.1"
 TIMEOUT = 600
 
