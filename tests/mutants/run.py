@@ -341,9 +341,14 @@ def main():
         for e in errors:
             sys.stderr.write(e + "\n")
         die("%d catalogue error(s); the catalogue is out of step with the code" % len(errors))
-    if a.only:
+    allrecs, kept = recs, {}
+    if a.only:  # rerun a subset; the other rows of an existing CSV are kept
         pre = a.only.split(",")
         recs = [r for r in recs if any(r["id"].startswith(p) for p in pre)]
+        if os.path.isfile(a.csv):
+            with open(a.csv, newline="") as f:
+                for row in csv.DictReader(f):
+                    kept[row["id"]] = (row["status"], row["killer"], float(row["seconds"]))
     if not recs:
         die("no mutants selected")
     files = source_files(root)
@@ -467,6 +472,11 @@ def main():
     [t.start() for t in ths]
     [t.join() for t in ths]
 
+    ran = len(recs)
+    for r in allrecs:
+        if r["id"] not in results:
+            results[r["id"]] = kept.get(r["id"], ("not run", "", 0.0))
+    recs = allrecs
     os.makedirs(os.path.dirname(os.path.abspath(a.csv)), exist_ok=True)
     tmp = a.csv + ".tmp"
     with open(tmp, "w", newline="") as f:
@@ -486,9 +496,10 @@ def main():
         bysec[r["section"]][1] += 1
         bysec[r["section"]][0] += results[r["id"]][0] == "killed"
     print("by section: " + ", ".join("%s %d/%d" % (s, k, n) for s, (k, n) in bysec.items() if n))
-    print("stillborn %d, survived %d, equivalent %d, pending %d, errors %d; %.0f s wall; results: %s"
-          % (count["stillborn"], count["survived"], count["equivalent"], count["pending"],
-             count["error"] + count["killed-but-marked-equivalent"], time.time() - t0, a.csv))
+    print("stillborn %d, survived %d, equivalent %d, pending %d, errors %d, not run %d; %d run now, %.0f s wall; "
+          "results: %s" % (count["stillborn"], count["survived"], count["equivalent"], count["pending"],
+                           count["error"] + count["killed-but-marked-equivalent"], count["not run"], ran,
+                           time.time() - t0, a.csv))
     print("mutants: %d killed of %d" % (count["killed"], len(recs)))
     ok = count["killed"] + count["equivalent"] == len(recs)
     sys.exit(0 if ok else 1)
