@@ -65,7 +65,7 @@ CLI := $(B)/bin/dmcheck
 MKREPORT := $(B)/bin/mkreport
 DEPS_OK := $(B)/.deps-ok
 
-.PHONY: all check report reference vectors-drift bench fuzz coverage install uninstall clean deps run-checks ledger check-asan check-valgrind coverage-map mutants
+.PHONY: all check report reference vectors-drift bench fuzz coverage install uninstall clean deps run-checks ledger check-asan check-valgrind coverage-map mutants check-seeds
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -210,6 +210,17 @@ check: ledger vectors-drift coverage-map
 	  if [ $(words $(RUNS)) -eq 0 ]; then echo "make check: no proof or test programs found"; exit 1; fi; \
 	  if [ -n "$$failed" ]; then echo "make check: FAILED (of $$total programs):"; echo "$$failed" | sed 's/^/  /'; exit 1; fi; \
 	  echo "make check: all $$total programs passed; ledger: $(RESULTS)/claims.csv"
+
+# ---- seed sweep -------------------------------------------------------------
+# `make check-seeds` (not part of make check): every program with random or
+# statistical tests, at DMC_POINTS_SCALE=0.1, under each seed of SEEDS; a
+# failure names the seed and program. Last line: "check-seeds: F failures in
+# S seeds x P programs".
+SEEDS ?= $(shell seq 1 200) 65535 1000003
+SEED_PROGS = $(PROOFS) $(filter-out $(B)/tests/test_vectors $(B)/tests/test_verify,$(TESTS))
+check-seeds: | $(DEPS_OK)
+	@$(MAKE) --no-print-directory -s -j2 $(SEED_PROGS)
+	@bash tests/check-seeds.sh $(B)/seeds "$(SEEDS)" $(SEED_PROGS)
 
 # ---- reference vectors ----------------------------------------------------
 # `make reference` rewrites reference/vectors/<suite>.csv for every suite that

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <gsl/gsl_cdf.h>
 
 unsigned long prop_points(unsigned long n)
 {
@@ -23,6 +24,15 @@ unsigned long prop_points(unsigned long n)
   unsigned long scaled = (unsigned long)((double)n * scale);
   return scaled < 100 ? (n < 100 ? n : 100) : scaled;
 }
+
+double prop_power_two_sided(double z_crit, double shift)
+{
+  return gsl_cdf_ugaussian_Q(z_crit - shift) + gsl_cdf_ugaussian_P(-z_crit - shift);
+}
+double prop_power_one_sided(double z_crit, double shift) { return gsl_cdf_ugaussian_Q(z_crit - shift); }
+double prop_miss_one_sided(double z_crit, double shift) { return gsl_cdf_ugaussian_P(z_crit - shift); }
+double prop_shift_for_power(double z_crit, double power) { return z_crit + gsl_cdf_ugaussian_Pinv(power); }
+double prop_z_false_alarm(double z_crit) { return 2 * gsl_cdf_ugaussian_Q(z_crit); }
 
 gsl_rng *prop_rng(unsigned long seed, unsigned long stream)
 {

@@ -65,6 +65,18 @@ int prop_fixture_teardown(void **state);
   static int setup(void **state) { return prop_fixture_setup(state, (program)); } \
   static int teardown(void **state) { return prop_fixture_teardown(state); }
 
+/* Power of z-tests (normal approximation of the standardised statistic).
+ * prop_power_two_sided: P(|Z + shift| > z_crit); prop_power_one_sided:
+ * P(Z + shift > z_crit); prop_shift_for_power: the smallest shift (in
+ * standard errors) that a test at z_crit detects with probability power.
+ * prop_z_false_alarm: two-sided false-alarm rate 2 Q(z_crit). */
+double prop_power_two_sided(double z_crit, double shift);
+double prop_power_one_sided(double z_crit, double shift);
+/* 1 - prop_power_one_sided, without cancellation */
+double prop_miss_one_sided(double z_crit, double shift);
+double prop_shift_for_power(double z_crit, double power);
+double prop_z_false_alarm(double z_crit);
+
 /* Asserts a condition on doubles with a message; records nothing. */
 #define PROP_CHECK(cond, ...) do { if (!(cond)) fail_msg(__VA_ARGS__); } while (0)
 

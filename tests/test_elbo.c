@@ -318,13 +318,105 @@ static void sample_paths(gsl_rng *r, const chain *ch, double x0, unsigned long n
   }
 }
 
+/* The RB variance test. rb_t = E[plain_t | x_t, x_0], so on the same paths
+ * w_t = (p_t - mean p_t)^2 - (r_t - mean r_t)^2 has mean
+ *   delta_t = Var(p_t) - Var(r_t) = E Var(p_t | x_t, x_0) >= 0
+ * (law of total variance), and delta_t is closed form: given x_t the plain
+ * term is a quadratic in x_{t-1} ~ N(mu_post, vpost), so
+ *   Var(p_t | x_t) = (1 - vpost/c)^2/2 + vpost d^2/c^2,  d = mu_post - (a x_t + b),
+ * with x_t ~ N(abar_t x_0, V_t); term 1 (the prior) likewise with x_T.
+ * The chain is fixed (a seed-independent schedule and perturbation), so the
+ * effect sizes are fixed: a seed changes only the paths. The test rejects
+ * "RB does not lower term t's variance" when z_t = mean w_t / se > Z_CRIT
+ * (one-sided false alarm 5.8e-8 per term). Its power at the effect
+ * delta_t is P(Z > Z_CRIT - delta_t / se_t); RB_PATHS paths give every term a
+ * noncentrality of at least RB_NCP_MIN (miss probability <= 1e-6 per term),
+ * which the test checks with the sample's own se. A second, two-sided
+ * test compares mean w_t with delta_t (the law of total variance, exactly). */
+#define RB_T 10
+#define RB_EPS 0.5
+#define RB_PATHS 5000UL /* noncentrality about 14 at the smallest term */
+#define RB_NCP_MIN 10.05 /* Z_CRIT + 4.75: power >= 1 - 1e-6 per term */
+typedef struct {
+  unsigned long n;
+  double zmin, ncp_min, zcf_max, var_plain, var_rb;
+  int tmin, tncp;
+} rb_design;
+
+/* delta[t] for t = 1..T (delta[0] = 0: the reconstruction term is shared). */
+static void rb_delta(const chain *ch, double x0, double *delta)
+{
+  double V = 0, abar = 1;
+  delta[0] = 0;
+  for (size_t t = 1; t <= ch->T; t++) {
+    double l = ch->lambda[t - 1], s2 = 1 - l * l, Vt = l * l * V + s2, abar_t = abar * l;
+    if (t >= 2) {
+      double vpost = V * s2 / Vt, A = abar * s2 / Vt, B = l * V / Vt;
+      double a = ch->a[t - 1], b = ch->b[t - 1], c = ch->c[t - 1];
+      double md = A * x0 + (B - a) * abar_t * x0 - b, vd = (B - a) * (B - a) * Vt;
+      delta[t] = 0.5 * (1 - vpost / c) * (1 - vpost / c) + vpost * (md * md + vd) / (c * c);
+    }
+    V = Vt;
+    abar = abar_t;
+  }
+  double dT = abar * x0 - ch->mT;
+  delta[1] = 0.5 * (1 - V / ch->vT) * (1 - V / ch->vT) + V * dT * dT / (ch->vT * ch->vT);
+}
+
+static int rb_variance_test(gsl_rng *r, rb_design *d)
+{
+  static chain ch;
+  const double dir[5] = { 0.6, 0.8, -0.7, 0.5, 0.4 };
+  gsl_rng *rc = prop_rng(20261125UL, 60);   /* the fixed chain: not DMC_SEED */
+  make_chain(rc, &ch, RB_T, RB_EPS, dir);
+  gsl_rng_free(rc);
+  const double x0 = 0.7;
+  dmc_lgc m = as_lgc(&ch);
+  const unsigned long n = RB_PATHS;
+  const size_t stride = RB_T + 1;
+  double *pt = malloc(n * stride * sizeof *pt), *rt = malloc(n * stride * sizeof *rt), eps[RB_T], delta[RB_T + 1];
+  if (!pt || !rt) { free(pt); free(rt); fail_msg("out of memory"); }
+  moments sp = { 0 }, sr = { 0 };
+  for (unsigned long i = 0; i < n; i++) {
+    for (size_t t = 0; t < RB_T; t++) eps[t] = gsl_ran_gaussian_ziggurat(r, 1.0);
+    double p, q;
+    dmc_lgc_elbo_path(&m, x0, eps, &p, &q, pt + i * stride, rt + i * stride);
+    mom_add(&sp, p);
+    mom_add(&sr, q);
+  }
+  rb_delta(&ch, x0, delta);
+  d->n = n;
+  d->zmin = d->ncp_min = INFINITY;
+  d->zcf_max = 0;
+  d->tmin = d->tncp = 0;
+  for (size_t t = 1; t <= RB_T; t++) {
+    double mp = 0, mr = 0;
+    for (unsigned long i = 0; i < n; i++) { mp += pt[i * stride + t]; mr += rt[i * stride + t]; }
+    mp /= (double)n;
+    mr /= (double)n;
+    moments w = { 0 };
+    for (unsigned long i = 0; i < n; i++) {
+      double dp = pt[i * stride + t] - mp, dr = rt[i * stride + t] - mr;
+      mom_add(&w, dp * dp - dr * dr);
+    }
+    double se = sqrt(mom_var(&w) / w.n), z = w.mean / se, ncp = delta[t] / se, zcf = fabs(w.mean - delta[t]) / se;
+    if (z < d->zmin) { d->zmin = z; d->tmin = (int)t; }
+    if (ncp < d->ncp_min) { d->ncp_min = ncp; d->tncp = (int)t; }
+    if (zcf > d->zcf_max) d->zcf_max = zcf;
+  }
+  free(pt);
+  free(rt);
+  d->var_plain = mom_var(&sp);
+  d->var_rb = mom_var(&sr);
+  return d->zmin > Z_CRIT && d->ncp_min >= RB_NCP_MIN && d->zcf_max < Z_CRIT;
+}
+
 static void test_estimators(void **state)
 {
   fixture *fx = *state;
   gsl_rng *r = prop_rng(fx->seed, 6);
   static chain ch;
-  /* at least 12000 paths: the variance test needs them for its power */
-  const unsigned long n = prop_points(40000) < 12000 ? 12000 : prop_points(40000);
+  const unsigned long n = prop_points(40000);
   /* unbiasedness and CLT convergence: random kernels, T = 10 */
   make_chain(r, &ch, 10, 0.5, NULL);
   dmc_lgc m = as_lgc(&ch);
@@ -335,46 +427,20 @@ static void test_estimators(void **state)
   double zp = (pl.mean - elbo) / sqrt(mom_var(&pl) / pl.n);
   double zr = (rb.mean - elbo) / sqrt(mom_var(&rb) / rb.n);
   int ok_p = fabs(zp) < Z_CRIT, ok_r = fabs(zr) < Z_CRIT;
+  /* two-sided z-tests at Z_CRIT (false alarm 1.2e-7); power 0.999 against a
+   * bias of prop_shift_for_power(Z_CRIT, 0.999) = 8.39 standard errors */
+  const double k999 = prop_shift_for_power(Z_CRIT, 0.999);
   evidence_row(fx->ev, "elbo.mc.clt", "statistical", ok_p, "plain MC ELBO mean = closed form", n, fx->seed,
-               "T=10 random kernels, %lu paths: mean %.6f vs closed form %.6f, z = %.2f (|z| < %.1f: false alarm 1.2e-7)",
-               n, pl.mean, elbo, zp, Z_CRIT);
+               "T=10 random kernels, %lu paths: mean %.6f vs closed form %.6f, z = %.2f (|z| < %.1f: false alarm %.1e); "
+               "power 0.999 against a bias of %.2f se = %.3g",
+               n, pl.mean, elbo, zp, Z_CRIT, prop_z_false_alarm(Z_CRIT), k999, k999 * sqrt(mom_var(&pl) / pl.n));
   evidence_row(fx->ev, "elbo.rb.unbiased", "statistical", ok_r, "RB estimator mean = closed form", n, fx->seed,
-               "same chain, %lu paths: RB mean %.6f vs closed form %.6f, z = %.2f (|z| < %.1f: false alarm 1.2e-7)",
-               n, rb.mean, elbo, zr, Z_CRIT);
-  /* variance, per term: rb_t = E[plain_t | x_t, x_0], so on the same paths
-   * w = (p_t - mean p_t)^2 - (r_t - mean r_t)^2 has mean
-   * Var(p_t) - Var(r_t) = E Var(p_t | x_t, x_0) >= 0 (law of total variance).
-   * One-sided z > 5.3 for each of the T terms: false alarm <= T 5.8e-8. */
-  size_t T = ch.T, stride = T + 1;
-  double *pt = malloc(n * stride * sizeof *pt), *rt = malloc(n * stride * sizeof *rt);
-  PROP_CHECK(pt && rt, "out of memory");
-  double eps[TMAX];
-  moments sp = { 0 }, sr = { 0 };
-  for (unsigned long i = 0; i < n; i++) {
-    for (size_t t = 0; t < T; t++) eps[t] = gsl_ran_gaussian_ziggurat(r, 1.0);
-    double p, q;
-    dmc_lgc_elbo_path(&m, x0, eps, &p, &q, pt + i * stride, rt + i * stride);
-    mom_add(&sp, p);
-    mom_add(&sr, q);
-  }
-  double zmin = INFINITY;
-  size_t tmin = 0;
-  for (size_t t = 1; t <= T; t++) {
-    double mp = 0, mr = 0;
-    for (unsigned long i = 0; i < n; i++) { mp += pt[i * stride + t]; mr += rt[i * stride + t]; }
-    mp /= (double)n;
-    mr /= (double)n;
-    moments w = { 0 };
-    for (unsigned long i = 0; i < n; i++) {
-      double dp = pt[i * stride + t] - mp, dr = rt[i * stride + t] - mr;
-      mom_add(&w, dp * dp - dr * dr);
-    }
-    double z = w.mean / sqrt(mom_var(&w) / w.n);
-    if (z < zmin) { zmin = z; tmin = t; }
-  }
-  free(pt);
-  free(rt);
-  int ok_v = zmin > Z_CRIT;
+               "same chain, %lu paths: RB mean %.6f vs closed form %.6f, z = %.2f (|z| < %.1f: false alarm %.1e); "
+               "power 0.999 against a bias of %.2f se = %.3g",
+               n, rb.mean, elbo, zr, Z_CRIT, prop_z_false_alarm(Z_CRIT), k999, k999 * sqrt(mom_var(&rb) / rb.n));
+  /* variance, per term (see rb_variance_test) */
+  rb_design d;
+  int ok_v = rb_variance_test(r, &d);
   /* the true reverse kernels: the plain estimator is log p(x0) on every path */
   make_chain(r, &ch, 10, 0.0, NULL);
   m = as_lgc(&ch);
@@ -391,15 +457,19 @@ static void test_estimators(void **state)
                "every path (sd %.2e) while the RB estimator has sd %.4f: RB increases the variance of the summed objective",
                x0, logp, sd_plain, sd_rb);
   evidence_row(fx->ev, "elbo.rb.variance", "corrected", ok_v && plain_const && rb_var, "RB reduces each term's variance, not the sum's",
-               2000 + n, fx->seed,
-               "corrected statement checked: T=10, kernels perturbed by 0.5, %lu paths: every one of the %zu integrated terms has "
-               "lower variance under RB (smallest paired z = %.1f at term %zu, > %.1f each; false alarm <= %zu x 5.8e-8); for the "
-               "summed objective on these paths Var(plain) = %.4g and Var(RB) = %.4g (either can be larger: seeds differ); at the "
-               "true kernels plain sd %.1e, RB sd %.4f",
-               n, T, zmin, tmin, Z_CRIT, T, mom_var(&sp), mom_var(&sr), sd_plain, sd_rb);
+               2000 + d.n, fx->seed,
+               "corrected statement checked on a fixed chain (T=%d, kernels perturbed by %.2f along a fixed direction, seed-"
+               "independent), %lu paths: every one of the %d integrated terms has lower variance under RB: one-sided paired "
+               "z > %.1f per term (false alarm %.1e per term), smallest z = %.1f at term %d; power at the closed-form effect "
+               "E Var(p_t | x_t, x_0): smallest noncentrality %.1f (term %d), miss probability <= %.1e per term; the mean "
+               "paired difference equals the closed form within |z| <= %.1f at every term (max |z| %.2f); for the summed "
+               "objective Var(plain) = %.4g and Var(RB) = %.4g; at the true kernels plain sd %.1e, RB sd %.4f",
+               RB_T, RB_EPS, d.n, RB_T, Z_CRIT, prop_power_one_sided(Z_CRIT, 0), d.zmin, d.tmin, d.ncp_min, d.tncp,
+               prop_miss_one_sided(Z_CRIT, d.ncp_min), Z_CRIT, d.zcf_max, d.var_plain, d.var_rb, sd_plain, sd_rb);
   gsl_rng_free(r);
   PROP_CHECK(ok_p && ok_r, "MC ELBO mean off: z_plain = %.2f, z_rb = %.2f", zp, zr);
-  PROP_CHECK(ok_v, "RB did not lower a term's variance: z = %.2f at term %zu", zmin, tmin);
+  PROP_CHECK(ok_v, "RB variance test: smallest z = %.2f at term %d (critical %.1f), noncentrality %.1f (needs >= %.1f), "
+             "closed-form |z| max %.2f", d.zmin, d.tmin, Z_CRIT, d.ncp_min, RB_NCP_MIN, d.zcf_max);
   PROP_CHECK(plain_const && rb_var, "true kernels: plain sd %.3e, RB sd %.3e", sd_plain, sd_rb);
 }
 
