@@ -233,6 +233,60 @@ static void check_demo_increment(qcheck *q)
   mpq_clears(x1, x2, mu, v, tau, dt, mf, var, score, mb, inc, want, t, NULL);
 }
 
+/* 001's Langevin chain x' = x + (mu - x) dt/(tau sigma^2) + sqrt(2 dt/tau) z
+ * (claims elbo.langevin.stationary, elbo.langevin.moments): with h =
+ * dt/(tau sigma^2), rho = 1 - h, the moments follow m' = rho m + h mu,
+ * v' = rho^2 v + 2 dt/tau. Exactly, at random rational (mu, sigma^2, tau,
+ * 0 < h < 1, m0, v0): sigma^2/(1 - h/2) is the fixed point of the variance
+ * recursion (and sigma^2 is not: the negative control), and K steps of the
+ * recursion equal the closed forms mu + rho^k (m0 - mu) and
+ * V + rho^2k (v0 - V), so v_k -> V for every 0 < h < 2. */
+#define LANGEVIN_K 12
+static void check_langevin_stationary(qcheck *q)
+{
+  mpq_t mu, s2, tau, h, dt, rho, r2, g, V, m, v, m0, v0, rk, t, u;
+  mpq_inits(mu, s2, tau, h, dt, rho, r2, g, V, m, v, m0, v0, rk, t, u, NULL);
+  int fix_ok = 1, control_ok = 1, steps_ok = 1;
+  for (int i = 0; i < QC_POINTS; i++) {
+    qc_random(q, mu); qc_random_pos(q, s2); qc_random_pos(q, tau); qc_random(q, m0); qc_random_pos(q, v0);
+    qc_random_pos(q, t); qc_random_pos(q, u);
+    mpq_add(h, t, u); mpq_div(h, t, h);                                /* h = t/(t+u) in (0,1) */
+    mpq_mul(dt, h, tau); mpq_mul(dt, dt, s2);                         /* dt = h tau sigma^2 */
+    mpq_set_ui(rho, 1, 1); mpq_sub(rho, rho, h); mpq_mul(r2, rho, rho);
+    mpq_mul_2exp(g, dt, 1); mpq_div(g, g, tau);                       /* 2 dt / tau */
+    mpq_div_2exp(t, h, 1); mpq_set_ui(u, 1, 1); mpq_sub(u, u, t); mpq_div(V, s2, u);   /* sigma^2/(1 - h/2) */
+    mpq_mul(t, r2, V); mpq_add(t, t, g);
+    fix_ok &= mpq_equal(t, V);
+    mpq_mul(t, r2, s2); mpq_add(t, t, g);
+    control_ok &= !mpq_equal(t, s2);
+    mpq_set(m, m0); mpq_set(v, v0); mpq_set_ui(rk, 1, 1);
+    for (int k = 1; k <= LANGEVIN_K; k++) {
+      mpq_sub(t, mu, m); mpq_div(t, t, tau); mpq_div(t, t, s2); mpq_mul(t, t, dt); mpq_add(m, m, t);  /* the chain's drift */
+      mpq_mul(v, v, r2); mpq_add(v, v, g);
+      mpq_mul(rk, rk, rho);
+      mpq_sub(t, m0, mu); mpq_mul(t, t, rk); mpq_add(t, t, mu);
+      steps_ok &= mpq_equal(t, m);
+      mpq_sub(t, v0, V); mpq_mul(t, t, rk); mpq_mul(t, t, rk); mpq_add(t, t, V);
+      steps_ok &= mpq_equal(t, v);
+    }
+  }
+  double sz = qc_sz_log10(2 * LANGEVIN_K + 4, QC_POINTS);
+  qc_record(q, "elbo.langevin.stationary", "exact", QC_MUST_HOLD, fix_ok, "sigma^2/(1-h/2) is the fixed point of v' = rho^2 v + 2dt/tau",
+            QC_POINTS, "rho^2 V + 2dt/tau = V for V = sigma^2/(1-h/2), exactly at %d random rational (mu, sigma^2, tau, 0<h<1) "
+            "(false pass <= 10^%.0f)", QC_POINTS, sz);
+  qc_record(q, "elbo.langevin.stationary", "exact", QC_MUST_HOLD, control_ok,
+            "control: fixed-point check rejects the perturbed statement sigma^2", QC_POINTS,
+            "rho^2 sigma^2 + 2dt/tau - sigma^2 = h^2 sigma^2 != 0 at all %d points: the continuous-time variance is not "
+            "stationary for the chain", QC_POINTS);
+  qc_record(q, "elbo.langevin.stationary", "exact", QC_MUST_HOLD, steps_ok, "k steps of the recursion = V + rho^2k (v0 - V)",
+            QC_POINTS, "the moment recursion of the chain iterated %d times from random rational (m0, v0) equals mu + rho^k "
+            "(m0 - mu) and V + rho^2k (v0 - V) at every k, exactly at %d points: v_k -> V for 0 < h < 2", LANGEVIN_K, QC_POINTS);
+  qc_record(q, "elbo.langevin.moments", "exact", QC_MUST_HOLD, steps_ok, "mean and variance after k steps (recursion)",
+            QC_POINTS, "as for elbo.langevin.stationary: with v0 = 0 the closed form is (2dt/tau)(1-rho^2k)/(1-rho^2), exact "
+            "for k = 1..%d at %d random rational points", LANGEVIN_K, QC_POINTS);
+  mpq_clears(mu, s2, tau, h, dt, rho, r2, g, V, m, v, m0, v0, rk, t, u, NULL);
+}
+
 /* KL(N(mu1,v1)||N(mu2,v2)) = E_p[log p - log q]: the quadratic parts give
  * ((v1 + dm^2)/v2 - 1)/2 exactly with the Gaussian moments. */
 static void check_kl_formula(qcheck *q)
@@ -683,6 +737,7 @@ int main(void)
   check_bayes_forward(&q);
   check_substitution(&q);
   check_demo_increment(&q);
+  check_langevin_stationary(&q);
   check_kl_formula(&q);
   check_chain(&q);
   check_discretized_sum(&q);

@@ -11,9 +11,10 @@ rm -rf "$out" && mkdir -p "$out" || exit 2
 export CHECK_SEEDS_OUT=$out
 run_one() {
   local seed=$1 prog=$2 dir="$CHECK_SEEDS_OUT/$1" log
+  case $prog in /*) ;; *) prog=./$prog ;; esac
   mkdir -p "$dir"
   log="$dir/$(basename "$prog").log"
-  if DMC_SEED=$seed DMC_POINTS_SCALE=0.1 DMC_RESULTS="$dir" "./$prog" > "$log" 2>&1; then
+  if DMC_SEED=$seed DMC_POINTS_SCALE=0.1 DMC_RESULTS="$dir" "$prog" > "$log" 2>&1; then
     rm -f "$log"
   else
     echo "check-seeds: FAIL seed $seed $prog (exit $?; log: $log)"

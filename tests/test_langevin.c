@@ -1,9 +1,12 @@
 /* test_langevin.c -- D7: src/langevin.c, document 001's Langevin demo
  * (claims elbo.langevin.*, elbo.demo.*): bit-identical results for any
  * thread count and code path (portable, AVX2), the chain's moments against
- * the exact closed form of the discrete recursion, and the demo's accumulated "ELBO" against its exact
- * distribution. Every statistical test is a z-test at |z| > 5.3 (two-sided
- * false alarm 1.2e-7). */
+ * the exact closed form of the discrete recursion, and the demo's accumulated
+ * "ELBO" against its exact distribution. The z-tests reject at |z| > 5.3
+ * (two-sided false alarm 1.2e-7) and state the deviation they detect with
+ * power 0.999; the stationary-variance test is an exact chi-square test
+ * (false alarm 1e-6) with its power at the effect h/2 computed from the
+ * chi-square law. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +18,9 @@
 
 #include "dmcheck.h"
 #include "prop.h"
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_sf_gamma.h>
 
 #define PROGRAM "test_langevin"
 #define Z_CRIT 5.3
@@ -126,16 +132,106 @@ static void test_moments(void **state)
     double zv = (var - want_var) / (want_var * sqrt(2.0 / (double)(n - 1)));
     int pass = fabs(zm) < Z_CRIT && fabs(zv) < Z_CRIT;
     ok &= pass;
-    evidence_row(fx->ev, k == k2 ? "elbo.langevin.stationary" : "elbo.langevin.moments", "statistical", pass,
+    /* power 0.999 against a shift of k999 standard errors: the variance test
+     * sees a relative deviation of k999 sqrt(2/(n-1)) (5.6% at n = 40000),
+     * so it cannot tell sigma^2/(1 - h/2) from sigma^2 here (h/2 = 0.56%):
+     * that is elbo.langevin.stationary's own test below. */
+    double k999 = prop_shift_for_power(Z_CRIT, 0.999);
+    evidence_row(fx->ev, "elbo.langevin.moments", "statistical", pass,
                  "mean and variance after k steps = discrete-chain closed form", n, fx->seed,
                  "mu=%g sigma=%g tau=%g dt=%g x0=%g, k=%zu steps, %zu trials: mean %.5f (exact %.5f, z=%.2f), variance %.5f "
-                 "(exact %.5f, z=%.2f); |z| < %.1f each, false alarm 1.2e-7%s",
-                 mu, sigma, tau, dt, x0, k, n, mean, want_mean, zm, var, want_var, zv, Z_CRIT,
-                 k == k2 ? "; the stationary variance is sigma^2/(1 - h/2), h = dt/(tau sigma^2), not sigma^2" : "");
+                 "(exact %.5f, z=%.2f); |z| < %.1f each, false alarm %.1e; power 0.999 against a mean shift of %.2g and a "
+                 "relative variance deviation of %.2g (not enough to see the stationary inflation h/2 = %.2g)",
+                 mu, sigma, tau, dt, x0, k, n, mean, want_mean, zm, var, want_var, zv, Z_CRIT, prop_z_false_alarm(Z_CRIT),
+                 k999 * sqrt(want_var / (double)n), k999 * sqrt(2.0 / (double)(n - 1)), h / 2);
   }
   free(x);
   free(e);
   PROP_CHECK(ok, "Langevin moments off the closed form");
+}
+
+/* elbo.langevin.stationary, statistically: the variance of x_k against
+ * sigma^2/(1 - h/2) (times 1 - rho^2k, the transient, here 1 - 4e-20) by an
+ * exact chi-square test: the x_k are i.i.d. Gaussian, so (n-1) s^2 / v is
+ * chi^2_{n-1}. Two-sided, false alarm STAT_ALPHA. Its power against the
+ * perturbed statement "the stationary variance is sigma^2" (relative effect
+ * h/2) comes from the same law: P(chi^2 outside [lo, hi] v0/v1). At the
+ * demo's h = 0.01 power 0.999 would need about 5e6 trials of 1000 steps, so
+ * the test runs at h = 0.2 (the closed form covers every 0 < h < 2), where
+ * STAT_N trials give power > 1 - 1e-6; the evidence states both. The same
+ * test applied to sigma^2 (the negative control) must reject. */
+#define STAT_ALPHA 1e-6
+#define STAT_N 20000UL
+/* chi^2_dof tails P(X <= x) (upper = 0) or P(X > x) (upper = 1), from the
+ * regularised incomplete gamma. GSL signals an error only for tails far
+ * below 1e-100 (more than 10 sd from the mean), which count as 0; any other
+ * error gives NaN, which fails the test. */
+static double chisq_tail(double x, double dof, int upper)
+{
+  gsl_sf_result r;
+  int st = upper ? gsl_sf_gamma_inc_Q_e(dof / 2, x / 2, &r) : gsl_sf_gamma_inc_P_e(dof / 2, x / 2, &r);
+  if (st == GSL_SUCCESS) return r.val;
+  return fabs(x - dof) > 10 * sqrt(2 * dof) ? 0 : NAN;
+}
+/* the x with tail(x) = p, by bisection within 10 sd of the mean (the tails
+ * used here, >= 5e-8, lie inside for dof >= 1000) */
+static double chisq_quantile(double p, double dof, int upper)
+{
+  double a = dof - 10 * sqrt(2 * dof), b = dof + 10 * sqrt(2 * dof);
+  for (int i = 0; i < 200; i++) {
+    double m = 0.5 * (a + b);
+    int right = upper ? chisq_tail(m, dof, 1) < p : chisq_tail(m, dof, 0) > p;
+    if (right) b = m; else a = m;
+  }
+  return 0.5 * (a + b);
+}
+static double chisq_power(double lo, double hi, double dof, double ratio)
+{
+  /* P(X outside [lo, hi]) for X = ratio chi^2_dof */
+  return chisq_tail(lo / ratio, dof, 0) + chisq_tail(hi / ratio, dof, 1);
+}
+static void test_stationary(void **state)
+{
+  fixture *fx = *state;
+  gsl_error_handler_t *old_handler = gsl_set_error_handler_off();
+  const double mu = 0.5, sigma = 1.5, tau = 2.0, h = 0.2, dt = h * tau * sigma * sigma, x0 = mu;
+  const dmc_langevin p = { mu, sigma, tau, dt };
+  const size_t n = STAT_N, k = 100;
+  double *x = malloc(n * sizeof *x);
+  PROP_CHECK(x, "out of memory");
+  PROP_CHECK(dmc_langevin_run(&p, x0, n, k, fx->seed + 31, 2, x, NULL) == DMC_OK, "run failed");
+  double mean = 0, m2 = 0;
+  for (size_t i = 0; i < n; i++) mean += x[i];
+  mean /= (double)n;
+  for (size_t i = 0; i < n; i++) m2 += (x[i] - mean) * (x[i] - mean);
+  free(x);
+  const double rho = 1 - h, trans = 1 - pow(rho, 2.0 * (double)k), dof = (double)(n - 1);
+  const double v_claim = sigma * sigma / (1 - h / 2) * trans, v_pert = sigma * sigma * trans;
+  const double lo = chisq_quantile(STAT_ALPHA / 2, dof, 0), hi = chisq_quantile(STAT_ALPHA / 2, dof, 1);
+  const double t_claim = m2 / v_claim, t_pert = m2 / v_pert;
+  int pass = t_claim >= lo && t_claim <= hi, control = !(t_pert >= lo && t_pert <= hi);
+  double power = chisq_power(lo, hi, dof, v_pert / v_claim);
+  /* what the same design could detect at the demo's h = 0.01: trials for power 0.999 */
+  double need = 0;
+  for (double nn = 1000; nn < 1e9 && !need; nn *= 1.05) {
+    double l = chisq_quantile(STAT_ALPHA / 2, nn, 0), u = chisq_quantile(STAT_ALPHA / 2, nn, 1);
+    if (chisq_power(l, u, nn, 1 - 0.01 / 2) >= 0.999) need = nn;
+  }
+  evidence_row(fx->ev, "elbo.langevin.stationary", "statistical", pass && power >= 1 - 1e-6,
+               "variance of x_k = sigma^2/(1-h/2) (1-rho^2k), exact chi-square test", n, fx->seed,
+               "mu=%g sigma=%g tau=%g dt=%g (h=%g), x0=mu, k=%zu steps, %zu trials: sample variance %.5f vs sigma^2/(1-h/2) "
+               "(1-rho^2k) = %.5f; (n-1)s^2/v = %.1f in the chi^2_%zu acceptance interval [%.1f, %.1f] (false alarm %.0e); "
+               "power against sigma^2 (relative effect h/2 = %.2g): 1 - %.1e; at the demo's h = 0.01 power 0.999 needs about "
+               "%.2g trials", mu, sigma, tau, dt, h, k, n, m2 / dof, v_claim, t_claim, n - 1, lo, hi, STAT_ALPHA, h / 2,
+               1 - power, need);
+  evidence_row(fx->ev, "elbo.langevin.stationary", "statistical", control,
+               "control: chi-square variance test rejects the perturbed statement sigma^2", n, fx->seed,
+               "the same test and sample with the continuous-time variance sigma^2 (1-rho^2k) = %.5f: (n-1)s^2/v = %.1f, %s the "
+               "acceptance interval [%.1f, %.1f]", v_pert, t_pert, control ? "outside" : "INSIDE", lo, hi);
+  gsl_set_error_handler(old_handler);
+  PROP_CHECK(pass, "stationary variance off: (n-1)s^2/v = %.1f outside [%.1f, %.1f]", t_claim, lo, hi);
+  PROP_CHECK(control, "the chi-square test did not reject sigma^2: (n-1)s^2/v = %.1f", t_pert);
+  PROP_CHECK(power >= 1 - 1e-6, "stationary test power %.3g < 1 - 1e-6", power);
 }
 
 /* The demo's per-step increment logProbBackward - logProbForward equals
@@ -218,6 +314,7 @@ int main(void)
     cmocka_unit_test(test_paths_bit_identical),
     cmocka_unit_test(test_trials_prefix),
     cmocka_unit_test(test_moments),
+    cmocka_unit_test(test_stationary),
     cmocka_unit_test(test_demo_elbo),
     cmocka_unit_test(test_invalid),
   };
