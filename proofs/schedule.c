@@ -352,26 +352,90 @@ static void check_param(qcheck *q)
   mpq_clears(k, a, s, x0, e, xt, v, sc, t, w, NULL);
 }
 
-/* k-diffusion's ancestral step at random rational sigma_from > sigma_to > 0. */
+/* k-diffusion's ancestral step at random rational sigma_from > sigma_to > 0:
+ *   up^2 = min(to^2, eta^2 to^2 (from^2 - to^2)/from^2), down^2 = to^2 - up^2,
+ * and the step x_to = x0 + (down/from)(x_from - x0) + up z (Euler to down with
+ * the exact denoiser x0, then fresh noise). Its defining property, checked
+ * by two routes that do not use these formulas:
+ * (1) eta = 1: the step is the DDPM posterior q(x_to | x_from, x0) of the VE
+ *     process x_from = x_to + sqrt(from^2 - to^2) z'. Its variance and mean
+ *     come from the joint covariance [[to^2, to^2], [to^2, from^2]] of
+ *     (x_to, x_from) given x0, by inverting it (qc_inverse): the posterior
+ *     precision P11 and mean slope -P12/P11.
+ * (2) any eta in (0, 1]: DDIM's sigma_t(eta)^2 = eta^2 (1 - ab_to)/(1 - ab_from)
+ *     (1 - ab_from/ab_to) in VP form, ab = 1/(1 + sigma^2), scaled to VE by
+ *     1/ab_to, is up^2, and DDIM's direction coefficient (1 - ab_to -
+ *     sigma_t^2)/ab_to is down^2; so the step keeps the marginal
+ *     N(x0, to^2): (down/from)^2 from^2 + up^2 = to^2.
+ * Negative control: the forward increment variance eta^2 (from^2 - to^2) in
+ * place of up^2 is rejected by both routes at every point. */
 static void check_ancestral(qcheck *q)
 {
-  mpq_t f, t, up2, dn2, a, b;
-  mpq_inits(f, t, up2, dn2, a, b, NULL);
-  int ok = 1;
+  mpq_t f, t, F, T2, up2, dn2, a, b, eta, e2, x0, xf, mean, abt, abf, sd2, one;
+  mpq_t cov[4], prec[4];
+  mpq_inits(f, t, F, T2, up2, dn2, a, b, eta, e2, x0, xf, mean, abt, abf, sd2, one, NULL);
+  for (int k = 0; k < 4; k++) { mpq_init(cov[k]); mpq_init(prec[k]); }
+  mpq_set_ui(one, 1, 1);
+  int ok = 1, post_ok = 1, ddim_ok = 1, control = 1;
   for (int it = 0; it < QC_POINTS; it++) {
     qc_random_pos(q, f); unit(q, a); mpq_mul(t, f, a);
-    mpq_mul(a, f, f); mpq_mul(b, t, t);
-    mpq_sub(up2, a, b); mpq_mul(up2, up2, b); mpq_div(up2, up2, a);    /* to^2 (from^2 - to^2)/from^2 */
-    mpq_sub(dn2, b, up2);
-    mpq_mul(a, b, b); mpq_mul(b, f, f); mpq_div(a, a, b);              /* to^4/from^2 */
-    ok &= mpq_equal(dn2, a);
-    mpq_mul(b, t, t);
-    ok &= mpq_cmp(up2, b) <= 0;
+    mpq_mul(F, f, f); mpq_mul(T2, t, t);
+    /* eta = 1: k-diffusion's formulas */
+    mpq_sub(up2, F, T2); mpq_mul(up2, up2, T2); mpq_div(up2, up2, F);      /* to^2 (from^2 - to^2)/from^2 */
+    if (mpq_cmp(up2, T2) > 0) mpq_set(up2, T2);                            /* the min */
+    mpq_sub(dn2, T2, up2);
+    mpq_mul(a, T2, T2); mpq_div(a, a, F);                                  /* to^4/from^2 */
+    ok &= mpq_equal(dn2, a) && mpq_cmp(up2, T2) <= 0;
+    /* route (1): the posterior from the inverted joint covariance */
+    mpq_set(cov[0], T2); mpq_set(cov[1], T2); mpq_set(cov[2], T2); mpq_set(cov[3], F);
+    int inv = qc_inverse(2, cov, prec);
+    mpq_inv(a, prec[0]);                                                   /* posterior variance 1/P11 */
+    post_ok &= inv && mpq_equal(up2, a);
+    mpq_sub(b, F, T2); control &= !mpq_equal(b, a);                        /* control: from^2 - to^2 */
+    mpq_div(b, prec[1], prec[0]); mpq_neg(b, b);                           /* posterior mean slope */
+    mpq_mul(e2, t, t); mpq_div(e2, e2, f);                                 /* sigma_down = to^2/from (rational) */
+    mpq_mul(a, e2, e2); post_ok &= mpq_equal(a, dn2);
+    mpq_div(a, e2, f);                                                     /* Euler slope down/from */
+    post_ok &= mpq_equal(a, b);
+    qc_random(q, x0); qc_random(q, xf);
+    mpq_sub(mean, xf, x0); mpq_mul(mean, mean, a); mpq_add(mean, mean, x0);   /* Euler step mean */
+    mpq_sub(a, xf, x0); mpq_mul(a, a, b); mpq_add(a, a, x0);                  /* posterior mean */
+    post_ok &= mpq_equal(mean, a);
+    /* route (2): DDIM at a random eta in (0, 1] (eta = 1 at the first point) */
+    if (it == 0) mpq_set_ui(eta, 1, 1); else unit(q, eta);
+    mpq_mul(e2, eta, eta);
+    mpq_sub(up2, F, T2); mpq_mul(up2, up2, T2); mpq_div(up2, up2, F); mpq_mul(up2, up2, e2);
+    if (mpq_cmp(up2, T2) > 0) mpq_set(up2, T2);
+    mpq_sub(dn2, T2, up2);
+    mpq_add(abt, one, T2); mpq_inv(abt, abt); mpq_add(abf, one, F); mpq_inv(abf, abf);
+    mpq_sub(a, one, abt); mpq_sub(b, one, abf); mpq_div(sd2, a, b);       /* (1-ab_to)/(1-ab_from) */
+    mpq_div(a, abf, abt); mpq_sub(a, one, a); mpq_mul(sd2, sd2, a); mpq_mul(sd2, sd2, e2);  /* sigma_t(eta)^2 */
+    mpq_div(a, sd2, abt);
+    ddim_ok &= mpq_equal(a, up2);
+    mpq_sub(b, F, T2); mpq_mul(b, b, e2); control &= !mpq_equal(b, a);    /* control */
+    mpq_sub(a, one, abt); mpq_sub(a, a, sd2); mpq_div(a, a, abt);
+    ddim_ok &= mpq_equal(a, dn2);
+    mpq_div(a, dn2, F); mpq_mul(a, a, F); mpq_add(a, a, up2);              /* marginal variance */
+    ddim_ok &= mpq_equal(a, T2);
   }
+  double sz = qc_sz_log10(8, QC_POINTS);
   qc_record(q, "sched.ancestral", "exact", QC_MUST_HOLD, ok, "sigma_down^2 = to^4/from^2; sigma_up <= sigma_to", QC_POINTS,
-            "exact rationals at %d random 0 < sigma_to < sigma_from: up^2 + down^2 = to^2 by construction, down^2 = "
-            "to^4/from^2 exactly, up^2 <= to^2 (the min never binds); false-pass <= 10^%.0f", QC_POINTS, qc_sz_log10(6, QC_POINTS));
-  mpq_clears(f, t, up2, dn2, a, b, NULL);
+            "exact rationals at %d random 0 < sigma_to < sigma_from (eta = 1): down^2 = to^4/from^2 exactly and up^2 <= to^2 "
+            "(the min never binds); false-pass <= 10^%.0f", QC_POINTS, sz);
+  qc_record(q, "sched.ancestral", "exact", QC_MUST_HOLD, post_ok, "eta = 1: the ancestral step is the DDPM posterior q(x_to | x_from, x0)",
+            QC_POINTS, "VE process x_from = x_to + sqrt(from^2 - to^2) z': inverting the joint covariance [[to^2, to^2], "
+            "[to^2, from^2]] of (x_to, x_from) gives the posterior variance 1/P11 = up^2 and mean slope -P12/P11 = "
+            "sigma_down/sigma_from, so the Euler step to sigma_down plus up z has the posterior's mean (at random x0, x_from) "
+            "and variance, exactly at %d random points; false-pass <= 10^%.0f", QC_POINTS, sz);
+  qc_record(q, "sched.ancestral", "exact", QC_MUST_HOLD, ddim_ok, "eta in (0,1]: up^2, down^2 = DDIM's sigma_t(eta)^2 and direction coefficient",
+            QC_POINTS, "with ab = 1/(1+sigma^2): up^2 = eta^2 (1-ab_to)/(1-ab_from) (1-ab_from/ab_to) / ab_to and down^2 = "
+            "(1 - ab_to - sigma_t^2)/ab_to exactly, so the step keeps the marginal N(x0, to^2); %d random (sigma_from, "
+            "sigma_to, eta), eta = 1 included; false-pass <= 10^%.0f", QC_POINTS, sz);
+  qc_record(q, "sched.ancestral", "exact", QC_MUST_HOLD, control, "control: up^2 = eta^2 (from^2 - to^2) is rejected", QC_POINTS,
+            "the forward increment variance in place of up^2 differs from the posterior variance and from DDIM's "
+            "sigma_t(eta)^2/ab_to at all %d points", QC_POINTS);
+  for (int k = 0; k < 4; k++) { mpq_clear(cov[k]); mpq_clear(prec[k]); }
+  mpq_clears(f, t, F, T2, up2, dn2, a, b, eta, e2, x0, xf, mean, abt, abf, sd2, one, NULL);
 }
 
 /* SDE marginals: residuals of the moment ODEs m' = f m, v' = 2 f v + g^2,
