@@ -528,7 +528,7 @@ static void check_backward_algebra(qcheck *q)
         *l = &a.v[6], *r = &a.v[7], *t = &a.v[8], *tau = &a.v[9], *s2 = &a.v[10], *mu = &a.v[11];
   mpq_t *tmf = &b.v[0], *tv = &b.v[1], *sa = &b.v[2], *tmb = &b.v[3], *line2 = &b.v[4], *grad = &b.v[5],
         *hq = &b.v[6], *qm = &b.v[7], *qp = &b.v[8];
-  int subst = 1, expand = 1, drop = 1, collapse = 1, code = 1, grad_ok = 1;
+  int subst = 1, expand = 1, drop = 1, collapse = 1, code = 1, grad_ok = 1, grad_em_ok = 1, grad_cor_ok = 1, grad_control = 1;
   for (int i = 0; i < QC_POINTS; i++) {
     qc_random(q, *x0); qc_random(q, *x1); qc_random(q, *f); qc_random_pos(q, *dt); qc_random_pos(q, *g2);
     /* grad_{x_t} log N(x_t; x0 + f dt, g^2) = g^-2 (x0 + f dt - x_t): exact central difference of the quadratic */
@@ -540,6 +540,14 @@ static void check_backward_algebra(qcheck *q)
     mpq_div(*grad, *grad, *hq); mpq_div_2exp(*grad, *grad, 1);   /* [Q(x-h) - Q(x+h)]/(2h), Q = (.)^2/(2 g^2) */
     mpq_sub(*sc, *t, *x1); mpq_div(*sc, *sc, *g2);              /* document: g^-2 (x0 + f dt - x1) */
     grad_ok &= mpq_equal(*grad, *sc);
+    /* the Euler-Maruyama kernel N(x0 + f dt, g^2 dt): its gradient is grad/dt */
+    mpq_div(*l, *grad, *dt);
+    int em_ok = mpq_equal(*l, *sc);
+    grad_em_ok &= em_ok;
+    mpq_mul(*r, *g2, *dt); mpq_sub(*line2, *t, *x1); mpq_div(*line2, *line2, *r);   /* corrected: (g^2 dt)^-1 (...) */
+    grad_cor_ok &= mpq_equal(*l, *line2);
+    mpq_neg(*line2, *line2);
+    grad_control &= !mpq_equal(*l, *line2);                      /* control: the sign-flipped corrected form */
     /* step 1: f - g^2 * score = f - (x0 + f dt - x1) */
     mpq_mul(*l, *g2, *sc); mpq_sub(*l, *f, *l);
     mpq_sub(*r, *t, *x1); mpq_sub(*r, *f, *r);
@@ -573,9 +581,24 @@ static void check_backward_algebra(qcheck *q)
     code &= mpq_equal(*tmb, *r);
   }
   double sz = qc_sz_log10(4, QC_POINTS);
-  qc_record(q, "sde.doc.score.single.grad", "exact", QC_AS_WRITTEN, grad_ok, "grad log N(x_t; x~ + f dt, g^2) = g^-2 (x~ + f dt - x_t)", QC_POINTS,
-            "exact central differences of the quadratic at %d random rational points (false pass <= 10^%.0f); with the "
-            "document's own kernel variance g^2", QC_POINTS, sz);
+  qc_record(q, "sde.doc.score.single.grad", "exact", QC_AS_WRITTEN, grad_ok, "under 001's own kernel N(x~ + f dt, g^2): g^-2 (x~ + f dt - x_t)", QC_POINTS,
+            "exact central differences of the quadratic at %d random rational points (false pass <= 10^%.0f): consistent "
+            "with the document's own (wrong) kernel variance g^2 only", QC_POINTS, sz);
+  /* the counterexample at 001's demo values: x~ = f = 0, x_t = 1, g^2 = 2, dt = 1/100 */
+  mpq_set_ui(*g2, 2, 1); mpq_set_ui(*dt, 1, 100); mpq_mul(*r, *g2, *dt);
+  mpq_set_si(*l, -1, 1); mpq_div(*l, *l, *r);                   /* EM kernel: (0 - 1)/(g^2 dt) */
+  mpq_set_si(*sc, -1, 1); mpq_div(*sc, *sc, *g2);               /* stated: (0 - 1)/g^2 */
+  char b1[96], b2[96];
+  qc_record(q, "sde.doc.score.single.grad", "exact", QC_AS_WRITTEN, grad_em_ok, "as the gradient of the EM kernel N(x~ + f dt, g^2 dt)",
+            QC_POINTS, "%s at %d random rational points; counterexample (exact) at the demo's g^2 = 2, dt = 1/100, x~ = f = 0, "
+            "x_t = 1: the EM kernel's gradient is %s, the stated g^-2 (x~ + f dt - x_t) = %s (off by the factor 1/dt)",
+            grad_em_ok ? "equal" : "different", QC_POINTS, qc_qstr(b1, sizeof b1, *l), qc_qstr(b2, sizeof b2, *sc));
+  qc_record(q, "sde.doc.score.single.grad", "corrected", QC_MUST_HOLD, grad_cor_ok, "corrected: (g^2 dt)^-1 (x~ + f dt - x_t)", QC_POINTS,
+            "with Var dW = dt the kernel is N(x~ + f dt, g^2 dt) (sde.doc.forward.kernel); its gradient in x_t equals "
+            "(g^2 dt)^-1 (x~ + f dt - x_t) by exact central differences at %d random rational points (false pass <= 10^%.0f)",
+            QC_POINTS, sz);
+  qc_record(q, "sde.doc.score.single.grad", "corrected", QC_MUST_HOLD, grad_control, "control: the sign-flipped corrected form is rejected",
+            QC_POINTS, "(g^2 dt)^-1 (x_t - x~ - f dt) differs from the exact gradient at all %d points", QC_POINTS);
   qc_record(q, "sde.doc.backward.subst", "exact", QC_AS_WRITTEN, subst, "f - g^2 g^-2 (x + f dt - x_t) = f - (x + f dt - x_t)", QC_POINTS,
             "exact at %d random rational points (false pass <= 10^%.0f)", QC_POINTS, sz);
   qc_record(q, "sde.doc.backward.expand", "exact", QC_AS_WRITTEN, expand, "x_{t-1}(1-dt) + x_t dt + f(1-dt)dt", QC_POINTS,
@@ -730,6 +753,97 @@ static void check_chapman(qcheck *q)
   mpfr_clears(A, B, c2, m, v, x, y, ky, py, s1, s2, mt, vt, want, tmp, h, (mpfr_ptr)0);
 }
 
+/* The bias factor of the single-sample score with an independent x~ ~ p_{t-1}
+ * = N(m, v) at 001's demo (theta = 1, g^2 = 2, dt = 1/100: A = 99/100,
+ * c^2 = 1/50): E s^ / s_t = v_t / c^2 = 1 + A^2 v / c^2. It depends on v.
+ * (a) exactly: 10201/400 = 25.5025 at v = 1/2 (the p_{t-1} = N(1, 1/2) of the
+ *     counterexample above), 10000/199 = 50.25 at the chain's stationary
+ *     v_inf = c^2/(1 - A^2) = 200/199;
+ * (b) in MPFR, without the closed forms: E s^ and the exact score
+ *     d/dx log int N(x; A y + B, c^2) N(y; m, v) dy by trapezoid quadrature in y,
+ *     their ratio at both v, and the variance recursion v_{k+1} = A^2 v_k + c^2
+ *     from the demo's x_0 = 0 (v_0 = 0): the step at which v passes 1/2, and
+ *     v after the demo's 1000 steps (tLen = 10).
+ * Negative control: "about 25.5" at the stationary v is rejected (> 1% off). */
+static void factor_by_quadrature(mpfr_t out, double vd)
+{
+  mpfr_t A, c2, m, v, x, y, h, ky, py, dk, s0, s1, es, tmp;
+  mpfr_inits2(ODE_PREC, A, c2, m, v, x, y, h, ky, py, dk, s0, s1, es, tmp, (mpfr_ptr)0);
+  mpfr_set_ui(A, 99, MPFR_RNDN); mpfr_div_ui(A, A, 100, MPFR_RNDN);
+  mpfr_set_ui(c2, 1, MPFR_RNDN); mpfr_div_ui(c2, c2, 50, MPFR_RNDN);
+  mpfr_set_ui(m, 1, MPFR_RNDN); mpfr_set_ui(x, 0, MPFR_RNDN);
+  if (vd == 0) { mpfr_set_ui(v, 200, MPFR_RNDN); mpfr_div_ui(v, v, 199, MPFR_RNDN); }
+  else mpfr_set_d(v, vd, MPFR_RNDN);
+  mpfr_set_ui_2exp(h, 1, -9, MPFR_RNDN);
+  mpfr_set_zero(s0, 1); mpfr_set_zero(s1, 1); mpfr_set_zero(es, 1);
+  for (long j = -12 * 512; j <= 12 * 512; j++) {        /* y in m + [-12, 12] */
+    mpfr_mul_si(y, h, j, MPFR_RNDN); mpfr_add(y, y, m, MPFR_RNDN);
+    mpfr_mul(tmp, A, y, MPFR_RNDN);                      /* kernel mean A y + B, B = 0 (mu = 0) */
+    gauss_pdf_mp(ky, x, tmp, c2);
+    gauss_pdf_mp(py, y, m, v);
+    mpfr_sub(dk, tmp, x, MPFR_RNDN); mpfr_div(dk, dk, c2, MPFR_RNDN);   /* d/dx log N(x; A y, c^2) */
+    mpfr_mul(tmp, ky, py, MPFR_RNDN);
+    mpfr_add(s0, s0, tmp, MPFR_RNDN);                    /* p_t(x) */
+    mpfr_mul(tmp, tmp, dk, MPFR_RNDN); mpfr_add(s1, s1, tmp, MPFR_RNDN);  /* p_t'(x) */
+    mpfr_mul(tmp, py, dk, MPFR_RNDN); mpfr_add(es, es, tmp, MPFR_RNDN);   /* E s^ over p_{t-1} */
+  }
+  mpfr_mul(es, es, h, MPFR_RNDN);
+  mpfr_div(s1, s1, s0, MPFR_RNDN);                       /* exact score (h cancels) */
+  mpfr_div(out, es, s1, MPFR_RNDN);
+  mpfr_clears(A, c2, m, v, x, y, h, ky, py, dk, s0, s1, es, tmp, (mpfr_ptr)0);
+}
+
+static void check_demo_bias_factor(qcheck *q)
+{
+  mpq_t A2, c2, v, f, t;
+  mpq_inits(A2, c2, v, f, t, NULL);
+  mpq_set_ui(A2, 9801, 10000); mpq_set_ui(c2, 1, 50);
+  mpq_set_ui(v, 1, 2);
+  mpq_mul(f, A2, v); mpq_div(f, f, c2); mpq_set_ui(t, 1, 1); mpq_add(f, f, t);
+  mpq_set_ui(t, 10201, 400);
+  int ex_half = mpq_equal(f, t);
+  mpq_set_ui(t, 1, 1); mpq_sub(t, t, A2); mpq_div(v, c2, t);                    /* v_inf */
+  mpq_set_ui(t, 200, 199);
+  int ex_vinf = mpq_equal(v, t);
+  mpq_mul(f, A2, v); mpq_div(f, f, c2); mpq_set_ui(t, 1, 1); mpq_add(f, f, t);
+  mpq_set_ui(t, 10000, 199);
+  ex_vinf &= mpq_equal(f, t);
+  double f_inf_exact = mpq_get_d(f);
+  mpfr_t r1, r2, vk, a2, cc, tmp;
+  mpfr_inits2(ODE_PREC, r1, r2, vk, a2, cc, tmp, (mpfr_ptr)0);
+  factor_by_quadrature(r1, 0.5);
+  factor_by_quadrature(r2, 0);
+  double q_half = mpfr_get_d(r1, MPFR_RNDN), q_inf = mpfr_get_d(r2, MPFR_RNDN);
+  int num_ok = fabs(q_half - 10201.0 / 400) < 1e-12 && fabs(q_inf - 10000.0 / 199) < 1e-12;
+  /* the variance recursion from v_0 = 0 */
+  mpfr_set_ui(a2, 9801, MPFR_RNDN); mpfr_div_ui(a2, a2, 10000, MPFR_RNDN);
+  mpfr_set_ui(cc, 1, MPFR_RNDN); mpfr_div_ui(cc, cc, 50, MPFR_RNDN);
+  mpfr_set_zero(vk, 1);
+  int k_half = -1;
+  for (int k = 1; k <= 1000; k++) {
+    mpfr_mul(vk, vk, a2, MPFR_RNDN); mpfr_add(vk, vk, cc, MPFR_RNDN);
+    if (k_half < 0 && mpfr_cmp_d(vk, 0.5) >= 0) k_half = k;
+  }
+  mpfr_set_ui(tmp, 200, MPFR_RNDN); mpfr_div_ui(tmp, tmp, 199, MPFR_RNDN);
+  mpfr_sub(tmp, tmp, vk, MPFR_RNDN);
+  double v1000 = mpfr_get_d(vk, MPFR_RNDN), gap = mpfr_get_d(tmp, MPFR_RNDN);
+  /* closed form: v_k = v_inf (1 - A^2k) >= 1/2 iff A^2k <= 201/400 */
+  num_ok &= k_half == (int)ceil(log(201.0 / 400) / log(0.9801)) && gap > 0 && gap < 1e-8;
+  int control = fabs(q_inf / 25.5 - 1) > 0.01;
+  qc_record(q, "sde.doc.score.single", "numeric", QC_MUST_HOLD, ex_half && ex_vinf && num_ok,
+            "bias factor 1 + A^2 v/(g^2 dt) at the demo: 25.5 at v = 1/2, 50.25 at the stationary v = 200/199", 2,
+            "the factor depends on v = Var p_{t-1}. Exact: 10201/400 = 25.5025 at v = 1/2 (p_{t-1} = N(1,1/2) of the "
+            "counterexample), 10000/199 = %.4f at v_inf = g^2 dt/(1-A^2) = 200/199. MPFR (%d bits), trapezoid h = 2^-9 "
+            "of E s^ and d/dx log p_t, no closed form: ratios %.10f and %.10f. The demo starts at x = 0 (v = 0); the "
+            "recursion v <- A^2 v + g^2 dt passes 1/2 at step %d (t = %.2f) and reaches v = %.9f (v_inf - %.1e) after "
+            "its 1000 steps: for most of the demo the factor is about 50, not 25.5", f_inf_exact, ODE_PREC, q_half, q_inf,
+            k_half, k_half * 0.01, v1000, gap);
+  qc_record(q, "sde.doc.score.single", "numeric", QC_MUST_HOLD, control, "control: \"about 25.5\" at the stationary v is rejected", 1,
+            "the quadrature factor at v = 200/199 is %.4f, %.0f%% away from 25.5", q_inf, 100 * fabs(q_inf / 25.5 - 1));
+  mpfr_clears(r1, r2, vk, a2, cc, tmp, (mpfr_ptr)0);
+  mpq_clears(A2, c2, v, f, t, NULL);
+}
+
 int main(void)
 {
   qcheck q;
@@ -742,5 +856,6 @@ int main(void)
   check_backward_algebra(&q);
   check_single_sample_score(&q);
   check_chapman(&q);
+  check_demo_bias_factor(&q);
   return qc_finish(&q);
 }
