@@ -287,6 +287,79 @@ static void check_langevin_stationary(qcheck *q)
   mpq_clears(mu, s2, tau, h, dt, rho, r2, g, V, m, v, m0, v0, rk, t, u, NULL);
 }
 
+/* elbo.loglik.gauss from the definition: exp of the stated log-density
+ * -(log 2 pi + l + (x - m)^2 e^-l)/2 integrates to 1 and has mean m and
+ * variance e^l (trapezoid rule in MPFR, QC_PREC bits, step sd/16 on
+ * m +- 40 sd: for a Gaussian the rule's error is below e^-(2 pi^2 256)), so
+ * it is the log-density of N(m, e^l) (a normalised exp-quadratic is fixed by
+ * its mean and variance). Negative controls: the same check rejects the form
+ * without log 2 pi (mass (2 pi)^(1/2)) and the one with e^+l in place of e^-l
+ * (variance e^-l) at every point. */
+static void ll_moments(mpfr_t m0, mpfr_t m1, mpfr_t m2, const mpfr_t m, const mpfr_t l, int variant)
+{
+  mpfr_t sd, h, x, d, e, c, t;
+  mpfr_inits2(QC_PREC, sd, h, x, d, e, c, t, (mpfr_ptr)0);
+  mpfr_div_ui(sd, l, 2, MPFR_RNDN);
+  if (variant == 2) mpfr_neg(sd, sd, MPFR_RNDN);                 /* the control's own width e^(-l/2) */
+  mpfr_exp(sd, sd, MPFR_RNDN);
+  mpfr_div_ui(h, sd, 16, MPFR_RNDN);
+  mpfr_neg(e, l, MPFR_RNDN);
+  if (variant == 2) mpfr_neg(e, e, MPFR_RNDN);                   /* control: e^+l */
+  mpfr_exp(e, e, MPFR_RNDN);
+  mpfr_const_pi(c, MPFR_RNDN); mpfr_mul_2ui(c, c, 1, MPFR_RNDN); mpfr_log(c, c, MPFR_RNDN);
+  if (variant == 1) mpfr_set_zero(c, 1);                         /* control: no log 2 pi */
+  mpfr_add(c, c, l, MPFR_RNDN);
+  mpfr_set_zero(m0, 1); mpfr_set_zero(m1, 1); mpfr_set_zero(m2, 1);
+  for (long j = -640; j <= 640; j++) {
+    mpfr_mul_si(d, h, j, MPFR_RNDN);                             /* x - m */
+    mpfr_add(x, m, d, MPFR_RNDN);
+    mpfr_sqr(t, d, MPFR_RNDN); mpfr_mul(t, t, e, MPFR_RNDN); mpfr_add(t, t, c, MPFR_RNDN);
+    mpfr_div_si(t, t, -2, MPFR_RNDN); mpfr_exp(t, t, MPFR_RNDN);  /* the stated density */
+    mpfr_add(m0, m0, t, MPFR_RNDN);
+    mpfr_mul(x, x, t, MPFR_RNDN); mpfr_add(m1, m1, x, MPFR_RNDN);
+    mpfr_sqr(d, d, MPFR_RNDN); mpfr_mul(d, d, t, MPFR_RNDN); mpfr_add(m2, m2, d, MPFR_RNDN);
+  }
+  mpfr_mul(m0, m0, h, MPFR_RNDN); mpfr_mul(m1, m1, h, MPFR_RNDN); mpfr_mul(m2, m2, h, MPFR_RNDN);
+  mpfr_clears(sd, h, x, d, e, c, t, (mpfr_ptr)0);
+}
+/* max of |m0 - 1|, |m1 - m|, |m2/e^l - 1| */
+static double ll_defect(const mpfr_t m, const mpfr_t l, int variant)
+{
+  mpfr_t m0, m1, m2, t, v;
+  mpfr_inits2(QC_PREC, m0, m1, m2, t, v, (mpfr_ptr)0);
+  ll_moments(m0, m1, m2, m, l, variant);
+  double worst = 0;
+  mpfr_sub_ui(t, m0, 1, MPFR_RNDN); worst = fmax(worst, fabs(mpfr_get_d(t, MPFR_RNDN)));
+  mpfr_sub(t, m1, m, MPFR_RNDN); worst = fmax(worst, fabs(mpfr_get_d(t, MPFR_RNDN)));
+  mpfr_exp(v, l, MPFR_RNDN); mpfr_div(t, m2, v, MPFR_RNDN); mpfr_sub_ui(t, t, 1, MPFR_RNDN);
+  worst = fmax(worst, fabs(mpfr_get_d(t, MPFR_RNDN)));
+  mpfr_clears(m0, m1, m2, t, v, (mpfr_ptr)0);
+  return worst;
+}
+static void check_loglik_gauss(qcheck *q)
+{
+  mpfr_t m, l;
+  mpfr_inits2(QC_PREC, m, l, (mpfr_ptr)0);
+  const int pts = 8;
+  double worst = 0, ctl1 = INFINITY, ctl2 = INFINITY;
+  for (int i = 0; i < pts; i++) {
+    mpfr_set_d(m, 10 * gsl_rng_uniform(q->rng) - 5, MPFR_RNDN);
+    mpfr_set_d(l, 8 * gsl_rng_uniform(q->rng) - 4, MPFR_RNDN);
+    if (i == 0) mpfr_set_d(l, 0.75, MPFR_RNDN);                   /* keeps e^l far from e^-l at one point at least */
+    worst = fmax(worst, ll_defect(m, l, 0));
+    ctl1 = fmin(ctl1, ll_defect(m, l, 1));
+    double lv = mpfr_get_d(l, MPFR_RNDN);
+    if (fabs(lv) > 0.05) ctl2 = fmin(ctl2, ll_defect(m, l, 2));
+  }
+  qc_record(q, "elbo.loglik.gauss", "numeric", QC_MUST_HOLD, worst < 1e-60, "exp(stated log-density) has mass 1, mean m, variance e^l",
+            (unsigned long)pts, "MPFR %d bits, trapezoid h = sd/16 on m +- 40 sd at %d random (m in [-5,5], l in [-4,4]): "
+            "largest defect %.1e (< 1e-60)", QC_PREC, pts, worst);
+  qc_record(q, "elbo.loglik.gauss", "numeric", QC_MUST_HOLD, ctl1 > 0.1 && ctl2 > 1e-3,
+            "control: the check rejects the form without log 2 pi and the one with e^+l", (unsigned long)pts,
+            "smallest defect without log 2 pi %.3f (mass sqrt(2 pi)), with e^+l in place of e^-l %.3g (|l| > 0.05)", ctl1, ctl2);
+  mpfr_clears(m, l, (mpfr_ptr)0);
+}
+
 /* KL(N(mu1,v1)||N(mu2,v2)) = E_p[log p - log q]: the quadratic parts give
  * ((v1 + dm^2)/v2 - 1)/2 exactly with the Gaussian moments. */
 static void check_kl_formula(qcheck *q)
@@ -739,6 +812,7 @@ int main(void)
   check_demo_increment(&q);
   check_langevin_stationary(&q);
   check_kl_formula(&q);
+  check_loglik_gauss(&q);
   check_chain(&q);
   check_discretized_sum(&q);
   return qc_finish(&q);

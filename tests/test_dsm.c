@@ -149,7 +149,7 @@ static void test_loss_mc(void **state)
     { 1.0, 1.0, 0.5, -0.7, 0.9 }, { 1.0, 1.0, 0.5, 0.3, -2.0 }, { -3.0, 2.0, 1.0, -0.1, 0.0 },
     { 0.0, 0.5, 2.0, 1.0, 1.0 }, { 5.0, 1.0, 0.25, -1.0, 4.0 } };
   const size_t n = 200000;
-  double zmax = 0.0;
+  double zmax = 0.0, rel_detect = 0.0;
   int tests = 0, ok = 1;
   char worst[256] = "";
   for (int k = 0; k < 5; k++) {
@@ -162,6 +162,7 @@ static void test_loss_mc(void **state)
     ref_dsm_loss_constant(c[1], c[2], &want[2]);
     for (int j = 0; j < 3; j++) {
       double z = (got[j] - want[j]) / se[j];
+      rel_detect = fmax(rel_detect, prop_shift_for_power(Z_CRIT, 0.999) * se[j] / fabs(want[j]));
       tests++;
       if (!(fabs(z) <= Z_CRIT)) ok = 0;
       if (!(fabs(z) <= zmax)) {
@@ -174,10 +175,13 @@ static void test_loss_mc(void **state)
   gsl_rng_free(r);
   evidence_row(fx->ev, "dsm.loss", "statistical", ok, "MC losses match closed forms", (unsigned long)(5 * n), fx->seed,
                "5 settings x %zu draws: z-tests of the MC DSM and ESM losses against the correctly rounded closed forms, "
-               "|z| <= %.2f (two-sided false alarm 9.8e-8 per test, %d tests); max |z| = %.2f (%s)", n, Z_CRIT, tests, zmax, worst);
+               "|z| <= %.2f (two-sided false alarm 9.8e-8 per test, %d tests); max |z| = %.2f (%s); power 0.999 against a "
+               "deviation of %.2f standard errors, at most %.2g relative", n, Z_CRIT, tests, zmax, worst,
+               prop_shift_for_power(Z_CRIT, 0.999), rel_detect);
   evidence_row(fx->ev, "dsm.vincent", "statistical", ok, "MC DSM-ESM = constant", (unsigned long)(5 * n), fx->seed,
                "the paired MC difference of the two losses agrees with sigma^2/(sigma_eps^2 v) at all 5 settings "
-               "(different (w,b), including far from the optimum), |z| <= %.2f", Z_CRIT);
+               "(different (w,b), including far from the optimum), |z| <= %.2f (false alarm 9.8e-8 each); power 0.999 "
+               "against a deviation of %.2f standard errors", Z_CRIT, prop_shift_for_power(Z_CRIT, 0.999));
   PROP_CHECK(ok, "MC loss z-test failed: max |z| = %.2f at %s", zmax, worst);
 }
 
@@ -223,6 +227,16 @@ static void test_loss_mc_se(void **state)
 }
 
 /* ---- least squares on N samples: CLT ------------------------------------------ */
+/* Power of the Wilson-Hilferty test |z| <= Z_CRIT on a sum of R squared
+ * standardised errors when their variance is off by the factor ratio: the sum
+ * is then ratio chi2(R); the acceptance interval in the sum is
+ * R (1 - 2/(9R) +- Z_CRIT sqrt(2/(9R)))^3. */
+static double wh_power(int R, double ratio)
+{
+  double m = 1 - 2.0 / (9 * R), s = sqrt(2.0 / (9 * R));
+  double lo = R * pow(m - Z_CRIT * s, 3), hi = R * pow(m + Z_CRIT * s, 3);
+  return gsl_cdf_chisq_P(lo / ratio, R) + gsl_cdf_chisq_Q(hi / ratio, R);
+}
 
 #define LS_MU 1.0
 #define LS_SIGMA 1.0
@@ -296,7 +310,9 @@ static void test_ls_clt(void **state)
   evidence_row(fx->ev, "dsm.ls.clt", "statistical", ok, "LS fit -> (w*, b*), exact chi2", (unsigned long)fits, fx->seed,
                "mu=1, sigma=1, sigma_eps=1/2 (w*=-0.8, b*=0.8, C=3.2): %d fits (N = 10^(1+0.4k), k=0..11, %d replicates); "
                "(theta-theta*)^T Phi^T Phi (theta-theta*)/C is exactly chi2(2) given the design; all <= %.2f "
-               "(false alarm 1e-6 per fit); max %.2f", fits, LS_REPS, CHI2_2_CRIT, chi_max);
+               "(false alarm 1e-6 per fit); max %.2f; power >= 0.999 per fit against an offset of %.2f standard deviations "
+               "in any direction (the chi2 exceeds the square of the offset component: P(|N(d,1)| > sqrt(crit)))",
+               fits, LS_REPS, CHI2_2_CRIT, chi_max, prop_shift_for_power(sqrt(CHI2_2_CRIT), 0.999));
   PROP_CHECK(ok, "LS chi2 test failed: max %.2f > %.2f", chi_max, CHI2_2_CRIT);
   /* the asymptotic covariance C A^-1 / N (rate 1/sqrt N): R replicates at two N,
    * sum of squared standardised errors ~ chi2(R), Wilson-Hilferty |z| <= Z_CRIT */
@@ -320,8 +336,9 @@ static void test_ls_clt(void **state)
   }
   evidence_row(fx->ev, "dsm.ls.clt", "statistical", ok2, "Var = C A^-1 / N (1/sqrt N rate)", (unsigned long)(2 * R), fx->seed,
                "%d replicates at N=1000 and N=10000: sum of squared errors over the asymptotic variance C[A^-1]_ii/N "
-               "is chi2(%d); Wilson-Hilferty z for w: %.2f, %.2f; for b: %.2f, %.2f (|z| <= %.2f, false alarm ~1e-7 each)",
-               R, R, zw[0], zw[1], zb[0], zb[1], Z_CRIT);
+               "is chi2(%d); Wilson-Hilferty z for w: %.2f, %.2f; for b: %.2f, %.2f (|z| <= %.2f, false alarm ~1e-7 each); "
+               "power against a variance off by the factor 2 (or 1/2): %.6f (%.6f), from the chi2(%d) law",
+               R, R, zw[0], zw[1], zb[0], zb[1], Z_CRIT, wh_power(R, 2.0), wh_power(R, 0.5), R);
   free(xt); free(g);
   gsl_rng_free(r);
   PROP_CHECK(ok2, "asymptotic variance test failed: z_w = %.2f %.2f, z_b = %.2f %.2f", zw[0], zw[1], zb[0], zb[1]);
@@ -425,8 +442,10 @@ static void test_sgd(void **state)
   evidence_row(fx->ev, "dsm.sgd", "statistical", ok, "SGD average -> (w*, b*)", (unsigned long)iters, fx->seed,
                "mu=1, sigma=1, sigma_eps=1/2, step 0.002 (2 eta lambda_max = %.3f), %zu steps from (0,0), average of the "
                "last %zu: (w,b) = (%.5f, %.5f) vs (w*,b*) = (%.5f, %.5f); tolerance %.2f sqrt(2 C A^-1_ii / k) + "
-               "transient %.1e = (%.4f, %.4f) (false alarm <= 1e-7 per coordinate under the stated covariance)",
-               2 * eta * lmax, iters, k, w, b, ws, bs, Z_CRIT, bias, tol_w, tol_b);
+               "transient %.1e = (%.4f, %.4f) (false alarm <= 1e-7 per coordinate under the stated covariance); power "
+               "0.999 against an offset of the limit by tol + 3.09 sd = (%.4f, %.4f)",
+               2 * eta * lmax, iters, k, w, b, ws, bs, Z_CRIT, bias, tol_w, tol_b,
+               tol_w + 3.09 * sqrt(kappa * c * (1.0 / v) / (double)k), tol_b + 3.09 * sqrt(kappa * c * ((v + mu * mu) / v) / (double)k));
   /* a step beyond the stability limit diverges and is reported */
   double w2, b2;
   int s = dmc_dsm_sgd(mu, sigma, se, 50.0, 1000, r, &w2, &b2);

@@ -258,7 +258,9 @@ static void test_demo_elbo(void **state)
   int pass = fabs(z) < Z_CRIT;
   evidence_row(fx->ev, "elbo.demo.increment", "statistical", pass, "demo ELBO_k = dt(1-dt/2) chi^2_k", n, fx->seed,
                "demo settings (mu=0, sigma=1, tau=1, dt=0.01), k=1000 steps, %zu trials: mean ELBO %.5f vs k dt(1-dt/2) = %.5f, "
-               "z = %.2f (|z| < %.1f, false alarm 1.2e-7)", n, mean, want, z, Z_CRIT);
+               "z = %.2f (|z| < %.1f, false alarm 1.2e-7); power 0.999 against a shift of the mean of %.2g (%.1f%%)",
+               n, mean, want, z, Z_CRIT, prop_shift_for_power(Z_CRIT, 0.999) * sd / sqrt((double)n),
+               100 * prop_shift_for_power(Z_CRIT, 0.999) * sd / sqrt((double)n) / want);
   /* as written: an ELBO term E_q log(p/q) of normalised densities is <= 0 */
   evidence_row(fx->ev, "elbo.demo.bound", "statistical", mean <= 0, "demo's accumulated ELBO has expectation <= 0", n, fx->seed,
                "counterexample: the demo's own settings, k=1000 steps, %zu trials: mean accumulated ELBO = %.4f > 0 "
@@ -266,8 +268,9 @@ static void test_demo_elbo(void **state)
                n, mean, want);
   evidence_row(fx->ev, "elbo.demo.bound", "corrected", fabs(zn) < Z_CRIT && want_norm < 0,
                "with the backward density normalised, mean = k(dt - dt^2/2 + log(1-dt)) < 0", n, fx->seed,
-               "adding the missing normaliser log(1-dt) per step: mean %.6f vs exact -k KL = %.6f, z = %.2f (|z| < %.1f)",
-               norm_mean, want_norm, zn, Z_CRIT);
+               "adding the missing normaliser log(1-dt) per step: mean %.6f vs exact -k KL = %.6f, z = %.2f (|z| < %.1f, "
+               "false alarm 1.2e-7; power 0.999 against a shift of %.2g)",
+               norm_mean, want_norm, zn, Z_CRIT, prop_shift_for_power(Z_CRIT, 0.999) * sd / sqrt((double)n));
   /* the demo plots log mean exp(ELBO_k): E e^{c chi^2_k} = (1 - 2c)^{-k/2} = (1 - dt)^{-k},
    * Var = (1 - 4c)^{-k/2} - (1 - dt)^{-2k}; z-test on the mean of exp(ELBO_k) */
   double me = 0;
@@ -278,7 +281,8 @@ static void test_demo_elbo(void **state)
   int pass_e = fabs(ze) < Z_CRIT;
   evidence_row(fx->ev, "elbo.demo.increment", "statistical", pass_e, "demo's log mean exp(ELBO_k) -> -k log(1-dt)", n, fx->seed,
                "mean of exp(ELBO_k) over %zu trials %.4f vs (1-dt)^-k = %.4f (log: %.5f vs %.5f), z = %.2f (|z| < %.1f, "
-               "false alarm 1.2e-7)", n, me, want_e, log(me), -kk * log1p(-dt), ze, Z_CRIT);
+               "false alarm 1.2e-7); power 0.999 against a relative shift of %.2g", n, me, want_e, log(me), -kk * log1p(-dt),
+               ze, Z_CRIT, prop_shift_for_power(Z_CRIT, 0.999) * sqrt(var_e / (double)n) / want_e);
   free(x);
   free(e);
   PROP_CHECK(pass && pass_e && fabs(zn) < Z_CRIT, "demo ELBO distribution off: z = %.2f, exp z = %.2f, normalised z = %.2f", z, ze, zn);

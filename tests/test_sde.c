@@ -477,9 +477,11 @@ static void test_sampler_chain_law(void **state)
     snprintf(check, sizeof check, "%s sampler = exact law of its chain", name[k]);
     evidence_row(fx->ev, "sde.sampler.chainlaw", "statistical", pass, check, N, fx->seed + 10u + (unsigned long)k,
                  "OU, N(2,0.25) data, T=1, %d steps (h=0.25), 2 threads: sample mean %.5f vs chain %.5f (z=%.2f), "
-                 "variance %.5f vs chain %.5f (z=%.2f); |z|<5.3 each (two-sided 1.2e-7). Against the exact marginal "
+                 "variance %.5f vs chain %.5f (z=%.2f); |z|<5.3 each (two-sided 1.2e-7); power 0.999 against a mean "
+                 "shift of %.2g or a variance deviation of %.2g (8.39 se). Against the exact marginal "
                  "(%.4f, %.4f) instead: z=%.1f, %.1f (the discretisation bias the chain law accounts for)",
-                 STEPS, mean, M, zm, sv, V, zv, m, v, zm0, zv0);
+                 STEPS, mean, M, zm, sv, V, zv, prop_shift_for_power(Z_CRIT, 0.999) * sqrt(V / N),
+                 prop_shift_for_power(Z_CRIT, 0.999) * se_v, m, v, zm0, zv0);
   }
   free(x);
   PROP_CHECK(all, "a sampler's mean/variance differ from its chain's exact law (see the evidence)");
@@ -571,8 +573,11 @@ static void test_mixture_recovery(void **state)
     evidence_row(fx->ev, run[k].claim, "statistical", pass, run[k].name, N, fx->seed + (unsigned long)k,
                  "exact score, x_T drawn from the exact p_T, p_0 = 0.3 N(-2,0.25) + 0.7 N(1.5,0.5), 2 threads: "
                  "mean %.4f vs %.4f (z=%.2f), variance %.4f vs %.4f (z=%.2f), |z|<5.3 (1.2e-7 each); "
-                 "KS D=%.5f (sqrt(n) D=%.3f) < %.5f (Kolmogorov alpha=1e-6)",
-                 mean, mean0, zm, var, var0, zv, d, sqrt((double)N) * d, ks_crit);
+                 "KS D=%.5f (sqrt(n) D=%.3f) < %.5f (Kolmogorov alpha=1e-6); power 0.999 against a mean shift of %.2g, "
+                 "a variance deviation of %.2g (8.39 se) and any law at KS distance >= %.5f (critical + 1.65/sqrt(n))",
+                 mean, mean0, zm, var, var0, zv, d, sqrt((double)N) * d, ks_crit,
+                 prop_shift_for_power(Z_CRIT, 0.999) * sqrt(var0 / N),
+                 prop_shift_for_power(Z_CRIT, 0.999) * sqrt((m4 - var * var) / N), ks_crit + 1.65 / sqrt((double)N));
     print_message("%s: mean z=%.2f var z=%.2f KS D=%.5f (crit %.5f)\n", run[k].name, zm, zv, d, ks_crit);
   }
   FILE *f = evidence_data_file("fig", "sde_exact_density.csv");
