@@ -5,6 +5,7 @@
 #   make reference  regenerates reference/vectors/*.csv
 #   make bench      benchmarks (tests/bench/)
 #   make mutants    mutation testing of the checks (tests/mutants/; not part of make check)
+#   make check-seeds  the seed sweep (202 seeds at DMC_POINTS_SCALE=0.1)
 #   make install    PREFIX=/usr/local DESTDIR=
 CC ?= cc
 PREFIX ?= /usr/local
