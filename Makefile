@@ -213,12 +213,16 @@ check: ledger vectors-drift coverage-map
 	  echo "make check: all $$total programs passed; ledger: $(RESULTS)/claims.csv"
 
 # ---- seed sweep -------------------------------------------------------------
-# `make check-seeds` (not part of make check): every program with random or
-# statistical tests, at DMC_POINTS_SCALE=0.1, under each seed of SEEDS; a
-# failure names the seed and program. Last line: "check-seeds: F failures in
-# S seeds x P programs".
+# `make check-seeds` (not part of make check): the programs with statistical
+# tests (those that record "statistical" evidence, whose outcome depends on
+# chance), at DMC_POINTS_SCALE=0.1, under each seed of SEEDS; a failure names
+# the seed and program. SEEDS_ALL=1 sweeps every seeded program (also the
+# random-point exact and accuracy checks; about 3x longer). Last line:
+# "check-seeds: F failures in S seeds x P programs".
 SEEDS ?= $(shell seq 1 200) 65535 1000003
-SEED_PROGS = $(PROOFS) $(filter-out $(B)/tests/test_vectors $(B)/tests/test_verify,$(TESTS))
+STAT_SRCS = $(shell grep -l '"statistical"' $(PROOF_SRCS) $(TEST_SRCS))
+SEED_PROGS = $(if $(SEEDS_ALL),$(PROOFS) $(filter-out $(B)/tests/test_vectors $(B)/tests/test_verify $(B)/tests/test_bad_cases,$(TESTS)),\
+  $(patsubst proofs/%.c,$(B)/proofs/%,$(patsubst tests/%.c,$(B)/tests/%,$(STAT_SRCS))))
 check-seeds: | $(DEPS_OK)
 	@$(MAKE) --no-print-directory -s -j2 $(SEED_PROGS)
 	@bash tests/check-seeds.sh $(B)/seeds "$(SEEDS)" $(SEED_PROGS)
