@@ -156,14 +156,14 @@ static void check_target(qcheck *q)
     mpq_sub(d, lo, hi); mpq_div(d, d, se2); mpq_div(d, d, h); mpq_div_2exp(d, d, 2);
     mpq_div(doc, e, se2);
     mpq_neg(cor, doc);
-    int ok = mpq_equal(d, doc) || !mpq_sgn(e);
+    int ok = qc_eq(q, d, doc) || !mpq_sgn(e);
     if (!ok && doc_ok) {
       char s1[96], s2[96], s3[96], s4[96], s5[96];
       snprintf(cx, sizeof cx, "counterexample x=%s eps=%s sigma_eps^2=%s: grad_x~ log q(x~|x) = -(x~-x)/sigma_eps^2 = %s, "
                "document's target eps/sigma_eps^2 = %s", qs(s1, x), qs(s2, e), qs(s3, se2), qs(s4, d), qs(s5, doc));
     }
     doc_ok &= ok;
-    cor_ok &= mpq_equal(d, cor);
+    cor_ok &= qc_eq(q, d, cor);
   }
   double sz = qc_sz_log10(3, QC_POINTS);
   qc_record(q, "dsm.target", "exact", QC_AS_WRITTEN, doc_ok, "target eps/se2 = grad log q", QC_POINTS + 1,
@@ -204,13 +204,13 @@ static void check_toy_steps(qcheck *q)
     bp_mul(&r, &s, &xt);
     bp_expect(e1, &r, &pt); mpq_mul_2exp(e1, e1, 1);
     bp_expect(e2, &s, &pt); mpq_mul_2exp(e2, e2, 1);
-    deriv_ok &= mpq_equal(e1, dw) && mpq_equal(e2, db);
+    deriv_ok &= qc_eq(q, e1, dw) && qc_eq(q, e2, db);
     /* b = -w mu makes dL/db vanish, for the stated and for the DSM target */
     mpq_mul(bd, w, pt.mu); mpq_neg(bd, bd);
     loss_grad(dw, db, &pt, w, bd, TGT_DOC);
-    b_ok &= mpq_sgn(db) == 0;
+    b_ok &= qc_is_zero(q, db);
     loss_grad(dw, db, &pt, w, bd, TGT_DSM);
-    b_dsm_ok &= mpq_sgn(db) == 0;
+    b_dsm_ok &= qc_is_zero(q, db);
     /* expansion line 1: E[w x~^2 + b x~ - eps x~/se2] = (1/2) dL/dw */
     loss_grad(dw, db, &pt, w, b, TGT_DOC);
     mpq_div_2exp(dw, dw, 1);
@@ -219,31 +219,31 @@ static void check_toy_steps(qcheck *q)
     mpq_add(t, t, pt.mx[2]); mpq_add(t, t, pt.me[2]); mpq_mul(e1, w, t);
     mpq_add(u, pt.mx[1], pt.me[1]); mpq_mul(u, u, b); mpq_add(e1, e1, u);
     mpq_mul(u, pt.me[1], pt.mx[1]); mpq_add(u, u, pt.me[2]); mpq_div(u, u, pt.se2); mpq_sub(e1, e1, u);
-    exp_ok[0] &= mpq_equal(e1, dw);
+    exp_ok[0] &= qc_eq(q, e1, dw);
     /* line 2, b = -w mu: w E(x+eps)^2 - w mu E(x+eps) - E(eps x + eps^2)/se2 equals line 1 at b = -w mu */
     loss_grad(dw, db, &pt, w, bd, TGT_DOC);
     mpq_div_2exp(dw, dw, 1);
     mpq_add(u, pt.mx[1], pt.me[1]); mpq_mul(u, u, pt.mu); mpq_mul(u, u, w);
     mpq_mul(e2, w, t); mpq_sub(e2, e2, u);
     mpq_mul(u, pt.me[1], pt.mx[1]); mpq_add(u, u, pt.me[2]); mpq_div(u, u, pt.se2); mpq_sub(e2, e2, u);
-    exp_ok[1] &= mpq_equal(e2, dw);
+    exp_ok[1] &= qc_eq(q, e2, dw);
     /* line 3: w(E x^2 + E eps^2) - w mu^2 - E eps^2/se2 */
     mpq_add(u, pt.mx[2], pt.me[2]); mpq_mul(e1, w, u);
     mpq_mul(u, pt.mu, pt.mu); mpq_mul(u, u, w); mpq_sub(e1, e1, u);
     mpq_div(u, pt.me[2], pt.se2); mpq_sub(e1, e1, u);
-    exp_ok[2] &= mpq_equal(e1, dw);
+    exp_ok[2] &= qc_eq(q, e1, dw);
     /* line 4: w(sigma^2 + mu^2 + se2) - w mu^2 - 1 */
     mpq_mul(u, pt.mu, pt.mu); mpq_add(u, u, pt.v); mpq_mul(e2, w, u);
     mpq_mul(u, pt.mu, pt.mu); mpq_mul(u, u, w); mpq_sub(e2, e2, u);
     mpq_set_ui(u, 1, 1); mpq_sub(e2, e2, u);
-    exp_ok[3] &= mpq_equal(e2, dw);
+    exp_ok[3] &= qc_eq(q, e2, dw);
     /* w = 1/(sigma^2 + se2), b = -w mu: stationary for the stated objective ... */
     mpq_inv(wd, pt.v); mpq_mul(bd, wd, pt.mu); mpq_neg(bd, bd);
     loss_grad(dw, db, &pt, wd, bd, TGT_DOC);
-    w_stated_ok &= !mpq_sgn(dw) && !mpq_sgn(db);
+    w_stated_ok &= qc_is_zero(q, dw) && qc_is_zero(q, db);
     /* ... but not for the DSM objective with target grad log q */
     loss_grad(dw, db, &pt, wd, bd, TGT_DSM);
-    int ok = !mpq_sgn(dw) && !mpq_sgn(db);
+    int ok = qc_is_zero(q, dw) && qc_is_zero(q, db);
     if (!ok && w_dsm_ok) {
       char s1[96], s2[96], s3[96], s4[96], s5[96], s6[96];
       mpq_t ws, bs; mpq_inits(ws, bs, NULL);
@@ -256,7 +256,7 @@ static void check_toy_steps(qcheck *q)
     w_dsm_ok &= ok;
     optimum(wd, bd, &pt);
     loss_grad(dw, db, &pt, wd, bd, TGT_DSM);
-    w_cor_ok &= !mpq_sgn(dw) && !mpq_sgn(db);
+    w_cor_ok &= qc_is_zero(q, dw) && qc_is_zero(q, db);
   }
   unsigned n = QC_POINTS + 1;
   double sz = qc_sz_log10(6, QC_POINTS);
@@ -300,11 +300,11 @@ static void check_limit_and_sign(qcheck *q)
     /* 1/v = (1/sigma^2) * sigma^2/v */
     mpq_inv(w, pt.v);
     mpq_inv(t, pt.s2); mpq_div(u, pt.s2, pt.v); mpq_mul(t, t, u);
-    ident_ok &= mpq_equal(w, t);
+    ident_ok &= qc_eq(q, w, t);
     /* the DSM minimiser against +-score of the perturbed marginal */
     normal_solve(ws, bs, &pt, TGT_DSM);
     mpq_inv(t, pt.v); mpq_div(u, pt.mu, pt.v); mpq_neg(u, u);  /* -score: slope +1/v, intercept -mu/v */
-    int ok = mpq_equal(ws, t) && mpq_equal(bs, u);
+    int ok = qc_eq(q, ws, t) && qc_eq(q, bs, u);
     if (!ok && neg_ok) {
       char s1[96], s2[96], s3[96], s4[96], s5[96], s6[96];
       snprintf(cx_neg, sizeof cx_neg, "counterexample mu=%s sigma^2=%s sigma_eps^2=%s: DSM minimiser (w,b)=(%s,%s); "
@@ -313,13 +313,13 @@ static void check_limit_and_sign(qcheck *q)
     }
     neg_ok &= ok;
     mpq_neg(t, t); mpq_neg(u, u);
-    pos_ok &= mpq_equal(ws, t) && mpq_equal(bs, u);
+    pos_ok &= qc_eq(q, ws, t) && qc_eq(q, bs, u);
     normal_solve(w, b, &pt, TGT_DOC);                        /* the stated target gives exactly -score */
     mpq_neg(t, t); mpq_neg(u, u);
-    doc_neg_ok &= mpq_equal(w, t) && mpq_equal(b, u);
+    doc_neg_ok &= qc_eq(q, w, t) && qc_eq(q, b, u);
     /* w = -1/sigma^2, b = mu/sigma^2 as the DSM optimum at sigma_eps > 0 */
     mpq_inv(t, pt.s2); mpq_neg(t, t);
-    ok = mpq_equal(ws, t);
+    ok = qc_eq(q, ws, t);
     if (!ok && lim_exact_ok) {
       char s1[96], s2[96], s3[96], s4[96];
       snprintf(cx_lim, sizeof cx_lim, "counterexample sigma^2=%s sigma_eps^2=%s: DSM minimiser w*=%s, stated w=-1/sigma^2=%s",
@@ -334,7 +334,7 @@ static void check_limit_and_sign(qcheck *q)
     normal_solve(w, b, &p0, TGT_ESM);
     mpq_inv(t, pt.s2); mpq_neg(t, t); mpq_div(u, pt.mu, pt.s2);
     loss_lin(err, &p0, t, u, TGT_ESM);
-    concl_ok &= mpq_equal(w, t) && mpq_equal(b, u) && mpq_sgn(err) == 0;
+    concl_ok &= qc_eq(q, w, t) && qc_eq(q, b, u) && qc_is_zero(q, err);
     pt_clear(&p0);
   }
   unsigned n = QC_POINTS + 1;
@@ -358,11 +358,11 @@ static void check_limit_and_sign(qcheck *q)
     mpq_set(bound, pk.se2);                                       /* se2/s2^2 */
     lim_ok &= mpq_cmp(err, bound) <= 0;
     mpq_inv(t, pk.v); mpq_sub(t, t, one); mpq_abs(t, t);          /* the document's |1/v - 1/s2| */
-    lim_ok &= mpq_equal(t, err);
+    lim_ok &= qc_eq(q, t, err);
     mpq_sub(u, bs, one); mpq_abs(u, u);                           /* |b* - mu/s2| with mu = 1 */
     lim_ok &= mpq_cmp(u, bound) <= 0;
     mpq_div(t, pk.se2, pk.v);                                     /* exact closed form se2/(s2 v) */
-    lim_ok &= mpq_equal(err, t);
+    lim_ok &= qc_eq(q, err, t);
     if (k % 3 == 1 && len < 400)
       len += snprintf(meas + len, sizeof meas - (size_t)len, "%s se2=1e-%d: |w*+1|=%.6g", len ? ";" : "", k, mpq_get_d(err));
     mpz_clear(p10);
@@ -432,16 +432,16 @@ static void check_first_principles(qcheck *q)
     optimum(ws, bs, &pt);
     /* optimum: stationary, strictly convex (det of the half-Hessian = Var x~ = v > 0), strict minimum */
     loss_grad(dw, db, &pt, ws, bs, TGT_DSM);
-    opt_ok &= !mpq_sgn(dw) && !mpq_sgn(db);
+    opt_ok &= qc_is_zero(q, dw) && qc_is_zero(q, db);
     mpq_mul(t, pt.mx[1], pt.mx[1]); mpq_sub(t, pt.mx[2], t); mpq_add(t, t, pt.me[2]);  /* E x~^2 - (E x~)^2 */
-    conv_ok &= mpq_equal(t, pt.v) && mpq_sgn(pt.v) > 0;
+    conv_ok &= qc_eq(q, t, pt.v) && mpq_sgn(pt.v) > 0;
     qc_random(q, w); qc_random(q, b);
     mpq_add(w, w, ws); mpq_add(b, b, bs);
     loss_lin(l1, &pt, w, b, TGT_DSM); loss_lin(l2, &pt, ws, bs, TGT_DSM);
     conv_ok &= mpq_cmp(l1, l2) > 0;
     /* normal equations with the bias as a constant feature give (w*, b*) */
     normal_solve(we, be, &pt, TGT_DSM);
-    nb_ok &= mpq_equal(we, ws) && mpq_equal(be, bs);
+    nb_ok &= qc_eq(q, we, ws) && qc_eq(q, be, bs);
     /* the perturbed marginal: moments of x + eps are those of N(mu, v) to order PD, and the
      * DSM minimiser is the ESM minimiser, i.e. the score of N(mu, v) */
     mpq_t gm[PD + 1];
@@ -453,25 +453,25 @@ static void check_first_principles(qcheck *q)
     for (int k = 1; k <= PD; k++) {
       bp_mul(&r, &pw, &xt);
       bp_expect(t, &r, &pt);
-      mom_ok &= mpq_equal(t, gm[k]);
+      mom_ok &= qc_eq(q, t, gm[k]);
       for (int a = 0; a <= PD; a++)
         for (int bb = 0; bb <= PD; bb++) mpq_set(pw.c[a][bb], r.c[a][bb]);
     }
     for (int k = 0; k <= PD; k++) mpq_clear(gm[k]);
     normal_solve(we, be, &pt, TGT_ESM);
-    marg_ok &= mpq_equal(we, ws) && mpq_equal(be, bs);
+    marg_ok &= qc_eq(q, we, ws) && qc_eq(q, be, bs);
     /* Vincent: L_DSM - L_ESM = C for random (w, b); closed forms; min DSM loss = C */
     vincent_constant(c, &pt);
     for (int j = 0; j < 2; j++) {
       qc_random(q, w); qc_random(q, b);
       loss_lin(l1, &pt, w, b, TGT_DSM); loss_lin(l2, &pt, w, b, TGT_ESM);
       mpq_sub(t, l1, l2);
-      vin_ok &= mpq_equal(t, c);
-      closed_dsm(u, &pt, w, b); closed_ok &= mpq_equal(u, l1);
-      closed_esm(u, &pt, w, b); closed_ok &= mpq_equal(u, l2);
+      vin_ok &= qc_eq(q, t, c);
+      closed_dsm(u, &pt, w, b); closed_ok &= qc_eq(q, u, l1);
+      closed_esm(u, &pt, w, b); closed_ok &= qc_eq(q, u, l2);
     }
     loss_lin(l1, &pt, ws, bs, TGT_DSM); loss_lin(l2, &pt, ws, bs, TGT_ESM);
-    minloss_ok &= mpq_equal(l1, c) && mpq_sgn(l2) == 0;
+    minloss_ok &= qc_eq(q, l1, c) && qc_is_zero(q, l2);
     /* Vincent for a cubic network s(x~) = a0 + a1 x~ + a2 x~^2 + a3 x~^3; negative control: with
      * the document's target +eps/se2 the difference changes with s */
     mpq_t diff_doc[2];
@@ -497,11 +497,11 @@ static void check_first_principles(qcheck *q)
         bp_expect(lk[k], &r, &pt);
       }
       mpq_sub(u, lk[0], lk[1]);
-      poly_ok &= mpq_equal(u, c);
+      poly_ok &= qc_eq(q, u, c);
       mpq_sub(diff_doc[j], lk[2], lk[1]);
       for (int k = 0; k < 3; k++) mpq_clear(lk[k]);
     }
-    control_ok &= !mpq_equal(diff_doc[0], diff_doc[1]);
+    control_ok &= !qc_eq(q, diff_doc[0], diff_doc[1]);
     mpq_clears(diff_doc[0], diff_doc[1], NULL);
     /* no-bias model s = w x~: w0 = E[x~ g]/E[x~^2] = -1/(sigma^2 + mu^2 + se2), stationary */
     target_poly(&tg, &pt, TGT_DSM);
@@ -511,8 +511,8 @@ static void check_first_principles(qcheck *q)
     mpq_mul(l1, pt.mu, pt.mu); mpq_add(l1, l1, pt.v); mpq_inv(l1, l1); mpq_neg(l1, l1);
     mpq_set_ui(b, 0, 1);
     loss_grad(dw, db, &pt, w, b, TGT_DSM);
-    nobias_ok &= mpq_equal(w, l1) && !mpq_sgn(dw);
-    nobias_differs &= !mpq_equal(w, ws);    /* mu != 0 at every random point */
+    nobias_ok &= qc_eq(q, w, l1) && qc_is_zero(q, dw);
+    nobias_differs &= !qc_eq(q, w, ws);    /* mu != 0 at every random point */
   }
   unsigned n = QC_POINTS;
   double sz = qc_sz_log10(12, QC_POINTS);
@@ -573,9 +573,9 @@ static void m2_mul(mpq_t *r, const mpq_t *a, const mpq_t *b)
     }
   mpq_clear(t);
 }
-static int m2_equal(const mpq_t *a, const mpq_t *b)
+static int m2_equal(const qcheck *q, const mpq_t *a, const mpq_t *b)
 {
-  for (int k = 0; k < 4; k++) if (!mpq_equal(a[k], b[k])) return 0;
+  for (int k = 0; k < 4; k++) if (!qc_eq(q, a[k], b[k])) return 0;
   return 1;
 }
 static void m2_init(mpq_t *m) { for (int k = 0; k < 4; k++) mpq_init(m[k]); }
@@ -618,12 +618,12 @@ static void check_general(qcheck *q)
     qc_inverse(2, M, Mi);
     m2_mul(W, Mi, G);
     m2_mul(WM, W, M);
-    eq_ok &= m2_equal(WM, G);
+    eq_ok &= m2_equal(q, WM, G);
     /* negative control: a target whose E[t x~^T] does not commute with M (random Gr) */
     for (int k = 0; k < 4; k++) qc_random(q, Gr[k]);
     m2_mul(W, Mi, Gr);
     m2_mul(WM, W, M);
-    control_ok &= !m2_equal(WM, Gr);
+    control_ok &= !m2_equal(q, WM, Gr);
     /* scalar no-bias J(w) = E(w x~_1 - g_1)^2: dJ/dw by exact central difference vs the stated E[(w x~ - g) x~] */
     mpq_t res[NXI], w, h, jp, jm, d, stated;
     for (int k = 0; k < NXI; k++) mpq_init(res[k]);
@@ -638,7 +638,7 @@ static void check_general(qcheck *q)
     mpq_sub(d, jp, jm); mpq_div(d, d, h); mpq_div_2exp(d, d, 1);
     for (int k = 0; k < NXI; k++) { mpq_mul(t, w, xt[0][k]); mpq_sub(res[k], t, g[0][k]); }
     lf_expect2(stated, res, xt[0], se2);
-    int ok = mpq_equal(d, stated);
+    int ok = qc_eq(q, d, stated);
     if (!ok && grad_doc_ok) {
       char s1[96], s2[96], s3[96];
       snprintf(cx, sizeof cx, "counterexample (first coordinate, mu_1=1, Var x_1=1, sigma_eps^2=1, w=%s): dJ/dw = %s (exact "
@@ -647,7 +647,7 @@ static void check_general(qcheck *q)
     }
     grad_doc_ok &= ok;
     mpq_mul_2exp(stated, stated, 1);
-    grad_cor_ok &= mpq_equal(d, stated);
+    grad_cor_ok &= qc_eq(q, d, stated);
     /* Insight: the per-sample gradient of (w x~ + b - g)^2 at a sample (x~, g) is 2 (s - g) x~ and 2 (s - g):
      * exact central differences at random rational samples */
     mpq_t xs, gs, b, p, m;
@@ -657,7 +657,7 @@ static void check_general(qcheck *q)
     mpq_sub(u, w, h); mpq_mul(m, u, xs); mpq_add(m, m, b); mpq_sub(m, m, gs); mpq_mul(m, m, m);
     mpq_sub(d, p, m); mpq_div(d, d, h); mpq_div_2exp(d, d, 1);
     mpq_mul(t, w, xs); mpq_add(t, t, b); mpq_sub(t, t, gs); mpq_mul(t, t, xs); mpq_mul_2exp(t, t, 1);
-    insight_ok &= mpq_equal(d, t);
+    insight_ok &= qc_eq(q, d, t);
     mpq_clears(xs, gs, b, p, m, NULL);
     for (int k = 0; k < NXI; k++) mpq_clear(res[k]);
     mpq_clears(w, h, jp, jm, d, stated, NULL);
@@ -704,19 +704,19 @@ static void check_fixedx(qcheck *q)
     bp_expect(e1, &xt, &pt);
     bp_mul(&r, &xt, &xt); bp_expect(e2, &r, &pt);
     mpq_mul(t, pt.mu, pt.mu); mpq_add(t, t, pt.se2);
-    mom_ok &= mpq_equal(e1, pt.mu) && mpq_equal(e2, t);       /* E x~ = x, E x~^2 = x^2 + sigma^2 */
+    mom_ok &= qc_eq(q, e1, pt.mu) && qc_eq(q, e2, t);       /* E x~ = x, E x~^2 = x^2 + sigma^2 */
     /* E[sigma^-2 (x - x~) x~] = sigma^-2 [x E x~ - E x~^2] */
     target_poly(&tg, &pt, TGT_DSM);                            /* (x - x~)/sigma^2 = -e/sigma^2 */
     bp_mul(&r, &tg, &xt); bp_expect(lhs, &r, &pt);
     mpq_mul(rhs, pt.mu, e1); mpq_sub(rhs, rhs, e2); mpq_div(rhs, rhs, pt.se2);
-    line_ok &= mpq_equal(lhs, rhs);
+    line_ok &= qc_eq(q, lhs, rhs);
     mpq_set_si(t, -1, 1);
-    minus_one_ok &= mpq_equal(lhs, t);
+    minus_one_ok &= qc_eq(q, lhs, t);
     /* the no-bias optimum at fixed x: w(x) = -1/(x^2 + sigma^2), stationary */
     mpq_div(w, lhs, e2);
     mpq_mul(t, pt.mu, pt.mu); mpq_add(t, t, pt.se2); mpq_inv(t, t); mpq_neg(t, t);
     loss_grad(dw, db, &pt, w, zero, TGT_DSM);
-    w_ok &= mpq_equal(w, t) && !mpq_sgn(dw);
+    w_ok &= qc_eq(q, w, t) && qc_is_zero(q, dw);
   }
   unsigned n = QC_POINTS;
   qc_record(q, "dsm.fixedx.moments", "exact", QC_AS_WRITTEN, mom_ok && line_ok, "E x~ = x, E x~x~^T = x^2+sigma^2", n,
@@ -757,11 +757,11 @@ static void check_demo(qcheck *q)
   mpq_inv(marg, exx); mpq_neg(marg, marg);        /* slope of the score of N(0, Var x~) */
   mpq_sub(gap, w2, score); mpq_abs(gap, gap);
   char s1[96], s2[96], s3[96], s4[96], s5[96];
-  qc_record(q, "dsm.demo.target", "exact", QC_AS_WRITTEN, mpq_equal(w1, score), "demo fit estimates score_true", 1,
+  qc_record(q, "dsm.demo.target", "exact", QC_AS_WRITTEN, qc_eq(q, w1, score), "demo fit estimates score_true", 1,
             "demo parameters (mu0=0, sigma0=2, dt=0.01): population least-squares slope for the kept target "
             "x - x_perturb is %s = %.6g (positive), but score_true has slope %s; Var x~ = %s",
             qs(s1, w1), mpq_get_d(w1), qs(s2, score), qs(s3, exx));
-  qc_record(q, "dsm.demo.target", "corrected", QC_MUST_HOLD, mpq_equal(w2, marg), "DSM target gives score of p_sigma", 1,
+  qc_record(q, "dsm.demo.target", "corrected", QC_MUST_HOLD, qc_eq(q, w2, marg), "DSM target gives score of p_sigma", 1,
             "with the overwritten DSM target (x + drift dt - x_perturb)/trans_var the slope is %s = %.6g = -1/Var x~, the "
             "score slope of the perturbed marginal N(0, %s); it differs from score_true's -1/4 by %s = %.4g",
             qs(s4, w2), mpq_get_d(w2), qs(s5, exx), qc_qstr((char[96]){0}, 96, gap), mpq_get_d(gap));
@@ -783,12 +783,12 @@ static void check_demo(qcheck *q)
   for (int k = 0; k < 4; k++) mpq_mul(H[k], Ai[k], B[k]);          /* the demo: elementwise */
   m2_mul(L, B, Ai);                                                 /* least squares S ~ W X: W = S X^T (X X^T)^-1 */
   m2_mul(D, H, A);
-  int hadamard_ok = m2_equal(D, B);                                 /* normal equations W X X^T = S X^T */
+  int hadamard_ok = m2_equal(q, D, B);                                 /* normal equations W X X^T = S X^T */
   m2_mul(D, L, A);
-  int ls_ok = m2_equal(D, B);
+  int ls_ok = m2_equal(q, D, B);
   m2_mul(D, Ai, B);                                                 /* the document's order */
   m2_mul(H, D, A);
-  int doc_order_ok = m2_equal(H, B);
+  int doc_order_ok = m2_equal(q, H, B);
   for (int k = 0; k < 4; k++) mpq_mul(H[k], Ai[k], B[k]);
   char h0[96], h1[96], l0[96], l1[96];
   qc_record(q, "dsm.demo.product", "exact", QC_AS_WRITTEN, hadamard_ok, "inv(XX^T) * (SX^T) solves least squares", 1,
@@ -810,12 +810,14 @@ int main(void)
 {
   qcheck q;
   qc_init(&q, PROGRAM);
-  check_target(&q);
-  check_toy_steps(&q);
-  check_limit_and_sign(&q);
-  check_first_principles(&q);
-  check_general(&q);
-  check_fixedx(&q);
-  check_demo(&q);
+  QC_WITH_CONTROLS(&q) {
+    check_target(&q);
+    check_toy_steps(&q);
+    check_limit_and_sign(&q);
+    check_first_principles(&q);
+    check_general(&q);
+    check_fixedx(&q);
+    check_demo(&q);
+  }
   return qc_finish(&q);
 }

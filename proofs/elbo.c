@@ -49,7 +49,7 @@ static void check_bayes(qcheck *q)
     add_quad(e1, y, t, c, 1); add_quad(e1, x, M, S, 1);
     add_quad(e2, x, mf, vf, 1); add_quad(e2, y, Mp, Sp, 1);
     mpq_mul(t, c, S); mpq_mul(u, vf, Sp);
-    int here = mpq_equal(e1, e2) && mpq_equal(t, u);
+    int here = qc_eq(q, e1, e2) && qc_eq(q, t, u);
     if (!here && ok) {
       char s1[128], s2[128];
       snprintf(cx, sizeof cx, "counterexample: quadratic forms %s vs %s", qc_qstr(s1, 128, e1), qc_qstr(s2, 128, e2));
@@ -60,7 +60,7 @@ static void check_bayes(qcheck *q)
     mpq_set_ui(e1, 0, 1);
     mpq_mul(u, a, x); mpq_add(u, u, b);
     add_quad(e1, y, u, t, 1); add_quad(e1, x, M, S, 1);
-    control &= !mpq_equal(e1, e2);
+    control &= !qc_eq(q, e1, e2);
   }
   qc_record(q, "elbo.bayes", "exact", QC_AS_WRITTEN, ok && control, "p(x_{t-1}|x_t) = p(x_t|x_{t-1}) p(x_{t-1}) / p(x_t)", QC_POINTS,
             "%s%d random rational Gaussian reverse kernels N(a x_t + b, c), marginals N(M, S) and points: quadratic forms "
@@ -102,7 +102,7 @@ static void check_bayes_forward(qcheck *q)
     mpq_set_ui(e1, 0, 1);
     mpq_mul(t, a, x); mpq_add(t, t, b);
     add_quad(e1, y, t, c, 1);
-    int eq_model = mpq_equal(e1, e2) && mpq_equal(c, u);
+    int eq_model = qc_eq(q, e1, e2) && qc_eq(q, c, u);
     if (!eq_model && model_fails && !cx[0]) {
       char s1[96], s3[96], s4[96], s5[96], s6[96], s7[96], s8[96];
       snprintf(cx, sizeof cx, "counterexample: lambda=%s, q(x_{t-1})=N(%s, %s), model kernel N(a x_t + b, c) with a=%s b=%s c=%s: "
@@ -114,7 +114,7 @@ static void check_bayes_forward(qcheck *q)
     mpq_set_ui(e1, 0, 1);
     mpq_mul(t, as, x); mpq_add(t, t, bs);
     add_quad(e1, y, t, cs, 1);
-    true_holds &= mpq_equal(e1, e2) && mpq_equal(cs, u);
+    true_holds &= qc_eq(q, e1, e2) && qc_eq(q, cs, u);
   }
   qc_record(q, "elbo.bayes.forward", "exact", QC_AS_WRITTEN, !model_fails,
             "Bayes step with p(x_t|x_{t-1}) = forward transition gives the model kernel", QC_POINTS,
@@ -185,11 +185,11 @@ static void check_substitution(qcheck *q)
     }
     ls_add(&TR, x[0], M[0], S[0], 1);
     ls_add(&TR, x[T], M[T], S[T], -1);
-    ok_sub &= mpq_equal(L.quad, R.quad) && mpq_equal(L.prod, R.prod);
-    ok_tel &= mpq_equal(TL.quad, TR.quad) && mpq_equal(TL.prod, TR.prod);
+    ok_sub &= qc_eq(q, L.quad, R.quad) && qc_eq(q, L.prod, R.prod);
+    ok_tel &= qc_eq(q, TL.quad, TR.quad) && qc_eq(q, TL.prod, TR.prod);
     /* negative control: without log p(x_T) the two sides differ */
     ls_add(&L, x[T], M[T], S[T], -1);
-    control &= !(mpq_equal(L.quad, R.quad) && mpq_equal(L.prod, R.prod));
+    control &= !(qc_eq(q, L.quad, R.quad) && qc_eq(q, L.prod, R.prod));
     ls_clear(&L); ls_clear(&R); ls_clear(&TL); ls_clear(&TR);
     points++;
   }
@@ -224,7 +224,7 @@ static void check_demo_increment(qcheck *q)
     mpq_div_2exp(inc, inc, 1);
     mpq_mul(t, dt, dt); mpq_mul_2exp(want, dt, 1); mpq_sub(want, want, t);   /* 2 dt - dt^2 */
     mpq_sub(t, x2, mf); mpq_mul(t, t, t); mpq_mul(want, want, t); mpq_div(want, want, var); mpq_div_2exp(want, want, 1);
-    ok &= mpq_equal(inc, want);
+    ok &= qc_eq(q, inc, want);
   }
   qc_record(q, "elbo.demo.increment", "exact", QC_MUST_HOLD, ok, "demo increment = (x'-m_f)^2 (2dt - dt^2)/(2 var)", QC_POINTS,
             "the demo's logProbBackward - logProbForward at %d random rational (x, x', mu, sigma^2, tau, dt): exact; so with "
@@ -254,7 +254,7 @@ static void check_kl_formula(qcheck *q)
     mpq_div_2exp(e, e, 1);
     mpq_sub(t, mu1, mu2); mpq_mul(t, t, t); mpq_add(want, v1, t); mpq_div(want, want, v2);
     mpq_set_ui(t, 1, 1); mpq_sub(want, want, t); mpq_div_2exp(want, want, 1);
-    ok &= mpq_equal(e, want);
+    ok &= qc_eq(q, e, want);
     mpq_clears(c0, c1, NULL);
   }
   qc_record(q, "elbo.kl.gauss", "exact", QC_MUST_HOLD, ok, "KL = (log(v2/v1) + (v1 + dmu^2)/v2 - 1)/2", QC_POINTS,
@@ -581,7 +581,7 @@ static void check_chain(qcheck *q)
       if (mpfr_sgn(gap) < 0 && bound_ok)
         snprintf(cx, sizeof cx, "counterexample T=%zu x0=%a: ELBO %.17g > log p %.17g", T, d.x0,
                  mpfr_get_d(elbo, MPFR_RNDN), mpfr_get_d(logp, MPFR_RNDN));
-      bound_ok &= mpfr_sgn(gap) >= 0;
+      bound_ok &= qc_small(q, -mpfr_get_d(gap, MPFR_RNDD), 0); /* gap >= 0 */
       if (mpfr_cmp(gap, mingap) < 0) mpfr_set(mingap, gap, MPFR_RNDN);
       nb++;
       /* 002's decomposition (the reference's closed form) = 001's form */
@@ -591,7 +591,7 @@ static void check_chain(qcheck *q)
         double mine = mpfr_get_d(elbo, MPFR_RNDN);
         double rel = fabs(ref - mine) / fabs(mine);
         if (rel > worst_dec) worst_dec = rel;
-        dec_ok &= rel <= 0x1p-52;
+        dec_ok &= qc_small(q, rel, 0x1p-52);
         nd++;
       } else {
         dec_ok = 0;
@@ -630,14 +630,14 @@ static void check_chain(qcheck *q)
             "%s%d random chains, T in {1,2,5,10,100,1000}, kernels perturbed from the true posteriors by eps in [0,1): "
             "ELBO (001's form, from the moments of q at %d bits) <= log p(x0) at all; smallest gap %.3e",
             cx, nb, P, mpfr_get_d(mingap, MPFR_RNDN));
-  qc_record(q, "elbo.equality", "numeric", QC_MUST_HOLD, mpfr_cmp_d(worst_eq, 1e-60) < 0, "ELBO = log p(x0) at the true kernels (MPFR)",
+  qc_record(q, "elbo.equality", "numeric", QC_MUST_HOLD, qc_small_fr(q, worst_eq, 1e-60), "ELBO = log p(x0) at the true kernels (MPFR)",
             (unsigned long)nb, "%d chains, T up to 1000, true reverse kernels computed at %d bits: max |log p(x0) - ELBO| = %.3e",
             nb, P, mpfr_get_d(worst_eq, MPFR_RNDN));
-  qc_record(q, "elbo.gap.kl", "numeric", QC_MUST_HOLD, mpfr_cmp_d(worst_gap, 1e-60) < 0,
+  qc_record(q, "elbo.gap.kl", "numeric", QC_MUST_HOLD, qc_small_fr(q, worst_gap, 1e-60),
             "log p(x0) - ELBO = KL(q(x_{1:T}|x0) || p(x_{1:T}|x0))", (unsigned long)ng,
             "%d random chains, T = 1..6: the KL of the two T-dimensional joint Gaussians (generative joint conditioned on x0, "
             "inverted by Gauss-Jordan at %d bits) equals the gap; max difference %.3e", ng, P, mpfr_get_d(worst_gap, MPFR_RNDN));
-  qc_record(q, "elbo.final", "numeric", QC_AS_WRITTEN, fin_ok && mpfr_cmp_d(worst_fin, 1e-60) < 0,
+  qc_record(q, "elbo.final", "numeric", QC_AS_WRITTEN, fin_ok && qc_small_fr(q, worst_fin, 1e-60),
             "001's final right side = ELBO <= log p(x0)", (unsigned long)ng,
             "%d random chains, T = 1..6: log p(x0) + E_q sum log p(x_t|x_{t-1})/q(x_t|x_{t-1}) (generative forward "
             "conditionals) equals the ELBO (max difference %.3e) and is <= log p(x0): the inequality holds, its slack is "
@@ -670,7 +670,7 @@ static void check_discretized_sum(qcheck *q)
     mpfr_clears(sum, t, (mpfr_ptr)0);
     n++;
   }
-  qc_record(q, "elbo.loglik.discretized", "numeric", QC_MUST_HOLD, ok && worst < 1e-13, "sum over the 256 bins = 1", (unsigned long)n,
+  qc_record(q, "elbo.loglik.discretized", "numeric", QC_MUST_HOLD, ok && qc_small(q, worst, 1e-13), "sum over the 256 bins = 1", (unsigned long)n,
             "%d random (mean, log_scale): exp of the correctly rounded log-probabilities of the 256 bins sums to 1 within %.2e "
             "(rounding of 256 doubles: < 1e-13)", n, worst);
 }
@@ -679,12 +679,14 @@ int main(void)
 {
   qcheck q;
   qc_init(&q, PROGRAM);
-  check_bayes(&q);
-  check_bayes_forward(&q);
-  check_substitution(&q);
-  check_demo_increment(&q);
-  check_kl_formula(&q);
-  check_chain(&q);
-  check_discretized_sum(&q);
+  QC_WITH_CONTROLS(&q) {
+    check_bayes(&q);
+    check_bayes_forward(&q);
+    check_substitution(&q);
+    check_demo_increment(&q);
+    check_kl_formula(&q);
+    check_chain(&q);
+    check_discretized_sum(&q);
+  }
   return qc_finish(&q);
 }

@@ -34,9 +34,9 @@ static void check_derivative(qcheck *q, const char *claim, int as_sign)
     mpq_div(lhs, lhs, h); mpq_div_2exp(lhs, lhs, 1);
     mpq_sub(rhs, mu, x); mpq_div(rhs, rhs, v);          /* document: (mu - x)/sigma^2 */
     if (as_sign < 0) mpq_neg(rhs, rhs);
-    ok = mpq_equal(lhs, rhs);
+    ok = qc_eq(q, lhs, rhs);
     mpq_neg(rhs, rhs); /* negative control: the opposite sign must be rejected */
-    flipped_caught &= !mpq_equal(lhs, rhs) || mpq_sgn(lhs) == 0;
+    flipped_caught &= !qc_eq(q, lhs, rhs) || mpq_sgn(lhs) == 0;
     if (!ok) {
       char s1[64], s2[64], s3[64];
       snprintf(cx, sizeof cx, "counterexample x=%s mu=%s v=%s", qc_qstr(s1, 64, x), qc_qstr(s2, 64, mu), qc_qstr(s3, 64, v));
@@ -92,7 +92,7 @@ static void check_normalisation_and_moments(qcheck *q)
   /* k = 0: the document's density integrates to 1 */
   mpfr_sub_ui(err, mom[0], 1, MPFR_RNDN);
   mpfr_abs(err, err, MPFR_RNDN);
-  int norm_ok = mpfr_cmp_d(err, 1e-60) < 0;
+  int norm_ok = qc_small_fr(q, err, 1e-60);
   qc_record(q, "gauss.pdf.toy", "numeric", QC_AS_WRITTEN, norm_ok, "integral of p = 1", 321,
             "trapezoid rule (h=1/4, |z|<=40) in MPFR at %d bits: |integral - 1| = %.3e", QC_PREC, mpfr_get_d(err, MPFR_RNDN));
   /* central moments E[z^k] = (k-1)!! for even k, 0 for odd k */
@@ -104,7 +104,7 @@ static void check_normalisation_and_moments(qcheck *q)
     mpfr_abs(err, err, MPFR_RNDN);
     if (mpfr_cmp(err, worst) > 0) mpfr_set(worst, err, MPFR_RNDN);
   }
-  qc_record(q, "gauss.moments", "numeric", QC_MUST_HOLD, mpfr_cmp_d(worst, 1e-60) < 0,
+  qc_record(q, "gauss.moments", "numeric", QC_MUST_HOLD, qc_small_fr(q, worst, 1e-60),
             "E[(x-mu)^k] = v^(k/2)(k-1)!!", KMAX,
             "trapezoid quadrature at %d bits for k=1..%d: max |error| = %.3e", QC_PREC, KMAX, mpfr_get_d(worst, MPFR_RNDN));
   for (int k = 0; k <= KMAX; k++) mpfr_clear(mom[k]);
@@ -136,14 +136,14 @@ static void check_expectations(qcheck *q)
     for (int k = 0; k < DEG + 3; k++) mpq_set_ui(c[k], 0, 1);
     mpq_div(c[0], mu, v); mpq_inv(c[1], v); mpq_neg(c[1], c[1]);
     expect_poly(e, c, 1, m);
-    mean_ok &= mpq_sgn(e) == 0;
+    mean_ok &= qc_is_zero(q, e);
     /* score^2 = (mu^2 - 2 mu x + x^2)/v^2 */
     mpq_mul(c[0], mu, mu); mpq_mul(t, v, v); mpq_div(c[0], c[0], t);
     mpq_mul(c[1], mu, v); mpq_div(c[1], mu, t); mpq_mul_2exp(c[1], c[1], 1); mpq_neg(c[1], c[1]);
     mpq_inv(c[2], t);
     expect_poly(e, c, 2, m);
     mpq_inv(f, v);
-    fisher_ok &= mpq_equal(e, f);
+    fisher_ok &= qc_eq(q, e, f);
     /* Stein: E[score h + h'] = 0 for a random h of degree DEG */
     for (int k = 0; k <= DEG; k++) qc_random(q, h[k]);
     for (int k = 0; k < DEG + 3; k++) mpq_set_ui(c[k], 0, 1);
@@ -154,7 +154,7 @@ static void check_expectations(qcheck *q)
     mpq_t *hp = c; /* reuse storage for h' added in place */
     for (int k = 1; k <= DEG; k++) { mpq_set_ui(t, (unsigned long)k, 1); mpq_mul(t, t, h[k]); mpq_add(hp[k - 1], hp[k - 1], t); }
     expect_poly(e, c, DEG + 1, m);
-    stein_ok &= mpq_sgn(e) == 0;
+    stein_ok &= qc_is_zero(q, e);
     /* negative control: the sign-flipped score gives -score h + h', whose
      * expectation is 2 E[h'] -- nonzero for a random h */
     mpq_set_ui(e, 0, 1);
@@ -220,7 +220,7 @@ static void check_multivariate(qcheck *q, const char *claim, int diagonal)
       mpq_sub(lhs, lo, hi); mpq_div(lhs, lhs, h); mpq_div_2exp(lhs, lhs, 1);
       mpq_set_ui(rhs, 0, 1);
       for (int k = 0; k < N; k++) { mpq_sub(t, mu[k], x[k]); mpq_mul(t, t, p[i * N + k]); mpq_add(rhs, rhs, t); }
-      ok &= mpq_equal(lhs, rhs);
+      ok &= qc_eq(q, lhs, rhs);
     }
   }
   qc_record(q, claim, "exact", QC_MUST_HOLD, ok && points == QC_POINTS, "grad = Sigma^-1 (mu - x)", (unsigned long)points,
@@ -270,7 +270,7 @@ static void check_multivariate_normalisation(qcheck *q, const char *claim, doubl
   mpfr_div(sum, sum, c, MPFR_RNDN);
   mpfr_sub_ui(sum, sum, 1, MPFR_RNDN);
   double err = mpfr_get_d(sum, MPFR_RNDN);
-  qc_record(q, claim, "numeric", QC_MUST_HOLD, fabs(err) < 1e-30, "integral of exp(logpdf) = 1", 241 * 241,
+  qc_record(q, claim, "numeric", QC_MUST_HOLD, qc_small(q, fabs(err), 1e-30), "integral of exp(logpdf) = 1", 241 * 241,
             "2-D trapezoid rule (h=1/4, |x_i|<=30) at %d bits, Sigma=[[2,%g],[%g,1.5]]: |integral - 1| = %.3e",
             QC_PREC, s01, s01, fabs(err));
   mpfr_clears(sum, w, t, c, (mpfr_ptr)0);
@@ -280,13 +280,15 @@ int main(void)
 {
   qcheck q;
   qc_init(&q, PROGRAM);
-  check_derivative(&q, "gauss.score.toy", +1);
-  check_derivative(&q, "gauss.score.langevin", +1);
-  check_normalisation_and_moments(&q);
-  check_expectations(&q);
-  check_multivariate(&q, "gauss.score.full", 0);
-  check_multivariate(&q, "gauss.score.diag", 1);
-  check_multivariate_normalisation(&q, "gauss.logpdf.full", 0.75);
-  check_multivariate_normalisation(&q, "gauss.logpdf.diag", 0.0);
+  QC_WITH_CONTROLS(&q) {
+    check_derivative(&q, "gauss.score.toy", +1);
+    check_derivative(&q, "gauss.score.langevin", +1);
+    check_normalisation_and_moments(&q);
+    check_expectations(&q);
+    check_multivariate(&q, "gauss.score.full", 0);
+    check_multivariate(&q, "gauss.score.diag", 1);
+    check_multivariate_normalisation(&q, "gauss.logpdf.full", 0.75);
+    check_multivariate_normalisation(&q, "gauss.logpdf.diag", 0.0);
+  }
   return qc_finish(&q);
 }

@@ -54,27 +54,27 @@ static void check_chains(qcheck *q)
       mpq_set(beta, sig2);
       /* Var x_t = lambda^2 Var x_{t-1} + sigma^2 */
       mpq_mul(v, v, lam2); mpq_add(v, v, sig2);
-      vp_ok &= mpq_cmp_ui(v, 1, 1) == 0;
+      vp_ok &= qc_eq_ui(q, v, 1, 1);
       /* control: lambda^2 + sigma^2/2 != 1 must drift */
       mpq_mul(vbad, vbad, lam2); mpq_div_2exp(t, sig2, 1); mpq_add(vbad, vbad, t);
       /* conditional on x_0: mean a_t x_0, variance m_t */
       mpq_mul(m, m, lam2); mpq_add(m, m, sig2);
       mpq_mul(a, a, lam);
       mpq_mul(t, a, a); q1m(t, t);
-      marg_ok &= mpq_equal(m, t);
+      marg_ok &= qc_eq(q, m, t);
       /* 1 - alphabar = sum beta_s alphabar_{s-1} */
       mpq_mul(t, beta, P); mpq_add(Q, Q, t);
       mpq_add(S, S, beta);
       mpq_mul(P, P, lam2);                       /* alphabar_t = prod (1 - beta) */
       mpq_mul(t, a, a);
-      ab_ok &= mpq_equal(P, t);
+      ab_ok &= qc_eq(q, P, t);
       q1m(t, P);
-      om_ok &= mpq_equal(Q, t);
-      if (!mpq_equal(Q, t) && !cx[0]) {
+      om_ok &= qc_eq(q, Q, t);
+      if (!qc_eq(q, Q, t) && !cx[0]) {
         char s1[64], s2[64];
         snprintf(cx, sizeof cx, "counterexample at step %d: sum %s, 1 - alphabar %s", k, qc_qstr(s1, 64, Q), qc_qstr(s2, 64, t));
       }
-      if (k > 1) om_control &= !mpq_equal(S, t);
+      if (k > 1) om_control &= !qc_eq(q, S, t);
     }
     control &= mpq_cmp_ui(vbad, 1, 1) != 0;
   }
@@ -115,14 +115,14 @@ static void check_beta_forms(qcheck *q)
     mpq_set_ui(y, 1, 1); mpq_sub(y, T, y);            /* T - 1 */
     mpq_set_ui(l, 10000, 1); mpq_mul(l, l, y); mpq_div(x, x, l);
     mpq_set_ui(l, 1, 10000); mpq_set_ui(rr, 199, 10000); mpq_mul(rr, rr, w); mpq_div(rr, rr, y); mpq_add(l, l, rr);
-    lin_ok &= mpq_equal(x, l);
+    lin_ok &= qc_eq(q, x, l);
     /* (p (T - t) + r (t - 1))^2 / (T - 1)^2 vs (a (T-t)^2 + 2 p r (T-t)(t-1) + b (t-1)^2) / (T-1)^2 */
     qc_random(q, p); qc_random(q, r);
     mpq_mul(x, p, u); mpq_mul(l, r, w); mpq_add(x, x, l); mpq_mul(x, x, x);
     mpq_mul(l, p, p); mpq_mul(l, l, u); mpq_mul(l, l, u);
     mpq_mul(rr, r, r); mpq_mul(rr, rr, w); mpq_mul(rr, rr, w); mpq_add(l, l, rr);
     mpq_mul(rr, p, r); mpq_mul(rr, rr, u); mpq_mul(rr, rr, w); mpq_mul_2exp(rr, rr, 1); mpq_add(l, l, rr);
-    sq_ok &= mpq_equal(x, l);
+    sq_ok &= qc_eq(q, x, l);
   }
   double sz = qc_sz_log10(4, QC_POINTS);
   qc_record(q, "sched.beta.linear", "exact", QC_MUST_HOLD, lin_ok, "the two forms of the linear beta agree", QC_POINTS,
@@ -150,7 +150,7 @@ static void check_transcendental(qcheck *q)
     mpfr_sub(d, a, b, MPFR_RNDN); mpfr_abs(d, d, MPFR_RNDN); if (mpfr_cmp(d, worst) > 0) mpfr_set(worst, d, MPFR_RNDN);
     mpfr_sub(d, a, c, MPFR_RNDN); mpfr_abs(d, d, MPFR_RNDN); if (mpfr_cmp(d, worst) > 0) mpfr_set(worst, d, MPFR_RNDN);
   }
-  qc_record(q, "sched.beta.sigmoid", "numeric", QC_MUST_HOLD, mpfr_cmp_d(worst, 1e-70) < 0,
+  qc_record(q, "sched.beta.sigmoid", "numeric", QC_MUST_HOLD, qc_small_fr(q, worst, 1e-70),
             "three forms of the sigmoid agree", QC_POINTS, "MPFR at %d bits, %d random x in [-6, 6]: max difference %.3e",
             QC_PREC, QC_POINTS, mpfr_get_d(worst, MPFR_RNDN));
   /* cosine: product form and telescoping for T = 1000, all t < T; the cap */
@@ -203,11 +203,11 @@ static void check_transcendental(qcheck *q)
       if (over && t != Ts[i]) cap_ok = 0;
     }
   }
-  int cos_ok = mpfr_cmp_d(worst, 1e-60) < 0 && tele < 1e-60;
+  int cos_ok = qc_small_fr(q, worst, 1e-60) && qc_small(q, tele, 1e-60);
   qc_record(q, "sched.beta.cosine", "numeric", QC_MUST_HOLD, cos_ok, "product form and telescoping of the cosine betas",
             (unsigned long)(T - 1), "MPFR at %d bits, T = 1000, t < T: max relative difference of the two beta forms "
             "%.3e; max relative |prod(1 - beta) - f(t/T)/f(0)| = %.3e", QC_PREC, mpfr_get_d(worst, MPFR_RNDN), tele);
-  qc_record(q, "sched.beta.cosine", "numeric", QC_MUST_HOLD, cap_ok && capped == 4, "the 0.999 cap changes only beta_T",
+  qc_record(q, "sched.beta.cosine", "numeric", QC_MUST_HOLD, cap_ok && qc_small(q, labs(capped - 4), 0), "the 0.999 cap changes only beta_T",
             5060, "raw betas at %d bits for T in {10, 50, 1000, 4000}: %ld exceed 0.999, all at t = T (f(1) = 0); every "
             "other raw beta is more than 1e-15 below the cap", QC_PREC, capped);
   mpfr_clears(prod, cprev, ccur, th, (mpfr_ptr)0);
@@ -229,13 +229,13 @@ static void check_zsnr(qcheck *q)
     mpq_sub(nt, st, sT); mpq_mul(nt, nt, s1); mpq_div(nt, nt, D);   /* s'_t */
     /* s'_1 = s_1 and s'_T = 0 */
     mpq_sub(a, s1, sT); mpq_mul(a, a, s1); mpq_div(a, a, D);
-    ok &= mpq_equal(a, s1);
+    ok &= qc_eq(q, a, s1);
     /* 1 - s'_t = [s_1 (1 - s_t^2)/(1 + s_t) - s_T (1 - s_1^2)/(1 + s_1)] / D */
     q1m(lhs, nt);
     mpq_mul(a, st, st); q1m(a, a); mpq_set_ui(b, 1, 1); mpq_add(b, b, st); mpq_div(a, a, b); mpq_mul(a, a, s1);
     mpq_mul(b, s1, s1); q1m(b, b); mpq_set_ui(c, 1, 1); mpq_add(c, c, s1); mpq_div(b, b, c); mpq_mul(b, b, sT);
     mpq_sub(rhs, a, b); mpq_div(rhs, rhs, D);
-    ok &= mpq_equal(lhs, rhs);
+    ok &= qc_eq(q, lhs, rhs);
     /* beta'_t = 1 - s'_t^2/s'_{t-1}^2 vs the product form with beta_t = 1 - s_t^2/s_{t-1}^2 */
     mpq_mul(a, nt, nt); mpq_mul(b, np, np); mpq_div(a, a, b); q1m(lhs, a);
     mpq_mul(a, st, st); mpq_mul(b, sp, sp); mpq_div(a, a, b); q1m(beta, a);
@@ -244,7 +244,7 @@ static void check_zsnr(qcheck *q)
     mpq_mul(rhs, rhs, s1); mpq_div(rhs, rhs, D);
     mpq_add(a, np, nt); mpq_mul(rhs, rhs, a);
     mpq_mul(a, np, np); mpq_div(rhs, rhs, a);
-    ok &= mpq_equal(lhs, rhs);
+    ok &= qc_eq(q, lhs, rhs);
   }
   qc_record(q, "sched.zsnr", "exact", QC_MUST_HOLD, ok, "rescaling endpoints and the cancellation-free forms", QC_POINTS,
             "exact rationals at %d random decreasing (s_1, s_{t-1}, s_t, s_T): s'_1 = s_1, s'_T = 0, the 1 - s' form and "
@@ -275,29 +275,29 @@ static void check_posterior(qcheck *q)
     mpq_mul(c0, beta, u); mpq_div(c0, c0, omt);
     mpq_mul(ct, r, omp); mpq_div(ct, ct, omt);
     mpq_mul(var, beta, omp); mpq_div(var, var, omt);
-    mean_ok &= mpq_equal(g0, c0) && mpq_equal(gt, ct);
-    control &= !mpq_equal(g0, ct) || !mpq_equal(gt, c0);
-    var_ok &= mpq_equal(gv, var);
+    mean_ok &= qc_eq(q, g0, c0) && qc_eq(q, gt, ct);
+    control &= !qc_eq(q, g0, ct) || !qc_eq(q, gt, c0);
+    var_ok &= qc_eq(q, gv, var);
     le_ok &= mpq_cmp(var, beta) <= 0;
     /* var = beta - beta^2 alphabar_{t-1}/(1 - alphabar_t) = beta - c0^2 (1 - alphabar_t) */
     mpq_mul(a, beta, beta); mpq_mul(b, u, u); mpq_mul(a, a, b); mpq_div(a, a, omt); mpq_sub(a, beta, a);
     mpq_mul(b, c0, c0); mpq_mul(b, b, omt); mpq_sub(b, beta, b);
-    alt_ok &= mpq_equal(a, var) && mpq_equal(b, var);
+    alt_ok &= qc_eq(q, a, var) && qc_eq(q, b, var);
     /* DDIM eta = 1, ab_prev = u^2, ab_t = r^2 u^2: sigma^2 = (1-P)/(1-A) (1 - A/P) = var */
     mpq_mul(P, u, u); mpq_mul(A, r, u); mpq_mul(A, A, A);
     q1m(a, P); mpq_set(b, omt); mpq_div(s2, a, b);
     mpq_div(a, A, P); q1m(a, a); mpq_mul(s2, s2, a);
-    ddim_ok &= mpq_equal(s2, var);
+    ddim_ok &= qc_eq(q, s2, var);
     /* dir^2 for a random eta: 1 - P - sigma^2 = (1 - P)[(1 - A)P - eta^2 (P - A)] / ((1 - A) P) */
     unit(q, eta);
     mpq_mul(a, eta, eta); mpq_mul(s2, s2, a);            /* sigma^2(eta) */
     q1m(dir2, P); mpq_sub(dir2, dir2, s2);
     q1m(a, A); mpq_mul(a, a, P); mpq_sub(b, P, A); mpq_mul(b, b, eta); mpq_mul(b, b, eta); mpq_sub(b, a, b);
     q1m(gv, P); mpq_mul(b, b, gv); mpq_div(b, b, a);
-    dir_ok &= mpq_equal(b, dir2);
+    dir_ok &= qc_eq(q, b, dir2);
     /* the update's variance dir^2 + sigma^2 = 1 - P (mean sqrt(P) x_0 by construction) */
     mpq_add(a, dir2, s2); q1m(b, P);
-    marg_ok &= mpq_equal(a, b);
+    marg_ok &= qc_eq(q, a, b);
   }
   double sz = qc_sz_log10(12, QC_POINTS);
   qc_record(q, "sched.posterior.mean", "exact", QC_MUST_HOLD, mean_ok && control, "Gaussian conditioning gives c_0, c_t",
@@ -330,18 +330,18 @@ static void check_param(qcheck *q)
     mpq_mul(xt, a, x0); mpq_mul(t, s, e); mpq_add(xt, xt, t);
     mpq_mul(v, a, e); mpq_mul(t, s, x0); mpq_sub(v, v, t);
     /* x0 = (xt - s e)/a = a xt - s v */
-    mpq_mul(t, s, e); mpq_sub(t, xt, t); mpq_div(t, t, a); conv_ok &= mpq_equal(t, x0);
-    mpq_mul(t, a, xt); mpq_mul(w, s, v); mpq_sub(t, t, w); conv_ok &= mpq_equal(t, x0);
+    mpq_mul(t, s, e); mpq_sub(t, xt, t); mpq_div(t, t, a); conv_ok &= qc_eq(q, t, x0);
+    mpq_mul(t, a, xt); mpq_mul(w, s, v); mpq_sub(t, t, w); conv_ok &= qc_eq(q, t, x0);
     /* e = (xt - a x0)/s = a v + s xt */
-    mpq_mul(t, a, x0); mpq_sub(t, xt, t); mpq_div(t, t, s); conv_ok &= mpq_equal(t, e);
-    mpq_mul(t, a, v); mpq_mul(w, s, xt); mpq_add(t, t, w); conv_ok &= mpq_equal(t, e);
+    mpq_mul(t, a, x0); mpq_sub(t, xt, t); mpq_div(t, t, s); conv_ok &= qc_eq(q, t, e);
+    mpq_mul(t, a, v); mpq_mul(w, s, xt); mpq_add(t, t, w); conv_ok &= qc_eq(q, t, e);
     /* v = (e - s xt)/a = (a xt - x0)/s */
-    mpq_mul(t, s, xt); mpq_sub(t, e, t); mpq_div(t, t, a); conv_ok &= mpq_equal(t, v);
-    mpq_mul(t, a, xt); mpq_sub(t, t, x0); mpq_div(t, t, s); conv_ok &= mpq_equal(t, v);
+    mpq_mul(t, s, xt); mpq_sub(t, e, t); mpq_div(t, t, a); conv_ok &= qc_eq(q, t, v);
+    mpq_mul(t, a, xt); mpq_sub(t, t, x0); mpq_div(t, t, s); conv_ok &= qc_eq(q, t, v);
     /* score of N(a x0, s^2) at xt: -(xt - a x0)/s^2 = -e/s; Tweedie recovers x0 */
     mpq_mul(sc, a, x0); mpq_sub(sc, xt, sc); mpq_mul(t, s, s); mpq_div(sc, sc, t); mpq_neg(sc, sc);
-    mpq_div(t, e, s); mpq_neg(t, t); score_ok &= mpq_equal(sc, t);
-    mpq_mul(t, s, s); mpq_mul(t, t, sc); mpq_add(t, t, xt); mpq_div(t, t, a); score_ok &= mpq_equal(t, x0);
+    mpq_div(t, e, s); mpq_neg(t, t); score_ok &= qc_eq(q, sc, t);
+    mpq_mul(t, s, s); mpq_mul(t, t, sc); mpq_add(t, t, xt); mpq_div(t, t, a); score_ok &= qc_eq(q, t, x0);
   }
   double sz = qc_sz_log10(8, QC_POINTS);
   qc_record(q, "sched.param.conversions", "exact", QC_MUST_HOLD, conv_ok, "six conversion formulas", QC_POINTS,
@@ -364,7 +364,7 @@ static void check_ancestral(qcheck *q)
     mpq_sub(up2, a, b); mpq_mul(up2, up2, b); mpq_div(up2, up2, a);    /* to^2 (from^2 - to^2)/from^2 */
     mpq_sub(dn2, b, up2);
     mpq_mul(a, b, b); mpq_mul(b, f, f); mpq_div(a, a, b);              /* to^4/from^2 */
-    ok &= mpq_equal(dn2, a);
+    ok &= qc_eq(q, dn2, a);
     mpq_mul(b, t, t);
     ok &= mpq_cmp(up2, b) <= 0;
   }
@@ -442,7 +442,7 @@ static void check_sde(qcheck *q, const char *claim, moment_fn fn, const char *wh
     mpfr_sub(d, d, mp, MPFR_RNDN); mpfr_abs(d, d, MPFR_RNDN);
     if (mpfr_cmp(d, worst) > 0) mpfr_set(worst, d, MPFR_RNDN);
   }
-  qc_record(q, claim, "numeric", QC_MUST_HOLD, v0_ok && mpfr_cmp_d(worst, 1e-50) < 0, "moment ODE residuals vanish",
+  qc_record(q, claim, "numeric", QC_MUST_HOLD, v0_ok && qc_small_fr(q, worst, 1e-50), "moment ODE residuals vanish",
             QC_POINTS, "%s: MPFR at 512 bits, %d random t in (0.001, 0.999): max |m' - f m|, |v' - 2 f v - g^2| with "
             "central differences (h = 2^-100) = %.3e; v(0) = 0", what, QC_POINTS, mpfr_get_d(worst, MPFR_RNDN));
   mpfr_clears(t, h, tp, tm, m, v, f, g2, mp, vp, mm, vm, d, worst, (mpfr_ptr)0);
@@ -502,7 +502,7 @@ static void check_tanh(qcheck *q)
   /* the relative error in the lower tail */
   mpfr_set_si(x, -10, MPFR_RNDN);
   approx_err(e, x);
-  qc_record(q, "sched.cdf.tanh", "approx", QC_MUST_HOLD, peak < 1.8e-4 && best <= peak,
+  qc_record(q, "sched.cdf.tanh", "approx", QC_MUST_HOLD, qc_small(q, peak, 1.8e-4) && best <= peak,
             "sup |tanh approximation - Phi| < 1.8e-4", (unsigned long)n,
             "MPFR at 128 bits on the grid x = k/1024, |x| <= 10 (%ld points), then ternary search: max |error| = "
             "%.6e at x = %.6f (grid max %.6e at %.4f; |x| > 10 adds at most Phi(-10) = 7.6e-24); error at x = -10: %.3e "
@@ -514,16 +514,18 @@ int main(void)
 {
   qcheck q;
   qc_init(&q, PROGRAM);
-  check_chains(&q);
-  check_beta_forms(&q);
-  check_transcendental(&q);
-  check_zsnr(&q);
-  check_posterior(&q);
-  check_param(&q);
-  check_ancestral(&q);
-  check_tanh(&q);
-  check_sde(&q, "sched.sde.vp", vp_moments, "VP: mean e^{-B/2}, variance 1 - e^{-B}");
-  check_sde(&q, "sched.sde.subvp", subvp_moments, "sub-VP: mean e^{-B/2}, variance (1 - e^{-B})^2");
-  check_sde(&q, "sched.sde.ve", ve_moments, "VE: mean 1, variance sigma(t)^2 - sigma_min^2");
+  QC_WITH_CONTROLS(&q) {
+    check_chains(&q);
+    check_beta_forms(&q);
+    check_transcendental(&q);
+    check_zsnr(&q);
+    check_posterior(&q);
+    check_param(&q);
+    check_ancestral(&q);
+    check_tanh(&q);
+    check_sde(&q, "sched.sde.vp", vp_moments, "VP: mean e^{-B/2}, variance 1 - e^{-B}");
+    check_sde(&q, "sched.sde.subvp", subvp_moments, "sub-VP: mean e^{-B/2}, variance (1 - e^{-B})^2");
+    check_sde(&q, "sched.sde.ve", ve_moments, "VE: mean 1, variance sigma(t)^2 - sigma_min^2");
+  }
   return qc_finish(&q);
 }

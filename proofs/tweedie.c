@@ -63,13 +63,13 @@ static void check_gauss_exact(qcheck *q)
   for (int i = 0; i < QC_POINTS; i++) {
     gp_draw(q, &g);
     /* the document's formula against Bayes */
-    if (!mpq_equal(g.tw, g.bayes) && tw_ok) { tw_ok = 0; describe(cx, sizeof cx, &g, g.tw, g.bayes); }
+    if (!qc_eq(q, g.tw, g.bayes) && tw_ok) { tw_ok = 0; describe(cx, sizeof cx, &g, g.tw, g.bayes); }
     /* negative controls: sigma for sigma^2, times mu, no mu */
     mpq_mul(t, g.sg, g.score); mpq_add(t, t, g.x); mpq_div(t, t, g.mu);
-    ctl_sigma &= !mpq_equal(t, g.bayes);
+    ctl_sigma &= !qc_eq(q, t, g.bayes);
     mpq_mul(t, g.q, g.score); mpq_add(t, t, g.x); mpq_mul(u, t, g.mu);
-    ctl_mu &= !mpq_equal(u, g.bayes);
-    ctl_nomu &= !mpq_equal(t, g.bayes) || mpq_cmp_si(g.mu, 1, 1) == 0;
+    ctl_mu &= !qc_eq(q, u, g.bayes);
+    ctl_nomu &= !qc_eq(q, t, g.bayes) || mpq_cmp_si(g.mu, 1, 1) == 0;
     /* joint = marginal x posterior: (x-m)^2/r + (x_t-mu x)^2/q
      *   = (x_t - mu m)^2/v + (x - pm)^2/pv with pv = q r / v, at a random x */
     mpq_mul(pv, g.q, g.r); mpq_div(pv, pv, g.v);
@@ -80,25 +80,25 @@ static void check_gauss_exact(qcheck *q)
     mpq_mul(t, g.mu, g.m); mpq_sub(t, g.x, t); mpq_mul(t, t, t); mpq_div(rhs, t, g.v);
     mpq_sub(t, xx, pm); mpq_mul(t, t, t); mpq_div(t, t, pv); mpq_add(rhs, rhs, t);
     mpq_mul(t, g.q, g.r); mpq_mul(u, g.v, pv);          /* normalising constants: q r = v pv */
-    joint_ok &= mpq_equal(lhs, rhs) && mpq_equal(t, u);
+    joint_ok &= qc_eq(q, lhs, rhs) && qc_eq(q, t, u);
     /* second order: pv = (q/mu^2)(1 + q d2), d2 = -1/v */
     mpq_div(u, g.q, g.v); mpq_set_ui(t, 1, 1); mpq_sub(t, t, u);
     mpq_mul(t, t, g.q); mpq_div(t, t, g.mu); mpq_div(t, t, g.mu);
-    cov_ok &= mpq_equal(t, pv);
+    cov_ok &= qc_eq(q, t, pv);
     /* approximate score s + delta: the denoiser error is exactly sigma^2 delta / mu */
     qc_random(q, d);
     mpq_add(t, g.score, d); mpq_mul(t, t, g.q); mpq_add(t, t, g.x); mpq_div(t, t, g.mu);
     mpq_sub(t, t, g.bayes);
     mpq_mul(u, g.q, d); mpq_div(u, u, g.mu);
-    approx_ok &= mpq_equal(t, u);
+    approx_ok &= qc_eq(q, t, u);
     /* scaled convention x_t = c (x + tau eps): mu = c, sigma = c tau. Correct:
      * (x_t + c^2 tau^2 score)/c; naive: (x_t + tau^2 score)/c */
     mpq_div(u, g.sg, g.mu);                               /* tau = sigma / c */
     mpq_mul(t, u, u); mpq_mul(t, t, g.mu); mpq_mul(t, t, g.mu); mpq_mul(t, t, g.score);
     mpq_add(t, t, g.x); mpq_div(t, t, g.mu);
-    conv_ok &= mpq_equal(t, g.bayes);
+    conv_ok &= qc_eq(q, t, g.bayes);
     mpq_mul(t, u, u); mpq_mul(t, t, g.score); mpq_add(t, t, g.x); mpq_div(t, t, g.mu);
-    if (mpq_equal(t, g.bayes)) conv_naive_fails = 0;
+    if (qc_eq(q, t, g.bayes)) conv_naive_fails = 0;
     else if (!naive_cx[0]) {
       char a[5][80];
       snprintf(naive_cx, sizeof naive_cx, "x_t=%s mu=c=%s sigma=%s m=%s s=%s: naive %.17g vs Bayes %.17g",
@@ -188,19 +188,19 @@ static int mv_point(qcheck *q, int n, int *control)
   q_matvec(n, C, b, mb);
   for (int i = 0; i < n && ok; i++) {        /* mean: (x + sigma^2 score)/mu */
     mpq_mul(t, qq, sc[i]); mpq_add(t, t, x[i]); mpq_div(t, t, mu);
-    ok &= mpq_equal(t, mb[i]);
+    ok &= qc_eq(q, t, mb[i]);
   }
   mpq_mul(u, mu, mu);
   for (int i = 0; i < n * n && ok; i++) {    /* cov: (sigma^2/mu^2)(I - sigma^2 V^{-1}) */
     mpq_mul(t, qq, Vi[i]); mpq_neg(t, t);
     if (i % (n + 1) == 0) { mpq_set_ui(c, 1, 1); mpq_add(t, t, c); }
     mpq_mul(t, t, qq); mpq_div(t, t, u);
-    ok &= mpq_equal(t, C[i]);
+    ok &= qc_eq(q, t, C[i]);
     /* control: without the inner sigma^2 */
     mpq_neg(c, Vi[i]);
     if (i % (n + 1) == 0) { mpq_set_ui(t, 1, 1); mpq_add(c, c, t); }
     mpq_mul(c, c, qq); mpq_div(c, c, u);
-    if (mpq_equal(c, C[i]) && i == 0) *control = 0;
+    if (qc_eq(q, c, C[i]) && i == 0) *control = 0;
   }
   for (int i = 0; i < MV_MAX * MV_MAX; i++) { mpq_clear(a[i]); mpq_clear(S[i]); mpq_clear(Si[i]); mpq_clear(V[i]); mpq_clear(Vi[i]); mpq_clear(P[i]); mpq_clear(C[i]); }
   for (int i = 0; i < MV_MAX; i++) { mpq_clear(m[i]); mpq_clear(x[i]); mpq_clear(w[i]); mpq_clear(sc[i]); mpq_clear(b[i]); mpq_clear(mb[i]); }
@@ -491,25 +491,25 @@ static void check_mixtures(qcheck *q)
     for (int k = 1; k < g->n; k++) wmin = fmin(wmin, g->w[k]);
     snprintf(desc, sizeof desc, "%s mixture (%d components, weights down to %g, mu=%g, sigma=%g)", g->name, g->n,
              wmin, g->mu, g->sigma);
-    qc_record(q, "tweedie.formula", "numeric", QC_AS_WRITTEN, r.worst_mean < NUM_TOL, c ? "far mixture prior" : "near mixture prior",
+    qc_record(q, "tweedie.formula", "numeric", QC_AS_WRITTEN, qc_small(q, r.worst_mean, NUM_TOL), c ? "far mixture prior" : "near mixture prior",
               (unsigned long)r.n,
               "%s: (x_t + sigma^2 d/dx log p_t)/mu, with the derivative of log p_t = log sum_k w_k N(x_t; mu m_k, v_k) by central "
               "differences (h = 2^%d sigma) at %d bits, against the posterior-mixture mean at %d points (grid and the crossings of "
               "the responsibilities): max |diff|/(|mean| + sd) = %.2e (tolerance %.0e)",
               desc, FD_LOG2H, WP, r.n, r.worst_mean, NUM_TOL);
-    qc_record(q, "tweedie.mixture.mean", "numeric", QC_MUST_HOLD, r.worst_mean < NUM_TOL, c ? "far mixture" : "near mixture",
+    qc_record(q, "tweedie.mixture.mean", "numeric", QC_MUST_HOLD, qc_small(q, r.worst_mean, NUM_TOL), c ? "far mixture" : "near mixture",
               (unsigned long)r.n,
               "%s: sum_k r_k (sigma^2 m_k + mu s_k^2 x_t)/v_k against (x_t + sigma^2 d/dx log p_t)/mu (central differences at %d bits) "
               "at %d points: max |diff|/(|mean| + sd) = %.2e (tolerance %.0e)", desc, WP, r.n, r.worst_mean, NUM_TOL);
-    qc_record(q, "tweedie.cov", "numeric", QC_MUST_HOLD, r.worst_var < NUM_TOL, c ? "far mixture prior" : "near mixture prior",
+    qc_record(q, "tweedie.cov", "numeric", QC_MUST_HOLD, qc_small(q, r.worst_var, NUM_TOL), c ? "far mixture prior" : "near mixture prior",
               (unsigned long)r.n,
               "%s: (sigma^2/mu^2)(1 + sigma^2 d2/dx2 log p_t) (second central difference) against the posterior-mixture variance "
               "sum r_k (pv_k + pm_k^2) - mean^2 at %d points: max relative diff %.2e (tolerance %.0e)", desc, r.n, r.worst_var, NUM_TOL);
-    qc_record(q, "tweedie.mixture.score", "numeric", QC_MUST_HOLD, r.worst_score < NUM_TOL, c ? "far mixture" : "near mixture",
+    qc_record(q, "tweedie.mixture.score", "numeric", QC_MUST_HOLD, qc_small(q, r.worst_score, NUM_TOL), c ? "far mixture" : "near mixture",
               (unsigned long)r.n,
               "%s: sum_k r_k (mu m_k - x_t)/v_k against the central difference of log p_t at %d points: max |diff|/(|score| + 1/sigma) "
               "= %.2e (tolerance %.0e)", desc, r.n, r.worst_score, NUM_TOL);
-    qc_record(q, "tweedie.mixture.posterior", "numeric", QC_MUST_HOLD, r.worst_gap < NUM_TOL, c ? "far mixture" : "near mixture",
+    qc_record(q, "tweedie.mixture.posterior", "numeric", QC_MUST_HOLD, qc_small(q, r.worst_gap, NUM_TOL), c ? "far mixture" : "near mixture",
               (unsigned long)(5 * r.n),
               "%s: log[prior(x) N(x_t; mu x, sigma^2)/p_t(x_t)] - log sum_k r_k N(x; pm_k, pv_k) at %d (x_t, x) pairs "
               "(x = posterior mean + {-2..2} sd): max |gap| = %.2e (tolerance %.0e)", desc, 5 * r.n, r.worst_gap, NUM_TOL);
@@ -638,16 +638,16 @@ static void check_uniform(qcheck *q)
       worst_cov = fmax(worst_cov, rel_gap(num, var, 0.0));
     }
   mpfr_clears(x, z0, z1, z2, t, al, be, num, den, d1, d2, mean, var, (mpfr_ptr)0);
-  qc_record(q, "tweedie.uniform", "numeric", QC_MUST_HOLD, worst_pt < NUM_TOL && worst_tn < NUM_TOL, "p_t and truncated-normal mean",
+  qc_record(q, "tweedie.uniform", "numeric", QC_MUST_HOLD, qc_small(q, worst_pt, NUM_TOL) && qc_small(q, worst_tn, NUM_TOL), "p_t and truncated-normal mean",
             (unsigned long)n,
             "3 uniform priors ([-1,2], [0,1], [-3,5]; sigma/mu from 0.2 to 0.75), %d points x_t inside and outside mu[a,b]: "
             "(Phi(beta)-Phi(alpha))/(mu(b-a)) against tanh-sinh quadrature of the definition (%d nodes/unit, %d bits): max rel. diff %.2e; "
             "truncated-normal mean against the quadrature posterior mean: max |diff|/(|mean|+sd) %.2e (tolerance %.0e)",
             n, DE_STEPS, WP, worst_pt, worst_tn, NUM_TOL);
-  qc_record(q, "tweedie.formula", "numeric", QC_AS_WRITTEN, worst_tw < NUM_TOL, "uniform prior", (unsigned long)n,
+  qc_record(q, "tweedie.formula", "numeric", QC_AS_WRITTEN, qc_small(q, worst_tw, NUM_TOL), "uniform prior", (unsigned long)n,
             "(x_t + sigma^2 d/dx log p_t)/mu, derivative by central differences of the closed-form log p_t, against the quadrature "
             "posterior mean at %d points (3 priors): max |diff|/(|mean|+sd) = %.2e (tolerance %.0e)", n, worst_tw, NUM_TOL);
-  qc_record(q, "tweedie.cov", "numeric", QC_MUST_HOLD, worst_cov < NUM_TOL, "uniform prior", (unsigned long)n,
+  qc_record(q, "tweedie.cov", "numeric", QC_MUST_HOLD, qc_small(q, worst_cov, NUM_TOL), "uniform prior", (unsigned long)n,
             "(sigma^2/mu^2)(1 + sigma^2 d2/dx2 log p_t) against the quadrature posterior variance at %d points: max rel. diff %.2e "
             "(tolerance %.0e)", n, worst_cov, NUM_TOL);
 }
@@ -680,10 +680,12 @@ int main(void)
 {
   qcheck q;
   qc_init(&q, PROGRAM);
-  check_gauss_exact(&q);
-  check_mv_exact(&q);
-  check_mixtures(&q);
-  check_uniform(&q);
+  QC_WITH_CONTROLS(&q) {
+    check_gauss_exact(&q);
+    check_mv_exact(&q);
+    check_mixtures(&q);
+    check_uniform(&q);
+  }
   write_figure();
   return qc_finish(&q);
 }

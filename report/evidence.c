@@ -78,7 +78,8 @@ dmc_evidence *evidence_open(const char *program)
   dmc_evidence *ev = malloc(sizeof *ev);
   if (!ev) { fclose(f); return NULL; }
   ev->f = f;
-  fprintf(f, "%s\n", EVIDENCE_HEADER);
+  for (int c = 0; c < EV_NCOLUMNS; c++) fprintf(f, "%s%s", c ? "," : "", ev_column_name((ev_column)c));
+  fputc('\n', f);
   return ev;
 }
 
@@ -101,6 +102,10 @@ int evidence_row(dmc_evidence *ev, const char *claim, const char *kind, int pass
   va_start(ap, fmt);
   vsnprintf(detail, sizeof detail, fmt, ap);
   va_end(ap);
+  if (ev_kind_parse(kind) < 0) {
+    fprintf(stderr, "evidence: unknown evidence kind '%s' for claim %s (see report/evschema.h)\n", kind, claim);
+    return 0;
+  }
   if (!ev) return pass;
   evidence_csv_field(ev->f, claim);
   fprintf(ev->f, ",%s,", kind);
