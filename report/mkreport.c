@@ -18,7 +18,9 @@
 #include "texout.h"
 
 /* Paths are bounded by PATH_MAX; a truncated one fails visibly at open. */
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wformat-truncation"
+#endif
 
 int main(int argc, char **argv)
 {

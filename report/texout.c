@@ -11,7 +11,9 @@
 #include "csvread.h"
 
 /* Paths are bounded by PATH_MAX; a truncated one fails visibly at open. */
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wformat-truncation"
+#endif
 
 static void tex(FILE *f, const char *s)
 {
@@ -99,8 +101,13 @@ static void evidence_row(const ledger *L, FILE *g, const ledger_row *e)
           control ? "negative control" : lv == EV_STATEMENT ? "statement" : "implementation");
   if (control)
     fprintf(g, "%s", e->pass ? "\\dmcrejected" : "\\textcolor{red}{\\textbf{accepted}}");
-  else
-    fprintf(g, "%s", e->pass ? "pass" : "\\textcolor{red}{FAIL}");
+  else if (e->pass)
+    fprintf(g, "pass");
+  else {
+    const char *v = ledger_verdict(L, e->claim);
+    int finding = lv == EV_STATEMENT && (!strcmp(v, "holds-after-correction") || !strcmp(v, "approximation"));
+    fprintf(g, "\\textcolor{red}{FAIL}%s", finding ? "\\newline{\\footnotesize(the statement as written: the finding)}" : "");
+  }
   fprintf(g, " & ");
   if (control)
     fprintf(g, "\\emph{Negative control of} \\textbf{");
