@@ -191,7 +191,8 @@ run-checks: | $(DEPS_OK)
 	@mkdir -p $(RESULTS) && find $(RESULTS) -mindepth 1 -maxdepth 1 ! -name 'mutants.*' -exec rm -rf {} +
 	@$(MAKE) --no-print-directory -j2 $(RUNS)
 
-# claims.csv from theory/ and the evidence; fails on orphan or unevidenced claims.
+# claims.csv from theory/ and the evidence; fails on orphan or unevidenced claims
+# and on mathematical claims without a controlled statement-level check.
 ledger: run-checks
 	@mkdir -p $(B)/report/gen
 	@$(MKREPORT) --theory theory --results $(RESULTS) --budgets tests/budgets.tsv --out $(B)/report/gen --figures report/figures

@@ -107,7 +107,6 @@ int qc_small_fr(const qcheck *q, const mpfr_t err, double tol)
 int qc_record(qcheck *q, const char *claim, const char *kind, int must_hold, int pass,
               const char *check, unsigned long n, const char *fmt, ...)
 {
-  char detail[2048];
   int is_control = !strcmp(kind, "control");
   if (q->control && is_control) return pass; /* a hand-made control is recorded in the first run */
   if (q->control) {
@@ -126,15 +125,18 @@ int qc_record(qcheck *q, const char *claim, const char *kind, int must_hold, int
   }
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(detail, sizeof detail, fmt, ap);
+  char *detail = evidence_vformat(fmt, ap);
   va_end(ap);
+  if (!detail) { fprintf(stderr, "%s: out of memory recording %s\n", q->program, check); exit(2); }
   q->checks++;
   if (!pass && (must_hold || is_control)) {
     q->failures++;
     fprintf(stderr, "%s: FAILED must-hold check %s [claim %s]: %s\n", q->program, check, claim, detail);
   }
   printf("%s  %-28s %-24s %s\n", pass ? "pass" : "FAIL", claim, check, detail);
-  return evidence_row(q->ev, claim, kind, pass, check, n, q->seed, "%s", detail);
+  int r = evidence_row(q->ev, claim, kind, pass, check, n, q->seed, "%s", detail);
+  free(detail);
+  return r;
 }
 
 const char *qc_qstr(char *buf, size_t len, const mpq_t v)

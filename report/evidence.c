@@ -94,24 +94,36 @@ void evidence_csv_field(FILE *f, const char *s)
   fputc('"', f);
 }
 
+char *evidence_vformat(const char *fmt, va_list ap)
+{
+  va_list ap2;
+  va_copy(ap2, ap);
+  int len = vsnprintf(NULL, 0, fmt, ap2);
+  va_end(ap2);
+  char *s = len >= 0 ? malloc((size_t)len + 1) : NULL;
+  if (s) vsnprintf(s, (size_t)len + 1, fmt, ap);
+  return s;
+}
+
 int evidence_row(dmc_evidence *ev, const char *claim, const char *kind, int pass,
                  const char *check, unsigned long n, unsigned long seed, const char *fmt, ...)
 {
-  char detail[2048];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(detail, sizeof detail, fmt, ap);
-  va_end(ap);
   if (ev_kind_parse(kind) < 0) {
     fprintf(stderr, "evidence: unknown evidence kind '%s' for claim %s (see report/evschema.h)\n", kind, claim);
     return 0;
   }
   if (!ev) return pass;
+  va_list ap;
+  va_start(ap, fmt);
+  char *detail = evidence_vformat(fmt, ap);
+  va_end(ap);
+  if (!detail) { fprintf(stderr, "evidence: out of memory writing claim %s\n", claim); return 0; }
   evidence_csv_field(ev->f, claim);
   fprintf(ev->f, ",%s,", kind);
   evidence_csv_field(ev->f, check);
   fprintf(ev->f, ",%d,%lu,%lu,", pass ? 1 : 0, n, seed);
   evidence_csv_field(ev->f, detail);
+  free(detail);
   fputc('\n', ev->f);
   fflush(ev->f);
   return pass;

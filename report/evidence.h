@@ -9,6 +9,7 @@
 #ifndef DMC_EVIDENCE_H
 #define DMC_EVIDENCE_H
 
+#include <stdarg.h>
 #include <stdio.h>
 #include "evschema.h"
 
@@ -35,6 +36,10 @@ int evidence_row(dmc_evidence *ev, const char *claim, const char *kind, int pass
 
 /* Opens <results>/<subdir>/<name> for writing, creating the directories. */
 FILE *evidence_data_file(const char *subdir, const char *name);
+
+/* vsnprintf into a malloc'ed string of the length needed (no truncation);
+ * NULL if out of memory. */
+char *evidence_vformat(const char *fmt, va_list ap);
 
 /* Writes s as one CSV field (quoted when needed). */
 void evidence_csv_field(FILE *f, const char *s);
