@@ -171,6 +171,11 @@ static void check_target(qcheck *q)
   qc_record(q, "dsm.target", "corrected", QC_MUST_HOLD, cor_ok, "target -eps/se2 = grad log q", QC_POINTS + 1,
             "corrected target -eps/sigma_eps^2: exact central difference of log q equals it at %d rational points "
             "(false-pass <= 10^%.0f)", QC_POINTS + 1, sz);
+  qc_record(q, "dsm.target", "control", QC_MUST_HOLD, !doc_ok, "target -eps/se2 = grad log q", QC_POINTS + 1,
+            "the same check of the document's target +eps/sigma_eps^2 (the sign-flipped statement): %s",
+            doc_ok ? "NOT rejected" : "rejected, as it must be");
+  qc_record(q, "dsm.fixedx.score", "control", QC_MUST_HOLD, !doc_ok, "grad ln q = (x - x~)/sigma^2", QC_POINTS + 1,
+            "the same check of the sign-flipped (x~ - x)/sigma^2: %s", doc_ok ? "NOT rejected" : "rejected, as it must be");
   /* 001 "Theoretical analysis": grad ln q = sigma^-2 (x - x~), the same identity */
   qc_record(q, "dsm.fixedx.score", "exact", QC_AS_WRITTEN, cor_ok, "grad ln q = (x - x~)/sigma^2", QC_POINTS + 1,
             "exact central difference of ln q(x~|x) equals (x-x~)/sigma^2 at %d rational points (false-pass <= 10^%.0f)",
@@ -277,6 +282,9 @@ static void check_toy_steps(qcheck *q)
             "+eps/sigma_eps^2): the algebra is consistent with its own, sign-flipped, objective");
   qc_record(q, "dsm.w", "exact", QC_AS_WRITTEN, w_dsm_ok, "optimum of DSM with target grad log q", n,
             "%s", w_dsm_ok ? "stationary at every point" : cx);
+  qc_record(q, "dsm.w", "control", QC_MUST_HOLD, !w_dsm_ok, "w* = -1/(sigma^2+se2), b* = mu/(sigma^2+se2)", n,
+            "the same stationarity check at the document's (w,b) = (1/(sigma^2+sigma_eps^2), -w mu): %s",
+            w_dsm_ok ? "NOT rejected" : "rejected, as it must be");
   qc_record(q, "dsm.w", "corrected", QC_MUST_HOLD, w_cor_ok, "w* = -1/(sigma^2+se2), b* = mu/(sigma^2+se2)", n,
             "both partials of the DSM loss vanish exactly at (w*,b*) at %u rational points (false-pass <= 10^%.0f)", n, sz);
   mpq_clears(w, b, dw, db, e1, e2, t, u, wd, bd, c, NULL);
@@ -675,6 +683,9 @@ static void check_general(qcheck *q)
             "non-commuting E[t x~^T] the stated order fails at every point) (false-pass <= 10^%.0f)", qc_sz_log10(8, QC_POINTS));
   qc_record(q, "dsm.grad.general", "exact", QC_AS_WRITTEN, grad_doc_ok, "dJ/dw = E[(w x~ - g) x~^T]", n, "%s",
             grad_doc_ok ? "equal at every point" : cx);
+  qc_record(q, "dsm.grad.general", "control", QC_MUST_HOLD, !grad_doc_ok, "dJ/dw = 2 E[(w x~ - g) x~^T]", n,
+            "the same check of the document's gradient without the factor 2: %s",
+            grad_doc_ok ? "NOT rejected" : "rejected, as it must be");
   qc_record(q, "dsm.grad.general", "corrected", QC_MUST_HOLD, grad_cor_ok, "dJ/dw = 2 E[(w x~ - g) x~^T]", n,
             "with the factor 2 the stated gradient equals the exact central difference at %u rational points; the "
             "equation '= 0' and everything after it are unaffected", n);

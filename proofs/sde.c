@@ -255,11 +255,16 @@ static void check_fokker_planck(qcheck *q)
    * (in tau, from p_T): drift +f - g^2 s */
   worst_t dw;
   scan(q, +1, -1.0, 1, &dw, &n);
-  qc_record(q, "sde.doc.backward", "numeric", QC_AS_WRITTEN, qc_small(q, dw.worst, tol), "001's backward update as written", (unsigned long)n,
+  int doc_ok = qc_small(q, dw.worst, tol);
+  qc_record(q, "sde.doc.backward", "numeric", QC_AS_WRITTEN, doc_ok, "001's backward update as written", (unsigned long)n,
             "run along the generative (forward) time direction with drift f - g^2 grad log p_t: Fokker-Planck residual "
             "does not vanish: counterexample %s, data %s, x=%.6f, t=%.6f: residual %.6e, relative %.4f",
             dw.sde, dw.data, dw.x, dw.t, dw.R, dw.worst);
   scan(q, -1, 1.0, 1, &w, &n);
+  qc_record(q, "sde.doc.backward", "control", QC_MUST_HOLD, !doc_ok,
+            "corrected: x_{t-dt} = x_t - [f - g^2 grad log p_t] dt + g dw", (unsigned long)n,
+            "the same Fokker-Planck residual scan of the document's update as written: %s",
+            doc_ok ? "NOT rejected" : "rejected, as it must be");
   qc_record(q, "sde.doc.backward", "corrected", QC_MUST_HOLD, qc_small(q, w.worst, tol), "corrected: x_{t-dt} = x_t - [f - g^2 grad log p_t] dt + g dw",
             (unsigned long)n, "the drift of the generative step is -(f - g^2 grad log p_t) per unit of generative time (equivalently the "
             "document's bracket with time running backwards): max relative residual %.3e", w.worst);
@@ -473,6 +478,9 @@ static void check_kernel_variance(qcheck *q)
     corrected &= qc_eq(q, em, code);
   }
   qc_record(q, "sde.doc.forward.kernel", "exact", QC_AS_WRITTEN, as_written, "transition variance g^2 (as written)", QC_POINTS, "%s", cx);
+  qc_record(q, "sde.doc.forward.kernel", "control", QC_MUST_HOLD, !as_written, "corrected: N(x_{t-1} + f dt, g^2 dt)",
+            QC_POINTS, "the same comparison with the document's variance g^2: %s",
+            as_written ? "NOT rejected" : "rejected, as it must be");
   qc_record(q, "sde.doc.forward.kernel", "corrected", QC_MUST_HOLD, corrected, "corrected: N(x_{t-1} + f dt, g^2 dt)", QC_POINTS,
             "Var[g dw] = g^2 dt equals the demo code's trans_var = 2 dt/tau (g^2 = 2/tau) at %d random rational (tau, dt) "
             "(degree 2: false pass <= 10^%.0f)", QC_POINTS, qc_sz_log10(2, QC_POINTS));
@@ -509,6 +517,9 @@ static void check_langevin_f(qcheck *q)
     g_ok &= qc_eq(q, *stat, *s2);
   }
   qc_record(q, "sde.doc.langevin.f", "exact", QC_AS_WRITTEN, as_written, "f = tau^-1 sigma^-2 (mu - x) dt (as written)", QC_POINTS, "%s", cx);
+  qc_record(q, "sde.doc.langevin.f", "control", QC_MUST_HOLD, !as_written, "corrected: f = tau^-1 sigma^-2 (mu - x)",
+            QC_POINTS, "the same comparison with the document's f = tau^-1 sigma^-2 (mu - x) dt: %s",
+            as_written ? "NOT rejected" : "rejected, as it must be");
   qc_record(q, "sde.doc.langevin.f", "corrected", QC_MUST_HOLD, corrected, "corrected: f = tau^-1 sigma^-2 (mu - x)", QC_POINTS,
             "f dt equals the Langevin increment exactly at %d random rational points (false pass <= 10^%.0f)",
             QC_POINTS, qc_sz_log10(4, QC_POINTS));
