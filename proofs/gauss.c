@@ -130,7 +130,7 @@ static void check_expectations(qcheck *q)
   mpq_inits(mu, v, e, f, t, NULL);
   for (int k = 0; k < DEG + 3; k++) { mpq_init(m[k]); mpq_init(c[k]); }
   for (int k = 0; k <= DEG; k++) mpq_init(h[k]);
-  int mean_ok = 1, fisher_ok = 1, stein_ok = 1, control_ok = 1;
+  int mean_ok = 1, fisher_ok = 1, stein_ok = 1, control_ok = 1, fisher_ctl = 1;
   for (int i = 0; i < QC_POINTS; i++) {
     qc_random(q, mu); qc_random_pos(q, v);
     qc_gauss_moments(m, DEG + 2, mu, v);
@@ -146,6 +146,8 @@ static void check_expectations(qcheck *q)
     expect_poly(e, c, 2, m);
     mpq_inv(f, v);
     fisher_ok &= qc_eq(q, e, f);
+    mpq_div(f, f, v);                        /* control: 1/sigma^4 */
+    fisher_ctl &= !qc_eq(q, e, f) || !mpq_cmp_ui(v, 1, 1);
     /* Stein: E[score h + h'] = 0 for a random h of degree DEG */
     for (int k = 0; k <= DEG; k++) qc_random(q, h[k]);
     for (int k = 0; k < DEG + 3; k++) mpq_set_ui(c[k], 0, 1);
@@ -166,6 +168,8 @@ static void check_expectations(qcheck *q)
   double sz = qc_sz_log10(2 * DEG + 4, QC_POINTS);
   qc_record(q, "gauss.score.mean", "exact", QC_MUST_HOLD, mean_ok, "E[score] = 0", QC_POINTS,
             "exact Gaussian moments at %d random rational (mu, v): E[(mu-x)/v] = 0 at every point; false-pass <= 10^%.0f", QC_POINTS, sz);
+  qc_record(q, "gauss.fisher", "control", QC_MUST_HOLD, fisher_ctl, "E[score^2] = 1/sigma^2", QC_POINTS,
+            "the same exact expectation against 1/sigma^4: %s", fisher_ctl ? "rejected, as it must be" : "NOT rejected");
   qc_record(q, "gauss.fisher", "exact", QC_MUST_HOLD, fisher_ok, "E[score^2] = 1/sigma^2", QC_POINTS,
             "exact Gaussian moments at %d random rational (mu, v); false-pass <= 10^%.0f", QC_POINTS, sz);
   qc_record(q, "gauss.stein", "exact", QC_MUST_HOLD, stein_ok, "E[score h + h'] = 0", QC_POINTS,
@@ -204,7 +208,7 @@ static void check_multivariate(qcheck *q, const char *claim, int diagonal)
   for (int i = 0; i < N * N; i++) { mpq_init(a[i]); mpq_init(s[i]); mpq_init(p[i]); }
   for (int i = 0; i < N; i++) { mpq_init(x[i]); mpq_init(mu[i]); mpq_init(xs[i]); }
   mpq_inits(h, lo, hi, lhs, rhs, t, NULL);
-  int ok = 1, points = 0;
+  int ok = 1, points = 0, ctl = 1;
   for (int it = 0; it < QC_POINTS; it++) {
     for (int i = 0; i < N * N; i++) qc_random(q, a[i]);
     for (int i = 0; i < N; i++)
@@ -226,8 +230,14 @@ static void check_multivariate(qcheck *q, const char *claim, int diagonal)
       mpq_set_ui(rhs, 0, 1);
       for (int k = 0; k < N; k++) { mpq_sub(t, mu[k], x[k]); mpq_mul(t, t, p[i * N + k]); mpq_add(rhs, rhs, t); }
       ok &= qc_eq(q, lhs, rhs);
+      /* control: Sigma (mu - x) in place of Sigma^-1 (mu - x) */
+      mpq_set_ui(rhs, 0, 1);
+      for (int k = 0; k < N; k++) { mpq_sub(t, mu[k], x[k]); mpq_mul(t, t, s[i * N + k]); mpq_add(rhs, rhs, t); }
+      ctl &= !qc_eq(q, lhs, rhs) || !mpq_sgn(lhs);
     }
   }
+  qc_record(q, claim, "control", QC_MUST_HOLD, ctl, "grad = Sigma^-1 (mu - x)", (unsigned long)points,
+            "the same exact central differences against Sigma (mu - x): %s", ctl ? "rejected, as it must be" : "NOT rejected");
   qc_record(q, claim, "exact", QC_MUST_HOLD, ok && points == QC_POINTS, "grad = Sigma^-1 (mu - x)", (unsigned long)points,
             "exact central differences along each axis, %d random rational %s Sigma (3x3, inverted exactly by Gauss-Jordan)",
             points, diagonal ? "diagonal" : "SPD");
