@@ -58,7 +58,7 @@ static void check_gauss_exact(qcheck *q)
   mpq_t t, u, pv, pm, lhs, rhs, xx, d;
   mpq_inits(t, u, pv, pm, lhs, rhs, xx, d, NULL);
   int tw_ok = 1, ctl_sigma = 1, ctl_mu = 1, ctl_nomu = 1, joint_ok = 1, cov_ok = 1, approx_ok = 1;
-  int conv_ok = 1, conv_naive_fails = 1;
+  int conv_ok = 1, conv_naive_fails = 1, joint_ctl = 1, cov_ctl = 1, approx_ctl = 1;
   char cx[1024] = "", naive_cx[1024] = "";
   for (int i = 0; i < QC_POINTS; i++) {
     gp_draw(q, &g);
@@ -81,16 +81,26 @@ static void check_gauss_exact(qcheck *q)
     mpq_sub(t, xx, pm); mpq_mul(t, t, t); mpq_div(t, t, pv); mpq_add(rhs, rhs, t);
     mpq_mul(t, g.q, g.r); mpq_mul(u, g.v, pv);          /* normalising constants: q r = v pv */
     joint_ok &= qc_eq(q, lhs, rhs) && qc_eq(q, t, u);
+    /* control: the prior variance r in place of the posterior variance pv */
+    mpq_sub(t, xx, pm); mpq_mul(t, t, t); mpq_div(t, t, g.r);
+    mpq_mul(u, g.mu, g.m); mpq_sub(u, g.x, u); mpq_mul(u, u, u); mpq_div(u, u, g.v); mpq_add(u, u, t);
+    joint_ctl &= !qc_eq(q, lhs, u);
     /* second order: pv = (q/mu^2)(1 + q d2), d2 = -1/v */
     mpq_div(u, g.q, g.v); mpq_set_ui(t, 1, 1); mpq_sub(t, t, u);
     mpq_mul(t, t, g.q); mpq_div(t, t, g.mu); mpq_div(t, t, g.mu);
     cov_ok &= qc_eq(q, t, pv);
+    /* control: without the inner sigma^2, (q/mu^2)(1 + d2) */
+    mpq_inv(t, g.v); mpq_set_ui(u, 1, 1); mpq_sub(u, u, t);
+    mpq_mul(u, u, g.q); mpq_div(u, u, g.mu); mpq_div(u, u, g.mu);
+    cov_ctl &= !qc_eq(q, u, pv) || !mpq_cmp_ui(g.q, 1, 1);
     /* approximate score s + delta: the denoiser error is exactly sigma^2 delta / mu */
     qc_random(q, d);
     mpq_add(t, g.score, d); mpq_mul(t, t, g.q); mpq_add(t, t, g.x); mpq_div(t, t, g.mu);
     mpq_sub(t, t, g.bayes);
     mpq_mul(u, g.q, d); mpq_div(u, u, g.mu);
     approx_ok &= qc_eq(q, t, u);
+    mpq_mul(u, g.q, d);                      /* control: sigma^2 delta, without 1/mu */
+    approx_ctl &= !qc_eq(q, t, u) || !mpq_cmp_ui(g.mu, 1, 1) || !mpq_sgn(d);
     /* scaled convention x_t = c (x + tau eps): mu = c, sigma = c tau. Correct:
      * (x_t + c^2 tau^2 score)/c; naive: (x_t + tau^2 score)/c */
     mpq_div(u, g.sg, g.mu);                               /* tau = sigma / c */
@@ -125,6 +135,14 @@ static void check_gauss_exact(qcheck *q)
   qc_record(q, "tweedie.cov", "exact", QC_MUST_HOLD, cov_ok, "Gaussian prior: posterior variance", QC_POINTS,
             "sigma^2 s^2/v = (sigma^2/mu^2)(1 + sigma^2 d2 log p_t) with d2 log p_t = -1/v, exactly at %d random rational points; "
             "false-pass <= 10^%.0f", QC_POINTS, sz);
+  qc_record(q, "tweedie.gauss.closed", "control", QC_MUST_HOLD, joint_ctl, "joint = marginal x posterior", QC_POINTS,
+            "the same exact check with the prior variance s^2 in place of the posterior variance: %s",
+            joint_ctl ? "rejected, as it must be" : "NOT rejected");
+  qc_record(q, "tweedie.cov", "control", QC_MUST_HOLD, cov_ctl, "Gaussian prior: posterior variance", QC_POINTS,
+            "the same exact check of (sigma^2/mu^2)(1 + Hess log p_t) (the inner sigma^2 dropped): %s",
+            cov_ctl ? "rejected, as it must be" : "NOT rejected");
+  qc_record(q, "tweedie.approx", "control", QC_MUST_HOLD, approx_ctl, "denoiser error = sigma^2 delta/mu", QC_POINTS,
+            "the same exact check of sigma^2 delta (without 1/mu): %s", approx_ctl ? "rejected, as it must be" : "NOT rejected");
   qc_record(q, "tweedie.approx", "approx", QC_AS_WRITTEN, approx_ok, "denoiser error = sigma^2 delta/mu", QC_POINTS,
             "with s_phi = grad log p_t + delta the denoiser error is exactly sigma^2 delta/mu (the closed-form bound "
             "|error| <= sigma^2 |delta|/|mu| holds with equality) at %d random rational points with random delta; "
