@@ -461,7 +461,10 @@ static void tweedie_moments(double mu, double sigma, const mpfr_t x, const mpfr_
   mpfr_clears(s2, m2, (mpfr_ptr)0);
 }
 
-typedef struct { double worst_mean, worst_var, worst_score, worst_gap; int n; } mix_result;
+/* worst_*: the checks; best_*: their negative controls (the same comparisons
+ * with the noise variance doubled in Tweedie's formulas, and with the
+ * sign-flipped score), the smallest gap over the points. */
+typedef struct { double worst_mean, worst_var, worst_score, worst_gap, best_mean, best_var, best_score; int n; } mix_result;
 
 static double rel_gap(const mpfr_t a, const mpfr_t b, double scale)
 {
@@ -475,7 +478,7 @@ static double rel_gap(const mpfr_t a, const mpfr_t b, double scale)
 
 static mix_result check_mixture(qcheck *q, const mixture *g)
 {
-  mix_result res = { 0, 0, 0, 0, 0 };
+  mix_result res = { 0, 0, 0, 0, INFINITY, INFINITY, INFINITY, 0 };
   double xs[64];
   int n = mix_points(g, xs, 64);
   mpfr_t x, d1, d2, mean, var, score, tw, cov, gap, xx;
@@ -491,6 +494,11 @@ static mix_result check_mixture(qcheck *q, const mixture *g)
     res.worst_mean = fmax(res.worst_mean, rel_gap(tw, mean, sd));
     res.worst_var = fmax(res.worst_var, rel_gap(cov, var, 0.0));
     res.worst_score = fmax(res.worst_score, rel_gap(d1, score, 1.0 / g->sigma));
+    tweedie_moments(g->mu, g->sigma * sqrt(2.0), x, d1, d2, tw, cov);  /* control: 2 sigma^2 */
+    res.best_mean = fmin(res.best_mean, rel_gap(tw, mean, sd));
+    res.best_var = fmin(res.best_var, rel_gap(cov, var, 0.0));
+    mpfr_neg(score, score, MPFR_RNDN);                                  /* control: -score */
+    res.best_score = fmin(res.best_score, rel_gap(d1, score, 1.0 / g->sigma));
     /* Bayes pointwise at x = posterior mean + {-2,-1,0,1,2} posterior sds */
     for (int j = -2; j <= 2; j++) {
       mpfr_set_d(xx, sd * j, MPFR_RNDN);
@@ -536,6 +544,19 @@ static void check_mixtures(qcheck *q)
               (unsigned long)r.n,
               "%s: sum_k r_k (mu m_k - x_t)/v_k against the central difference of log p_t at %d points: max |diff|/(|score| + 1/sigma) "
               "= %.2e (tolerance %.0e)", desc, r.n, r.worst_score, NUM_TOL);
+    const char *how[2] = { "rejected, as it must be", "NOT rejected" };
+    qc_record(q, "tweedie.formula", "control", QC_MUST_HOLD, r.best_mean > NUM_TOL, c ? "far mixture prior" : "near mixture prior",
+              (unsigned long)r.n, "the same comparison with 2 sigma^2 in place of sigma^2: smallest gap %.2e: %s", r.best_mean,
+              how[!(r.best_mean > NUM_TOL)]);
+    qc_record(q, "tweedie.mixture.mean", "control", QC_MUST_HOLD, r.best_mean > NUM_TOL, c ? "far mixture" : "near mixture",
+              (unsigned long)r.n, "the same comparison with 2 sigma^2 in place of sigma^2: smallest gap %.2e: %s", r.best_mean,
+              how[!(r.best_mean > NUM_TOL)]);
+    qc_record(q, "tweedie.cov", "control", QC_MUST_HOLD, r.best_var > NUM_TOL, c ? "far mixture prior" : "near mixture prior",
+              (unsigned long)r.n, "the same comparison with 2 sigma^2 in place of sigma^2: smallest gap %.2e: %s", r.best_var,
+              how[!(r.best_var > NUM_TOL)]);
+    qc_record(q, "tweedie.mixture.score", "control", QC_MUST_HOLD, r.best_score > NUM_TOL, c ? "far mixture" : "near mixture",
+              (unsigned long)r.n, "the same comparison with the sign-flipped score: smallest gap %.2e: %s", r.best_score,
+              how[!(r.best_score > NUM_TOL)]);
     qc_record(q, "tweedie.mixture.posterior", "numeric", QC_MUST_HOLD, qc_small(q, r.worst_gap, NUM_TOL), c ? "far mixture" : "near mixture",
               (unsigned long)(5 * r.n),
               "%s: log[prior(x) N(x_t; mu x, sigma^2)/p_t(x_t)] - log sum_k r_k N(x; pm_k, pv_k) at %d (x_t, x) pairs "
