@@ -37,7 +37,7 @@ static void check_chains(qcheck *q)
 {
   mpq_t lam, lam2, sig2, v, m, a, P, Q, S, beta, t, vbad;
   mpq_inits(lam, lam2, sig2, v, m, a, P, Q, S, beta, t, vbad, NULL);
-  int vp_ok = 1, control = 1, marg_ok = 1, ab_ok = 1, om_ok = 1, om_control = 1;
+  int vp_ok = 1, control = 1, marg_ok = 1, ab_ok = 1, om_ok = 1, om_control = 1, marg_ctl = 1, ab_ctl = 1;
   char cx[512] = "";
   for (int it = 0; it < QC_POINTS; it++) {
     mpq_set_ui(v, 1, 1);      /* Var x_0 = 1 (unconditional) */
@@ -62,12 +62,15 @@ static void check_chains(qcheck *q)
       mpq_mul(a, a, lam);
       mpq_mul(t, a, a); q1m(t, t);
       marg_ok &= qc_eq(q, m, t);
+      q1m(t, a);                                 /* control: 1 - a_t, not 1 - a_t^2 */
+      marg_ctl &= !qc_eq(q, m, t);
       /* 1 - alphabar = sum beta_s alphabar_{s-1} */
       mpq_mul(t, beta, P); mpq_add(Q, Q, t);
       mpq_add(S, S, beta);
       mpq_mul(P, P, lam2);                       /* alphabar_t = prod (1 - beta) */
       mpq_mul(t, a, a);
       ab_ok &= qc_eq(q, P, t);
+      ab_ctl &= !qc_eq(q, P, a);                 /* control: a_t, not a_t^2 */
       q1m(t, P);
       om_ok &= qc_eq(q, Q, t);
       if (!qc_eq(q, Q, t) && !cx[0]) {
@@ -86,6 +89,10 @@ static void check_chains(qcheck *q)
             "%d random rational chains of %d steps (lambda_t random in (0,1), sigma_t^2 = 1 - lambda_t^2): "
             "Var x_t = lambda^2 Var x_{t-1} + sigma^2 stays exactly 1 and the mean 0; negative control "
             "(lambda^2 + sigma^2 != 1) drifts on every chain; false-pass <= 10^%.0f", QC_POINTS, CHAIN, sz);
+  qc_record(q, "sched.marginal", "control", QC_MUST_HOLD, marg_ctl, "Var(x_t | x_0) = 1 - a_t^2, mean a_t x_0",
+            QC_POINTS * CHAIN, "the same exact check against 1 - a_t: %s", marg_ctl ? "rejected at every step, as it must be" : "NOT rejected");
+  qc_record(q, "sched.alphabar", "control", QC_MUST_HOLD, ab_ctl, "prod (1 - beta_s) = a_t^2", QC_POINTS * CHAIN,
+            "the same exact check against a_t: %s", ab_ctl ? "rejected at every step, as it must be" : "NOT rejected");
   qc_record(q, "sched.marginal", "exact", QC_MUST_HOLD, marg_ok, "Var(x_t | x_0) = 1 - a_t^2, mean a_t x_0",
             QC_POINTS * CHAIN, "every prefix of %d random rational chains of %d steps; false-pass <= 10^%.0f",
             QC_POINTS, CHAIN, sz);
@@ -110,7 +117,7 @@ static void check_beta_forms(qcheck *q)
 {
   mpq_t T, t, l, rr, x, y, p, r, u, w;
   mpq_inits(T, t, l, rr, x, y, p, r, u, w, NULL);
-  int lin_ok = 1, sq_ok = 1;
+  int lin_ok = 1, sq_ok = 1, lin_ctl = 1, sq_ctl = 1;
   for (int it = 0; it < QC_POINTS; it++) {
     qc_random(q, T); qc_random(q, t);
     if (mpq_cmp_ui(T, 1, 1) == 0) continue;
@@ -122,6 +129,8 @@ static void check_beta_forms(qcheck *q)
     mpq_set_ui(l, 10000, 1); mpq_mul(l, l, y); mpq_div(x, x, l);
     mpq_set_ui(l, 1, 10000); mpq_set_ui(rr, 199, 10000); mpq_mul(rr, rr, w); mpq_div(rr, rr, y); mpq_add(l, l, rr);
     lin_ok &= qc_eq(q, x, l);
+    mpq_set_ui(l, 1, 10000); mpq_set_ui(rr, 200, 10000); mpq_mul(rr, rr, w); mpq_div(rr, rr, y); mpq_add(l, l, rr);
+    lin_ctl &= !qc_eq(q, x, l) || !mpq_sgn(w);        /* control: slope 0.02, not 0.02 - 1e-4 */
     /* (p (T - t) + r (t - 1))^2 / (T - 1)^2 vs (a (T-t)^2 + 2 p r (T-t)(t-1) + b (t-1)^2) / (T-1)^2 */
     qc_random(q, p); qc_random(q, r);
     mpq_mul(x, p, u); mpq_mul(l, r, w); mpq_add(x, x, l); mpq_mul(x, x, x);
@@ -129,8 +138,17 @@ static void check_beta_forms(qcheck *q)
     mpq_mul(rr, r, r); mpq_mul(rr, rr, w); mpq_mul(rr, rr, w); mpq_add(l, l, rr);
     mpq_mul(rr, p, r); mpq_mul(rr, rr, u); mpq_mul(rr, rr, w); mpq_mul_2exp(rr, rr, 1); mpq_add(l, l, rr);
     sq_ok &= qc_eq(q, x, l);
+    mpq_sub(l, l, rr);                                /* control: the cross term once, not twice */
+    mpq_div_2exp(rr, rr, 1); mpq_add(l, l, rr);
+    sq_ctl &= !qc_eq(q, x, l) || !mpq_sgn(rr);
   }
   double sz = qc_sz_log10(4, QC_POINTS);
+  qc_record(q, "sched.beta.linear", "control", QC_MUST_HOLD, lin_ctl, "the two forms of the linear beta agree", QC_POINTS,
+            "the same exact check with the slope 0.02 in place of 0.02 - 1e-4: %s", lin_ctl ? "rejected, as it must be" : "NOT rejected");
+  qc_record(q, "sched.beta.scaledlinear", "control", QC_MUST_HOLD, sq_ctl, "squared linspace = expanded form", QC_POINTS,
+            "the same exact check with the cross term 2 sqrt(a) sqrt(b) halved: %s", sq_ctl ? "rejected, as it must be" : "NOT rejected");
+  qc_record(q, "sched.beta.quadratic", "control", QC_MUST_HOLD, sq_ctl, "squared linspace = expanded form", QC_POINTS,
+            "the same exact check with the cross term halved: %s", sq_ctl ? "rejected, as it must be" : "NOT rejected");
   qc_record(q, "sched.beta.linear", "exact", QC_MUST_HOLD, lin_ok, "the two forms of the linear beta agree", QC_POINTS,
             "exact rationals at %d random (T, t) (as rational functions); false-pass <= 10^%.0f", QC_POINTS, sz);
   qc_record(q, "sched.beta.scaledlinear", "exact", QC_MUST_HOLD, sq_ok, "squared linspace = expanded form", QC_POINTS,
