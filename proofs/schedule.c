@@ -283,6 +283,7 @@ static void check_posterior(qcheck *q)
   mpq_t r, u, vp, cov, vt, c0, ct, var, beta, omt, omp, g0, gt, gv, a, b, eta, P, A, s2, dir2;
   mpq_inits(r, u, vp, cov, vt, c0, ct, var, beta, omt, omp, g0, gt, gv, a, b, eta, P, A, s2, dir2, NULL);
   int mean_ok = 1, var_ok = 1, alt_ok = 1, control = 1, le_ok = 1, ddim_ok = 1, dir_ok = 1, marg_ok = 1;
+  int var_ctl = 1, alt_ctl = 1, ddim_ctl = 1, dir_ctl = 1;
   for (int it = 0; it < QC_POINTS; it++) {
     unit(q, r); unit(q, u);
     mpq_mul(a, r, r); q1m(beta, a);                       /* beta_t = 1 - r^2 */
@@ -302,16 +303,21 @@ static void check_posterior(qcheck *q)
     mean_ok &= qc_eq(q, g0, c0) && qc_eq(q, gt, ct);
     control &= !qc_eq(q, g0, ct) || !qc_eq(q, gt, c0);
     var_ok &= qc_eq(q, gv, var);
+    var_ctl &= !qc_eq(q, gv, beta);                       /* control: the upper bound beta_t itself */
     le_ok &= mpq_cmp(var, beta) <= 0;
     /* var = beta - beta^2 alphabar_{t-1}/(1 - alphabar_t) = beta - c0^2 (1 - alphabar_t) */
     mpq_mul(a, beta, beta); mpq_mul(b, u, u); mpq_mul(a, a, b); mpq_div(a, a, omt); mpq_sub(a, beta, a);
     mpq_mul(b, c0, c0); mpq_mul(b, b, omt); mpq_sub(b, beta, b);
     alt_ok &= qc_eq(q, a, var) && qc_eq(q, b, var);
+    mpq_mul(b, u, u); mpq_mul(b, b, beta); mpq_div(b, b, omt); mpq_sub(b, beta, b);  /* control: beta, not beta^2 */
+    alt_ctl &= !qc_eq(q, b, var);
     /* DDIM eta = 1, ab_prev = u^2, ab_t = r^2 u^2: sigma^2 = (1-P)/(1-A) (1 - A/P) = var */
     mpq_mul(P, u, u); mpq_mul(A, r, u); mpq_mul(A, A, A);
     q1m(a, P); mpq_set(b, omt); mpq_div(s2, a, b);
     mpq_div(a, A, P); q1m(a, a); mpq_mul(s2, s2, a);
     ddim_ok &= qc_eq(q, s2, var);
+    q1m(a, P); mpq_div(a, a, omt);                        /* control: without the factor 1 - A/P */
+    ddim_ctl &= !qc_eq(q, a, var);
     /* dir^2 for a random eta: 1 - P - sigma^2 = (1 - P)[(1 - A)P - eta^2 (P - A)] / ((1 - A) P) */
     unit(q, eta);
     mpq_mul(a, eta, eta); mpq_mul(s2, s2, a);            /* sigma^2(eta) */
@@ -319,11 +325,25 @@ static void check_posterior(qcheck *q)
     q1m(a, A); mpq_mul(a, a, P); mpq_sub(b, P, A); mpq_mul(b, b, eta); mpq_mul(b, b, eta); mpq_sub(b, a, b);
     q1m(gv, P); mpq_mul(b, b, gv); mpq_div(b, b, a);
     dir_ok &= qc_eq(q, b, dir2);
+    q1m(a, A); mpq_mul(a, a, P); mpq_sub(b, P, A); mpq_mul(b, b, eta); mpq_sub(b, a, b);  /* control: eta, not eta^2 */
+    q1m(gv, P); mpq_mul(b, b, gv); mpq_div(b, b, a);
+    dir_ctl &= !qc_eq(q, b, dir2);
     /* the update's variance dir^2 + sigma^2 = 1 - P (mean sqrt(P) x_0 by construction) */
     mpq_add(a, dir2, s2); q1m(b, P);
     marg_ok &= qc_eq(q, a, b);
   }
   double sz = qc_sz_log10(12, QC_POINTS);
+  qc_record(q, "sched.posterior.var", "control", QC_MUST_HOLD, var_ctl, "posterior variance and var <= beta", QC_POINTS,
+            "the same exact check of the variance beta_t: %s", var_ctl ? "rejected, as it must be" : "NOT rejected");
+  qc_record(q, "sched.posterior.varalt", "control", QC_MUST_HOLD, alt_ctl, "var = beta - beta^2 ab_{t-1}/(1 - ab_t)",
+            QC_POINTS, "the same exact check of beta - beta ab_{t-1}/(1 - ab_t): %s",
+            alt_ctl ? "rejected, as it must be" : "NOT rejected");
+  qc_record(q, "sched.ddim.sigma", "control", QC_MUST_HOLD, ddim_ctl, "DDIM sigma^2 (eta = 1) = posterior variance",
+            QC_POINTS, "the same exact check without the factor (1 - ab_t/ab_{t-1}): %s",
+            ddim_ctl ? "rejected, as it must be" : "NOT rejected");
+  qc_record(q, "sched.ddim.dir", "control", QC_MUST_HOLD, dir_ctl, "dir^2 rational form; dir^2 + sigma^2 = 1 - ab_prev",
+            QC_POINTS, "the same exact check of the rational form with eta in place of eta^2: %s",
+            dir_ctl ? "rejected, as it must be" : "NOT rejected");
   qc_record(q, "sched.posterior.mean", "control", QC_MUST_HOLD, control, "Gaussian conditioning gives c_0, c_t",
             QC_POINTS, "the same exact check with c_0 and c_t swapped: %s",
             control ? "rejected at every point, as it must be" : "NOT rejected");
