@@ -367,7 +367,7 @@ static void check_param(qcheck *q)
 {
   mpq_t k, a, s, x0, e, xt, v, sc, t, w;
   mpq_inits(k, a, s, x0, e, xt, v, sc, t, w, NULL);
-  int conv_ok = 1, score_ok = 1;
+  int conv_ok = 1, score_ok = 1, conv_ctl = 1, score_ctl = 1;
   for (int it = 0; it < QC_POINTS; it++) {
     unit(q, k);
     mpq_mul(t, k, k); mpq_set_ui(w, 1, 1); mpq_add(w, w, t);
@@ -385,12 +385,18 @@ static void check_param(qcheck *q)
     /* v = (e - s xt)/a = (a xt - x0)/s */
     mpq_mul(t, s, xt); mpq_sub(t, e, t); mpq_div(t, t, a); conv_ok &= qc_eq(q, t, v);
     mpq_mul(t, a, xt); mpq_sub(t, t, x0); mpq_div(t, t, s); conv_ok &= qc_eq(q, t, v);
+    mpq_mul(t, s, xt); mpq_add(t, e, t); mpq_div(t, t, a); conv_ctl &= !qc_eq(q, t, v);  /* control: e + s xt */
     /* score of N(a x0, s^2) at xt: -(xt - a x0)/s^2 = -e/s; Tweedie recovers x0 */
     mpq_mul(sc, a, x0); mpq_sub(sc, xt, sc); mpq_mul(t, s, s); mpq_div(sc, sc, t); mpq_neg(sc, sc);
     mpq_div(t, e, s); mpq_neg(t, t); score_ok &= qc_eq(q, sc, t);
+    score_ctl &= !qc_eq(q, sc, e) || !mpq_sgn(e);         /* control: -eps/s, the sign and 1/s dropped */
     mpq_mul(t, s, s); mpq_mul(t, t, sc); mpq_add(t, t, xt); mpq_div(t, t, a); score_ok &= qc_eq(q, t, x0);
   }
   double sz = qc_sz_log10(8, QC_POINTS);
+  qc_record(q, "sched.param.conversions", "control", QC_MUST_HOLD, conv_ctl, "six conversion formulas", QC_POINTS,
+            "the same exact check of v = (eps + s x_t)/a (a flipped sign): %s", conv_ctl ? "rejected, as it must be" : "NOT rejected");
+  qc_record(q, "sched.param.score", "control", QC_MUST_HOLD, score_ctl, "score = -eps/s; Tweedie recovers x_0", QC_POINTS,
+            "the same exact check of score = eps: %s", score_ctl ? "rejected, as it must be" : "NOT rejected");
   qc_record(q, "sched.param.conversions", "exact", QC_MUST_HOLD, conv_ok, "six conversion formulas", QC_POINTS,
             "exact rationals at %d random points a = 2k/(1+k^2), s = (1-k^2)/(1+k^2) and random (x_0, eps); "
             "false-pass <= 10^%.0f", QC_POINTS, sz);
