@@ -152,7 +152,7 @@ static void check_substitution(qcheck *q)
   mpq_t lam[TM + 1], a[TM + 1], b[TM + 1], c[TM + 1], M[TM + 1], S[TM + 1], x[TM + 1], t1, t2, s2, K, vf;
   for (int i = 0; i <= TM; i++) { mpq_inits(lam[i], a[i], b[i], c[i], M[i], S[i], x[i], NULL); }
   mpq_inits(t1, t2, s2, K, vf, NULL);
-  int ok_sub = 1, ok_tel = 1, control = 1, points = 0;
+  int ok_sub = 1, ok_tel = 1, control = 1, tel_ctl = 1, points = 0;
   for (int it = 0; it < QC_POINTS; it++) {
     int T = 1 + it % TM;
     for (int t = 1; t <= T; t++) {
@@ -189,6 +189,8 @@ static void check_substitution(qcheck *q)
     ls_add(&TR, x[T], M[T], S[T], -1);
     ok_sub &= qc_eq(q, L.quad, R.quad) && qc_eq(q, L.prod, R.prod);
     ok_tel &= qc_eq(q, TL.quad, TR.quad) && qc_eq(q, TL.prod, TR.prod);
+    ls_add(&TR, x[T], M[T], S[T], 1);                   /* control: log p(x_0) alone, log p(x_T) dropped */
+    tel_ctl &= !(qc_eq(q, TL.quad, TR.quad) && qc_eq(q, TL.prod, TR.prod));
     /* negative control: without log p(x_T) the two sides differ */
     ls_add(&L, x[T], M[T], S[T], -1);
     control &= !(qc_eq(q, L.quad, R.quad) && qc_eq(q, L.prod, R.prod));
@@ -204,6 +206,9 @@ static void check_substitution(qcheck *q)
             "= log p(x_0) + sum log p(x_t|x_{t-1})/q(x_t|x_{t-1}) exactly (signed quadratic sums and variance products), "
             "with p(x_t|x_{t-1}) the generative model's forward conditional; false pass <= 10^%.0f",
             points, TM, sz);
+  qc_record(q, "elbo.telescoping", "control", QC_MUST_HOLD, tel_ctl, "sum log p(x_{t-1})/p(x_t) = log p(x_0) - log p(x_T)",
+            (unsigned long)points, "the same exact check against log p(x_0) alone: %s",
+            tel_ctl ? "rejected on every chain, as it must be" : "NOT rejected");
   qc_record(q, "elbo.telescoping", "exact", QC_AS_WRITTEN, ok_tel, "sum log p(x_{t-1})/p(x_t) = log p(x_0) - log p(x_T)", (unsigned long)points,
             "%d random rational chains and paths: exact; false pass <= 10^%.0f", points, sz);
   for (int i = 0; i <= TM; i++) { mpq_clears(lam[i], a[i], b[i], c[i], M[i], S[i], x[i], NULL); }
@@ -216,7 +221,7 @@ static void check_demo_increment(qcheck *q)
 {
   mpq_t x1, x2, mu, v, tau, dt, mf, var, score, mb, inc, want, t;
   mpq_inits(x1, x2, mu, v, tau, dt, mf, var, score, mb, inc, want, t, NULL);
-  int ok = 1;
+  int ok = 1, ctl = 1;
   for (int i = 0; i < QC_POINTS; i++) {
     qc_random(q, x1); qc_random(q, x2); qc_random(q, mu);
     qc_random_pos(q, v); qc_random_pos(q, tau); qc_random_pos(q, dt);
@@ -230,7 +235,12 @@ static void check_demo_increment(qcheck *q)
     mpq_mul(t, dt, dt); mpq_mul_2exp(want, dt, 1); mpq_sub(want, want, t);   /* 2 dt - dt^2 */
     mpq_sub(t, x2, mf); mpq_mul(t, t, t); mpq_mul(want, want, t); mpq_div(want, want, var); mpq_div_2exp(want, want, 1);
     ok &= qc_eq(q, inc, want);
+    mpq_set_ui(score, 2, 1); mpq_sub(score, score, dt); /* control: 2 dt, the dt^2 term dropped */
+    if (mpq_sgn(score)) { mpq_mul_2exp(t, want, 1); mpq_div(t, t, score); ctl &= !qc_eq(q, inc, t) || !mpq_sgn(inc); }
   }
+  qc_record(q, "elbo.demo.increment", "control", QC_MUST_HOLD, ctl, "demo increment = (x'-m_f)^2 (2dt - dt^2)/(2 var)",
+            QC_POINTS, "the same exact check of (x'-m_f)^2 2dt/(2 var) (the dt^2 term dropped): %s",
+            ctl ? "rejected, as it must be" : "NOT rejected");
   qc_record(q, "elbo.demo.increment", "exact", QC_MUST_HOLD, ok, "demo increment = (x'-m_f)^2 (2dt - dt^2)/(2 var)", QC_POINTS,
             "the demo's logProbBackward - logProbForward at %d random rational (x, x', mu, sigma^2, tau, dt): exact; so with "
             "x' - m_f = sqrt(var) xi the increment is xi^2 dt (1 - dt/2) >= 0; false pass <= 10^%.0f",
@@ -245,7 +255,7 @@ static void check_kl_formula(qcheck *q)
   mpq_t mu1, v1, mu2, v2, m[3], e, want, t;
   mpq_inits(mu1, v1, mu2, v2, e, want, t, NULL);
   for (int k = 0; k < 3; k++) mpq_init(m[k]);
-  int ok = 1;
+  int ok = 1, ctl = 1;
   for (int i = 0; i < QC_POINTS; i++) {
     qc_random(q, mu1); qc_random_pos(q, v1); qc_random(q, mu2); qc_random_pos(q, v2);
     qc_gauss_moments(m, 2, mu1, v1);
@@ -260,8 +270,12 @@ static void check_kl_formula(qcheck *q)
     mpq_sub(t, mu1, mu2); mpq_mul(t, t, t); mpq_add(want, v1, t); mpq_div(want, want, v2);
     mpq_set_ui(t, 1, 1); mpq_sub(want, want, t); mpq_div_2exp(want, want, 1);
     ok &= qc_eq(q, e, want);
+    mpq_set_ui(c0, 1, 2); mpq_add(t, want, c0);         /* control: without the -1 */
+    ctl &= !qc_eq(q, e, t);
     mpq_clears(c0, c1, NULL);
   }
+  qc_record(q, "elbo.kl.gauss", "control", QC_MUST_HOLD, ctl, "KL = (log(v2/v1) + (v1 + dmu^2)/v2 - 1)/2", QC_POINTS,
+            "the same exact expectation against the formula without its -1: %s", ctl ? "rejected, as it must be" : "NOT rejected");
   qc_record(q, "elbo.kl.gauss", "exact", QC_MUST_HOLD, ok, "KL = (log(v2/v1) + (v1 + dmu^2)/v2 - 1)/2", QC_POINTS,
             "exact Gaussian moments at %d random rational (mu1, v1, mu2, v2): E_p of the quadratic parts of log p - log q "
             "equals ((v1 + dmu^2)/v2 - 1)/2; with d = log(v1/v2), e^d - 1 = v1/v2 - 1 gives (expm1(d) - d + dmu^2/v2)/2; "
