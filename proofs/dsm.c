@@ -193,6 +193,7 @@ static void check_toy_steps(qcheck *q)
   bpoly s, tg, r, xt;
   bp_init(&s); bp_init(&tg); bp_init(&r); bp_init(&xt);
   int deriv_ok = 1, b_ok = 1, b_dsm_ok = 1, exp_ok[4] = { 1, 1, 1, 1 }, w_stated_ok = 1, w_dsm_ok = 1, w_cor_ok = 1;
+  int deriv_ctl = 1, b_ctl = 1;
   char cx[768] = "";
   for (int i = 0; i <= QC_POINTS; i++) {
     if (i == 0) pt_set(&pt, 1, 1, 1, 1, 1, 1); /* mu = sigma^2 = sigma_eps^2 = 1 */
@@ -210,12 +211,18 @@ static void check_toy_steps(qcheck *q)
     bp_expect(e1, &r, &pt); mpq_mul_2exp(e1, e1, 1);
     bp_expect(e2, &s, &pt); mpq_mul_2exp(e2, e2, 1);
     deriv_ok &= qc_eq(q, e1, dw) && qc_eq(q, e2, db);
+    mpq_div_2exp(e1, e1, 1); mpq_div_2exp(e2, e2, 1);   /* control: E[r x~], E[r] without the factor 2 */
+    deriv_ctl &= !(qc_eq(q, e1, dw) && qc_eq(q, e2, db)) || (!mpq_sgn(dw) && !mpq_sgn(db));
     /* b = -w mu makes dL/db vanish, for the stated and for the DSM target */
     mpq_mul(bd, w, pt.mu); mpq_neg(bd, bd);
     loss_grad(dw, db, &pt, w, bd, TGT_DOC);
     b_ok &= qc_is_zero(q, db);
     loss_grad(dw, db, &pt, w, bd, TGT_DSM);
     b_dsm_ok &= qc_is_zero(q, db);
+    mpq_neg(bd, bd);                                     /* control: b = +w mu */
+    loss_grad(dw, db, &pt, w, bd, TGT_DSM);
+    b_ctl &= !qc_is_zero(q, db) || !mpq_sgn(bd);
+    mpq_neg(bd, bd);
     /* expansion line 1: E[w x~^2 + b x~ - eps x~/se2] = (1/2) dL/dw */
     loss_grad(dw, db, &pt, w, b, TGT_DOC);
     mpq_div_2exp(dw, dw, 1);
@@ -265,6 +272,10 @@ static void check_toy_steps(qcheck *q)
   }
   unsigned n = QC_POINTS + 1;
   double sz = qc_sz_log10(6, QC_POINTS);
+  qc_record(q, "dsm.derivs", "control", QC_MUST_HOLD, deriv_ctl, "dL/dw, dL/db as stated", n,
+            "the same exact check of E[r x~], E[r] (the factor 2 dropped): %s", deriv_ctl ? "rejected, as it must be" : "NOT rejected");
+  qc_record(q, "dsm.b", "control", QC_MUST_HOLD, b_ctl, "b = -w mu (DSM target)", n,
+            "the same exact check at b = +w mu: %s", b_ctl ? "rejected, as it must be" : "NOT rejected");
   qc_record(q, "dsm.derivs", "exact", QC_AS_WRITTEN, deriv_ok, "dL/dw, dL/db as stated", n,
             "stated E[2 r x~], E[2 r] equal exact central differences of L(w,b) (quadratic) at %u rational points "
             "(false-pass <= 10^%.0f)", n, sz);
