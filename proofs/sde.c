@@ -245,9 +245,16 @@ static void check_fokker_planck(qcheck *q)
             "dx/dtau = -[f - g^2/2 d/dx log p_t], no noise: dq/dtau + d/dx(b q) at %d points, OU and VP x Gaussian and mixture, "
             "%d bits: max relative residual %.3e (tolerance %.0e)", n, FP_PREC, w.worst, tol);
   /* negative controls: a wrong coefficient must leave a residual */
-  worst_t c1, c2;
+  worst_t c0, c1, c2;
+  scan(q, -1, 0.0, 0, &c0, &n);
+  qc_record(q, "sde.forward.marginal", "control", QC_MUST_HOLD, c0.worst > tol, "forward Fokker-Planck residual",
+            (unsigned long)n, "the same residual scan with the diffusion term g^2/2 p'' dropped: max relative residual %.3f: %s",
+            c0.worst, c0.worst > tol ? "rejected, as it must be" : "NOT rejected");
   scan(q, -1, 0.5, 1, &c1, &n);
   scan(q, -1, 1.0, 0, &c2, &n);
+  qc_record(q, "sde.flow.marginals", "control", QC_MUST_HOLD, c2.worst > tol, "probability-flow continuity residual",
+            (unsigned long)n, "the same residual scan with g^2 score in place of g^2/2 score: max relative residual %.3f: %s",
+            c2.worst, c2.worst > tol ? "rejected, as it must be" : "NOT rejected");
   qc_record(q, "sde.reverse.fp", "control", QC_MUST_HOLD, c1.worst > 1e-3 && c2.worst > 1e-3, "reverse-time Fokker-Planck residual", (unsigned long)(2 * n),
             "the flow drift with noise (g^2/2 score + dW) and the SDE drift without noise both leave residuals: max relative "
             "%.3f and %.3f", c1.worst, c2.worst);
