@@ -446,8 +446,15 @@ static void check_first_principles(qcheck *q)
   bp_init(&s); bp_init(&xt); bp_init(&pw); bp_init(&r); bp_init(&tg);
   int opt_ok = 1, conv_ok = 1, marg_ok = 1, mom_ok = 1, vin_ok = 1, minloss_ok = 1, closed_ok = 1;
   int poly_ok = 1, control_ok = 1, nb_ok = 1, nobias_ok = 1, nobias_differs = 1;
+  int opt_ctl = 1, marg_ctl = 1, vin_ctl = 1, nobias_ctl = 1;
   for (int i = 0; i < QC_POINTS; i++) {
     pt_random(q, &pt);
+    /* controls: the sigma_eps -> 0 values (-1/sigma^2, mu/sigma^2) are not stationary, nor the ESM minimiser */
+    mpq_inv(we, pt.s2); mpq_neg(we, we); mpq_div(be, pt.mu, pt.s2);
+    loss_grad(dw, db, &pt, we, be, TGT_DSM);
+    opt_ctl &= !(qc_is_zero(q, dw) && qc_is_zero(q, db));
+    normal_solve(w, b, &pt, TGT_ESM);
+    marg_ctl &= !(qc_eq(q, w, we) && qc_eq(q, b, be));
     optimum(ws, bs, &pt);
     /* optimum: stationary, strictly convex (det of the half-Hessian = Var x~ = v > 0), strict minimum */
     loss_grad(dw, db, &pt, ws, bs, TGT_DSM);
@@ -486,6 +493,8 @@ static void check_first_principles(qcheck *q)
       loss_lin(l1, &pt, w, b, TGT_DSM); loss_lin(l2, &pt, w, b, TGT_ESM);
       mpq_sub(t, l1, l2);
       vin_ok &= qc_eq(q, t, c);
+      mpq_inv(u, pt.se2);                    /* control: 1/sigma_eps^2 alone */
+      vin_ctl &= !qc_eq(q, t, u);
       closed_dsm(u, &pt, w, b); closed_ok &= qc_eq(q, u, l1);
       closed_esm(u, &pt, w, b); closed_ok &= qc_eq(q, u, l2);
     }
@@ -531,10 +540,23 @@ static void check_first_principles(qcheck *q)
     mpq_set_ui(b, 0, 1);
     loss_grad(dw, db, &pt, w, b, TGT_DSM);
     nobias_ok &= qc_eq(q, w, l1) && qc_is_zero(q, dw);
+    mpq_inv(l2, pt.v); mpq_neg(l2, l2);      /* control: -1/(sigma^2 + sigma_eps^2), mu^2 dropped */
+    nobias_ctl &= !qc_eq(q, w, l2) || !mpq_sgn(pt.mu);
     nobias_differs &= !qc_eq(q, w, ws);    /* mu != 0 at every random point */
   }
   unsigned n = QC_POINTS;
   double sz = qc_sz_log10(12, QC_POINTS);
+  qc_record(q, "dsm.opt", "control", QC_MUST_HOLD, opt_ctl, "(w*, b*) is the unique minimiser", n,
+            "the same stationarity check at the sigma_eps -> 0 values (-1/sigma^2, mu/sigma^2): %s",
+            opt_ctl ? "rejected, as it must be" : "NOT rejected");
+  qc_record(q, "dsm.marginal", "control", QC_MUST_HOLD, marg_ctl, "DSM optimum = score of N(mu, v)", n,
+            "the same comparison of the ESM minimiser with the score of N(mu, sigma^2) (sigma_eps^2 dropped): %s",
+            marg_ctl ? "rejected, as it must be" : "NOT rejected");
+  qc_record(q, "dsm.vincent", "control", QC_MUST_HOLD, vin_ctl, "L_DSM - L_ESM = s2/(se2 v)", 2 * n,
+            "the same exact check of the constant 1/sigma_eps^2: %s", vin_ctl ? "rejected, as it must be" : "NOT rejected");
+  qc_record(q, "dsm.nobias", "control", QC_MUST_HOLD, nobias_ctl, "w0 = -1/(s2 + mu^2 + se2)", n,
+            "the same exact check of -1/(sigma^2 + sigma_eps^2) (mu^2 dropped): %s",
+            nobias_ctl ? "rejected, as it must be" : "NOT rejected");
   qc_record(q, "dsm.opt", "exact", QC_MUST_HOLD, opt_ok && conv_ok, "(w*, b*) is the unique minimiser", n,
             "both partials vanish exactly at w*=-1/(sigma^2+sigma_eps^2), b*=mu/(sigma^2+sigma_eps^2); half-Hessian "
             "determinant = Var x~ = sigma^2+sigma_eps^2 > 0; loss strictly larger at a random other point; "
