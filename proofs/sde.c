@@ -430,7 +430,7 @@ static void check_score_identities(qcheck *q)
 {
   mpfr_t t, x, p, p1, p2, s0, s1, tmp;
   mpfr_inits2(ODE_PREC, t, x, p, p1, p2, s0, s1, tmp, (mpfr_ptr)0);
-  double worst = 0;
+  double worst = 0, ctl = INFINITY;
   for (int si = 0; si < 2; si++) {
     mpfr_set_d(t, 0.3, MPFR_RNDN);
     mpfr_set_zero(s0, 1); mpfr_set_zero(s1, 1);
@@ -446,7 +446,11 @@ static void check_score_identities(qcheck *q)
     mpfr_div_2ui(s1, s1, 6, MPFR_RNDN);
     mpfr_add_ui(s1, s1, 1, MPFR_RNDN);
     worst = fmax(worst, fmax(fabs(mpfr_get_d(s0, MPFR_RNDN)), fabs(mpfr_get_d(s1, MPFR_RNDN))));
+    ctl = fmin(ctl, fabs(mpfr_get_d(s1, MPFR_RNDN) - 2));  /* control: E[x s] = +1 */
   }
+  qc_record(q, "sde.moments.ode", "control", QC_MUST_HOLD, ctl > 1e-30, "E[s]=0 and E[x s]=-1 (lemma)", 2 * 2561,
+            "the same quadrature check of E[x s] = +1: |E[x s] - 1| >= %.3f: %s", ctl,
+            ctl > 1e-30 ? "rejected, as it must be" : "NOT rejected");
   qc_record(q, "sde.moments.ode", "numeric", QC_MUST_HOLD, qc_small(q, worst, 1e-30), "E[s]=0 and E[x s]=-1 (lemma)", 2 * 2561,
             "trapezoid rule h=1/64 on [-20,20] at %d bits, mixture data under OU and VP at t=0.3: max |E[s]|, |E[xs]+1| = %.3e",
             ODE_PREC, worst);
