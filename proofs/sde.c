@@ -506,7 +506,7 @@ static void check_langevin_f(qcheck *q)
   qs_init(&a);
   mpq_t *tau = &a.v[0], *s2 = &a.v[1], *mu = &a.v[2], *x = &a.v[3], *dt = &a.v[4], *lang = &a.v[5],
         *fdoc = &a.v[6], *fok = &a.v[7], *t1 = &a.v[8], *theta = &a.v[9], *g2 = &a.v[10], *stat = &a.v[11];
-  int as_written = 1, corrected = 1, g_ok = 1;
+  int as_written = 1, corrected = 1, g_ok = 1, g_ctl = 1;
   char cx[400] = "", b[5][64];
   for (int i = 0; i < QC_POINTS; i++) {
     qc_random_pos(q, *tau); qc_random_pos(q, *s2); qc_random(q, *mu); qc_random(q, *x); qc_random_pos(q, *dt);
@@ -526,6 +526,8 @@ static void check_langevin_f(qcheck *q)
     mpq_set_ui(*g2, 2, 1); mpq_div(*g2, *g2, *tau);
     mpq_div(*stat, *g2, *theta); mpq_div_2exp(*stat, *stat, 1);
     g_ok &= qc_eq(q, *stat, *s2);
+    mpq_div_2exp(*stat, *stat, 1);                 /* control: g = sqrt(1/tau) gives sigma^2/2 */
+    g_ctl &= !qc_eq(q, *stat, *s2);
   }
   qc_record(q, "sde.doc.langevin.f", "exact", QC_AS_WRITTEN, as_written, "f = tau^-1 sigma^-2 (mu - x) dt (as written)", QC_POINTS, "%s", cx);
   qc_record(q, "sde.doc.langevin.f", "control", QC_MUST_HOLD, !as_written, "corrected: f = tau^-1 sigma^-2 (mu - x)",
@@ -534,6 +536,8 @@ static void check_langevin_f(qcheck *q)
   qc_record(q, "sde.doc.langevin.f", "corrected", QC_MUST_HOLD, corrected, "corrected: f = tau^-1 sigma^-2 (mu - x)", QC_POINTS,
             "f dt equals the Langevin increment exactly at %d random rational points (false pass <= 10^%.0f)",
             QC_POINTS, qc_sz_log10(4, QC_POINTS));
+  qc_record(q, "sde.doc.langevin.g", "control", QC_MUST_HOLD, g_ctl, "g = sqrt(2/tau); stationary law N(mu, sigma^2)",
+            QC_POINTS, "the same exact check with g = sqrt(1/tau): %s", g_ctl ? "rejected, as it must be" : "NOT rejected");
   qc_record(q, "sde.doc.langevin.g", "exact", QC_AS_WRITTEN, g_ok, "g = sqrt(2/tau); stationary law N(mu, sigma^2)", QC_POINTS,
             "g^2 = 2/tau and theta = 1/(tau sigma^2) give the stationary variance g^2/(2 theta) = sigma^2 exactly at %d random "
             "rational (tau, sigma^2) (false pass <= 10^%.0f)", QC_POINTS, qc_sz_log10(3, QC_POINTS));
