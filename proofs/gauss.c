@@ -95,6 +95,13 @@ static void check_normalisation_and_moments(qcheck *q)
   mpfr_sub_ui(err, mom[0], 1, MPFR_RNDN);
   mpfr_abs(err, err, MPFR_RNDN);
   int norm_ok = qc_small_fr(q, err, 1e-60);
+  /* control: the normaliser 1/(2 pi sigma^2) in place of 1/sqrt(2 pi sigma^2), i.e. the integral / sqrt(2 pi) */
+  mpfr_const_pi(worst, MPFR_RNDN); mpfr_mul_2ui(worst, worst, 1, MPFR_RNDN); mpfr_sqrt(worst, worst, MPFR_RNDN);
+  mpfr_div(worst, mom[0], worst, MPFR_RNDN); mpfr_sub_ui(worst, worst, 1, MPFR_RNDN); mpfr_abs(worst, worst, MPFR_RNDN);
+  int rejected = mpfr_cmp_d(worst, 1e-60) > 0;
+  qc_record(q, "gauss.pdf.toy", "control", QC_MUST_HOLD, rejected, "integral of p = 1", 321,
+            "the same quadrature with the normaliser 1/(2 pi sigma^2), no square root: |integral - 1| = %.3f: %s",
+            mpfr_get_d(worst, MPFR_RNDN), rejected ? "rejected, as it must be" : "NOT rejected");
   qc_record(q, "gauss.pdf.toy", "numeric", QC_AS_WRITTEN, norm_ok, "integral of p = 1", 321,
             "trapezoid rule (h=1/4, |z|<=40) in MPFR at %d bits: |integral - 1| = %.3e", QC_PREC, mpfr_get_d(err, MPFR_RNDN));
   /* central moments E[z^k] = (k-1)!! for even k, 0 for odd k */
@@ -106,6 +113,17 @@ static void check_normalisation_and_moments(qcheck *q)
     mpfr_abs(err, err, MPFR_RNDN);
     if (mpfr_cmp(err, worst) > 0) mpfr_set(worst, err, MPFR_RNDN);
   }
+  /* control: k!! in place of (k-1)!! for even k */
+  double ctl = 0;
+  for (int k = 2; k <= KMAX; k += 2) {
+    unsigned long wrong = 1;
+    for (int j = 2; j <= k; j += 2) wrong *= (unsigned long)j;
+    mpfr_sub_ui(err, mom[k], wrong, MPFR_RNDN);
+    ctl = fmax(ctl, fabs(mpfr_get_d(err, MPFR_RNDN)));
+  }
+  qc_record(q, "gauss.moments", "control", QC_MUST_HOLD, ctl > 1e-60, "E[(x-mu)^k] = v^(k/2)(k-1)!!", KMAX,
+            "the same quadrature against v^(k/2) k!!: max |error| = %.3f: %s", ctl,
+            ctl > 1e-60 ? "rejected, as it must be" : "NOT rejected");
   qc_record(q, "gauss.moments", "numeric", QC_MUST_HOLD, qc_small_fr(q, worst, 1e-60),
             "E[(x-mu)^k] = v^(k/2)(k-1)!!", KMAX,
             "trapezoid quadrature at %d bits for k=1..%d: max |error| = %.3e", QC_PREC, KMAX, mpfr_get_d(worst, MPFR_RNDN));
@@ -130,7 +148,7 @@ static void check_expectations(qcheck *q)
   mpq_inits(mu, v, e, f, t, NULL);
   for (int k = 0; k < DEG + 3; k++) { mpq_init(m[k]); mpq_init(c[k]); }
   for (int k = 0; k <= DEG; k++) mpq_init(h[k]);
-  int mean_ok = 1, fisher_ok = 1, stein_ok = 1, control_ok = 1, fisher_ctl = 1;
+  int mean_ok = 1, fisher_ok = 1, stein_ok = 1, control_ok = 1, fisher_ctl = 1, mean_ctl = 1;
   for (int i = 0; i < QC_POINTS; i++) {
     qc_random(q, mu); qc_random_pos(q, v);
     qc_gauss_moments(m, DEG + 2, mu, v);
@@ -139,6 +157,9 @@ static void check_expectations(qcheck *q)
     mpq_div(c[0], mu, v); mpq_inv(c[1], v); mpq_neg(c[1], c[1]);
     expect_poly(e, c, 1, m);
     mean_ok &= qc_is_zero(q, e);
+    mpq_set_ui(t, 1, 1); mpq_div(t, t, v); mpq_add(c[0], c[0], t);   /* control: the score of N(mu + 1, v) */
+    expect_poly(e, c, 1, m);
+    mean_ctl &= !qc_is_zero(q, e);
     /* score^2 = (mu^2 - 2 mu x + x^2)/v^2 */
     mpq_mul(c[0], mu, mu); mpq_mul(t, v, v); mpq_div(c[0], c[0], t);
     mpq_mul(c[1], mu, v); mpq_div(c[1], mu, t); mpq_mul_2exp(c[1], c[1], 1); mpq_neg(c[1], c[1]);
@@ -168,6 +189,8 @@ static void check_expectations(qcheck *q)
   double sz = qc_sz_log10(2 * DEG + 4, QC_POINTS);
   qc_record(q, "gauss.score.mean", "exact", QC_MUST_HOLD, mean_ok, "E[score] = 0", QC_POINTS,
             "exact Gaussian moments at %d random rational (mu, v): E[(mu-x)/v] = 0 at every point; false-pass <= 10^%.0f", QC_POINTS, sz);
+  qc_record(q, "gauss.score.mean", "control", QC_MUST_HOLD, mean_ctl, "E[score] = 0", QC_POINTS,
+            "the same exact expectation of the score of N(mu + 1, v): %s", mean_ctl ? "rejected, as it must be" : "NOT rejected");
   qc_record(q, "gauss.fisher", "control", QC_MUST_HOLD, fisher_ctl, "E[score^2] = 1/sigma^2", QC_POINTS,
             "the same exact expectation against 1/sigma^4: %s", fisher_ctl ? "rejected, as it must be" : "NOT rejected");
   qc_record(q, "gauss.fisher", "exact", QC_MUST_HOLD, fisher_ok, "E[score^2] = 1/sigma^2", QC_POINTS,
