@@ -16,7 +16,8 @@
  *     behaviour    error convention, reproducibility, tool behaviour
  *   control       a negative control: the SAME check run on a perturbed
  *                 statement. Its check column is the check column of the
- *                 statement-level row it controls (same claim, same program);
+ *                 row it controls (same claim, same program); only controls
+ *                 of statement-level rows count for a math claim's verdict;
  *                 pass = 1 means the perturbed statement was rejected, as it
  *                 must be. The detail says what was perturbed. */
 #ifndef DMC_EVSCHEMA_H

@@ -136,18 +136,12 @@ static int pair_controls(ledger *L)
       if (r->kind == EV_CONTROL_KIND || r->claim != c->claim || strcmp(r->program, c->program) ||
           strcmp(r->check, c->check))
         continue;
-      if (ev_kind_level(r->kind) != EV_STATEMENT) {
-        diag_error(L->d, "%s:%d: the control of claim %s names '%s', a check of kind %s: only statement-level "
-                   "checks take a negative control", c->file, c->line, id, c->check, ev_kind_name(r->kind));
-        problems++;
-        continue;
-      }
       found++;
       if (c->pass) r->controlled = 1;
     }
     if (!found) {
-      diag_error(L->d, "%s:%d: the control of claim %s names check '%s', which is no statement-level check of "
-                 "that claim in %s", c->file, c->line, id, c->check, c->program);
+      diag_error(L->d, "%s:%d: the control of claim %s names check '%s', which is no check of that claim in %s",
+                 c->file, c->line, id, c->check, c->program);
       problems++;
     }
     if (!c->pass) {

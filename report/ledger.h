@@ -3,13 +3,15 @@
  * computes each verdict (verdict.c) and finds what the rules refuse:
  *   - evidence that names a claim theory/ does not define;
  *   - a malformed evidence file (header, field count, kind, pass);
- *   - a control row whose check is not a statement-level check of the same
- *     claim in the same program, or a control that was not rejected;
+ *   - a control row whose check is no check of the same claim in the same
+ *     program, or a control that was not rejected;
  *   - a claim with no evidence, and a math claim whose verdict is not
  *     backed by a statement-level check with a passing control
  *     (verdict_gap in verdict.h).
  * A control row names its check by the key (claim, program, check): the
- * control's check column is the controlled row's check column, verbatim. */
+ * control's check column is the controlled row's check column, verbatim.
+ * Any check may carry a control; only a controlled statement-level check
+ * backs the verdict of a math claim. */
 #ifndef DMC_LEDGER_H
 #define DMC_LEDGER_H
 

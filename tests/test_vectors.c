@@ -313,7 +313,7 @@ static void claims_evidence(fixture *fx, const dmc_suite *s, int pass, const cha
   char buf[512];
   snprintf(buf, sizeof buf, "%s", s->claims);
   for (char *save = NULL, *c = strtok_r(buf, " ", &save); c; c = strtok_r(NULL, " ", &save))
-    evidence_row(fx->ev, c, "numeric", pass, check, n, fx->seed, "suite %s: %s", s->name, detail);
+    evidence_row(fx->ev, c, "vectors", pass, check, n, fx->seed, "suite %s: %s", s->name, detail);
 }
 
 static int load_suite(const dmc_suite *s, vec_table *t, char *err, size_t len)
@@ -610,12 +610,12 @@ static void test_sde_regression(void **state)
   }
   printf("sde_coeffs: with B'(t) = (t + 199 t^2)/10 put back, %zu of %zu VP/sub-VP rows rejected\n", rejected, n);
   int ok3 = n > 0 && rejected == n;
-  evidence_row(fx->ev, "sched.sde.vp", "numeric", ok1, "VP mean coefficient at t = 0.3 (issue 8 regression)", 1,
+  evidence_row(fx->ev, "sched.sde.vp", "vectors", ok1, "VP mean coefficient at t = 0.3 (issue 8 regression)", 1,
                fx->seed, "suite mean_coef %.17g = eval sde_marginal_a %.17g, within 2 eps of exp(-B/2) with B(3/10) an "
                "exact GMP rational (%.17g), and 0 <= 0.5 ULP from the quadrature check (%.3g ULP)", out[2], fv, exact,
                ulp[2]);
-  evidence_row(fx->ev, "sched.sde.vp", "numeric", ok2 && ok3, "negative control: the wrong integral of beta is rejected",
-               (unsigned long)n, fx->seed, "B'(t) = (t + 199 t^2)/10 gives mean_coef %.17g at t = 0.3 (%.3g ULP from the "
+  evidence_row(fx->ev, "sched.sde.vp", "control", ok2 && ok3, "VP mean coefficient at t = 0.3 (issue 8 regression)",
+               (unsigned long)n, fx->seed, "the same independent check with the wrong integral of beta: B'(t) = (t + 199 t^2)/10 gives mean_coef %.17g at t = 0.3 (%.3g ULP from the "
                "independent check: rejected); correctly rounded values of the wrong B' in every VP/sub-VP row: %zu of "
                "%zu rows rejected", wm, bad_ulp[2], rejected, n);
   PROP_CHECK(ok1, "t = 0.3: suite %a, eval %a, exact %a, check %g ULP", out[2], fv, exact, ulp[2]);
