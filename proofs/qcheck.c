@@ -13,7 +13,7 @@ void qc_init(qcheck *q, const char *program)
   q->seed = evidence_seed(program);
   q->rng = gsl_rng_alloc(gsl_rng_mt19937);
   q->ev = evidence_open(program);
-  q->failures = q->checks = 0;
+  q->failures = q->checks = q->control = 0;
   if (!q->rng || !q->ev) { fprintf(stderr, "%s: cannot start\n", program); exit(2); }
   gsl_rng_set(q->rng, q->seed);
 }

@@ -13,7 +13,7 @@
  * document's statement as written (QC_AS_WRITTEN) records its outcome either
  * way, since finding a document's mistake is a result, not a failure.
  *
- * Negative controls. A program runs its checks twice (QC_WITH_CONTROLS): once
+ * Negative controls. A program can run its checks twice (QC_WITH_CONTROLS): once
  * as they are, and once with q->control set, in which every comparison made
  * through qc_eq / qc_small is made against the statement with a wrong
  * constant: qc_eq(a, b) compares a with b + 1/7, and qc_small(err, tol) asks
