@@ -586,6 +586,9 @@ static void check_chain(qcheck *q)
   mpfr_set_zero(worst_eq, 1); mpfr_set_zero(worst_gap, 1); mpfr_set_zero(worst_fin, 1); mpfr_set_inf(mingap, 1);
   int bound_ok = 1, nb = 0, dec_ok = 1, nd = 0, fin_ok = 1;
   double worst_dec = 0;
+  /* controls: the largest gap (ELBO >= log p rejected), a decomposition equal to log p(x0), gap = 2 KL,
+   * and 001's final right side equal to log p(x0) */
+  double max_gap = 0, dec_ctl = 0, gap2_min = INFINITY, fin_min = INFINITY;
   char cx[256] = "";
   for (int rep = 0; rep < 4; rep++)
     for (size_t li = 0; li < sizeof lengths / sizeof *lengths; li++) {
@@ -602,6 +605,7 @@ static void check_chain(qcheck *q)
                  mpfr_get_d(elbo, MPFR_RNDN), mpfr_get_d(logp, MPFR_RNDN));
       bound_ok &= qc_small(q, -mpfr_get_d(gap, MPFR_RNDD), 0); /* gap >= 0 */
       if (mpfr_cmp(gap, mingap) < 0) mpfr_set(mingap, gap, MPFR_RNDN);
+      max_gap = fmax(max_gap, mpfr_get_d(gap, MPFR_RNDN));
       nb++;
       /* 002's decomposition (the reference's closed form) = 001's form */
       double ref;
@@ -611,6 +615,7 @@ static void check_chain(qcheck *q)
         double rel = fabs(ref - mine) / fabs(mine);
         if (rel > worst_dec) worst_dec = rel;
         dec_ok &= qc_small(q, rel, 0x1p-52);
+        dec_ctl = fmax(dec_ctl, fabs(ref - mpfr_get_d(logp, MPFR_RNDN)) / fabs(mine));
         nd++;
       } else {
         dec_ok = 0;
@@ -638,6 +643,10 @@ static void check_chain(qcheck *q)
       mpfr_sub(gap, logp, elbo, MPFR_RNDN);
       mpfr_sub(err, gap, kl, MPFR_RNDN); mpfr_abs(err, err, MPFR_RNDN);
       if (mpfr_cmp(err, worst_gap) > 0) mpfr_set(worst_gap, err, MPFR_RNDN);
+      mpfr_sub(err, gap, kl, MPFR_RNDN); mpfr_sub(err, err, kl, MPFR_RNDN);
+      gap2_min = fmin(gap2_min, fabs(mpfr_get_d(err, MPFR_RNDN)));
+      mpfr_sub(err, fin, logp, MPFR_RNDN);
+      fin_min = fmin(fin_min, fabs(mpfr_get_d(err, MPFR_RNDN)));
       mpfr_sub(err, fin, elbo, MPFR_RNDN); mpfr_abs(err, err, MPFR_RNDN);
       if (mpfr_cmp(err, worst_fin) > 0) mpfr_set(worst_fin, err, MPFR_RNDN);
       fin_ok &= mpfr_cmp(fin, logp) <= 0;
@@ -645,6 +654,19 @@ static void check_chain(qcheck *q)
       mc_clear(&m);
       free_dchain(&d);
     }
+  const char *how[2] = { "NOT rejected", "rejected, as it must be" };
+  int r1 = max_gap > 0, r2 = mpfr_cmp_d(mingap, 1e-60) > 0, r3 = gap2_min > 1e-60, r4 = fin_min > 1e-60, r5 = dec_ctl > 0x1p-52;
+  qc_record(q, "elbo.bound", "control", QC_MUST_HOLD, r1, "ELBO <= log p(x0), T up to 1000 (MPFR)", (unsigned long)nb,
+            "the same comparison of the reversed statement ELBO >= log p(x0): largest gap %.3e: %s", max_gap, how[r1]);
+  qc_record(q, "elbo.equality", "control", QC_MUST_HOLD, r2, "ELBO = log p(x0) at the true kernels (MPFR)", (unsigned long)nb,
+            "the same comparison at the perturbed kernels: smallest |log p(x0) - ELBO| %.3e: %s", mpfr_get_d(mingap, MPFR_RNDN),
+            how[r2]);
+  qc_record(q, "elbo.gap.kl", "control", QC_MUST_HOLD, r3, "log p(x0) - ELBO = KL(q(x_{1:T}|x0) || p(x_{1:T}|x0))",
+            (unsigned long)ng, "the same comparison with 2 KL: smallest difference %.3e: %s", gap2_min, how[r3]);
+  qc_record(q, "elbo.final", "control", QC_MUST_HOLD, r4, "001's final right side = ELBO <= log p(x0)", (unsigned long)ng,
+            "the same comparison with log p(x0) in place of the ELBO: smallest difference %.3e: %s", fin_min, how[r4]);
+  qc_record(q, "elbo.decomposition", "control", QC_MUST_HOLD, r5, "002's KL decomposition = 001's form", (unsigned long)nd,
+            "the same comparison of the reference's ELBO with log p(x0): largest relative difference %.3e: %s", dec_ctl, how[r5]);
   qc_record(q, "elbo.bound", "numeric", QC_AS_WRITTEN, bound_ok, "ELBO <= log p(x0), T up to 1000 (MPFR)", (unsigned long)nb,
             "%s%d random chains, T in {1,2,5,10,100,1000}, kernels perturbed from the true posteriors by eps in [0,1): "
             "ELBO (001's form, from the moments of q at %d bits) <= log p(x0) at all; smallest gap %.3e",
