@@ -308,6 +308,12 @@ static void check_multivariate_normalisation(qcheck *q, const char *claim, doubl
   mpfr_div(sum, sum, c, MPFR_RNDN);
   mpfr_sub_ui(sum, sum, 1, MPFR_RNDN);
   double err = mpfr_get_d(sum, MPFR_RNDN);
+  /* control: the normaliser 2 pi det Sigma in place of 2 pi sqrt(det Sigma) */
+  mpfr_add_ui(sum, sum, 1, MPFR_RNDN); mpfr_div(sum, sum, t, MPFR_RNDN); mpfr_sub_ui(sum, sum, 1, MPFR_RNDN);
+  double err_ctl = fabs(mpfr_get_d(sum, MPFR_RNDN));
+  qc_record(q, claim, "control", QC_MUST_HOLD, err_ctl > 1e-30, "integral of exp(logpdf) = 1", 241 * 241,
+            "the same quadrature with the normaliser 2 pi det Sigma (no square root): |integral - 1| = %.3f: %s", err_ctl,
+            err_ctl > 1e-30 ? "rejected, as it must be" : "NOT rejected");
   qc_record(q, claim, "numeric", QC_MUST_HOLD, qc_small(q, fabs(err), 1e-30), "integral of exp(logpdf) = 1", 241 * 241,
             "2-D trapezoid rule (h=1/4, |x_i|<=30) at %d bits, Sigma=[[2,%g],[%g,1.5]]: |integral - 1| = %.3e",
             QC_PREC, s01, s01, fabs(err));

@@ -563,6 +563,9 @@ static void check_tanh(qcheck *q)
   /* the relative error in the lower tail */
   mpfr_set_si(x, -10, MPFR_RNDN);
   approx_err(e, x);
+  int rejected = !(peak < 1.8e-5 && best <= peak);
+  qc_record(q, "sched.cdf.tanh", "control", QC_MUST_HOLD, rejected, "sup |tanh approximation - Phi| < 1.8e-4", (unsigned long)n,
+            "the same measurement against a bound ten times tighter, 1.8e-5: %s", rejected ? "rejected, as it must be" : "NOT rejected");
   qc_record(q, "sched.cdf.tanh", "approx", QC_MUST_HOLD, qc_small(q, peak, 1.8e-4) && best <= peak,
             "sup |tanh approximation - Phi| < 1.8e-4", (unsigned long)n,
             "MPFR at 128 bits on the grid x = k/1024, |x| <= 10 (%ld points), then ternary search: max |error| = "
