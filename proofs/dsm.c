@@ -744,7 +744,7 @@ static void check_fixedx(qcheck *q)
   mpq_t zero, one, e1, e2, lhs, rhs, t, w, dw, db;
   mpq_inits(zero, one, e1, e2, lhs, rhs, t, w, dw, db, NULL);
   mpq_set_ui(one, 1, 1);
-  int mom_ok = 1, line_ok = 1, minus_one_ok = 1, w_ok = 1;
+  int mom_ok = 1, line_ok = 1, minus_one_ok = 1, w_ok = 1, mom_ctl = 1, w_ctl = 1;
   for (int i = 0; i < QC_POINTS; i++) {
     /* x fixed (a point mass at mu), noise variance se2 (the section's sigma^2) */
     qc_random(q, pt.mu); mpq_set_ui(pt.s2, 0, 1); qc_random_pos(q, pt.se2);
@@ -754,6 +754,8 @@ static void check_fixedx(qcheck *q)
     bp_mul(&r, &xt, &xt); bp_expect(e2, &r, &pt);
     mpq_mul(t, pt.mu, pt.mu); mpq_add(t, t, pt.se2);
     mom_ok &= qc_eq(q, e1, pt.mu) && qc_eq(q, e2, t);       /* E x~ = x, E x~^2 = x^2 + sigma^2 */
+    mpq_mul(t, pt.mu, pt.mu);                                  /* control: E x~^2 = x^2 */
+    mom_ctl &= !(qc_eq(q, e1, pt.mu) && qc_eq(q, e2, t));
     /* E[sigma^-2 (x - x~) x~] = sigma^-2 [x E x~ - E x~^2] */
     target_poly(&tg, &pt, TGT_DSM);                            /* (x - x~)/sigma^2 = -e/sigma^2 */
     bp_mul(&r, &tg, &xt); bp_expect(lhs, &r, &pt);
@@ -766,6 +768,9 @@ static void check_fixedx(qcheck *q)
     mpq_mul(t, pt.mu, pt.mu); mpq_add(t, t, pt.se2); mpq_inv(t, t); mpq_neg(t, t);
     loss_grad(dw, db, &pt, w, zero, TGT_DSM);
     w_ok &= qc_eq(q, w, t) && qc_is_zero(q, dw);
+    mpq_inv(t, pt.se2); mpq_neg(t, t);                         /* control: -1/sigma^2, x^2 dropped */
+    loss_grad(dw, db, &pt, t, zero, TGT_DSM);
+    w_ctl &= !(qc_eq(q, w, t) && qc_is_zero(q, dw)) || !mpq_sgn(pt.mu);
   }
   unsigned n = QC_POINTS;
   qc_record(q, "dsm.fixedx.moments", "exact", QC_AS_WRITTEN, mom_ok && line_ok, "E x~ = x, E x~x~^T = x^2+sigma^2", n,
@@ -773,6 +778,10 @@ static void check_fixedx(qcheck *q)
             "E[sigma^-2 (x-x~) x~] = sigma^-2 [x E x~ - E x~^2] at %u rational points", n);
   qc_record(q, "dsm.fixedx.moments", "exact", QC_MUST_HOLD, minus_one_ok, "the expectation equals -1", n,
             "completing the unfinished step: sigma^-2 [x^2 - x^2 - sigma^2] = -1 exactly at every point");
+  qc_record(q, "dsm.fixedx.moments", "control", QC_MUST_HOLD, mom_ctl, "E x~ = x, E x~x~^T = x^2+sigma^2", n,
+            "the same exact check of E x~^2 = x^2 (sigma^2 dropped): %s", mom_ctl ? "rejected, as it must be" : "NOT rejected");
+  qc_record(q, "dsm.fixedx.w", "control", QC_MUST_HOLD, w_ctl, "w(x) = -1/(x^2 + sigma^2)", n,
+            "the same exact check of w = -1/sigma^2 (x^2 dropped): %s", w_ctl ? "rejected, as it must be" : "NOT rejected");
   qc_record(q, "dsm.fixedx.w", "exact", QC_MUST_HOLD, w_ok, "w(x) = -1/(x^2 + sigma^2)", n,
             "no-bias optimum with x fixed: E[g x~]/E[x~^2] = -1/(x^2+sigma^2), stationary for E_eps (w x~ - g)^2, at "
             "%u rational points", n);
