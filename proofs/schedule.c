@@ -244,7 +244,7 @@ static void check_zsnr(qcheck *q)
 {
   mpq_t s1, sp, st, sT, D, np, nt, lhs, rhs, a, b, c, beta;
   mpq_inits(s1, sp, st, sT, D, np, nt, lhs, rhs, a, b, c, beta, NULL);
-  int ok = 1;
+  int ok = 1, ctl = 1;
   for (int it = 0; it < QC_POINTS; it++) {
     unit(q, s1); unit(q, a); unit(q, b); unit(q, c);
     mpq_mul(sp, s1, a); mpq_mul(st, sp, b); mpq_mul(sT, st, c);   /* decreasing */
@@ -258,6 +258,8 @@ static void check_zsnr(qcheck *q)
     q1m(lhs, nt);
     mpq_mul(a, st, st); q1m(a, a); mpq_set_ui(b, 1, 1); mpq_add(b, b, st); mpq_div(a, a, b); mpq_mul(a, a, s1);
     mpq_mul(b, s1, s1); q1m(b, b); mpq_set_ui(c, 1, 1); mpq_add(c, c, s1); mpq_div(b, b, c); mpq_mul(b, b, sT);
+    mpq_add(rhs, a, b); mpq_div(rhs, rhs, D);              /* control: + for - in the 1 - s' form */
+    ctl &= !qc_eq(q, lhs, rhs);
     mpq_sub(rhs, a, b); mpq_div(rhs, rhs, D);
     ok &= qc_eq(q, lhs, rhs);
     /* beta'_t = 1 - s'_t^2/s'_{t-1}^2 vs the product form with beta_t = 1 - s_t^2/s_{t-1}^2 */
@@ -270,6 +272,9 @@ static void check_zsnr(qcheck *q)
     mpq_mul(a, np, np); mpq_div(rhs, rhs, a);
     ok &= qc_eq(q, lhs, rhs);
   }
+  qc_record(q, "sched.zsnr", "control", QC_MUST_HOLD, ctl, "rescaling endpoints and the cancellation-free forms", QC_POINTS,
+            "the same exact check of the 1 - s'_t form with the s_T term's sign flipped: %s",
+            ctl ? "rejected, as it must be" : "NOT rejected");
   qc_record(q, "sched.zsnr", "exact", QC_MUST_HOLD, ok, "rescaling endpoints and the cancellation-free forms", QC_POINTS,
             "exact rationals at %d random decreasing (s_1, s_{t-1}, s_t, s_T): s'_1 = s_1, s'_T = 0, the 1 - s' form and "
             "the beta' product form equal the direct expressions; false-pass <= 10^%.0f", QC_POINTS, qc_sz_log10(12, QC_POINTS));
