@@ -446,7 +446,7 @@ static void check_first_principles(qcheck *q)
   bp_init(&s); bp_init(&xt); bp_init(&pw); bp_init(&r); bp_init(&tg);
   int opt_ok = 1, conv_ok = 1, marg_ok = 1, mom_ok = 1, vin_ok = 1, minloss_ok = 1, closed_ok = 1;
   int poly_ok = 1, control_ok = 1, nb_ok = 1, nobias_ok = 1, nobias_differs = 1;
-  int opt_ctl = 1, marg_ctl = 1, vin_ctl = 1, nobias_ctl = 1;
+  int opt_ctl = 1, marg_ctl = 1, vin_ctl = 1, nobias_ctl = 1, nb_ctl = 1, closed_ctl = 1;
   for (int i = 0; i < QC_POINTS; i++) {
     pt_random(q, &pt);
     /* controls: the sigma_eps -> 0 values (-1/sigma^2, mu/sigma^2) are not stationary, nor the ESM minimiser */
@@ -468,6 +468,8 @@ static void check_first_principles(qcheck *q)
     /* normal equations with the bias as a constant feature give (w*, b*) */
     normal_solve(we, be, &pt, TGT_DSM);
     nb_ok &= qc_eq(q, we, ws) && qc_eq(q, be, bs);
+    normal_solve(w, b, &pt, TGT_DOC);                     /* control: the document's target +eps/se2 */
+    nb_ctl &= !(qc_eq(q, w, ws) && qc_eq(q, b, bs));
     /* the perturbed marginal: moments of x + eps are those of N(mu, v) to order PD, and the
      * DSM minimiser is the ESM minimiser, i.e. the score of N(mu, v) */
     mpq_t gm[PD + 1];
@@ -497,6 +499,7 @@ static void check_first_principles(qcheck *q)
       vin_ctl &= !qc_eq(q, t, u);
       closed_dsm(u, &pt, w, b); closed_ok &= qc_eq(q, u, l1);
       closed_esm(u, &pt, w, b); closed_ok &= qc_eq(q, u, l2);
+      closed_ctl &= !qc_eq(q, u, l1);                      /* control: L_DSM = the closed form of L_ESM */
     }
     loss_lin(l1, &pt, ws, bs, TGT_DSM); loss_lin(l2, &pt, ws, bs, TGT_ESM);
     minloss_ok &= qc_eq(q, l1, c) && qc_is_zero(q, l2);
@@ -554,6 +557,12 @@ static void check_first_principles(qcheck *q)
             marg_ctl ? "rejected, as it must be" : "NOT rejected");
   qc_record(q, "dsm.vincent", "control", QC_MUST_HOLD, vin_ctl, "L_DSM - L_ESM = s2/(se2 v)", 2 * n,
             "the same exact check of the constant 1/sigma_eps^2: %s", vin_ctl ? "rejected, as it must be" : "NOT rejected");
+  qc_record(q, "dsm.normal.bias", "control", QC_MUST_HOLD, nb_ctl, "theta = E[phi phi^T]^-1 E[phi g]", n,
+            "the same normal equations with the document's target +eps/sigma_eps^2: %s",
+            nb_ctl ? "rejected, as it must be" : "NOT rejected");
+  qc_record(q, "dsm.loss", "control", QC_MUST_HOLD, closed_ctl, "closed forms of L_DSM, L_ESM", 2 * n,
+            "the same exact check of L_DSM against the closed form of L_ESM: %s",
+            closed_ctl ? "rejected, as it must be" : "NOT rejected");
   qc_record(q, "dsm.nobias", "control", QC_MUST_HOLD, nobias_ctl, "w0 = -1/(s2 + mu^2 + se2)", n,
             "the same exact check of -1/(sigma^2 + sigma_eps^2) (mu^2 dropped): %s",
             nobias_ctl ? "rejected, as it must be" : "NOT rejected");
