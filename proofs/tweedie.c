@@ -651,7 +651,7 @@ static void check_uniform(qcheck *q)
   static const double xs[][7] = { { -3.0, -1.0, 0.0, 0.4, 1.2, 2.0, 3.5 },
                                   { -0.2, 0.0, 0.125, 0.25, 0.4, 0.5, 0.7 },
                                   { -5.0, -2.5, 0.0, 0.5, 3.0, 4.75, 6.5 } };
-  double worst_pt = 0, worst_tn = 0, worst_tw = 0, worst_cov = 0;
+  double worst_pt = 0, worst_tn = 0, worst_tw = 0, worst_cov = 0, ctl_tn = 0;
   int n = 0;
   mpfr_t x, z0, z1, z2, t, al, be, num, den, d1, d2, mean, var;
   mpfr_inits2(WP, x, z0, z1, z2, t, al, be, num, den, d1, d2, mean, var, (mpfr_ptr)0);
@@ -676,9 +676,12 @@ static void check_uniform(qcheck *q)
       mpfr_sub(num, num, t, MPFR_RNDN);
       mpfr_const_pi(t, MPFR_RNDN); mpfr_mul_2ui(t, t, 1, MPFR_RNDN); mpfr_sqrt(t, t, MPFR_RNDN);
       mpfr_div(num, num, t, MPFR_RNDN); mpfr_div(num, num, den, MPFR_RNDN);
-      mpfr_mul_d(num, num, u->sigma, MPFR_RNDN); mpfr_add(num, num, x, MPFR_RNDN); mpfr_div_d(num, num, u->mu, MPFR_RNDN);
+      mpfr_mul_d(num, num, u->sigma, MPFR_RNDN);
+      mpfr_sub(t, x, num, MPFR_RNDN); mpfr_div_d(t, t, u->mu, MPFR_RNDN);  /* control: phi(alpha) - phi(beta) */
+      mpfr_add(num, num, x, MPFR_RNDN); mpfr_div_d(num, num, u->mu, MPFR_RNDN);
       double sd = sqrt(mpfr_get_d(var, MPFR_RNDN));
       worst_tn = fmax(worst_tn, rel_gap(num, mean, sd));
+      ctl_tn = fmax(ctl_tn, rel_gap(t, mean, sd));
       /* Tweedie with the central-difference score of the closed-form log p_t */
       central_diff(unif_logp, u, x, ldexp(u->sigma, FD_LOG2H), d1, d2);
       tweedie_moments(u->mu, u->sigma, x, d1, d2, t, num);
@@ -686,6 +689,9 @@ static void check_uniform(qcheck *q)
       worst_cov = fmax(worst_cov, rel_gap(num, var, 0.0));
     }
   mpfr_clears(x, z0, z1, z2, t, al, be, num, den, d1, d2, mean, var, (mpfr_ptr)0);
+  qc_record(q, "tweedie.uniform", "control", QC_MUST_HOLD, ctl_tn > NUM_TOL, "p_t and truncated-normal mean", (unsigned long)n,
+            "the same comparison of the truncated-normal mean with phi(alpha) - phi(beta) (sign flipped): max gap %.3e: %s",
+            ctl_tn, ctl_tn > NUM_TOL ? "rejected, as it must be" : "NOT rejected");
   qc_record(q, "tweedie.uniform", "numeric", QC_MUST_HOLD, qc_small(q, worst_pt, NUM_TOL) && qc_small(q, worst_tn, NUM_TOL), "p_t and truncated-normal mean",
             (unsigned long)n,
             "3 uniform priors ([-1,2], [0,1], [-3,5]; sigma/mu from 0.2 to 0.75), %d points x_t inside and outside mu[a,b]: "
