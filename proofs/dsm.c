@@ -643,7 +643,7 @@ static void check_general(qcheck *q)
   for (int k = 0; k < 3; k++) mpq_init(l[k]);
   m2_init(M); m2_init(G); m2_init(Mi); m2_init(W); m2_init(WM); m2_init(R); m2_init(Gr);
   mpq_inits(se2, t, u, NULL);
-  int eq_ok = 1, control_ok = 1, grad_doc_ok = 1, grad_cor_ok = 1, insight_ok = 1;
+  int eq_ok = 1, control_ok = 1, grad_doc_ok = 1, grad_cor_ok = 1, insight_ok = 1, insight_ctl = 1;
   char cx[512] = "";
   for (int it = 0; it < QC_POINTS; it++) {
     /* x = mu + L z with L = [[l0, 0], [l1, l2]] (Sigma = L L^T arbitrary SPD), x~ = x + e */
@@ -710,6 +710,8 @@ static void check_general(qcheck *q)
     mpq_sub(d, p, m); mpq_div(d, d, h); mpq_div_2exp(d, d, 1);
     mpq_mul(t, w, xs); mpq_add(t, t, b); mpq_sub(t, t, gs); mpq_mul(t, t, xs); mpq_mul_2exp(t, t, 1);
     insight_ok &= qc_eq(q, d, t);
+    mpq_div_2exp(t, t, 1);                               /* control: (s - g) x~, the factor 2 dropped */
+    insight_ctl &= !qc_eq(q, d, t) || !mpq_sgn(t);
     mpq_clears(xs, gs, b, p, m, NULL);
     for (int k = 0; k < NXI; k++) mpq_clear(res[k]);
     mpq_clears(w, h, jp, jm, d, stated, NULL);
@@ -731,6 +733,8 @@ static void check_general(qcheck *q)
   qc_record(q, "dsm.grad.general", "corrected", QC_MUST_HOLD, grad_cor_ok, "dJ/dw = 2 E[(w x~ - g) x~^T]", n,
             "with the factor 2 the stated gradient equals the exact central difference at %u rational points; the "
             "equation '= 0' and everything after it are unaffected", n);
+  qc_record(q, "dsm.insight", "control", QC_MUST_HOLD, insight_ctl, "per-sample gradient 2(s-g)(x~,1)", n,
+            "the same exact check of (s - g) x~ (the factor 2 dropped): %s", insight_ctl ? "rejected, as it must be" : "NOT rejected");
   qc_record(q, "dsm.insight", "exact", QC_AS_WRITTEN, insight_ok, "per-sample gradient 2(s-g)(x~,1)", n,
             "the per-sample gradient of (w x~ + b - g)^2 equals 2(s(x~)-g) x~ (exact central difference) at %u random "
             "rational samples: it needs only the local pair (x~, g) and the current output", n);
