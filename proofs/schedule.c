@@ -166,6 +166,7 @@ static void check_transcendental(qcheck *q)
   mpfr_inits2(QC_PREC, x, a, b, c, d, e, worst, (mpfr_ptr)0);
   /* sigmoid: 1/(1 + e^-x) = (1 + tanh(x/2))/2 = e^x/(1 + e^x) */
   mpfr_set_zero(worst, 1);
+  double sig_ctl = 0;   /* control: (1 + tanh(x))/2, the halving of x dropped */
   for (int i = 0; i < QC_POINTS; i++) {
     mpfr_set_d(x, 12.0 * gsl_rng_uniform(q->rng) - 6.0, MPFR_RNDN);
     mpfr_neg(a, x, MPFR_RNDN); mpfr_exp(a, a, MPFR_RNDN); mpfr_add_ui(a, a, 1, MPFR_RNDN); mpfr_ui_div(a, 1, a, MPFR_RNDN);
@@ -173,7 +174,12 @@ static void check_transcendental(qcheck *q)
     mpfr_exp(c, x, MPFR_RNDN); mpfr_add_ui(d, c, 1, MPFR_RNDN); mpfr_div(c, c, d, MPFR_RNDN);
     mpfr_sub(d, a, b, MPFR_RNDN); mpfr_abs(d, d, MPFR_RNDN); if (mpfr_cmp(d, worst) > 0) mpfr_set(worst, d, MPFR_RNDN);
     mpfr_sub(d, a, c, MPFR_RNDN); mpfr_abs(d, d, MPFR_RNDN); if (mpfr_cmp(d, worst) > 0) mpfr_set(worst, d, MPFR_RNDN);
+    mpfr_tanh(e, x, MPFR_RNDN); mpfr_add_ui(e, e, 1, MPFR_RNDN); mpfr_div_2ui(e, e, 1, MPFR_RNDN);
+    mpfr_sub(d, a, e, MPFR_RNDN); sig_ctl = fmax(sig_ctl, fabs(mpfr_get_d(d, MPFR_RNDN)));
   }
+  qc_record(q, "sched.beta.sigmoid", "control", QC_MUST_HOLD, sig_ctl > 1e-70, "three forms of the sigmoid agree", QC_POINTS,
+            "the same comparison with (1 + tanh(x))/2: max difference %.3e: %s", sig_ctl,
+            sig_ctl > 1e-70 ? "rejected, as it must be" : "NOT rejected");
   qc_record(q, "sched.beta.sigmoid", "numeric", QC_MUST_HOLD, qc_small_fr(q, worst, 1e-70),
             "three forms of the sigmoid agree", QC_POINTS, "MPFR at %d bits, %d random x in [-6, 6]: max difference %.3e",
             QC_PREC, QC_POINTS, mpfr_get_d(worst, MPFR_RNDN));
@@ -185,7 +191,7 @@ static void check_transcendental(qcheck *q)
   mpfr_set_ui(prod, 1, MPFR_RNDN);
   mpfr_const_pi(th, MPFR_RNDN); mpfr_div_ui(th, th, 252, MPFR_RNDN); mpfr_cos(cprev, th, MPFR_RNDN);
   mpfr_set(e, cprev, MPFR_RNDN); mpfr_sqr(e, e, MPFR_RNDN);   /* f(0) */
-  double tele = 0;
+  double tele = 0, tele_ctl = 0;   /* control: prod (1 - beta) = f(t/T), without / f(0) */
   for (long t = 1; t < T; t++) {
     mpfr_const_pi(th, MPFR_RNDN); mpfr_mul_ui(th, th, (unsigned long)(125 * t + T), MPFR_RNDN);
     mpfr_div_ui(th, th, (unsigned long)(252 * T), MPFR_RNDN); mpfr_cos(ccur, th, MPFR_RNDN);
@@ -202,6 +208,8 @@ static void check_transcendental(qcheck *q)
     mpfr_sub(d, prod, c, MPFR_RNDN); mpfr_div(d, d, c, MPFR_RNDN);
     double rel = fabs(mpfr_get_d(d, MPFR_RNDN));
     if (rel > tele) tele = rel;
+    mpfr_sqr(c, ccur, MPFR_RNDN); mpfr_sub(d, prod, c, MPFR_RNDN); mpfr_div(d, d, c, MPFR_RNDN);
+    tele_ctl = fmax(tele_ctl, fabs(mpfr_get_d(d, MPFR_RNDN)));
     mpfr_set(cprev, ccur, MPFR_RNDN);
   }
   /* the cap: raw betas above 0.999 for T in {10, 50, 1000, 4000} */
@@ -228,6 +236,10 @@ static void check_transcendental(qcheck *q)
     }
   }
   int cos_ok = qc_small_fr(q, worst, 1e-60) && qc_small(q, tele, 1e-60);
+  qc_record(q, "sched.beta.cosine", "control", QC_MUST_HOLD, tele_ctl > 1e-60,
+            "product form and telescoping of the cosine betas", (unsigned long)(T - 1),
+            "the same telescoping comparison against f(t/T) without the division by f(0): max relative difference %.3e: %s",
+            tele_ctl, tele_ctl > 1e-60 ? "rejected, as it must be" : "NOT rejected");
   qc_record(q, "sched.beta.cosine", "numeric", QC_MUST_HOLD, cos_ok, "product form and telescoping of the cosine betas",
             (unsigned long)(T - 1), "MPFR at %d bits, T = 1000, t < T: max relative difference of the two beta forms "
             "%.3e; max relative |prod(1 - beta) - f(t/T)/f(0)| = %.3e", QC_PREC, mpfr_get_d(worst, MPFR_RNDN), tele);
