@@ -193,7 +193,7 @@ static void check_toy_steps(qcheck *q)
   bpoly s, tg, r, xt;
   bp_init(&s); bp_init(&tg); bp_init(&r); bp_init(&xt);
   int deriv_ok = 1, b_ok = 1, b_dsm_ok = 1, exp_ok[4] = { 1, 1, 1, 1 }, w_stated_ok = 1, w_dsm_ok = 1, w_cor_ok = 1;
-  int deriv_ctl = 1, b_ctl = 1;
+  int deriv_ctl = 1, b_ctl = 1, exp_ctl[4] = { 1, 1, 1, 1 };
   char cx[768] = "";
   for (int i = 0; i <= QC_POINTS; i++) {
     if (i == 0) pt_set(&pt, 1, 1, 1, 1, 1, 1); /* mu = sigma^2 = sigma_eps^2 = 1 */
@@ -232,6 +232,7 @@ static void check_toy_steps(qcheck *q)
     mpq_add(u, pt.mx[1], pt.me[1]); mpq_mul(u, u, b); mpq_add(e1, e1, u);
     mpq_mul(u, pt.me[1], pt.mx[1]); mpq_add(u, u, pt.me[2]); mpq_div(u, u, pt.se2); mpq_sub(e1, e1, u);
     exp_ok[0] &= qc_eq(q, e1, dw);
+    mpq_mul_2exp(c, dw, 1); exp_ctl[0] &= !qc_eq(q, e1, c) || !mpq_sgn(dw);   /* control: = dL/dw, not (1/2) dL/dw */
     /* line 2, b = -w mu: w E(x+eps)^2 - w mu E(x+eps) - E(eps x + eps^2)/se2 equals line 1 at b = -w mu */
     loss_grad(dw, db, &pt, w, bd, TGT_DOC);
     mpq_div_2exp(dw, dw, 1);
@@ -239,16 +240,19 @@ static void check_toy_steps(qcheck *q)
     mpq_mul(e2, w, t); mpq_sub(e2, e2, u);
     mpq_mul(u, pt.me[1], pt.mx[1]); mpq_add(u, u, pt.me[2]); mpq_div(u, u, pt.se2); mpq_sub(e2, e2, u);
     exp_ok[1] &= qc_eq(q, e2, dw);
+    mpq_mul_2exp(c, dw, 1); exp_ctl[1] &= !qc_eq(q, e2, c) || !mpq_sgn(dw);   /* control: = dL/dw, not (1/2) dL/dw */
     /* line 3: w(E x^2 + E eps^2) - w mu^2 - E eps^2/se2 */
     mpq_add(u, pt.mx[2], pt.me[2]); mpq_mul(e1, w, u);
     mpq_mul(u, pt.mu, pt.mu); mpq_mul(u, u, w); mpq_sub(e1, e1, u);
     mpq_div(u, pt.me[2], pt.se2); mpq_sub(e1, e1, u);
     exp_ok[2] &= qc_eq(q, e1, dw);
+    mpq_mul_2exp(c, dw, 1); exp_ctl[2] &= !qc_eq(q, e1, c) || !mpq_sgn(dw);   /* control: = dL/dw, not (1/2) dL/dw */
     /* line 4: w(sigma^2 + mu^2 + se2) - w mu^2 - 1 */
     mpq_mul(u, pt.mu, pt.mu); mpq_add(u, u, pt.v); mpq_mul(e2, w, u);
     mpq_mul(u, pt.mu, pt.mu); mpq_mul(u, u, w); mpq_sub(e2, e2, u);
     mpq_set_ui(u, 1, 1); mpq_sub(e2, e2, u);
     exp_ok[3] &= qc_eq(q, e2, dw);
+    mpq_mul_2exp(c, dw, 1); exp_ctl[3] &= !qc_eq(q, e2, c) || !mpq_sgn(dw);   /* control: = dL/dw, not (1/2) dL/dw */
     /* w = 1/(sigma^2 + se2), b = -w mu: stationary for the stated objective ... */
     mpq_inv(wd, pt.v); mpq_mul(bd, wd, pt.mu); mpq_neg(bd, bd);
     loss_grad(dw, db, &pt, wd, bd, TGT_DOC);
@@ -285,6 +289,9 @@ static void check_toy_steps(qcheck *q)
             "also with the DSM target -eps/sigma_eps^2 (E eps = 0 either way)");
   const char *lines[4] = { "expansion E[w x~^2 + b x~ - eps x~/se2]", "substituting b = -w mu",
                            "simplified w(Ex^2+Eeps^2) - w mu^2 - Eeps^2/se2", "w(sigma^2+mu^2+se2) - w mu^2 - 1" };
+  for (int k = 0; k < 4; k++)
+    qc_record(q, "dsm.expand", "control", QC_MUST_HOLD, exp_ctl[k], lines[k], n,
+              "the same exact check against dL/dw instead of (1/2) dL/dw: %s", exp_ctl[k] ? "rejected, as it must be" : "NOT rejected");
   for (int k = 0; k < 4; k++)
     qc_record(q, "dsm.expand", "exact", QC_AS_WRITTEN, exp_ok[k], lines[k], n,
               "equals (1/2) dL/dw (exact central difference) at %u rational points (false-pass <= 10^%.0f)", n, sz);
