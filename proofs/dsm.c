@@ -839,6 +839,10 @@ static void check_demo(qcheck *q)
             "demo parameters (mu0=0, sigma0=2, dt=0.01): population least-squares slope for the kept target "
             "x - x_perturb is %s = %.6g (positive), but score_true has slope %s; Var x~ = %s",
             qs(s1, w1), mpq_get_d(w1), qs(s2, score), qs(s3, exx));
+  int demo_ctl = !qc_eq(q, w1, marg);
+  qc_record(q, "dsm.demo.target", "control", QC_MUST_HOLD, demo_ctl, "DSM target gives score of p_sigma", 1,
+            "the same comparison for the demo's kept target x - x_perturb (slope %.6g): %s", mpq_get_d(w1),
+            demo_ctl ? "rejected, as it must be" : "NOT rejected");
   qc_record(q, "dsm.demo.target", "corrected", QC_MUST_HOLD, qc_eq(q, w2, marg), "DSM target gives score of p_sigma", 1,
             "with the overwritten DSM target (x + drift dt - x_perturb)/trans_var the slope is %s = %.6g = -1/Var x~, the "
             "score slope of the perturbed marginal N(0, %s); it differs from score_true's -1/4 by %s = %.4g",
@@ -873,6 +877,9 @@ static void check_demo(qcheck *q)
             "counterexample X=[[1,2,0],[0,1,3]], S=[[1,0,1],[2,1,0]]: numpy '*' is elementwise, giving first row "
             "(%s, %s); the least-squares W = S X^T (X X^T)^-1 has first row (%s, %s)",
             qs(h0, H[0]), qs(h1, H[1]), qs(l0, L[0]), qs(l1, L[1]));
+  qc_record(q, "dsm.demo.product", "control", QC_MUST_HOLD, !hadamard_ok, "W = S X^T (X X^T)^-1", 1,
+            "the same normal-equations check of the demo's elementwise inv(X X^T) * (S X^T): %s",
+            hadamard_ok ? "NOT rejected" : "rejected, as it must be");
   qc_record(q, "dsm.demo.product", "corrected", QC_MUST_HOLD, ls_ok && !doc_order_ok, "W = S X^T (X X^T)^-1", 1,
             "the matrix product in this order satisfies the normal equations W X X^T = S X^T exactly; the order "
             "inv(X X^T) (S X^T) does not (fails on the same example)");
