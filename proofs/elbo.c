@@ -122,6 +122,9 @@ static void check_bayes_forward(qcheck *q)
             "Bayes step with p(x_t|x_{t-1}) = forward transition gives the model kernel", QC_POINTS,
             "%sat all %d random rational points a random model kernel differs from q(x_t|x_{t-1}) q(x_{t-1}) / q(x_t)",
             cx, QC_POINTS);
+  qc_record(q, "elbo.bayes.forward", "control", QC_MUST_HOLD, model_fails, "holds iff the model kernel is the true posterior",
+            QC_POINTS, "the same exact check with a random model kernel in place of the true posterior: %s",
+            model_fails ? "rejected at every point, as it must be" : "NOT rejected");
   qc_record(q, "elbo.bayes.forward", "corrected", QC_MUST_HOLD, true_holds,
             "holds iff the model kernel is the true posterior", QC_POINTS,
             "with a = lambda S/S', b = M - a lambda M, c = S (1-lambda^2)/S' the identity is exact at all %d points "
