@@ -67,15 +67,16 @@ int ledger_read_evidence_file(ledger *L, const char *path)
   FILE *in = fopen(path, "r");
   if (!in) { diag_error(L->d, "cannot read %s: %s", path, strerror(errno)); return 1; }
   csv_record rec = { 0 };
-  int line = 0, st, problems = 0;
+  int line = 0, st, problems = 0, first = 1;
   while ((st = csv_next(in, &rec, &line)) != 0) {
     if (st < 0) { diag_error(L->d, "%s:%d: malformed CSV record", path, line); problems++; break; }
-    if (rec.line == 1) { /* the header must be the schema's, or nothing in the file can be read */
+    if (first) { /* the header must be the schema's, or nothing in the file can be read */
+      first = 0;
       int ok = rec.nfields == EV_NCOLUMNS;
       for (int c = 0; ok && c < EV_NCOLUMNS; c++) ok = !strcmp(rec.field[c], ev_column_name((ev_column)c));
       if (ok) continue;
-      diag_error(L->d, "%s:1: the header is not the evidence schema's (claim,kind,check,pass,n,seed,detail in "
-                 "report/evschema.h)", path);
+      diag_error(L->d, "%s:%d: the header is not the evidence schema's (claim,kind,check,pass,n,seed,detail in "
+                 "report/evschema.h)", path, rec.line);
       problems++;
       break;
     }
