@@ -517,34 +517,34 @@ static void check_exact(qcheck *q)
   qc_record(q, "dps.exact.closed", "exact", QC_MUST_HOLD, drawn_ok && T.closed, "joint conditioning = N(A xhat, R + A C A^T)", N,
             "%s: E[y|x_t] = A m + mu A S V^-1 (x_t - mu m) equals A xhat with Bayes' xhat = P^-1 (S^-1 m + mu x_t/sigma^2), "
             "and A S A^T + R - mu^2 A S V^-1 S A^T equals R + A P^-1 A^T, exactly; false-pass <= 10^%.0f per (n,k)", dims, sz);
-  qc_record(q, "dps.exact.closed", "exact", QC_MUST_HOLD, T.closed_ctl, "control: covariance R (DPS) in place of R + A C A^T", N,
-            "the joint-conditioning covariance differs from R at every point: the perturbed statement is rejected");
+  qc_record(q, "dps.exact.closed", "control", QC_MUST_HOLD, T.closed_ctl, "joint conditioning = N(A xhat, R + A C A^T)", N,
+            "control: covariance R (DPS) in place of R + A C A^T: the joint-conditioning covariance differs from R at every point: the perturbed statement is rejected");
   qc_record(q, "dps.decomp", "exact", QC_AS_WRITTEN, T.decomp, "grad log p(x_t|y) = grad log p(x_t) + grad log p(y|x_t)", N,
             "%s: the score of x_t | y ~ N(mu m + mu S A^T Y^-1 (y - A m), V - mu^2 S A^T Y^-1 A S), Y = A S A^T + R, equals "
             "V^-1 (mu m - x_t) plus the closed-form likelihood score J^T A^T (R + A C A^T)^-1 (y - A xhat), exactly; "
             "false-pass <= 10^%.0f per (n,k)", dims, sz);
-  qc_record(q, "dps.decomp", "exact", QC_MUST_HOLD, T.decomp_ctl_sign && T.decomp_ctl_prior,
-            "control: prior - likelihood, and prior alone", N,
-            "grad log p(x_t) - grad log p(y|x_t) and grad log p(x_t) alone both differ from the posterior score at every point");
+  qc_record(q, "dps.decomp", "control", QC_MUST_HOLD, T.decomp_ctl_sign && T.decomp_ctl_prior,
+            "grad log p(x_t|y) = grad log p(x_t) + grad log p(y|x_t)", N,
+            "control: prior - likelihood, and prior alone: grad log p(x_t) - grad log p(y|x_t) and grad log p(x_t) alone both differ from the posterior score at every point");
   qc_record(q, "dps.score.exact", "exact", QC_MUST_HOLD, T.score_exact, "closed form = symmetric difference of log p(y|x_t)", N,
             "%s: -(Q(x+h e_i) - Q(x-h e_i))/(4h), Q = r^T (R + A C A^T)^-1 r, r = y - A xhat(x) (exact for the quadratic Q at a "
             "random rational h), equals J^T A^T (R + A C A^T)^-1 (y - A xhat) with J = mu S V^-1; false-pass <= 10^%.0f per (n,k)", dims, sz);
-  qc_record(q, "dps.score.exact", "exact", QC_MUST_HOLD, T.score_exact_ctl, "control: the DPS score in place of the exact one", N,
-            "J^T A^T R^-1 (y - A xhat) differs from the exact gradient at every point");
+  qc_record(q, "dps.score.exact", "control", QC_MUST_HOLD, T.score_exact_ctl, "closed form = symmetric difference of log p(y|x_t)", N,
+            "control: the DPS score in place of the exact one: J^T A^T R^-1 (y - A xhat) differs from the exact gradient at every point");
   qc_record(q, "dps.score.dps", "exact", QC_AS_WRITTEN, T.score_dps, "grad of log N(y; A xhat(x_t), R) through Tweedie", N,
             "%s: the symmetric difference of r^T R^-1 r equals J^T A^T R^-1 (y - A xhat), J = mu S V^-1 = d xhat/dx_t; "
             "false-pass <= 10^%.0f per (n,k)", dims, sz);
-  qc_record(q, "dps.score.dps", "exact", QC_MUST_HOLD, T.ctl_nojac && T.ctl_inv_mu, "control: no Jacobian, and J = I/mu", N,
-            "A^T R^-1 (y - A xhat) (x_t taken for xhat) and (1/mu) A^T R^-1 (y - A xhat) (the score network not "
+  qc_record(q, "dps.score.dps", "control", QC_MUST_HOLD, T.ctl_nojac && T.ctl_inv_mu, "grad of log N(y; A xhat(x_t), R) through Tweedie", N,
+            "control: no Jacobian, and J = I/mu: A^T R^-1 (y - A xhat) (x_t taken for xhat) and (1/mu) A^T R^-1 (y - A xhat) (the score network not "
             "differentiated) both differ from the gradient at every point: the chain rule through the score matters");
   qc_record(q, "dps.jacobian", "exact", QC_AS_WRITTEN, T.jac_fd && T.jac_tweedie && T.cov_jac,
             "d xhat/dx_t = (I + sigma^2 Hess log p_t)/mu; Cov = (sigma^2/mu) d xhat/dx_t", N,
             "%s: the Jacobian of Bayes' mean by symmetric differences (exact: linear) equals mu S V^-1 and (I + sigma^2 H)/mu with H "
             "the Hessian of log p_t by second differences (exact: quadratic); Bayes' posterior covariance P^-1 equals "
             "(sigma^2/mu) times it; false-pass <= 10^%.0f per (n,k)", dims, sz);
-  qc_record(q, "dps.jacobian", "exact", QC_MUST_HOLD, T.ctl_cov_mu2 && T.ctl_jac_sigma,
-            "control: Cov = (sigma^2/mu^2) J, and sigma^4 for sigma^2", N,
-            "both perturbed statements differ from the exact Jacobian/covariance at every point");
+  qc_record(q, "dps.jacobian", "control", QC_MUST_HOLD, T.ctl_cov_mu2 && T.ctl_jac_sigma,
+            "d xhat/dx_t = (I + sigma^2 Hess log p_t)/mu; Cov = (sigma^2/mu) d xhat/dx_t", N,
+            "control: Cov = (sigma^2/mu^2) J, and sigma^4 for sigma^2: both perturbed statements differ from the exact Jacobian/covariance at every point");
   if (T.as_written_differs || !T.cx_written[0])
     qc_record(q, "dps.approx", "exact", QC_AS_WRITTEN, 0, "as an equality: p(y|x_t) = N(y; A xhat, Sigma_y)", N,
               "fails: %s", T.cx_written[0] ? T.cx_written : "no scalar point drawn");
@@ -552,21 +552,21 @@ static void check_exact(qcheck *q)
             "%s: DPS - exact = J^T A^T Gamma^-1 (A C A^T) R^-1 (y - A xhat), Gamma = R + A C A^T, exactly (scalar: "
             "DPS/exact = 1 + a^2 c/r >= 1: DPS overstates the likelihood score; measured against t in the test and the figure); "
             "false-pass <= 10^%.0f per (n,k)", dims, sz);
-  qc_record(q, "dps.approx", "approx", QC_MUST_HOLD, T.err_ctl, "control: Gamma^-1 A C A^T Gamma^-1 as the error", N,
-            "the perturbed error formula differs from DPS - exact at every point");
+  qc_record(q, "dps.approx", "control", QC_MUST_HOLD, T.err_ctl, "DPS score error in closed form", N,
+            "control: Gamma^-1 A C A^T Gamma^-1 as the error: the perturbed error formula differs from DPS - exact at every point");
   qc_record(q, "dps.ratio", "exact", QC_MUST_HOLD, T.ratio && T.bound && T.t_end, "exact/DPS = r v/(r v + a^2 sigma^2 s^2)", NS,
             "n=k=1, %lu points: the ratio of the exact to the DPS score (both from their closed forms, which the difference "
             "checks confirm) equals sigma_y^2 v/(sigma_y^2 v + a^2 sigma^2 s^2), v = mu^2 s^2 + sigma^2, independent of x_t, y, m; "
             "the relative DPS error a^2 c/sigma_y^2 is <= a^2 sigma^2/(sigma_y^2 mu^2) (-> 0 as sigma -> 0); at mu = 0 the "
             "ratio is sigma_y^2/(sigma_y^2 + a^2 s^2); false-pass <= 10^%.0f", NS, szs);
-  qc_record(q, "dps.ratio", "exact", QC_MUST_HOLD, T.ratio_ctl, "control: the inverted ratio", NS,
-            "(r v + a^2 sigma^2 s^2)/(r v) differs from exact/DPS at every point");
+  qc_record(q, "dps.ratio", "control", QC_MUST_HOLD, T.ratio_ctl, "exact/DPS = r v/(r v + a^2 sigma^2 s^2)", NS,
+            "control: the inverted ratio: (r v + a^2 sigma^2 s^2)/(r v) differs from exact/DPS at every point");
   qc_record(q, "dps.exact.when", "exact", QC_MUST_HOLD, T.prec_form, "precision form: DPS drops sigma^2 A^T R^-1 A", N,
             "%s: exact = mu (sigma^2 S^-1 + mu^2 I + sigma^2 A^T R^-1 A)^-1 A^T R^-1 (y - A xhat) and DPS = "
             "mu (sigma^2 S^-1 + mu^2 I)^-1 A^T R^-1 (y - A xhat), both equal to the V-form closed forms exactly; "
             "false-pass <= 10^%.0f per (n,k)", dims, sz);
-  qc_record(q, "dps.exact.when", "exact", QC_MUST_HOLD, T.prec_ctl, "control: precision form without mu^2 I", N,
-            "sigma^2 S^-1 + sigma^2 A^T R^-1 A in place of the full precision gives a different score at every point");
+  qc_record(q, "dps.exact.when", "control", QC_MUST_HOLD, T.prec_ctl, "precision form: DPS drops sigma^2 A^T R^-1 A", N,
+            "control: precision form without mu^2 I: sigma^2 S^-1 + sigma^2 A^T R^-1 A in place of the full precision gives a different score at every point");
   qc_record(q, "dps.exact.when", "exact", QC_MUST_HOLD, T.diff_nonzero && T.cov_sigma2 && T.err_closed,
             "DPS exact for all y iff A C A^T = 0", N,
             "%s: DPS - exact = J^T A^T Gamma^-1 A C A^T R^-1 (y - A xhat) with C = sigma^2 S V^-1 (checked), so it vanishes "
@@ -687,8 +687,8 @@ static void check_integral(qcheck *q)
               "max relative difference %.3g (tolerance 2^-230)", NI, WP, worst);
   else
     qc_record(q, "dps.integral", "numeric", QC_AS_WRITTEN, 0, "p(y|x_t) = int p(y|x_0) p(x_0|x_t) dx_0", NI, "%s", cx);
-  qc_record(q, "dps.integral", "numeric", QC_MUST_HOLD, ctl, "control: the prior p(x_0) in place of p(x_0|x_t)", NI,
-            "int p(y|x_0) p(x_0) dx_0 = p(y) differs from p(y|x_t) by more than 1e-6 relative at every point");
+  qc_record(q, "dps.integral", "control", QC_MUST_HOLD, ctl, "p(y|x_t) = int p(y|x_0) p(x_0|x_t) dx_0", NI,
+            "control: the prior p(x_0) in place of p(x_0|x_t): int p(y|x_0) p(x_0) dx_0 = p(y) differs from p(y|x_t) by more than 1e-6 relative at every point");
 }
 
 
@@ -864,8 +864,8 @@ static void check_mixture(qcheck *q)
             "%s, %d random (x_t, mu, sigma), %d bits: d xhat/dx_t (central difference of the posterior-mixture mean, h = 2^-80) "
             "equals (1 + sigma^2 d2 log p_t)/mu (second difference) and Cov[x_0|x_t] from the posterior mixture equals "
             "(sigma^2/mu) d xhat/dx_t; max relative gap %.3g (tolerance 2^-120)", prior, NMIX, WP, worst);
-  qc_record(q, "dps.jacobian", "numeric", QC_MUST_HOLD, jac_ctl, "control: mixture prior, Cov = (sigma^2/mu^2) d xhat/dx_t", NMIX,
-            "the perturbed covariance differs by more than 1e-6 relative at every point");
+  qc_record(q, "dps.jacobian", "control", QC_MUST_HOLD, jac_ctl, "mixture prior: chain rule through Tweedie", NMIX,
+            "control: mixture prior, Cov = (sigma^2/mu^2) d xhat/dx_t: the perturbed covariance differs by more than 1e-6 relative at every point");
   if (int_ok)
     qc_record(q, "dps.integral", "numeric", QC_AS_WRITTEN, 1, "mixture prior: integral = p(x_t, y)/p(x_t)", NMIX,
               "%s, %d random problems, %d bits: the document's integral (quadrature of each posterior component) equals "
@@ -876,8 +876,8 @@ static void check_mixture(qcheck *q)
   qc_record(q, "dps.decomp", "numeric", QC_AS_WRITTEN, dec_ok, "mixture prior: decomposition by differences", NMIX,
             "%s, %d random problems, %d bits: d log p(x_t, y) (y-first; = d log p(x_t|y) since p(y) is constant) equals "
             "d log p_t + d log int p(y|x_0) p(x_0|x_t) dx_0, central differences at h = 2^-80 (tolerance 2^-120)", prior, NMIX, WP);
-  qc_record(q, "dps.decomp", "numeric", QC_MUST_HOLD, dec_ctl, "control: mixture prior, prior - likelihood", NMIX,
-            "d log p_t - d log(integral) differs from d log p(x_t|y) by more than 1e-6 relative at every point");
+  qc_record(q, "dps.decomp", "control", QC_MUST_HOLD, dec_ctl, "mixture prior: decomposition by differences", NMIX,
+            "control: mixture prior, prior - likelihood: d log p_t - d log(integral) differs from d log p(x_t|y) by more than 1e-6 relative at every point");
   qc_record(q, "dps.approx", "approx", QC_AS_WRITTEN, 1, "mixture prior: DPS against the exact likelihood score (measured)", NMIX,
             "%s, %d random problems: exact/DPS ranged over [%.3g, %.3g] where the signs agree, and the two scores had opposite "
             "signs at %d of %d points: beyond a Gaussian prior the DPS error is not a constant factor",

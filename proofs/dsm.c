@@ -156,14 +156,14 @@ static void check_target(qcheck *q)
     mpq_sub(d, lo, hi); mpq_div(d, d, se2); mpq_div(d, d, h); mpq_div_2exp(d, d, 2);
     mpq_div(doc, e, se2);
     mpq_neg(cor, doc);
-    int ok = mpq_equal(d, doc) || !mpq_sgn(e);
+    int ok = qc_eq(q, d, doc) || !mpq_sgn(e);
     if (!ok && doc_ok) {
       char s1[96], s2[96], s3[96], s4[96], s5[96];
       snprintf(cx, sizeof cx, "counterexample x=%s eps=%s sigma_eps^2=%s: grad_x~ log q(x~|x) = -(x~-x)/sigma_eps^2 = %s, "
                "document's target eps/sigma_eps^2 = %s", qs(s1, x), qs(s2, e), qs(s3, se2), qs(s4, d), qs(s5, doc));
     }
     doc_ok &= ok;
-    cor_ok &= mpq_equal(d, cor);
+    cor_ok &= qc_eq(q, d, cor);
   }
   double sz = qc_sz_log10(3, QC_POINTS);
   qc_record(q, "dsm.target", "exact", QC_AS_WRITTEN, doc_ok, "target eps/se2 = grad log q", QC_POINTS + 1,
@@ -171,6 +171,11 @@ static void check_target(qcheck *q)
   qc_record(q, "dsm.target", "corrected", QC_MUST_HOLD, cor_ok, "target -eps/se2 = grad log q", QC_POINTS + 1,
             "corrected target -eps/sigma_eps^2: exact central difference of log q equals it at %d rational points "
             "(false-pass <= 10^%.0f)", QC_POINTS + 1, sz);
+  qc_record(q, "dsm.target", "control", QC_MUST_HOLD, !doc_ok, "target -eps/se2 = grad log q", QC_POINTS + 1,
+            "the same check of the document's target +eps/sigma_eps^2 (the sign-flipped statement): %s",
+            doc_ok ? "NOT rejected" : "rejected, as it must be");
+  qc_record(q, "dsm.fixedx.score", "control", QC_MUST_HOLD, !doc_ok, "grad ln q = (x - x~)/sigma^2", QC_POINTS + 1,
+            "the same check of the sign-flipped (x~ - x)/sigma^2: %s", doc_ok ? "NOT rejected" : "rejected, as it must be");
   /* 001 "Theoretical analysis": grad ln q = sigma^-2 (x - x~), the same identity */
   qc_record(q, "dsm.fixedx.score", "exact", QC_AS_WRITTEN, cor_ok, "grad ln q = (x - x~)/sigma^2", QC_POINTS + 1,
             "exact central difference of ln q(x~|x) equals (x-x~)/sigma^2 at %d rational points (false-pass <= 10^%.0f)",
@@ -188,6 +193,7 @@ static void check_toy_steps(qcheck *q)
   bpoly s, tg, r, xt;
   bp_init(&s); bp_init(&tg); bp_init(&r); bp_init(&xt);
   int deriv_ok = 1, b_ok = 1, b_dsm_ok = 1, exp_ok[4] = { 1, 1, 1, 1 }, w_stated_ok = 1, w_dsm_ok = 1, w_cor_ok = 1;
+  int deriv_ctl = 1, b_ctl = 1, exp_ctl[4] = { 1, 1, 1, 1 };
   char cx[768] = "";
   for (int i = 0; i <= QC_POINTS; i++) {
     if (i == 0) pt_set(&pt, 1, 1, 1, 1, 1, 1); /* mu = sigma^2 = sigma_eps^2 = 1 */
@@ -204,13 +210,19 @@ static void check_toy_steps(qcheck *q)
     bp_mul(&r, &s, &xt);
     bp_expect(e1, &r, &pt); mpq_mul_2exp(e1, e1, 1);
     bp_expect(e2, &s, &pt); mpq_mul_2exp(e2, e2, 1);
-    deriv_ok &= mpq_equal(e1, dw) && mpq_equal(e2, db);
+    deriv_ok &= qc_eq(q, e1, dw) && qc_eq(q, e2, db);
+    mpq_div_2exp(e1, e1, 1); mpq_div_2exp(e2, e2, 1);   /* control: E[r x~], E[r] without the factor 2 */
+    deriv_ctl &= !(qc_eq(q, e1, dw) && qc_eq(q, e2, db)) || (!mpq_sgn(dw) && !mpq_sgn(db));
     /* b = -w mu makes dL/db vanish, for the stated and for the DSM target */
     mpq_mul(bd, w, pt.mu); mpq_neg(bd, bd);
     loss_grad(dw, db, &pt, w, bd, TGT_DOC);
-    b_ok &= mpq_sgn(db) == 0;
+    b_ok &= qc_is_zero(q, db);
     loss_grad(dw, db, &pt, w, bd, TGT_DSM);
-    b_dsm_ok &= mpq_sgn(db) == 0;
+    b_dsm_ok &= qc_is_zero(q, db);
+    mpq_neg(bd, bd);                                     /* control: b = +w mu */
+    loss_grad(dw, db, &pt, w, bd, TGT_DSM);
+    b_ctl &= !qc_is_zero(q, db) || !mpq_sgn(bd);
+    mpq_neg(bd, bd);
     /* expansion line 1: E[w x~^2 + b x~ - eps x~/se2] = (1/2) dL/dw */
     loss_grad(dw, db, &pt, w, b, TGT_DOC);
     mpq_div_2exp(dw, dw, 1);
@@ -219,31 +231,35 @@ static void check_toy_steps(qcheck *q)
     mpq_add(t, t, pt.mx[2]); mpq_add(t, t, pt.me[2]); mpq_mul(e1, w, t);
     mpq_add(u, pt.mx[1], pt.me[1]); mpq_mul(u, u, b); mpq_add(e1, e1, u);
     mpq_mul(u, pt.me[1], pt.mx[1]); mpq_add(u, u, pt.me[2]); mpq_div(u, u, pt.se2); mpq_sub(e1, e1, u);
-    exp_ok[0] &= mpq_equal(e1, dw);
+    exp_ok[0] &= qc_eq(q, e1, dw);
+    mpq_mul_2exp(c, dw, 1); exp_ctl[0] &= !qc_eq(q, e1, c) || !mpq_sgn(dw);   /* control: = dL/dw, not (1/2) dL/dw */
     /* line 2, b = -w mu: w E(x+eps)^2 - w mu E(x+eps) - E(eps x + eps^2)/se2 equals line 1 at b = -w mu */
     loss_grad(dw, db, &pt, w, bd, TGT_DOC);
     mpq_div_2exp(dw, dw, 1);
     mpq_add(u, pt.mx[1], pt.me[1]); mpq_mul(u, u, pt.mu); mpq_mul(u, u, w);
     mpq_mul(e2, w, t); mpq_sub(e2, e2, u);
     mpq_mul(u, pt.me[1], pt.mx[1]); mpq_add(u, u, pt.me[2]); mpq_div(u, u, pt.se2); mpq_sub(e2, e2, u);
-    exp_ok[1] &= mpq_equal(e2, dw);
+    exp_ok[1] &= qc_eq(q, e2, dw);
+    mpq_mul_2exp(c, dw, 1); exp_ctl[1] &= !qc_eq(q, e2, c) || !mpq_sgn(dw);   /* control: = dL/dw, not (1/2) dL/dw */
     /* line 3: w(E x^2 + E eps^2) - w mu^2 - E eps^2/se2 */
     mpq_add(u, pt.mx[2], pt.me[2]); mpq_mul(e1, w, u);
     mpq_mul(u, pt.mu, pt.mu); mpq_mul(u, u, w); mpq_sub(e1, e1, u);
     mpq_div(u, pt.me[2], pt.se2); mpq_sub(e1, e1, u);
-    exp_ok[2] &= mpq_equal(e1, dw);
+    exp_ok[2] &= qc_eq(q, e1, dw);
+    mpq_mul_2exp(c, dw, 1); exp_ctl[2] &= !qc_eq(q, e1, c) || !mpq_sgn(dw);   /* control: = dL/dw, not (1/2) dL/dw */
     /* line 4: w(sigma^2 + mu^2 + se2) - w mu^2 - 1 */
     mpq_mul(u, pt.mu, pt.mu); mpq_add(u, u, pt.v); mpq_mul(e2, w, u);
     mpq_mul(u, pt.mu, pt.mu); mpq_mul(u, u, w); mpq_sub(e2, e2, u);
     mpq_set_ui(u, 1, 1); mpq_sub(e2, e2, u);
-    exp_ok[3] &= mpq_equal(e2, dw);
+    exp_ok[3] &= qc_eq(q, e2, dw);
+    mpq_mul_2exp(c, dw, 1); exp_ctl[3] &= !qc_eq(q, e2, c) || !mpq_sgn(dw);   /* control: = dL/dw, not (1/2) dL/dw */
     /* w = 1/(sigma^2 + se2), b = -w mu: stationary for the stated objective ... */
     mpq_inv(wd, pt.v); mpq_mul(bd, wd, pt.mu); mpq_neg(bd, bd);
     loss_grad(dw, db, &pt, wd, bd, TGT_DOC);
-    w_stated_ok &= !mpq_sgn(dw) && !mpq_sgn(db);
+    w_stated_ok &= qc_is_zero(q, dw) && qc_is_zero(q, db);
     /* ... but not for the DSM objective with target grad log q */
     loss_grad(dw, db, &pt, wd, bd, TGT_DSM);
-    int ok = !mpq_sgn(dw) && !mpq_sgn(db);
+    int ok = qc_is_zero(q, dw) && qc_is_zero(q, db);
     if (!ok && w_dsm_ok) {
       char s1[96], s2[96], s3[96], s4[96], s5[96], s6[96];
       mpq_t ws, bs; mpq_inits(ws, bs, NULL);
@@ -256,10 +272,14 @@ static void check_toy_steps(qcheck *q)
     w_dsm_ok &= ok;
     optimum(wd, bd, &pt);
     loss_grad(dw, db, &pt, wd, bd, TGT_DSM);
-    w_cor_ok &= !mpq_sgn(dw) && !mpq_sgn(db);
+    w_cor_ok &= qc_is_zero(q, dw) && qc_is_zero(q, db);
   }
   unsigned n = QC_POINTS + 1;
   double sz = qc_sz_log10(6, QC_POINTS);
+  qc_record(q, "dsm.derivs", "control", QC_MUST_HOLD, deriv_ctl, "dL/dw, dL/db as stated", n,
+            "the same exact check of E[r x~], E[r] (the factor 2 dropped): %s", deriv_ctl ? "rejected, as it must be" : "NOT rejected");
+  qc_record(q, "dsm.b", "control", QC_MUST_HOLD, b_ctl, "b = -w mu (DSM target)", n,
+            "the same exact check at b = +w mu: %s", b_ctl ? "rejected, as it must be" : "NOT rejected");
   qc_record(q, "dsm.derivs", "exact", QC_AS_WRITTEN, deriv_ok, "dL/dw, dL/db as stated", n,
             "stated E[2 r x~], E[2 r] equal exact central differences of L(w,b) (quadratic) at %u rational points "
             "(false-pass <= 10^%.0f)", n, sz);
@@ -270,6 +290,9 @@ static void check_toy_steps(qcheck *q)
   const char *lines[4] = { "expansion E[w x~^2 + b x~ - eps x~/se2]", "substituting b = -w mu",
                            "simplified w(Ex^2+Eeps^2) - w mu^2 - Eeps^2/se2", "w(sigma^2+mu^2+se2) - w mu^2 - 1" };
   for (int k = 0; k < 4; k++)
+    qc_record(q, "dsm.expand", "control", QC_MUST_HOLD, exp_ctl[k], lines[k], n,
+              "the same exact check against dL/dw instead of (1/2) dL/dw: %s", exp_ctl[k] ? "rejected, as it must be" : "NOT rejected");
+  for (int k = 0; k < 4; k++)
     qc_record(q, "dsm.expand", "exact", QC_AS_WRITTEN, exp_ok[k], lines[k], n,
               "equals (1/2) dL/dw (exact central difference) at %u rational points (false-pass <= 10^%.0f)", n, sz);
   qc_record(q, "dsm.w", "exact", QC_AS_WRITTEN, w_stated_ok, "stationary for the stated objective", n,
@@ -277,6 +300,9 @@ static void check_toy_steps(qcheck *q)
             "+eps/sigma_eps^2): the algebra is consistent with its own, sign-flipped, objective");
   qc_record(q, "dsm.w", "exact", QC_AS_WRITTEN, w_dsm_ok, "optimum of DSM with target grad log q", n,
             "%s", w_dsm_ok ? "stationary at every point" : cx);
+  qc_record(q, "dsm.w", "control", QC_MUST_HOLD, !w_dsm_ok, "w* = -1/(sigma^2+se2), b* = mu/(sigma^2+se2)", n,
+            "the same stationarity check at the document's (w,b) = (1/(sigma^2+sigma_eps^2), -w mu): %s",
+            w_dsm_ok ? "NOT rejected" : "rejected, as it must be");
   qc_record(q, "dsm.w", "corrected", QC_MUST_HOLD, w_cor_ok, "w* = -1/(sigma^2+se2), b* = mu/(sigma^2+se2)", n,
             "both partials of the DSM loss vanish exactly at (w*,b*) at %u rational points (false-pass <= 10^%.0f)", n, sz);
   mpq_clears(w, b, dw, db, e1, e2, t, u, wd, bd, c, NULL);
@@ -300,11 +326,11 @@ static void check_limit_and_sign(qcheck *q)
     /* 1/v = (1/sigma^2) * sigma^2/v */
     mpq_inv(w, pt.v);
     mpq_inv(t, pt.s2); mpq_div(u, pt.s2, pt.v); mpq_mul(t, t, u);
-    ident_ok &= mpq_equal(w, t);
+    ident_ok &= qc_eq(q, w, t);
     /* the DSM minimiser against +-score of the perturbed marginal */
     normal_solve(ws, bs, &pt, TGT_DSM);
     mpq_inv(t, pt.v); mpq_div(u, pt.mu, pt.v); mpq_neg(u, u);  /* -score: slope +1/v, intercept -mu/v */
-    int ok = mpq_equal(ws, t) && mpq_equal(bs, u);
+    int ok = qc_eq(q, ws, t) && qc_eq(q, bs, u);
     if (!ok && neg_ok) {
       char s1[96], s2[96], s3[96], s4[96], s5[96], s6[96];
       snprintf(cx_neg, sizeof cx_neg, "counterexample mu=%s sigma^2=%s sigma_eps^2=%s: DSM minimiser (w,b)=(%s,%s); "
@@ -313,13 +339,13 @@ static void check_limit_and_sign(qcheck *q)
     }
     neg_ok &= ok;
     mpq_neg(t, t); mpq_neg(u, u);
-    pos_ok &= mpq_equal(ws, t) && mpq_equal(bs, u);
+    pos_ok &= qc_eq(q, ws, t) && qc_eq(q, bs, u);
     normal_solve(w, b, &pt, TGT_DOC);                        /* the stated target gives exactly -score */
     mpq_neg(t, t); mpq_neg(u, u);
-    doc_neg_ok &= mpq_equal(w, t) && mpq_equal(b, u);
+    doc_neg_ok &= qc_eq(q, w, t) && qc_eq(q, b, u);
     /* w = -1/sigma^2, b = mu/sigma^2 as the DSM optimum at sigma_eps > 0 */
     mpq_inv(t, pt.s2); mpq_neg(t, t);
-    ok = mpq_equal(ws, t);
+    ok = qc_eq(q, ws, t);
     if (!ok && lim_exact_ok) {
       char s1[96], s2[96], s3[96], s4[96], s5[96], s6[96];
       snprintf(cx_lim, sizeof cx_lim, "counterexample (exact) mu=%s sigma^2=%s sigma_eps^2=%s: DSM minimiser (w*,b*)=(%s,%s), "
@@ -334,7 +360,7 @@ static void check_limit_and_sign(qcheck *q)
     normal_solve(w, b, &p0, TGT_ESM);
     mpq_inv(t, pt.s2); mpq_neg(t, t); mpq_div(u, pt.mu, pt.s2);
     loss_lin(err, &p0, t, u, TGT_ESM);
-    concl_ok &= mpq_equal(w, t) && mpq_equal(b, u) && mpq_sgn(err) == 0;
+    concl_ok &= qc_eq(q, w, t) && qc_eq(q, b, u) && qc_is_zero(q, err);
     mpq_neg(t, t); mpq_neg(u, u);                                  /* control: (+1/s2, -mu/s2) */
     loss_lin(err, &p0, t, u, TGT_ESM);
     concl_control &= mpq_sgn(err) > 0 && !mpq_equal(w, t);
@@ -373,10 +399,10 @@ static void check_limit_and_sign(qcheck *q)
       mpq_mul(e2, pk.s2, pk.s2); mpq_div(bound, pk.se2, e2);                         /* se2/s2^2 */
       mpq_mul(e2, pk.s2, pk.v); mpq_div(e2, pk.se2, e2);                              /* se2/(s2 v) */
       mpq_inv(t, pk.s2); mpq_add(err, ws, t); mpq_abs(err, err);                      /* |w* + 1/s2| */
-      int ok = mpq_equal(err, e2) && mpq_cmp(err, bound) <= 0;
-      mpq_sub(u, w, t); mpq_abs(u, u); ok &= mpq_equal(u, e2);                        /* document's sign */
+      int ok = qc_eq(q, err, e2) && mpq_cmp(err, bound) <= 0;
+      mpq_sub(u, w, t); mpq_abs(u, u); ok &= qc_eq(q, u, e2);                        /* document's sign */
       mpq_div(u, pk.mu, pk.s2); mpq_sub(u, bs, u); mpq_abs(u, u);                     /* |b* - mu/s2| */
-      mpq_abs(t, pk.mu); mpq_mul(t, t, e2); ok &= mpq_equal(u, t);
+      mpq_abs(t, pk.mu); mpq_mul(t, t, e2); ok &= qc_eq(q, u, t);
       mpq_abs(t, pk.mu); mpq_mul(t, t, bound); ok &= mpq_cmp(u, t) <= 0;
       if (!ok && lim_ok) {
         char s1[96], s2b[96], s3[96];
@@ -398,13 +424,13 @@ static void check_limit_and_sign(qcheck *q)
             "error of w = 1/(sigma^2+sigma_eps^2) against 1/sigma^2 is exactly sigma_eps^2/(sigma^2 v) <= sigma_eps^2/sigma^4, "
             "that of b is |mu| times it (largest error/bound %.4f); false pass <= 10^%.0f%s%s", nlim, worst_ratio, szl,
             lim_ok ? "" : "; ", cx_bound);
-  qc_record(q, "dsm.limit", "approx", QC_MUST_HOLD, half_rejected, "control: the halved bound se2/(2 s2^2) is rejected", nlim,
-            "the same check with the bound halved fails at all %u points (sigma_eps^2 < sigma^2 there): the bound is not "
+  qc_record(q, "dsm.limit", "control", QC_MUST_HOLD, half_rejected, "|w - 1/s2| <= se2/s2^2, |b + mu/s2| <= |mu| se2/s2^2",
+            nlim, "the same check with the bound halved fails at all %u points (sigma_eps^2 < sigma^2 there): the bound is not "
             "loose by a factor 2", nlim);
   qc_record(q, "dsm.sign.values", "approx", QC_AS_WRITTEN, lim_ok, "|w* + 1/s2| <= se2/s2^2", nlim,
             "the values are the sigma_eps -> 0 limit of the DSM optimum: |w* - (-1/sigma^2)| = sigma_eps^2/(sigma^2 v) "
             "<= sigma_eps^2/sigma^4 and |b* - mu/sigma^2| <= |mu| sigma_eps^2/sigma^4, exact at %u random rational points", nlim);
-  qc_record(q, "dsm.sign.values", "approx", QC_MUST_HOLD, sign_rejected, "control: the limit +1/sigma^2 is rejected", nlim,
+  qc_record(q, "dsm.sign.values", "control", QC_MUST_HOLD, sign_rejected, "|w* + 1/s2| <= se2/s2^2", nlim,
             "the same bound check with the perturbed limit w -> +1/sigma^2 fails at all %u points", nlim);
   qc_record(q, "dsm.sign.reason", "exact", QC_AS_WRITTEN, neg_ok, "DSM optimum = -score", n, "%s",
             neg_ok ? "equal at every point" : cx_neg);
@@ -425,12 +451,13 @@ static void check_limit_and_sign(qcheck *q)
             nlim, "the DSM optimum is (-1/(sigma^2+sigma_eps^2), mu/(sigma^2+sigma_eps^2)); its distance from the Conclusion's "
             "values is exactly sigma_eps^2/(sigma^2 v) <= sigma_eps^2/sigma^4 for w and |mu| times it for b, at %u random rational "
             "points", nlim);
-  qc_record(q, "dsm.conclusion", "approx", QC_MUST_HOLD, sign_rejected, "control: the limit check rejects (+1/s2, -mu/s2)", nlim,
+  qc_record(q, "dsm.conclusion", "control", QC_MUST_HOLD, sign_rejected,
+            "(-1/s2, mu/s2) is the sigma_eps -> 0 limit of the DSM optimum", nlim,
             "the same bound check with the perturbed values w = +1/sigma^2 fails at all %u points", nlim);
   qc_record(q, "dsm.conclusion", "exact", QC_AS_WRITTEN, concl_ok, "ESM minimiser for p is (-1/s2, mu/s2)", n,
             "least squares of the exact score (mu-x)/sigma^2 under p = N(mu, sigma^2) on (x, 1): minimiser (-1/sigma^2, "
             "mu/sigma^2) with loss exactly 0, at %u rational points (false-pass <= 10^%.0f)", n, sz);
-  qc_record(q, "dsm.conclusion", "exact", QC_MUST_HOLD, concl_control, "control: ESM check rejects (+1/s2, -mu/s2)", n,
+  qc_record(q, "dsm.conclusion", "control", QC_MUST_HOLD, concl_control, "ESM minimiser for p is (-1/s2, mu/s2)", n,
             "the sign-flipped pair is not the minimiser and its ESM loss is exactly 4/sigma^2 > 0, at all %u points", n);
   mpq_clears(w, b, ws, bs, t, u, err, bound, one, NULL);
   pt_clear(&pt);
@@ -474,21 +501,30 @@ static void check_first_principles(qcheck *q)
   bp_init(&s); bp_init(&xt); bp_init(&pw); bp_init(&r); bp_init(&tg);
   int opt_ok = 1, conv_ok = 1, marg_ok = 1, mom_ok = 1, vin_ok = 1, minloss_ok = 1, closed_ok = 1;
   int poly_ok = 1, control_ok = 1, nb_ok = 1, nobias_ok = 1, nobias_differs = 1;
+  int opt_ctl = 1, marg_ctl = 1, vin_ctl = 1, nobias_ctl = 1, nb_ctl = 1, closed_ctl = 1;
   for (int i = 0; i < QC_POINTS; i++) {
     pt_random(q, &pt);
+    /* controls: the sigma_eps -> 0 values (-1/sigma^2, mu/sigma^2) are not stationary, nor the ESM minimiser */
+    mpq_inv(we, pt.s2); mpq_neg(we, we); mpq_div(be, pt.mu, pt.s2);
+    loss_grad(dw, db, &pt, we, be, TGT_DSM);
+    opt_ctl &= !(qc_is_zero(q, dw) && qc_is_zero(q, db));
+    normal_solve(w, b, &pt, TGT_ESM);
+    marg_ctl &= !(qc_eq(q, w, we) && qc_eq(q, b, be));
     optimum(ws, bs, &pt);
     /* optimum: stationary, strictly convex (det of the half-Hessian = Var x~ = v > 0), strict minimum */
     loss_grad(dw, db, &pt, ws, bs, TGT_DSM);
-    opt_ok &= !mpq_sgn(dw) && !mpq_sgn(db);
+    opt_ok &= qc_is_zero(q, dw) && qc_is_zero(q, db);
     mpq_mul(t, pt.mx[1], pt.mx[1]); mpq_sub(t, pt.mx[2], t); mpq_add(t, t, pt.me[2]);  /* E x~^2 - (E x~)^2 */
-    conv_ok &= mpq_equal(t, pt.v) && mpq_sgn(pt.v) > 0;
+    conv_ok &= qc_eq(q, t, pt.v) && mpq_sgn(pt.v) > 0;
     qc_random(q, w); qc_random(q, b);
     mpq_add(w, w, ws); mpq_add(b, b, bs);
     loss_lin(l1, &pt, w, b, TGT_DSM); loss_lin(l2, &pt, ws, bs, TGT_DSM);
     conv_ok &= mpq_cmp(l1, l2) > 0;
     /* normal equations with the bias as a constant feature give (w*, b*) */
     normal_solve(we, be, &pt, TGT_DSM);
-    nb_ok &= mpq_equal(we, ws) && mpq_equal(be, bs);
+    nb_ok &= qc_eq(q, we, ws) && qc_eq(q, be, bs);
+    normal_solve(w, b, &pt, TGT_DOC);                     /* control: the document's target +eps/se2 */
+    nb_ctl &= !(qc_eq(q, w, ws) && qc_eq(q, b, bs));
     /* the perturbed marginal: moments of x + eps are those of N(mu, v) to order PD, and the
      * DSM minimiser is the ESM minimiser, i.e. the score of N(mu, v) */
     mpq_t gm[PD + 1];
@@ -500,25 +536,28 @@ static void check_first_principles(qcheck *q)
     for (int k = 1; k <= PD; k++) {
       bp_mul(&r, &pw, &xt);
       bp_expect(t, &r, &pt);
-      mom_ok &= mpq_equal(t, gm[k]);
+      mom_ok &= qc_eq(q, t, gm[k]);
       for (int a = 0; a <= PD; a++)
         for (int bb = 0; bb <= PD; bb++) mpq_set(pw.c[a][bb], r.c[a][bb]);
     }
     for (int k = 0; k <= PD; k++) mpq_clear(gm[k]);
     normal_solve(we, be, &pt, TGT_ESM);
-    marg_ok &= mpq_equal(we, ws) && mpq_equal(be, bs);
+    marg_ok &= qc_eq(q, we, ws) && qc_eq(q, be, bs);
     /* Vincent: L_DSM - L_ESM = C for random (w, b); closed forms; min DSM loss = C */
     vincent_constant(c, &pt);
     for (int j = 0; j < 2; j++) {
       qc_random(q, w); qc_random(q, b);
       loss_lin(l1, &pt, w, b, TGT_DSM); loss_lin(l2, &pt, w, b, TGT_ESM);
       mpq_sub(t, l1, l2);
-      vin_ok &= mpq_equal(t, c);
-      closed_dsm(u, &pt, w, b); closed_ok &= mpq_equal(u, l1);
-      closed_esm(u, &pt, w, b); closed_ok &= mpq_equal(u, l2);
+      vin_ok &= qc_eq(q, t, c);
+      mpq_inv(u, pt.se2);                    /* control: 1/sigma_eps^2 alone */
+      vin_ctl &= !qc_eq(q, t, u);
+      closed_dsm(u, &pt, w, b); closed_ok &= qc_eq(q, u, l1);
+      closed_esm(u, &pt, w, b); closed_ok &= qc_eq(q, u, l2);
+      closed_ctl &= !qc_eq(q, u, l1);                      /* control: L_DSM = the closed form of L_ESM */
     }
     loss_lin(l1, &pt, ws, bs, TGT_DSM); loss_lin(l2, &pt, ws, bs, TGT_ESM);
-    minloss_ok &= mpq_equal(l1, c) && mpq_sgn(l2) == 0;
+    minloss_ok &= qc_eq(q, l1, c) && qc_is_zero(q, l2);
     /* Vincent for a cubic network s(x~) = a0 + a1 x~ + a2 x~^2 + a3 x~^3; negative control: with
      * the document's target +eps/se2 the difference changes with s */
     mpq_t diff_doc[2];
@@ -544,11 +583,11 @@ static void check_first_principles(qcheck *q)
         bp_expect(lk[k], &r, &pt);
       }
       mpq_sub(u, lk[0], lk[1]);
-      poly_ok &= mpq_equal(u, c);
+      poly_ok &= qc_eq(q, u, c);
       mpq_sub(diff_doc[j], lk[2], lk[1]);
       for (int k = 0; k < 3; k++) mpq_clear(lk[k]);
     }
-    control_ok &= !mpq_equal(diff_doc[0], diff_doc[1]);
+    control_ok &= !qc_eq(q, diff_doc[0], diff_doc[1]);
     mpq_clears(diff_doc[0], diff_doc[1], NULL);
     /* no-bias model s = w x~: w0 = E[x~ g]/E[x~^2] = -1/(sigma^2 + mu^2 + se2), stationary */
     target_poly(&tg, &pt, TGT_DSM);
@@ -558,11 +597,30 @@ static void check_first_principles(qcheck *q)
     mpq_mul(l1, pt.mu, pt.mu); mpq_add(l1, l1, pt.v); mpq_inv(l1, l1); mpq_neg(l1, l1);
     mpq_set_ui(b, 0, 1);
     loss_grad(dw, db, &pt, w, b, TGT_DSM);
-    nobias_ok &= mpq_equal(w, l1) && !mpq_sgn(dw);
-    nobias_differs &= !mpq_equal(w, ws);    /* mu != 0 at every random point */
+    nobias_ok &= qc_eq(q, w, l1) && qc_is_zero(q, dw);
+    mpq_inv(l2, pt.v); mpq_neg(l2, l2);      /* control: -1/(sigma^2 + sigma_eps^2), mu^2 dropped */
+    nobias_ctl &= !qc_eq(q, w, l2) || !mpq_sgn(pt.mu);
+    nobias_differs &= !qc_eq(q, w, ws);    /* mu != 0 at every random point */
   }
   unsigned n = QC_POINTS;
   double sz = qc_sz_log10(12, QC_POINTS);
+  qc_record(q, "dsm.opt", "control", QC_MUST_HOLD, opt_ctl, "(w*, b*) is the unique minimiser", n,
+            "the same stationarity check at the sigma_eps -> 0 values (-1/sigma^2, mu/sigma^2): %s",
+            opt_ctl ? "rejected, as it must be" : "NOT rejected");
+  qc_record(q, "dsm.marginal", "control", QC_MUST_HOLD, marg_ctl, "DSM optimum = score of N(mu, v)", n,
+            "the same comparison of the ESM minimiser with the score of N(mu, sigma^2) (sigma_eps^2 dropped): %s",
+            marg_ctl ? "rejected, as it must be" : "NOT rejected");
+  qc_record(q, "dsm.vincent", "control", QC_MUST_HOLD, vin_ctl, "L_DSM - L_ESM = s2/(se2 v)", 2 * n,
+            "the same exact check of the constant 1/sigma_eps^2: %s", vin_ctl ? "rejected, as it must be" : "NOT rejected");
+  qc_record(q, "dsm.normal.bias", "control", QC_MUST_HOLD, nb_ctl, "theta = E[phi phi^T]^-1 E[phi g]", n,
+            "the same normal equations with the document's target +eps/sigma_eps^2: %s",
+            nb_ctl ? "rejected, as it must be" : "NOT rejected");
+  qc_record(q, "dsm.loss", "control", QC_MUST_HOLD, closed_ctl, "closed forms of L_DSM, L_ESM", 2 * n,
+            "the same exact check of L_DSM against the closed form of L_ESM: %s",
+            closed_ctl ? "rejected, as it must be" : "NOT rejected");
+  qc_record(q, "dsm.nobias", "control", QC_MUST_HOLD, nobias_ctl, "w0 = -1/(s2 + mu^2 + se2)", n,
+            "the same exact check of -1/(sigma^2 + sigma_eps^2) (mu^2 dropped): %s",
+            nobias_ctl ? "rejected, as it must be" : "NOT rejected");
   qc_record(q, "dsm.opt", "exact", QC_MUST_HOLD, opt_ok && conv_ok, "(w*, b*) is the unique minimiser", n,
             "both partials vanish exactly at w*=-1/(sigma^2+sigma_eps^2), b*=mu/(sigma^2+sigma_eps^2); half-Hessian "
             "determinant = Var x~ = sigma^2+sigma_eps^2 > 0; loss strictly larger at a random other point; "
@@ -579,10 +637,12 @@ static void check_first_principles(qcheck *q)
   qc_record(q, "dsm.loss", "exact", QC_MUST_HOLD, closed_ok, "closed forms of L_DSM, L_ESM", 2 * n,
             "L_DSM = (w mu+b)^2 + w^2 sigma^2 + (w sigma_eps^2+1)^2/sigma_eps^2 and L_ESM = (w mu+b)^2 + (w v+1)^2/v "
             "equal the exact expectations at %u rational points (false-pass <= 10^%.0f)", 2 * n, sz);
-  qc_record(q, "dsm.jdsm", "exact", QC_AS_WRITTEN, poly_ok && control_ok, "J_DSM = J_ESM + C (cubic s)", 2 * n,
+  qc_record(q, "dsm.jdsm", "exact", QC_AS_WRITTEN, poly_ok, "J_DSM = J_ESM + C (cubic s)", 2 * n,
             "random rational cubic networks s(x~): E(s+eps/se2)^2 - E(s-(mu-x~)/v)^2 = sigma^2/(sigma_eps^2 v), "
-            "independent of s, moments to order 6 at %u points; negative control: with the target +eps/se2 the "
-            "difference changes with s at every point (false-pass <= 10^%.0f)", n, qc_sz_log10(14, QC_POINTS));
+            "independent of s, moments to order 6 at %u points (false-pass <= 10^%.0f)", n, qc_sz_log10(14, QC_POINTS));
+  qc_record(q, "dsm.jdsm", "control", QC_MUST_HOLD, control_ok, "J_DSM = J_ESM + C (cubic s)", 2 * n,
+            "the same exact check with the document's target +eps/se2: the difference changes with s at every point: %s",
+            control_ok ? "rejected, as it must be" : "NOT rejected");
   qc_record(q, "dsm.nobias", "exact", QC_MUST_HOLD, nobias_ok && nobias_differs, "w0 = -1/(s2 + mu^2 + se2)", n,
             "no-bias model: E[x~ g]/E[x~^2] = -1/(sigma^2+mu^2+sigma_eps^2), a stationary point of E(w x~ - g)^2, and "
             "different from w* whenever mu != 0, at %u rational points", n);
@@ -620,9 +680,9 @@ static void m2_mul(mpq_t *r, const mpq_t *a, const mpq_t *b)
     }
   mpq_clear(t);
 }
-static int m2_equal(const mpq_t *a, const mpq_t *b)
+static int m2_equal(const qcheck *q, const mpq_t *a, const mpq_t *b)
 {
-  for (int k = 0; k < 4; k++) if (!mpq_equal(a[k], b[k])) return 0;
+  for (int k = 0; k < 4; k++) if (!qc_eq(q, a[k], b[k])) return 0;
   return 1;
 }
 static void m2_init(mpq_t *m) { for (int k = 0; k < 4; k++) mpq_init(m[k]); }
@@ -638,7 +698,7 @@ static void check_general(qcheck *q)
   for (int k = 0; k < 3; k++) mpq_init(l[k]);
   m2_init(M); m2_init(G); m2_init(Mi); m2_init(W); m2_init(WM); m2_init(R); m2_init(Gr);
   mpq_inits(se2, t, u, NULL);
-  int eq_ok = 1, control_ok = 1, grad_doc_ok = 1, grad_cor_ok = 1, insight_ok = 1;
+  int eq_ok = 1, control_ok = 1, grad_doc_ok = 1, grad_cor_ok = 1, insight_ok = 1, insight_ctl = 1;
   char cx[512] = "";
   for (int it = 0; it < QC_POINTS; it++) {
     /* x = mu + L z with L = [[l0, 0], [l1, l2]] (Sigma = L L^T arbitrary SPD), x~ = x + e */
@@ -665,12 +725,12 @@ static void check_general(qcheck *q)
     qc_inverse(2, M, Mi);
     m2_mul(W, Mi, G);
     m2_mul(WM, W, M);
-    eq_ok &= m2_equal(WM, G);
+    eq_ok &= m2_equal(q, WM, G);
     /* negative control: a target whose E[t x~^T] does not commute with M (random Gr) */
     for (int k = 0; k < 4; k++) qc_random(q, Gr[k]);
     m2_mul(W, Mi, Gr);
     m2_mul(WM, W, M);
-    control_ok &= !m2_equal(WM, Gr);
+    control_ok &= !m2_equal(q, WM, Gr);
     /* scalar no-bias J(w) = E(w x~_1 - g_1)^2: dJ/dw by exact central difference vs the stated E[(w x~ - g) x~] */
     mpq_t res[NXI], w, h, jp, jm, d, stated;
     for (int k = 0; k < NXI; k++) mpq_init(res[k]);
@@ -685,7 +745,7 @@ static void check_general(qcheck *q)
     mpq_sub(d, jp, jm); mpq_div(d, d, h); mpq_div_2exp(d, d, 1);
     for (int k = 0; k < NXI; k++) { mpq_mul(t, w, xt[0][k]); mpq_sub(res[k], t, g[0][k]); }
     lf_expect2(stated, res, xt[0], se2);
-    int ok = mpq_equal(d, stated);
+    int ok = qc_eq(q, d, stated);
     if (!ok && grad_doc_ok) {
       char s1[96], s2[96], s3[96];
       snprintf(cx, sizeof cx, "counterexample (first coordinate, mu_1=1, Var x_1=1, sigma_eps^2=1, w=%s): dJ/dw = %s (exact "
@@ -694,7 +754,7 @@ static void check_general(qcheck *q)
     }
     grad_doc_ok &= ok;
     mpq_mul_2exp(stated, stated, 1);
-    grad_cor_ok &= mpq_equal(d, stated);
+    grad_cor_ok &= qc_eq(q, d, stated);
     /* Insight: the per-sample gradient of (w x~ + b - g)^2 at a sample (x~, g) is 2 (s - g) x~ and 2 (s - g):
      * exact central differences at random rational samples */
     mpq_t xs, gs, b, p, m;
@@ -704,22 +764,32 @@ static void check_general(qcheck *q)
     mpq_sub(u, w, h); mpq_mul(m, u, xs); mpq_add(m, m, b); mpq_sub(m, m, gs); mpq_mul(m, m, m);
     mpq_sub(d, p, m); mpq_div(d, d, h); mpq_div_2exp(d, d, 1);
     mpq_mul(t, w, xs); mpq_add(t, t, b); mpq_sub(t, t, gs); mpq_mul(t, t, xs); mpq_mul_2exp(t, t, 1);
-    insight_ok &= mpq_equal(d, t);
+    insight_ok &= qc_eq(q, d, t);
+    mpq_div_2exp(t, t, 1);                               /* control: (s - g) x~, the factor 2 dropped */
+    insight_ctl &= !qc_eq(q, d, t) || !mpq_sgn(t);
     mpq_clears(xs, gs, b, p, m, NULL);
     for (int k = 0; k < NXI; k++) mpq_clear(res[k]);
     mpq_clears(w, h, jp, jm, d, stated, NULL);
   }
   unsigned n = QC_POINTS;
-  qc_record(q, "dsm.normal.eq", "exact", QC_AS_WRITTEN, eq_ok && control_ok, "W = E[x~x~^T]^-1 E[g x~^T] (2-D)", n,
+  qc_record(q, "dsm.normal.eq", "control", QC_MUST_HOLD, control_ok, "W = E[x~x~^T]^-1 E[g x~^T] (2-D)", n,
+            "the same stationarity check with a random target whose E[t x~^T] does not commute with E[x~x~^T]: %s",
+            control_ok ? "the stated order fails at every point, rejected as it must be" : "NOT rejected");
+  qc_record(q, "dsm.normal.eq", "exact", QC_AS_WRITTEN, eq_ok, "W = E[x~x~^T]^-1 E[g x~^T] (2-D)", n,
             "x ~ N(mu, L L^T) in 2-D with random rational mu, L, sigma_eps^2; exact second moments: the stated W satisfies "
             "the stationarity W E[x~x~^T] = E[g x~^T] at every point. It holds because E[g x~^T] = -I commutes with "
             "everything; for a general target the order must be E[t x~^T] E[x~x~^T]^-1 (negative control: with a random "
             "non-commuting E[t x~^T] the stated order fails at every point) (false-pass <= 10^%.0f)", qc_sz_log10(8, QC_POINTS));
   qc_record(q, "dsm.grad.general", "exact", QC_AS_WRITTEN, grad_doc_ok, "dJ/dw = E[(w x~ - g) x~^T]", n, "%s",
             grad_doc_ok ? "equal at every point" : cx);
+  qc_record(q, "dsm.grad.general", "control", QC_MUST_HOLD, !grad_doc_ok, "dJ/dw = 2 E[(w x~ - g) x~^T]", n,
+            "the same check of the document's gradient without the factor 2: %s",
+            grad_doc_ok ? "NOT rejected" : "rejected, as it must be");
   qc_record(q, "dsm.grad.general", "corrected", QC_MUST_HOLD, grad_cor_ok, "dJ/dw = 2 E[(w x~ - g) x~^T]", n,
             "with the factor 2 the stated gradient equals the exact central difference at %u rational points; the "
             "equation '= 0' and everything after it are unaffected", n);
+  qc_record(q, "dsm.insight", "control", QC_MUST_HOLD, insight_ctl, "per-sample gradient 2(s-g)(x~,1)", n,
+            "the same exact check of (s - g) x~ (the factor 2 dropped): %s", insight_ctl ? "rejected, as it must be" : "NOT rejected");
   qc_record(q, "dsm.insight", "exact", QC_AS_WRITTEN, insight_ok, "per-sample gradient 2(s-g)(x~,1)", n,
             "the per-sample gradient of (w x~ + b - g)^2 equals 2(s(x~)-g) x~ (exact central difference) at %u random "
             "rational samples: it needs only the local pair (x~, g) and the current output", n);
@@ -742,7 +812,7 @@ static void check_fixedx(qcheck *q)
   mpq_t zero, one, e1, e2, lhs, rhs, t, w, dw, db;
   mpq_inits(zero, one, e1, e2, lhs, rhs, t, w, dw, db, NULL);
   mpq_set_ui(one, 1, 1);
-  int mom_ok = 1, line_ok = 1, minus_one_ok = 1, w_ok = 1;
+  int mom_ok = 1, line_ok = 1, minus_one_ok = 1, w_ok = 1, mom_ctl = 1, w_ctl = 1;
   for (int i = 0; i < QC_POINTS; i++) {
     /* x fixed (a point mass at mu), noise variance se2 (the section's sigma^2) */
     qc_random(q, pt.mu); mpq_set_ui(pt.s2, 0, 1); qc_random_pos(q, pt.se2);
@@ -751,19 +821,24 @@ static void check_fixedx(qcheck *q)
     bp_expect(e1, &xt, &pt);
     bp_mul(&r, &xt, &xt); bp_expect(e2, &r, &pt);
     mpq_mul(t, pt.mu, pt.mu); mpq_add(t, t, pt.se2);
-    mom_ok &= mpq_equal(e1, pt.mu) && mpq_equal(e2, t);       /* E x~ = x, E x~^2 = x^2 + sigma^2 */
+    mom_ok &= qc_eq(q, e1, pt.mu) && qc_eq(q, e2, t);       /* E x~ = x, E x~^2 = x^2 + sigma^2 */
+    mpq_mul(t, pt.mu, pt.mu);                                  /* control: E x~^2 = x^2 */
+    mom_ctl &= !(qc_eq(q, e1, pt.mu) && qc_eq(q, e2, t));
     /* E[sigma^-2 (x - x~) x~] = sigma^-2 [x E x~ - E x~^2] */
     target_poly(&tg, &pt, TGT_DSM);                            /* (x - x~)/sigma^2 = -e/sigma^2 */
     bp_mul(&r, &tg, &xt); bp_expect(lhs, &r, &pt);
     mpq_mul(rhs, pt.mu, e1); mpq_sub(rhs, rhs, e2); mpq_div(rhs, rhs, pt.se2);
-    line_ok &= mpq_equal(lhs, rhs);
+    line_ok &= qc_eq(q, lhs, rhs);
     mpq_set_si(t, -1, 1);
-    minus_one_ok &= mpq_equal(lhs, t);
+    minus_one_ok &= qc_eq(q, lhs, t);
     /* the no-bias optimum at fixed x: w(x) = -1/(x^2 + sigma^2), stationary */
     mpq_div(w, lhs, e2);
     mpq_mul(t, pt.mu, pt.mu); mpq_add(t, t, pt.se2); mpq_inv(t, t); mpq_neg(t, t);
     loss_grad(dw, db, &pt, w, zero, TGT_DSM);
-    w_ok &= mpq_equal(w, t) && !mpq_sgn(dw);
+    w_ok &= qc_eq(q, w, t) && qc_is_zero(q, dw);
+    mpq_inv(t, pt.se2); mpq_neg(t, t);                         /* control: -1/sigma^2, x^2 dropped */
+    loss_grad(dw, db, &pt, t, zero, TGT_DSM);
+    w_ctl &= !(qc_eq(q, w, t) && qc_is_zero(q, dw)) || !mpq_sgn(pt.mu);
   }
   unsigned n = QC_POINTS;
   qc_record(q, "dsm.fixedx.moments", "exact", QC_AS_WRITTEN, mom_ok && line_ok, "E x~ = x, E x~x~^T = x^2+sigma^2", n,
@@ -771,6 +846,10 @@ static void check_fixedx(qcheck *q)
             "E[sigma^-2 (x-x~) x~] = sigma^-2 [x E x~ - E x~^2] at %u rational points", n);
   qc_record(q, "dsm.fixedx.moments", "exact", QC_MUST_HOLD, minus_one_ok, "the expectation equals -1", n,
             "completing the unfinished step: sigma^-2 [x^2 - x^2 - sigma^2] = -1 exactly at every point");
+  qc_record(q, "dsm.fixedx.moments", "control", QC_MUST_HOLD, mom_ctl, "E x~ = x, E x~x~^T = x^2+sigma^2", n,
+            "the same exact check of E x~^2 = x^2 (sigma^2 dropped): %s", mom_ctl ? "rejected, as it must be" : "NOT rejected");
+  qc_record(q, "dsm.fixedx.w", "control", QC_MUST_HOLD, w_ctl, "w(x) = -1/(x^2 + sigma^2)", n,
+            "the same exact check of w = -1/sigma^2 (x^2 dropped): %s", w_ctl ? "rejected, as it must be" : "NOT rejected");
   qc_record(q, "dsm.fixedx.w", "exact", QC_MUST_HOLD, w_ok, "w(x) = -1/(x^2 + sigma^2)", n,
             "no-bias optimum with x fixed: E[g x~]/E[x~^2] = -1/(x^2+sigma^2), stationary for E_eps (w x~ - g)^2, at "
             "%u rational points", n);
@@ -804,11 +883,15 @@ static void check_demo(qcheck *q)
   mpq_inv(marg, exx); mpq_neg(marg, marg);        /* slope of the score of N(0, Var x~) */
   mpq_sub(gap, w2, score); mpq_abs(gap, gap);
   char s1[96], s2[96], s3[96], s4[96], s5[96];
-  qc_record(q, "dsm.demo.target", "exact", QC_AS_WRITTEN, mpq_equal(w1, score), "demo fit estimates score_true", 1,
+  qc_record(q, "dsm.demo.target", "exact", QC_AS_WRITTEN, qc_eq(q, w1, score), "demo fit estimates score_true", 1,
             "demo parameters (mu0=0, sigma0=2, dt=0.01): population least-squares slope for the kept target "
             "x - x_perturb is %s = %.6g (positive), but score_true has slope %s; Var x~ = %s",
             qs(s1, w1), mpq_get_d(w1), qs(s2, score), qs(s3, exx));
-  qc_record(q, "dsm.demo.target", "corrected", QC_MUST_HOLD, mpq_equal(w2, marg), "DSM target gives score of p_sigma", 1,
+  int demo_ctl = !qc_eq(q, w1, marg);
+  qc_record(q, "dsm.demo.target", "control", QC_MUST_HOLD, demo_ctl, "DSM target gives score of p_sigma", 1,
+            "the same comparison for the demo's kept target x - x_perturb (slope %.6g): %s", mpq_get_d(w1),
+            demo_ctl ? "rejected, as it must be" : "NOT rejected");
+  qc_record(q, "dsm.demo.target", "corrected", QC_MUST_HOLD, qc_eq(q, w2, marg), "DSM target gives score of p_sigma", 1,
             "with the overwritten DSM target (x + drift dt - x_perturb)/trans_var the slope is %s = %.6g = -1/Var x~, the "
             "score slope of the perturbed marginal N(0, %s); it differs from score_true's -1/4 by %s = %.4g",
             qs(s4, w2), mpq_get_d(w2), qs(s5, exx), qc_qstr((char[96]){0}, 96, gap), mpq_get_d(gap));
@@ -830,18 +913,21 @@ static void check_demo(qcheck *q)
   for (int k = 0; k < 4; k++) mpq_mul(H[k], Ai[k], B[k]);          /* the demo: elementwise */
   m2_mul(L, B, Ai);                                                 /* least squares S ~ W X: W = S X^T (X X^T)^-1 */
   m2_mul(D, H, A);
-  int hadamard_ok = m2_equal(D, B);                                 /* normal equations W X X^T = S X^T */
+  int hadamard_ok = m2_equal(q, D, B);                                 /* normal equations W X X^T = S X^T */
   m2_mul(D, L, A);
-  int ls_ok = m2_equal(D, B);
+  int ls_ok = m2_equal(q, D, B);
   m2_mul(D, Ai, B);                                                 /* the document's order */
   m2_mul(H, D, A);
-  int doc_order_ok = m2_equal(H, B);
+  int doc_order_ok = m2_equal(q, H, B);
   for (int k = 0; k < 4; k++) mpq_mul(H[k], Ai[k], B[k]);
   char h0[96], h1[96], l0[96], l1[96];
   qc_record(q, "dsm.demo.product", "exact", QC_AS_WRITTEN, hadamard_ok, "inv(XX^T) * (SX^T) solves least squares", 1,
             "counterexample X=[[1,2,0],[0,1,3]], S=[[1,0,1],[2,1,0]]: numpy '*' is elementwise, giving first row "
             "(%s, %s); the least-squares W = S X^T (X X^T)^-1 has first row (%s, %s)",
             qs(h0, H[0]), qs(h1, H[1]), qs(l0, L[0]), qs(l1, L[1]));
+  qc_record(q, "dsm.demo.product", "control", QC_MUST_HOLD, !hadamard_ok, "W = S X^T (X X^T)^-1", 1,
+            "the same normal-equations check of the demo's elementwise inv(X X^T) * (S X^T): %s",
+            hadamard_ok ? "NOT rejected" : "rejected, as it must be");
   qc_record(q, "dsm.demo.product", "corrected", QC_MUST_HOLD, ls_ok && !doc_order_ok, "W = S X^T (X X^T)^-1", 1,
             "the matrix product in this order satisfies the normal equations W X X^T = S X^T exactly; the order "
             "inv(X X^T) (S X^T) does not (fails on the same example)");
@@ -857,12 +943,14 @@ int main(void)
 {
   qcheck q;
   qc_init(&q, PROGRAM);
-  check_target(&q);
-  check_toy_steps(&q);
-  check_limit_and_sign(&q);
-  check_first_principles(&q);
-  check_general(&q);
-  check_fixedx(&q);
-  check_demo(&q);
+  QC_WITH_CONTROLS(&q) {
+    check_target(&q);
+    check_toy_steps(&q);
+    check_limit_and_sign(&q);
+    check_first_principles(&q);
+    check_general(&q);
+    check_fixedx(&q);
+    check_demo(&q);
+  }
   return qc_finish(&q);
 }

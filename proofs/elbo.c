@@ -49,7 +49,7 @@ static void check_bayes(qcheck *q)
     add_quad(e1, y, t, c, 1); add_quad(e1, x, M, S, 1);
     add_quad(e2, x, mf, vf, 1); add_quad(e2, y, Mp, Sp, 1);
     mpq_mul(t, c, S); mpq_mul(u, vf, Sp);
-    int here = mpq_equal(e1, e2) && mpq_equal(t, u);
+    int here = qc_eq(q, e1, e2) && qc_eq(q, t, u);
     if (!here && ok) {
       char s1[128], s2[128];
       snprintf(cx, sizeof cx, "counterexample: quadratic forms %s vs %s", qc_qstr(s1, 128, e1), qc_qstr(s2, 128, e2));
@@ -60,12 +60,14 @@ static void check_bayes(qcheck *q)
     mpq_set_ui(e1, 0, 1);
     mpq_mul(u, a, x); mpq_add(u, u, b);
     add_quad(e1, y, u, t, 1); add_quad(e1, x, M, S, 1);
-    control &= !mpq_equal(e1, e2);
+    control &= !qc_eq(q, e1, e2);
   }
-  qc_record(q, "elbo.bayes", "exact", QC_AS_WRITTEN, ok && control, "p(x_{t-1}|x_t) = p(x_t|x_{t-1}) p(x_{t-1}) / p(x_t)", QC_POINTS,
+  qc_record(q, "elbo.bayes", "control", QC_MUST_HOLD, control, "p(x_{t-1}|x_t) = p(x_t|x_{t-1}) p(x_{t-1}) / p(x_t)",
+            QC_POINTS, "the same exact check with a wrong reverse variance 2c: %s",
+            control ? "rejected at every point, as it must be" : "NOT rejected");
+  qc_record(q, "elbo.bayes", "exact", QC_AS_WRITTEN, ok, "p(x_{t-1}|x_t) = p(x_t|x_{t-1}) p(x_{t-1}) / p(x_t)", QC_POINTS,
             "%s%d random rational Gaussian reverse kernels N(a x_t + b, c), marginals N(M, S) and points: quadratic forms "
-            "and variance products of both sides equal exactly (Schwartz-Zippel false pass <= 10^%.0f); a wrong reverse "
-            "variance is rejected at every point", cx, QC_POINTS, qc_sz_log10(8, QC_POINTS));
+            "and variance products of both sides equal exactly (Schwartz-Zippel false pass <= 10^%.0f)", cx, QC_POINTS, qc_sz_log10(8, QC_POINTS));
   mpq_clears(M, S, a, b, c, Sp, Mp, K, vf, y, x, mf, e1, e2, t, u, NULL);
 }
 
@@ -102,7 +104,7 @@ static void check_bayes_forward(qcheck *q)
     mpq_set_ui(e1, 0, 1);
     mpq_mul(t, a, x); mpq_add(t, t, b);
     add_quad(e1, y, t, c, 1);
-    int eq_model = mpq_equal(e1, e2) && mpq_equal(c, u);
+    int eq_model = qc_eq(q, e1, e2) && qc_eq(q, c, u);
     if (!eq_model && model_fails && !cx[0]) {
       char s1[96], s3[96], s4[96], s5[96], s6[96], s7[96], s8[96];
       snprintf(cx, sizeof cx, "counterexample: lambda=%s, q(x_{t-1})=N(%s, %s), model kernel N(a x_t + b, c) with a=%s b=%s c=%s: "
@@ -114,12 +116,15 @@ static void check_bayes_forward(qcheck *q)
     mpq_set_ui(e1, 0, 1);
     mpq_mul(t, as, x); mpq_add(t, t, bs);
     add_quad(e1, y, t, cs, 1);
-    true_holds &= mpq_equal(e1, e2) && mpq_equal(cs, u);
+    true_holds &= qc_eq(q, e1, e2) && qc_eq(q, cs, u);
   }
   qc_record(q, "elbo.bayes.forward", "exact", QC_AS_WRITTEN, !model_fails,
             "Bayes step with p(x_t|x_{t-1}) = forward transition gives the model kernel", QC_POINTS,
             "%sat all %d random rational points a random model kernel differs from q(x_t|x_{t-1}) q(x_{t-1}) / q(x_t)",
             cx, QC_POINTS);
+  qc_record(q, "elbo.bayes.forward", "control", QC_MUST_HOLD, model_fails, "holds iff the model kernel is the true posterior",
+            QC_POINTS, "the same exact check with a random model kernel in place of the true posterior: %s",
+            model_fails ? "rejected at every point, as it must be" : "NOT rejected");
   qc_record(q, "elbo.bayes.forward", "corrected", QC_MUST_HOLD, true_holds,
             "holds iff the model kernel is the true posterior", QC_POINTS,
             "with a = lambda S/S', b = M - a lambda M, c = S (1-lambda^2)/S' the identity is exact at all %d points "
@@ -150,7 +155,7 @@ static void check_substitution(qcheck *q)
   mpq_t lam[TM + 1], a[TM + 1], b[TM + 1], c[TM + 1], M[TM + 1], S[TM + 1], x[TM + 1], t1, t2, s2, K, vf;
   for (int i = 0; i <= TM; i++) { mpq_inits(lam[i], a[i], b[i], c[i], M[i], S[i], x[i], NULL); }
   mpq_inits(t1, t2, s2, K, vf, NULL);
-  int ok_sub = 1, ok_tel = 1, control = 1, points = 0;
+  int ok_sub = 1, ok_tel = 1, control = 1, tel_ctl = 1, points = 0;
   for (int it = 0; it < QC_POINTS; it++) {
     int T = 1 + it % TM;
     for (int t = 1; t <= T; t++) {
@@ -185,20 +190,28 @@ static void check_substitution(qcheck *q)
     }
     ls_add(&TR, x[0], M[0], S[0], 1);
     ls_add(&TR, x[T], M[T], S[T], -1);
-    ok_sub &= mpq_equal(L.quad, R.quad) && mpq_equal(L.prod, R.prod);
-    ok_tel &= mpq_equal(TL.quad, TR.quad) && mpq_equal(TL.prod, TR.prod);
+    ok_sub &= qc_eq(q, L.quad, R.quad) && qc_eq(q, L.prod, R.prod);
+    ok_tel &= qc_eq(q, TL.quad, TR.quad) && qc_eq(q, TL.prod, TR.prod);
+    ls_add(&TR, x[T], M[T], S[T], 1);                   /* control: log p(x_0) alone, log p(x_T) dropped */
+    tel_ctl &= !(qc_eq(q, TL.quad, TR.quad) && qc_eq(q, TL.prod, TR.prod));
     /* negative control: without log p(x_T) the two sides differ */
     ls_add(&L, x[T], M[T], S[T], -1);
-    control &= !(mpq_equal(L.quad, R.quad) && mpq_equal(L.prod, R.prod));
+    control &= !(qc_eq(q, L.quad, R.quad) && qc_eq(q, L.prod, R.prod));
     ls_clear(&L); ls_clear(&R); ls_clear(&TL); ls_clear(&TR);
     points++;
   }
   double sz = qc_sz_log10(4 * TM + 4, QC_POINTS);
-  qc_record(q, "elbo.substitution", "exact", QC_AS_WRITTEN, ok_sub && control, "substitution: both sums equal pathwise", (unsigned long)points,
+  qc_record(q, "elbo.substitution", "control", QC_MUST_HOLD, control, "substitution: both sums equal pathwise",
+            (unsigned long)points, "the same exact check with log p(x_T) dropped: %s",
+            control ? "rejected on every chain, as it must be" : "NOT rejected");
+  qc_record(q, "elbo.substitution", "exact", QC_AS_WRITTEN, ok_sub, "substitution: both sums equal pathwise", (unsigned long)points,
             "%d random rational chains (T = 1..%d, random reverse kernels, random paths): log p(x_T) + sum log p(x_{t-1}|x_t)/q(x_t|x_{t-1}) "
             "= log p(x_0) + sum log p(x_t|x_{t-1})/q(x_t|x_{t-1}) exactly (signed quadratic sums and variance products), "
-            "with p(x_t|x_{t-1}) the generative model's forward conditional; dropping log p(x_T) is rejected; false pass <= 10^%.0f",
+            "with p(x_t|x_{t-1}) the generative model's forward conditional; false pass <= 10^%.0f",
             points, TM, sz);
+  qc_record(q, "elbo.telescoping", "control", QC_MUST_HOLD, tel_ctl, "sum log p(x_{t-1})/p(x_t) = log p(x_0) - log p(x_T)",
+            (unsigned long)points, "the same exact check against log p(x_0) alone: %s",
+            tel_ctl ? "rejected on every chain, as it must be" : "NOT rejected");
   qc_record(q, "elbo.telescoping", "exact", QC_AS_WRITTEN, ok_tel, "sum log p(x_{t-1})/p(x_t) = log p(x_0) - log p(x_T)", (unsigned long)points,
             "%d random rational chains and paths: exact; false pass <= 10^%.0f", points, sz);
   for (int i = 0; i <= TM; i++) { mpq_clears(lam[i], a[i], b[i], c[i], M[i], S[i], x[i], NULL); }
@@ -211,7 +224,7 @@ static void check_demo_increment(qcheck *q)
 {
   mpq_t x1, x2, mu, v, tau, dt, mf, var, score, mb, inc, want, t;
   mpq_inits(x1, x2, mu, v, tau, dt, mf, var, score, mb, inc, want, t, NULL);
-  int ok = 1;
+  int ok = 1, ctl = 1;
   for (int i = 0; i < QC_POINTS; i++) {
     qc_random(q, x1); qc_random(q, x2); qc_random(q, mu);
     qc_random_pos(q, v); qc_random_pos(q, tau); qc_random_pos(q, dt);
@@ -224,8 +237,13 @@ static void check_demo_increment(qcheck *q)
     mpq_div_2exp(inc, inc, 1);
     mpq_mul(t, dt, dt); mpq_mul_2exp(want, dt, 1); mpq_sub(want, want, t);   /* 2 dt - dt^2 */
     mpq_sub(t, x2, mf); mpq_mul(t, t, t); mpq_mul(want, want, t); mpq_div(want, want, var); mpq_div_2exp(want, want, 1);
-    ok &= mpq_equal(inc, want);
+    ok &= qc_eq(q, inc, want);
+    mpq_set_ui(score, 2, 1); mpq_sub(score, score, dt); /* control: 2 dt, the dt^2 term dropped */
+    if (mpq_sgn(score)) { mpq_mul_2exp(t, want, 1); mpq_div(t, t, score); ctl &= !qc_eq(q, inc, t) || !mpq_sgn(inc); }
   }
+  qc_record(q, "elbo.demo.increment", "control", QC_MUST_HOLD, ctl, "demo increment = (x'-m_f)^2 (2dt - dt^2)/(2 var)",
+            QC_POINTS, "the same exact check of (x'-m_f)^2 2dt/(2 var) (the dt^2 term dropped): %s",
+            ctl ? "rejected, as it must be" : "NOT rejected");
   qc_record(q, "elbo.demo.increment", "exact", QC_MUST_HOLD, ok, "demo increment = (x'-m_f)^2 (2dt - dt^2)/(2 var)", QC_POINTS,
             "the demo's logProbBackward - logProbForward at %d random rational (x, x', mu, sigma^2, tau, dt): exact; so with "
             "x' - m_f = sqrt(var) xi the increment is xi^2 dt (1 - dt/2) >= 0; false pass <= 10^%.0f",
@@ -256,7 +274,7 @@ static void check_langevin_stationary(qcheck *q)
     mpq_mul_2exp(g, dt, 1); mpq_div(g, g, tau);                       /* 2 dt / tau */
     mpq_div_2exp(t, h, 1); mpq_set_ui(u, 1, 1); mpq_sub(u, u, t); mpq_div(V, s2, u);   /* sigma^2/(1 - h/2) */
     mpq_mul(t, r2, V); mpq_add(t, t, g);
-    fix_ok &= mpq_equal(t, V);
+    fix_ok &= qc_eq(q, t, V);
     mpq_mul(t, r2, s2); mpq_add(t, t, g);
     control_ok &= !mpq_equal(t, s2);
     mpq_set(m, m0); mpq_set(v, v0); mpq_set_ui(rk, 1, 1);
@@ -265,18 +283,18 @@ static void check_langevin_stationary(qcheck *q)
       mpq_mul(v, v, r2); mpq_add(v, v, g);
       mpq_mul(rk, rk, rho);
       mpq_sub(t, m0, mu); mpq_mul(t, t, rk); mpq_add(t, t, mu);
-      steps_ok &= mpq_equal(t, m);
+      steps_ok &= qc_eq(q, t, m);
       mpq_sub(t, v0, V); mpq_mul(t, t, rk); mpq_mul(t, t, rk); mpq_add(t, t, V);
-      steps_ok &= mpq_equal(t, v);
+      steps_ok &= qc_eq(q, t, v);
     }
   }
   double sz = qc_sz_log10(2 * LANGEVIN_K + 4, QC_POINTS);
   qc_record(q, "elbo.langevin.stationary", "exact", QC_MUST_HOLD, fix_ok, "sigma^2/(1-h/2) is the fixed point of v' = rho^2 v + 2dt/tau",
             QC_POINTS, "rho^2 V + 2dt/tau = V for V = sigma^2/(1-h/2), exactly at %d random rational (mu, sigma^2, tau, 0<h<1) "
             "(false pass <= 10^%.0f)", QC_POINTS, sz);
-  qc_record(q, "elbo.langevin.stationary", "exact", QC_MUST_HOLD, control_ok,
-            "control: fixed-point check rejects the perturbed statement sigma^2", QC_POINTS,
-            "rho^2 sigma^2 + 2dt/tau - sigma^2 = h^2 sigma^2 != 0 at all %d points: the continuous-time variance is not "
+  qc_record(q, "elbo.langevin.stationary", "control", QC_MUST_HOLD, control_ok,
+            "sigma^2/(1-h/2) is the fixed point of v' = rho^2 v + 2dt/tau", QC_POINTS,
+            "the same check of the perturbed statement sigma^2: rho^2 sigma^2 + 2dt/tau - sigma^2 = h^2 sigma^2 != 0 at all %d points: the continuous-time variance is not "
             "stationary for the chain", QC_POINTS);
   qc_record(q, "elbo.langevin.stationary", "exact", QC_MUST_HOLD, steps_ok, "k steps of the recursion = V + rho^2k (v0 - V)",
             QC_POINTS, "the moment recursion of the chain iterated %d times from random rational (m0, v0) equals mu + rho^k "
@@ -351,12 +369,12 @@ static void check_loglik_gauss(qcheck *q)
     double lv = mpfr_get_d(l, MPFR_RNDN);
     if (fabs(lv) > 0.05) ctl2 = fmin(ctl2, ll_defect(m, l, 2));
   }
-  qc_record(q, "elbo.loglik.gauss", "numeric", QC_MUST_HOLD, worst < 1e-60, "exp(stated log-density) has mass 1, mean m, variance e^l",
+  qc_record(q, "elbo.loglik.gauss", "numeric", QC_MUST_HOLD, qc_small(q, worst, 1e-60), "exp(stated log-density) has mass 1, mean m, variance e^l",
             (unsigned long)pts, "MPFR %d bits, trapezoid h = sd/16 on m +- 40 sd at %d random (m in [-5,5], l in [-4,4]): "
             "largest defect %.1e (< 1e-60)", QC_PREC, pts, worst);
-  qc_record(q, "elbo.loglik.gauss", "numeric", QC_MUST_HOLD, ctl1 > 0.1 && ctl2 > 1e-3,
-            "control: the check rejects the form without log 2 pi and the one with e^+l", (unsigned long)pts,
-            "smallest defect without log 2 pi %.3f (mass sqrt(2 pi)), with e^+l in place of e^-l %.3g (|l| > 0.05)", ctl1, ctl2);
+  qc_record(q, "elbo.loglik.gauss", "control", QC_MUST_HOLD, ctl1 > 0.1 && ctl2 > 1e-3,
+            "exp(stated log-density) has mass 1, mean m, variance e^l", (unsigned long)pts,
+            "the same check of the form without log 2 pi and of the one with e^+l in place of e^-l: smallest defect without log 2 pi %.3f (mass sqrt(2 pi)), with e^+l in place of e^-l %.3g (|l| > 0.05)", ctl1, ctl2);
   mpfr_clears(m, l, (mpfr_ptr)0);
 }
 
@@ -367,7 +385,7 @@ static void check_kl_formula(qcheck *q)
   mpq_t mu1, v1, mu2, v2, m[3], e, want, t;
   mpq_inits(mu1, v1, mu2, v2, e, want, t, NULL);
   for (int k = 0; k < 3; k++) mpq_init(m[k]);
-  int ok = 1;
+  int ok = 1, ctl = 1;
   for (int i = 0; i < QC_POINTS; i++) {
     qc_random(q, mu1); qc_random_pos(q, v1); qc_random(q, mu2); qc_random_pos(q, v2);
     qc_gauss_moments(m, 2, mu1, v1);
@@ -381,9 +399,13 @@ static void check_kl_formula(qcheck *q)
     mpq_div_2exp(e, e, 1);
     mpq_sub(t, mu1, mu2); mpq_mul(t, t, t); mpq_add(want, v1, t); mpq_div(want, want, v2);
     mpq_set_ui(t, 1, 1); mpq_sub(want, want, t); mpq_div_2exp(want, want, 1);
-    ok &= mpq_equal(e, want);
+    ok &= qc_eq(q, e, want);
+    mpq_set_ui(c0, 1, 2); mpq_add(t, want, c0);         /* control: without the -1 */
+    ctl &= !qc_eq(q, e, t);
     mpq_clears(c0, c1, NULL);
   }
+  qc_record(q, "elbo.kl.gauss", "control", QC_MUST_HOLD, ctl, "KL = (log(v2/v1) + (v1 + dmu^2)/v2 - 1)/2", QC_POINTS,
+            "the same exact expectation against the formula without its -1: %s", ctl ? "rejected, as it must be" : "NOT rejected");
   qc_record(q, "elbo.kl.gauss", "exact", QC_MUST_HOLD, ok, "KL = (log(v2/v1) + (v1 + dmu^2)/v2 - 1)/2", QC_POINTS,
             "exact Gaussian moments at %d random rational (mu1, v1, mu2, v2): E_p of the quadratic parts of log p - log q "
             "equals ((v1 + dmu^2)/v2 - 1)/2; with d = log(v1/v2), e^d - 1 = v1/v2 - 1 gives (expm1(d) - d + dmu^2/v2)/2; "
@@ -694,6 +716,9 @@ static void check_chain(qcheck *q)
   mpfr_set_zero(worst_eq, 1); mpfr_set_zero(worst_gap, 1); mpfr_set_zero(worst_fin, 1); mpfr_set_inf(mingap, 1);
   int bound_ok = 1, nb = 0, dec_ok = 1, nd = 0, fin_ok = 1;
   double worst_dec = 0;
+  /* controls: the largest gap (ELBO >= log p rejected), a decomposition equal to log p(x0), gap = 2 KL,
+   * and 001's final right side equal to log p(x0) */
+  double max_gap = 0, dec_ctl = 0, gap2_min = INFINITY, fin_min = INFINITY;
   char cx[256] = "";
   for (int rep = 0; rep < 4; rep++)
     for (size_t li = 0; li < sizeof lengths / sizeof *lengths; li++) {
@@ -708,8 +733,9 @@ static void check_chain(qcheck *q)
       if (mpfr_sgn(gap) < 0 && bound_ok)
         snprintf(cx, sizeof cx, "counterexample T=%zu x0=%a: ELBO %.17g > log p %.17g", T, d.x0,
                  mpfr_get_d(elbo, MPFR_RNDN), mpfr_get_d(logp, MPFR_RNDN));
-      bound_ok &= mpfr_sgn(gap) >= 0;
+      bound_ok &= qc_small(q, -mpfr_get_d(gap, MPFR_RNDD), 0); /* gap >= 0 */
       if (mpfr_cmp(gap, mingap) < 0) mpfr_set(mingap, gap, MPFR_RNDN);
+      max_gap = fmax(max_gap, mpfr_get_d(gap, MPFR_RNDN));
       nb++;
       /* 002's decomposition (the reference's closed form) = 001's form */
       double ref;
@@ -718,7 +744,8 @@ static void check_chain(qcheck *q)
         double mine = mpfr_get_d(elbo, MPFR_RNDN);
         double rel = fabs(ref - mine) / fabs(mine);
         if (rel > worst_dec) worst_dec = rel;
-        dec_ok &= rel <= 0x1p-52;
+        dec_ok &= qc_small(q, rel, 0x1p-52);
+        dec_ctl = fmax(dec_ctl, fabs(ref - mpfr_get_d(logp, MPFR_RNDN)) / fabs(mine));
         nd++;
       } else {
         dec_ok = 0;
@@ -746,6 +773,10 @@ static void check_chain(qcheck *q)
       mpfr_sub(gap, logp, elbo, MPFR_RNDN);
       mpfr_sub(err, gap, kl, MPFR_RNDN); mpfr_abs(err, err, MPFR_RNDN);
       if (mpfr_cmp(err, worst_gap) > 0) mpfr_set(worst_gap, err, MPFR_RNDN);
+      mpfr_sub(err, gap, kl, MPFR_RNDN); mpfr_sub(err, err, kl, MPFR_RNDN);
+      gap2_min = fmin(gap2_min, fabs(mpfr_get_d(err, MPFR_RNDN)));
+      mpfr_sub(err, fin, logp, MPFR_RNDN);
+      fin_min = fmin(fin_min, fabs(mpfr_get_d(err, MPFR_RNDN)));
       mpfr_sub(err, fin, elbo, MPFR_RNDN); mpfr_abs(err, err, MPFR_RNDN);
       if (mpfr_cmp(err, worst_fin) > 0) mpfr_set(worst_fin, err, MPFR_RNDN);
       fin_ok &= mpfr_cmp(fin, logp) <= 0;
@@ -753,18 +784,31 @@ static void check_chain(qcheck *q)
       mc_clear(&m);
       free_dchain(&d);
     }
+  const char *how[2] = { "NOT rejected", "rejected, as it must be" };
+  int r1 = max_gap > 0, r2 = mpfr_cmp_d(mingap, 1e-60) > 0, r3 = gap2_min > 1e-60, r4 = fin_min > 1e-60, r5 = dec_ctl > 0x1p-52;
+  qc_record(q, "elbo.bound", "control", QC_MUST_HOLD, r1, "ELBO <= log p(x0), T up to 1000 (MPFR)", (unsigned long)nb,
+            "the same comparison of the reversed statement ELBO >= log p(x0): largest gap %.3e: %s", max_gap, how[r1]);
+  qc_record(q, "elbo.equality", "control", QC_MUST_HOLD, r2, "ELBO = log p(x0) at the true kernels (MPFR)", (unsigned long)nb,
+            "the same comparison at the perturbed kernels: smallest |log p(x0) - ELBO| %.3e: %s", mpfr_get_d(mingap, MPFR_RNDN),
+            how[r2]);
+  qc_record(q, "elbo.gap.kl", "control", QC_MUST_HOLD, r3, "log p(x0) - ELBO = KL(q(x_{1:T}|x0) || p(x_{1:T}|x0))",
+            (unsigned long)ng, "the same comparison with 2 KL: smallest difference %.3e: %s", gap2_min, how[r3]);
+  qc_record(q, "elbo.final", "control", QC_MUST_HOLD, r4, "001's final right side = ELBO <= log p(x0)", (unsigned long)ng,
+            "the same comparison with log p(x0) in place of the ELBO: smallest difference %.3e: %s", fin_min, how[r4]);
+  qc_record(q, "elbo.decomposition", "control", QC_MUST_HOLD, r5, "002's KL decomposition = 001's form", (unsigned long)nd,
+            "the same comparison of the reference's ELBO with log p(x0): largest relative difference %.3e: %s", dec_ctl, how[r5]);
   qc_record(q, "elbo.bound", "numeric", QC_AS_WRITTEN, bound_ok, "ELBO <= log p(x0), T up to 1000 (MPFR)", (unsigned long)nb,
             "%s%d random chains, T in {1,2,5,10,100,1000}, kernels perturbed from the true posteriors by eps in [0,1): "
             "ELBO (001's form, from the moments of q at %d bits) <= log p(x0) at all; smallest gap %.3e",
             cx, nb, P, mpfr_get_d(mingap, MPFR_RNDN));
-  qc_record(q, "elbo.equality", "numeric", QC_MUST_HOLD, mpfr_cmp_d(worst_eq, 1e-60) < 0, "ELBO = log p(x0) at the true kernels (MPFR)",
+  qc_record(q, "elbo.equality", "numeric", QC_MUST_HOLD, qc_small_fr(q, worst_eq, 1e-60), "ELBO = log p(x0) at the true kernels (MPFR)",
             (unsigned long)nb, "%d chains, T up to 1000, true reverse kernels computed at %d bits: max |log p(x0) - ELBO| = %.3e",
             nb, P, mpfr_get_d(worst_eq, MPFR_RNDN));
-  qc_record(q, "elbo.gap.kl", "numeric", QC_MUST_HOLD, mpfr_cmp_d(worst_gap, 1e-60) < 0,
+  qc_record(q, "elbo.gap.kl", "numeric", QC_MUST_HOLD, qc_small_fr(q, worst_gap, 1e-60),
             "log p(x0) - ELBO = KL(q(x_{1:T}|x0) || p(x_{1:T}|x0))", (unsigned long)ng,
             "%d random chains, T = 1..6: the KL of the two T-dimensional joint Gaussians (generative joint conditioned on x0, "
             "inverted by Gauss-Jordan at %d bits) equals the gap; max difference %.3e", ng, P, mpfr_get_d(worst_gap, MPFR_RNDN));
-  qc_record(q, "elbo.final", "numeric", QC_AS_WRITTEN, fin_ok && mpfr_cmp_d(worst_fin, 1e-60) < 0,
+  qc_record(q, "elbo.final", "numeric", QC_AS_WRITTEN, fin_ok && qc_small_fr(q, worst_fin, 1e-60),
             "001's final right side = ELBO <= log p(x0)", (unsigned long)ng,
             "%d random chains, T = 1..6: log p(x0) + E_q sum log p(x_t|x_{t-1})/q(x_t|x_{t-1}) (generative forward "
             "conditionals) equals the ELBO (max difference %.3e) and is <= log p(x0): the inequality holds, its slack is "
@@ -797,7 +841,7 @@ static void check_discretized_sum(qcheck *q)
     mpfr_clears(sum, t, (mpfr_ptr)0);
     n++;
   }
-  qc_record(q, "elbo.loglik.discretized", "numeric", QC_MUST_HOLD, ok && worst < 1e-13, "sum over the 256 bins = 1", (unsigned long)n,
+  qc_record(q, "elbo.loglik.discretized", "numeric", QC_MUST_HOLD, ok && qc_small(q, worst, 1e-13), "sum over the 256 bins = 1", (unsigned long)n,
             "%d random (mean, log_scale): exp of the correctly rounded log-probabilities of the 256 bins sums to 1 within %.2e "
             "(rounding of 256 doubles: < 1e-13)", n, worst);
 }
@@ -806,14 +850,16 @@ int main(void)
 {
   qcheck q;
   qc_init(&q, PROGRAM);
-  check_bayes(&q);
-  check_bayes_forward(&q);
-  check_substitution(&q);
-  check_demo_increment(&q);
-  check_langevin_stationary(&q);
-  check_kl_formula(&q);
-  check_loglik_gauss(&q);
-  check_chain(&q);
-  check_discretized_sum(&q);
+  QC_WITH_CONTROLS(&q) {
+    check_bayes(&q);
+    check_bayes_forward(&q);
+    check_substitution(&q);
+    check_demo_increment(&q);
+    check_langevin_stationary(&q);
+    check_kl_formula(&q);
+    check_loglik_gauss(&q);
+    check_chain(&q);
+    check_discretized_sum(&q);
+  }
   return qc_finish(&q);
 }

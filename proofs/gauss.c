@@ -34,19 +34,21 @@ static void check_derivative(qcheck *q, const char *claim, int as_sign)
     mpq_div(lhs, lhs, h); mpq_div_2exp(lhs, lhs, 1);
     mpq_sub(rhs, mu, x); mpq_div(rhs, rhs, v);          /* document: (mu - x)/sigma^2 */
     if (as_sign < 0) mpq_neg(rhs, rhs);
-    ok = mpq_equal(lhs, rhs);
+    ok = qc_eq(q, lhs, rhs);
     mpq_neg(rhs, rhs); /* negative control: the opposite sign must be rejected */
-    flipped_caught &= !mpq_equal(lhs, rhs) || mpq_sgn(lhs) == 0;
+    flipped_caught &= !qc_eq(q, lhs, rhs) || mpq_sgn(lhs) == 0;
     if (!ok) {
       char s1[64], s2[64], s3[64];
       snprintf(cx, sizeof cx, "counterexample x=%s mu=%s v=%s", qc_qstr(s1, 64, x), qc_qstr(s2, 64, mu), qc_qstr(s3, 64, v));
     }
   }
+  qc_record(q, claim, "control", QC_MUST_HOLD, flipped_caught, "d/dx log p = (mu-x)/sigma^2", QC_POINTS,
+            "the same exact check of the sign-flipped score (x-mu)/sigma^2: %s",
+            flipped_caught ? "rejected at every point, as it must be" : "NOT rejected");
   if (ok)
-    qc_record(q, claim, "exact", QC_AS_WRITTEN, flipped_caught, "d/dx log p = (mu-x)/sigma^2", QC_POINTS,
+    qc_record(q, claim, "exact", QC_AS_WRITTEN, 1, "d/dx log p = (mu-x)/sigma^2", QC_POINTS,
               "exact central differences of the quadratic at %d random rational points (Schwartz-Zippel degree 4: "
-              "false-pass probability <= 10^%.0f); the sign-flipped score is rejected at every point",
-              QC_POINTS, qc_sz_log10(4, QC_POINTS));
+              "false-pass probability <= 10^%.0f)", QC_POINTS, qc_sz_log10(4, QC_POINTS));
   else
     qc_record(q, claim, "exact", QC_AS_WRITTEN, 0, "d/dx log p = (mu-x)/sigma^2", QC_POINTS, "%s", cx);
   mpq_clears(x, mu, v, h, a, b, lhs, rhs, xm, xp, NULL);
@@ -92,7 +94,14 @@ static void check_normalisation_and_moments(qcheck *q)
   /* k = 0: the document's density integrates to 1 */
   mpfr_sub_ui(err, mom[0], 1, MPFR_RNDN);
   mpfr_abs(err, err, MPFR_RNDN);
-  int norm_ok = mpfr_cmp_d(err, 1e-60) < 0;
+  int norm_ok = qc_small_fr(q, err, 1e-60);
+  /* control: the normaliser 1/(2 pi sigma^2) in place of 1/sqrt(2 pi sigma^2), i.e. the integral / sqrt(2 pi) */
+  mpfr_const_pi(worst, MPFR_RNDN); mpfr_mul_2ui(worst, worst, 1, MPFR_RNDN); mpfr_sqrt(worst, worst, MPFR_RNDN);
+  mpfr_div(worst, mom[0], worst, MPFR_RNDN); mpfr_sub_ui(worst, worst, 1, MPFR_RNDN); mpfr_abs(worst, worst, MPFR_RNDN);
+  int rejected = mpfr_cmp_d(worst, 1e-60) > 0;
+  qc_record(q, "gauss.pdf.toy", "control", QC_MUST_HOLD, rejected, "integral of p = 1", 321,
+            "the same quadrature with the normaliser 1/(2 pi sigma^2), no square root: |integral - 1| = %.3f: %s",
+            mpfr_get_d(worst, MPFR_RNDN), rejected ? "rejected, as it must be" : "NOT rejected");
   qc_record(q, "gauss.pdf.toy", "numeric", QC_AS_WRITTEN, norm_ok, "integral of p = 1", 321,
             "trapezoid rule (h=1/4, |z|<=40) in MPFR at %d bits: |integral - 1| = %.3e", QC_PREC, mpfr_get_d(err, MPFR_RNDN));
   /* central moments E[z^k] = (k-1)!! for even k, 0 for odd k */
@@ -104,7 +113,18 @@ static void check_normalisation_and_moments(qcheck *q)
     mpfr_abs(err, err, MPFR_RNDN);
     if (mpfr_cmp(err, worst) > 0) mpfr_set(worst, err, MPFR_RNDN);
   }
-  qc_record(q, "gauss.moments", "numeric", QC_MUST_HOLD, mpfr_cmp_d(worst, 1e-60) < 0,
+  /* control: k!! in place of (k-1)!! for even k */
+  double ctl = 0;
+  for (int k = 2; k <= KMAX; k += 2) {
+    unsigned long wrong = 1;
+    for (int j = 2; j <= k; j += 2) wrong *= (unsigned long)j;
+    mpfr_sub_ui(err, mom[k], wrong, MPFR_RNDN);
+    ctl = fmax(ctl, fabs(mpfr_get_d(err, MPFR_RNDN)));
+  }
+  qc_record(q, "gauss.moments", "control", QC_MUST_HOLD, ctl > 1e-60, "E[(x-mu)^k] = v^(k/2)(k-1)!!", KMAX,
+            "the same quadrature against v^(k/2) k!!: max |error| = %.3f: %s", ctl,
+            ctl > 1e-60 ? "rejected, as it must be" : "NOT rejected");
+  qc_record(q, "gauss.moments", "numeric", QC_MUST_HOLD, qc_small_fr(q, worst, 1e-60),
             "E[(x-mu)^k] = v^(k/2)(k-1)!!", KMAX,
             "trapezoid quadrature at %d bits for k=1..%d: max |error| = %.3e", QC_PREC, KMAX, mpfr_get_d(worst, MPFR_RNDN));
   for (int k = 0; k <= KMAX; k++) mpfr_clear(mom[k]);
@@ -128,7 +148,7 @@ static void check_expectations(qcheck *q)
   mpq_inits(mu, v, e, f, t, NULL);
   for (int k = 0; k < DEG + 3; k++) { mpq_init(m[k]); mpq_init(c[k]); }
   for (int k = 0; k <= DEG; k++) mpq_init(h[k]);
-  int mean_ok = 1, fisher_ok = 1, stein_ok = 1, control_ok = 1;
+  int mean_ok = 1, fisher_ok = 1, stein_ok = 1, control_ok = 1, fisher_ctl = 1, mean_ctl = 1;
   for (int i = 0; i < QC_POINTS; i++) {
     qc_random(q, mu); qc_random_pos(q, v);
     qc_gauss_moments(m, DEG + 2, mu, v);
@@ -136,14 +156,19 @@ static void check_expectations(qcheck *q)
     for (int k = 0; k < DEG + 3; k++) mpq_set_ui(c[k], 0, 1);
     mpq_div(c[0], mu, v); mpq_inv(c[1], v); mpq_neg(c[1], c[1]);
     expect_poly(e, c, 1, m);
-    mean_ok &= mpq_sgn(e) == 0;
+    mean_ok &= qc_is_zero(q, e);
+    mpq_set_ui(t, 1, 1); mpq_div(t, t, v); mpq_add(c[0], c[0], t);   /* control: the score of N(mu + 1, v) */
+    expect_poly(e, c, 1, m);
+    mean_ctl &= !qc_is_zero(q, e);
     /* score^2 = (mu^2 - 2 mu x + x^2)/v^2 */
     mpq_mul(c[0], mu, mu); mpq_mul(t, v, v); mpq_div(c[0], c[0], t);
     mpq_mul(c[1], mu, v); mpq_div(c[1], mu, t); mpq_mul_2exp(c[1], c[1], 1); mpq_neg(c[1], c[1]);
     mpq_inv(c[2], t);
     expect_poly(e, c, 2, m);
     mpq_inv(f, v);
-    fisher_ok &= mpq_equal(e, f);
+    fisher_ok &= qc_eq(q, e, f);
+    mpq_div(f, f, v);                        /* control: 1/sigma^4 */
+    fisher_ctl &= !qc_eq(q, e, f) || !mpq_cmp_ui(v, 1, 1);
     /* Stein: E[score h + h'] = 0 for a random h of degree DEG */
     for (int k = 0; k <= DEG; k++) qc_random(q, h[k]);
     for (int k = 0; k < DEG + 3; k++) mpq_set_ui(c[k], 0, 1);
@@ -154,7 +179,7 @@ static void check_expectations(qcheck *q)
     mpq_t *hp = c; /* reuse storage for h' added in place */
     for (int k = 1; k <= DEG; k++) { mpq_set_ui(t, (unsigned long)k, 1); mpq_mul(t, t, h[k]); mpq_add(hp[k - 1], hp[k - 1], t); }
     expect_poly(e, c, DEG + 1, m);
-    stein_ok &= mpq_sgn(e) == 0;
+    stein_ok &= qc_is_zero(q, e);
     /* negative control: the sign-flipped score gives -score h + h', whose
      * expectation is 2 E[h'] -- nonzero for a random h */
     mpq_set_ui(e, 0, 1);
@@ -164,11 +189,18 @@ static void check_expectations(qcheck *q)
   double sz = qc_sz_log10(2 * DEG + 4, QC_POINTS);
   qc_record(q, "gauss.score.mean", "exact", QC_MUST_HOLD, mean_ok, "E[score] = 0", QC_POINTS,
             "exact Gaussian moments at %d random rational (mu, v): E[(mu-x)/v] = 0 at every point; false-pass <= 10^%.0f", QC_POINTS, sz);
+  qc_record(q, "gauss.score.mean", "control", QC_MUST_HOLD, mean_ctl, "E[score] = 0", QC_POINTS,
+            "the same exact expectation of the score of N(mu + 1, v): %s", mean_ctl ? "rejected, as it must be" : "NOT rejected");
+  qc_record(q, "gauss.fisher", "control", QC_MUST_HOLD, fisher_ctl, "E[score^2] = 1/sigma^2", QC_POINTS,
+            "the same exact expectation against 1/sigma^4: %s", fisher_ctl ? "rejected, as it must be" : "NOT rejected");
   qc_record(q, "gauss.fisher", "exact", QC_MUST_HOLD, fisher_ok, "E[score^2] = 1/sigma^2", QC_POINTS,
             "exact Gaussian moments at %d random rational (mu, v); false-pass <= 10^%.0f", QC_POINTS, sz);
-  qc_record(q, "gauss.stein", "exact", QC_MUST_HOLD, stein_ok && control_ok, "E[score h + h'] = 0", QC_POINTS,
-            "random rational h of degree %d at %d random (mu, v): identity exact at every point; the sign-flipped score "
-            "violates it at every point (negative control); false-pass <= 10^%.0f", DEG, QC_POINTS, sz);
+  qc_record(q, "gauss.stein", "exact", QC_MUST_HOLD, stein_ok, "E[score h + h'] = 0", QC_POINTS,
+            "random rational h of degree %d at %d random (mu, v): identity exact at every point; false-pass <= 10^%.0f",
+            DEG, QC_POINTS, sz);
+  qc_record(q, "gauss.stein", "control", QC_MUST_HOLD, control_ok, "E[score h + h'] = 0", QC_POINTS,
+            "the same exact expectation with the sign-flipped score, E[-score h + h'] = 2 E[h']: %s",
+            control_ok ? "nonzero at every point, rejected as it must be" : "NOT rejected");
   mpq_clears(mu, v, e, f, t, NULL);
   for (int k = 0; k < DEG + 3; k++) { mpq_clear(m[k]); mpq_clear(c[k]); }
   for (int k = 0; k <= DEG; k++) mpq_clear(h[k]);
@@ -199,7 +231,7 @@ static void check_multivariate(qcheck *q, const char *claim, int diagonal)
   for (int i = 0; i < N * N; i++) { mpq_init(a[i]); mpq_init(s[i]); mpq_init(p[i]); }
   for (int i = 0; i < N; i++) { mpq_init(x[i]); mpq_init(mu[i]); mpq_init(xs[i]); }
   mpq_inits(h, lo, hi, lhs, rhs, t, NULL);
-  int ok = 1, points = 0;
+  int ok = 1, points = 0, ctl = 1;
   for (int it = 0; it < QC_POINTS; it++) {
     for (int i = 0; i < N * N; i++) qc_random(q, a[i]);
     for (int i = 0; i < N; i++)
@@ -220,9 +252,15 @@ static void check_multivariate(qcheck *q, const char *claim, int diagonal)
       mpq_sub(lhs, lo, hi); mpq_div(lhs, lhs, h); mpq_div_2exp(lhs, lhs, 1);
       mpq_set_ui(rhs, 0, 1);
       for (int k = 0; k < N; k++) { mpq_sub(t, mu[k], x[k]); mpq_mul(t, t, p[i * N + k]); mpq_add(rhs, rhs, t); }
-      ok &= mpq_equal(lhs, rhs);
+      ok &= qc_eq(q, lhs, rhs);
+      /* control: Sigma (mu - x) in place of Sigma^-1 (mu - x) */
+      mpq_set_ui(rhs, 0, 1);
+      for (int k = 0; k < N; k++) { mpq_sub(t, mu[k], x[k]); mpq_mul(t, t, s[i * N + k]); mpq_add(rhs, rhs, t); }
+      ctl &= !qc_eq(q, lhs, rhs) || !mpq_sgn(lhs);
     }
   }
+  qc_record(q, claim, "control", QC_MUST_HOLD, ctl, "grad = Sigma^-1 (mu - x)", (unsigned long)points,
+            "the same exact central differences against Sigma (mu - x): %s", ctl ? "rejected, as it must be" : "NOT rejected");
   qc_record(q, claim, "exact", QC_MUST_HOLD, ok && points == QC_POINTS, "grad = Sigma^-1 (mu - x)", (unsigned long)points,
             "exact central differences along each axis, %d random rational %s Sigma (3x3, inverted exactly by Gauss-Jordan)",
             points, diagonal ? "diagonal" : "SPD");
@@ -270,7 +308,13 @@ static void check_multivariate_normalisation(qcheck *q, const char *claim, doubl
   mpfr_div(sum, sum, c, MPFR_RNDN);
   mpfr_sub_ui(sum, sum, 1, MPFR_RNDN);
   double err = mpfr_get_d(sum, MPFR_RNDN);
-  qc_record(q, claim, "numeric", QC_MUST_HOLD, fabs(err) < 1e-30, "integral of exp(logpdf) = 1", 241 * 241,
+  /* control: the normaliser 2 pi det Sigma in place of 2 pi sqrt(det Sigma) */
+  mpfr_add_ui(sum, sum, 1, MPFR_RNDN); mpfr_div(sum, sum, t, MPFR_RNDN); mpfr_sub_ui(sum, sum, 1, MPFR_RNDN);
+  double err_ctl = fabs(mpfr_get_d(sum, MPFR_RNDN));
+  qc_record(q, claim, "control", QC_MUST_HOLD, err_ctl > 1e-30, "integral of exp(logpdf) = 1", 241 * 241,
+            "the same quadrature with the normaliser 2 pi det Sigma (no square root): |integral - 1| = %.3f: %s", err_ctl,
+            err_ctl > 1e-30 ? "rejected, as it must be" : "NOT rejected");
+  qc_record(q, claim, "numeric", QC_MUST_HOLD, qc_small(q, fabs(err), 1e-30), "integral of exp(logpdf) = 1", 241 * 241,
             "2-D trapezoid rule (h=1/4, |x_i|<=30) at %d bits, Sigma=[[2,%g],[%g,1.5]]: |integral - 1| = %.3e",
             QC_PREC, s01, s01, fabs(err));
   mpfr_clears(sum, w, t, c, (mpfr_ptr)0);
@@ -280,13 +324,15 @@ int main(void)
 {
   qcheck q;
   qc_init(&q, PROGRAM);
-  check_derivative(&q, "gauss.score.toy", +1);
-  check_derivative(&q, "gauss.score.langevin", +1);
-  check_normalisation_and_moments(&q);
-  check_expectations(&q);
-  check_multivariate(&q, "gauss.score.full", 0);
-  check_multivariate(&q, "gauss.score.diag", 1);
-  check_multivariate_normalisation(&q, "gauss.logpdf.full", 0.75);
-  check_multivariate_normalisation(&q, "gauss.logpdf.diag", 0.0);
+  QC_WITH_CONTROLS(&q) {
+    check_derivative(&q, "gauss.score.toy", +1);
+    check_derivative(&q, "gauss.score.langevin", +1);
+    check_normalisation_and_moments(&q);
+    check_expectations(&q);
+    check_multivariate(&q, "gauss.score.full", 0);
+    check_multivariate(&q, "gauss.score.diag", 1);
+    check_multivariate_normalisation(&q, "gauss.logpdf.full", 0.75);
+    check_multivariate_normalisation(&q, "gauss.logpdf.diag", 0.0);
+  }
   return qc_finish(&q);
 }

@@ -13,7 +13,7 @@ void qc_init(qcheck *q, const char *program)
   q->seed = evidence_seed(program);
   q->rng = gsl_rng_alloc(gsl_rng_mt19937);
   q->ev = evidence_open(program);
-  q->failures = q->checks = 0;
+  q->failures = q->checks = q->control = 0;
   if (!q->rng || !q->ev) { fprintf(stderr, "%s: cannot start\n", program); exit(2); }
   gsl_rng_set(q->rng, q->seed);
 }
@@ -68,21 +68,75 @@ double qc_sz_log10(unsigned degree, unsigned points)
   return points * (log10((double)degree) - (QC_BITS + 1) * log10(2.0));
 }
 
+int qc_eq(const qcheck *q, const mpq_t a, const mpq_t b)
+{
+  if (!q->control) return mpq_equal(a, b);
+  mpq_t c;
+  mpq_init(c);
+  mpq_set_ui(c, 1, 7);
+  mpq_add(c, c, b);
+  int eq = mpq_equal(a, c);
+  mpq_clear(c);
+  return eq;
+}
+
+int qc_eq_ui(const qcheck *q, const mpq_t v, unsigned long n, unsigned long d)
+{
+  mpq_t c;
+  mpq_init(c);
+  mpq_set_ui(c, n, d);
+  mpq_canonicalize(c);
+  int eq = qc_eq(q, v, c);
+  mpq_clear(c);
+  return eq;
+}
+
+int qc_is_zero(const qcheck *q, const mpq_t v) { return qc_eq_ui(q, v, 0, 1); }
+
+int qc_small(const qcheck *q, double err, double tol)
+{
+  if (q->control) err += 1 + 2 * fabs(tol);
+  return err <= tol;
+}
+
+int qc_small_fr(const qcheck *q, const mpfr_t err, double tol)
+{
+  return qc_small(q, mpfr_get_d(err, MPFR_RNDU), tol);
+}
+
 int qc_record(qcheck *q, const char *claim, const char *kind, int must_hold, int pass,
               const char *check, unsigned long n, const char *fmt, ...)
 {
-  char detail[2048];
+  int is_control = !strcmp(kind, "control");
+  if (q->control && is_control) return pass; /* a hand-made control is recorded in the first run */
+  if (q->control) {
+    q->checks++;
+    int rejected = !pass;
+    if (!rejected) {
+      q->failures++;
+      fprintf(stderr, "%s: FAILED negative control of %s [claim %s]: the check accepted a false statement\n",
+              q->program, check, claim);
+    }
+    printf("%s  %-28s %-24s negative control\n", rejected ? "ctrl" : "FAIL", claim, check);
+    return evidence_row(q->ev, claim, "control", rejected, check, n, q->seed,
+                        "the same check run on the statement with a wrong constant in every comparison "
+                        "(exact: right side + 1/7; numeric: residual + 1 + 2 tol): %s",
+                        rejected ? "rejected, as it must be" : "NOT rejected: the check cannot fail");
+  }
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(detail, sizeof detail, fmt, ap);
+  char *detail = evidence_vformat(fmt, ap);
   va_end(ap);
+  if (!detail) { fprintf(stderr, "%s: out of memory recording %s\n", q->program, check); exit(2); }
   q->checks++;
-  if (!pass && must_hold) {
+  if (!pass && (must_hold || is_control)) {
     q->failures++;
     fprintf(stderr, "%s: FAILED must-hold check %s [claim %s]: %s\n", q->program, check, claim, detail);
   }
   printf("%s  %-28s %-24s %s\n", pass ? "pass" : "FAIL", claim, check, detail);
-  return evidence_row(q->ev, claim, kind, pass, check, n, q->seed, "%s", detail);
+  int r = evidence_row(q->ev, claim, kind, pass, check, n, q->seed, "%s", detail);
+  free(detail);
+  return r;
 }
 
 const char *qc_qstr(char *buf, size_t len, const mpq_t v)

@@ -11,7 +11,16 @@
  * Each check leaves an evidence row. A check marked QC_MUST_HOLD (our own
  * derivation) that fails makes the program exit non-zero; a check of a
  * document's statement as written (QC_AS_WRITTEN) records its outcome either
- * way, since finding a document's mistake is a result, not a failure. */
+ * way, since finding a document's mistake is a result, not a failure.
+ *
+ * Negative controls. A program can run its checks twice (QC_WITH_CONTROLS): once
+ * as they are, and once with q->control set, in which every comparison made
+ * through qc_eq / qc_small is made against the statement with a wrong
+ * constant: qc_eq(a, b) compares a with b + 1/7, and qc_small(err, tol) asks
+ * whether err + 1 + 2 tol <= tol. The same check code then meets a false
+ * statement and must reject it; qc_record writes that outcome as a `control`
+ * row with the same claim and check (pass = rejected). A control that is not
+ * rejected is a must-hold failure: the check cannot fail. */
 #ifndef DMC_QCHECK_H
 #define DMC_QCHECK_H
 
@@ -32,6 +41,7 @@ typedef struct {
   gsl_rng *rng;
   dmc_evidence *ev;
   int failures;       /* failed QC_MUST_HOLD checks */
+  int control;        /* 1 while the checks run as their own negative controls */
   int checks;
 } qcheck;
 
@@ -47,7 +57,21 @@ void qc_random_pos(qcheck *q, mpq_t r);
 /* log10 of the Schwartz-Zippel false-pass bound (degree/|S|)^points. */
 double qc_sz_log10(unsigned degree, unsigned points);
 
-/* Records one check; returns pass. */
+/* Runs the block twice: the checks, then their negative controls. */
+#define QC_WITH_CONTROLS(q) for ((q)->control = 0; (q)->control < 2; (q)->control++)
+
+/* a == b; under a control, a == b + 1/7 (see above). */
+int qc_eq(const qcheck *q, const mpq_t a, const mpq_t b);
+/* qc_eq(v, n/d). */
+int qc_eq_ui(const qcheck *q, const mpq_t v, unsigned long n, unsigned long d);
+/* qc_eq(v, 0). */
+int qc_is_zero(const qcheck *q, const mpq_t v);
+/* qc_small for an MPFR error (rounded up to a double). */
+int qc_small_fr(const qcheck *q, const mpfr_t err, double tol);
+/* err <= tol; under a control, err + 1 + 2|tol| <= tol (see above). */
+int qc_small(const qcheck *q, double err, double tol);
+
+/* Records one check (under a control: its control row); returns pass. */
 int qc_record(qcheck *q, const char *claim, const char *kind, int must_hold, int pass,
               const char *check, unsigned long n, const char *fmt, ...)
     __attribute__((format(printf, 8, 9)));

@@ -58,18 +58,18 @@ static void check_gauss_exact(qcheck *q)
   mpq_t t, u, pv, pm, lhs, rhs, xx, d;
   mpq_inits(t, u, pv, pm, lhs, rhs, xx, d, NULL);
   int tw_ok = 1, ctl_sigma = 1, ctl_mu = 1, ctl_nomu = 1, joint_ok = 1, cov_ok = 1, approx_ok = 1;
-  int conv_ok = 1, conv_naive_fails = 1;
+  int conv_ok = 1, conv_naive_fails = 1, joint_ctl = 1, cov_ctl = 1, approx_ctl = 1;
   char cx[1024] = "", naive_cx[1024] = "";
   for (int i = 0; i < QC_POINTS; i++) {
     gp_draw(q, &g);
     /* the document's formula against Bayes */
-    if (!mpq_equal(g.tw, g.bayes) && tw_ok) { tw_ok = 0; describe(cx, sizeof cx, &g, g.tw, g.bayes); }
+    if (!qc_eq(q, g.tw, g.bayes) && tw_ok) { tw_ok = 0; describe(cx, sizeof cx, &g, g.tw, g.bayes); }
     /* negative controls: sigma for sigma^2, times mu, no mu */
     mpq_mul(t, g.sg, g.score); mpq_add(t, t, g.x); mpq_div(t, t, g.mu);
-    ctl_sigma &= !mpq_equal(t, g.bayes);
+    ctl_sigma &= !qc_eq(q, t, g.bayes);
     mpq_mul(t, g.q, g.score); mpq_add(t, t, g.x); mpq_mul(u, t, g.mu);
-    ctl_mu &= !mpq_equal(u, g.bayes);
-    ctl_nomu &= !mpq_equal(t, g.bayes) || mpq_cmp_si(g.mu, 1, 1) == 0;
+    ctl_mu &= !qc_eq(q, u, g.bayes);
+    ctl_nomu &= !qc_eq(q, t, g.bayes) || mpq_cmp_si(g.mu, 1, 1) == 0;
     /* joint = marginal x posterior: (x-m)^2/r + (x_t-mu x)^2/q
      *   = (x_t - mu m)^2/v + (x - pm)^2/pv with pv = q r / v, at a random x */
     mpq_mul(pv, g.q, g.r); mpq_div(pv, pv, g.v);
@@ -80,25 +80,35 @@ static void check_gauss_exact(qcheck *q)
     mpq_mul(t, g.mu, g.m); mpq_sub(t, g.x, t); mpq_mul(t, t, t); mpq_div(rhs, t, g.v);
     mpq_sub(t, xx, pm); mpq_mul(t, t, t); mpq_div(t, t, pv); mpq_add(rhs, rhs, t);
     mpq_mul(t, g.q, g.r); mpq_mul(u, g.v, pv);          /* normalising constants: q r = v pv */
-    joint_ok &= mpq_equal(lhs, rhs) && mpq_equal(t, u);
+    joint_ok &= qc_eq(q, lhs, rhs) && qc_eq(q, t, u);
+    /* control: the prior variance r in place of the posterior variance pv */
+    mpq_sub(t, xx, pm); mpq_mul(t, t, t); mpq_div(t, t, g.r);
+    mpq_mul(u, g.mu, g.m); mpq_sub(u, g.x, u); mpq_mul(u, u, u); mpq_div(u, u, g.v); mpq_add(u, u, t);
+    joint_ctl &= !qc_eq(q, lhs, u);
     /* second order: pv = (q/mu^2)(1 + q d2), d2 = -1/v */
     mpq_div(u, g.q, g.v); mpq_set_ui(t, 1, 1); mpq_sub(t, t, u);
     mpq_mul(t, t, g.q); mpq_div(t, t, g.mu); mpq_div(t, t, g.mu);
-    cov_ok &= mpq_equal(t, pv);
+    cov_ok &= qc_eq(q, t, pv);
+    /* control: without the inner sigma^2, (q/mu^2)(1 + d2) */
+    mpq_inv(t, g.v); mpq_set_ui(u, 1, 1); mpq_sub(u, u, t);
+    mpq_mul(u, u, g.q); mpq_div(u, u, g.mu); mpq_div(u, u, g.mu);
+    cov_ctl &= !qc_eq(q, u, pv) || !mpq_cmp_ui(g.q, 1, 1);
     /* approximate score s + delta: the denoiser error is exactly sigma^2 delta / mu */
     qc_random(q, d);
     mpq_add(t, g.score, d); mpq_mul(t, t, g.q); mpq_add(t, t, g.x); mpq_div(t, t, g.mu);
     mpq_sub(t, t, g.bayes);
     mpq_mul(u, g.q, d); mpq_div(u, u, g.mu);
-    approx_ok &= mpq_equal(t, u);
+    approx_ok &= qc_eq(q, t, u);
+    mpq_mul(u, g.q, d);                      /* control: sigma^2 delta, without 1/mu */
+    approx_ctl &= !qc_eq(q, t, u) || !mpq_cmp_ui(g.mu, 1, 1) || !mpq_sgn(d);
     /* scaled convention x_t = c (x + tau eps): mu = c, sigma = c tau. Correct:
      * (x_t + c^2 tau^2 score)/c; naive: (x_t + tau^2 score)/c */
     mpq_div(u, g.sg, g.mu);                               /* tau = sigma / c */
     mpq_mul(t, u, u); mpq_mul(t, t, g.mu); mpq_mul(t, t, g.mu); mpq_mul(t, t, g.score);
     mpq_add(t, t, g.x); mpq_div(t, t, g.mu);
-    conv_ok &= mpq_equal(t, g.bayes);
+    conv_ok &= qc_eq(q, t, g.bayes);
     mpq_mul(t, u, u); mpq_mul(t, t, g.score); mpq_add(t, t, g.x); mpq_div(t, t, g.mu);
-    if (mpq_equal(t, g.bayes)) conv_naive_fails = 0;
+    if (qc_eq(q, t, g.bayes)) conv_naive_fails = 0;
     else if (!naive_cx[0]) {
       char a[5][80];
       snprintf(naive_cx, sizeof naive_cx, "x_t=%s mu=c=%s sigma=%s m=%s s=%s: naive %.17g vs Bayes %.17g",
@@ -107,13 +117,16 @@ static void check_gauss_exact(qcheck *q)
     }
   }
   double sz = qc_sz_log10(12, QC_POINTS);
+  qc_record(q, "tweedie.formula", "control", QC_MUST_HOLD, ctl_sigma && ctl_mu && ctl_nomu,
+            "Gaussian prior: Tweedie = Bayes posterior mean", QC_POINTS,
+            "the same exact check of three wrong formulas: sigma for sigma^2 %s, times mu %s, no division by mu %s",
+            ctl_sigma ? "rejected" : "NOT rejected", ctl_mu ? "rejected" : "NOT rejected",
+            ctl_nomu ? "rejected" : "NOT rejected");
   if (tw_ok)
-    qc_record(q, "tweedie.formula", "exact", QC_AS_WRITTEN, ctl_sigma && ctl_mu && ctl_nomu,
+    qc_record(q, "tweedie.formula", "exact", QC_AS_WRITTEN, 1,
               "Gaussian prior: Tweedie = Bayes posterior mean", QC_POINTS,
               "prior N(m,s^2), x_t = mu x + sigma eps: (x_t + sigma^2 (mu m - x_t)/v)/mu equals (m/s^2 + mu x_t/sigma^2)/(1/s^2 + mu^2/sigma^2) "
-              "exactly at %d random rational (x_t,mu,sigma,m,s); false-pass <= 10^%.0f. Negative controls rejected at every point: "
-              "sigma for sigma^2 %s, times mu %s, no division by mu %s", QC_POINTS, sz,
-              ctl_sigma ? "yes" : "NO", ctl_mu ? "yes" : "NO", ctl_nomu ? "yes" : "NO");
+              "exactly at %d random rational (x_t,mu,sigma,m,s); false-pass <= 10^%.0f", QC_POINTS, sz);
   else
     qc_record(q, "tweedie.formula", "exact", QC_AS_WRITTEN, 0, "Gaussian prior: Tweedie = Bayes posterior mean", QC_POINTS, "%s", cx);
   qc_record(q, "tweedie.gauss.closed", "exact", QC_MUST_HOLD, joint_ok, "joint = marginal x posterior", QC_POINTS,
@@ -122,11 +135,22 @@ static void check_gauss_exact(qcheck *q)
   qc_record(q, "tweedie.cov", "exact", QC_MUST_HOLD, cov_ok, "Gaussian prior: posterior variance", QC_POINTS,
             "sigma^2 s^2/v = (sigma^2/mu^2)(1 + sigma^2 d2 log p_t) with d2 log p_t = -1/v, exactly at %d random rational points; "
             "false-pass <= 10^%.0f", QC_POINTS, sz);
+  qc_record(q, "tweedie.gauss.closed", "control", QC_MUST_HOLD, joint_ctl, "joint = marginal x posterior", QC_POINTS,
+            "the same exact check with the prior variance s^2 in place of the posterior variance: %s",
+            joint_ctl ? "rejected, as it must be" : "NOT rejected");
+  qc_record(q, "tweedie.cov", "control", QC_MUST_HOLD, cov_ctl, "Gaussian prior: posterior variance", QC_POINTS,
+            "the same exact check of (sigma^2/mu^2)(1 + Hess log p_t) (the inner sigma^2 dropped): %s",
+            cov_ctl ? "rejected, as it must be" : "NOT rejected");
+  qc_record(q, "tweedie.approx", "control", QC_MUST_HOLD, approx_ctl, "denoiser error = sigma^2 delta/mu", QC_POINTS,
+            "the same exact check of sigma^2 delta (without 1/mu): %s", approx_ctl ? "rejected, as it must be" : "NOT rejected");
   qc_record(q, "tweedie.approx", "approx", QC_AS_WRITTEN, approx_ok, "denoiser error = sigma^2 delta/mu", QC_POINTS,
             "with s_phi = grad log p_t + delta the denoiser error is exactly sigma^2 delta/mu (the closed-form bound "
             "|error| <= sigma^2 |delta|/|mu| holds with equality) at %d random rational points with random delta; "
             "false-pass <= 10^%.0f", QC_POINTS, sz);
-  qc_record(q, "tweedie.convention", "exact", QC_MUST_HOLD, conv_ok && conv_naive_fails, "x_t = c(x + tau eps)", QC_POINTS,
+  qc_record(q, "tweedie.convention", "control", QC_MUST_HOLD, conv_naive_fails, "x_t = c(x + tau eps)", QC_POINTS,
+            "the same exact check of the naive (x_t + tau^2 score)/c: %s",
+            conv_naive_fails ? "rejected at every point, as it must be" : "NOT rejected");
+  qc_record(q, "tweedie.convention", "exact", QC_MUST_HOLD, conv_ok, "x_t = c(x + tau eps)", QC_POINTS,
             "(x_t + c^2 tau^2 score)/c equals the Bayes mean at all %d points; the naive (x_t + tau^2 score)/c differs at every point, "
             "first: %s", QC_POINTS, naive_cx);
   mpq_clears(t, u, pv, pm, lhs, rhs, xx, d, NULL);
@@ -188,19 +212,19 @@ static int mv_point(qcheck *q, int n, int *control)
   q_matvec(n, C, b, mb);
   for (int i = 0; i < n && ok; i++) {        /* mean: (x + sigma^2 score)/mu */
     mpq_mul(t, qq, sc[i]); mpq_add(t, t, x[i]); mpq_div(t, t, mu);
-    ok &= mpq_equal(t, mb[i]);
+    ok &= qc_eq(q, t, mb[i]);
   }
   mpq_mul(u, mu, mu);
   for (int i = 0; i < n * n && ok; i++) {    /* cov: (sigma^2/mu^2)(I - sigma^2 V^{-1}) */
     mpq_mul(t, qq, Vi[i]); mpq_neg(t, t);
     if (i % (n + 1) == 0) { mpq_set_ui(c, 1, 1); mpq_add(t, t, c); }
     mpq_mul(t, t, qq); mpq_div(t, t, u);
-    ok &= mpq_equal(t, C[i]);
+    ok &= qc_eq(q, t, C[i]);
     /* control: without the inner sigma^2 */
     mpq_neg(c, Vi[i]);
     if (i % (n + 1) == 0) { mpq_set_ui(t, 1, 1); mpq_add(c, c, t); }
     mpq_mul(c, c, qq); mpq_div(c, c, u);
-    if (mpq_equal(c, C[i]) && i == 0) *control = 0;
+    if (qc_eq(q, c, C[i]) && i == 0) *control = 0;
   }
   for (int i = 0; i < MV_MAX * MV_MAX; i++) { mpq_clear(a[i]); mpq_clear(S[i]); mpq_clear(Si[i]); mpq_clear(V[i]); mpq_clear(Vi[i]); mpq_clear(P[i]); mpq_clear(C[i]); }
   for (int i = 0; i < MV_MAX; i++) { mpq_clear(m[i]); mpq_clear(x[i]); mpq_clear(w[i]); mpq_clear(sc[i]); mpq_clear(b[i]); mpq_clear(mb[i]); }
@@ -213,10 +237,13 @@ static void check_mv_exact(qcheck *q)
   int ok = 1, control = 1, pts = 0;
   for (int n = 2; n <= 3; n++)
     for (int i = 0; i < QC_POINTS / 2; i++, pts++) ok &= mv_point(q, n, &control);
-  qc_record(q, "tweedie.mv", "exact", QC_MUST_HOLD, ok && control, "multivariate Gaussian: mean and covariance", (unsigned long)pts,
+  qc_record(q, "tweedie.mv", "control", QC_MUST_HOLD, control, "multivariate Gaussian: mean and covariance",
+            (unsigned long)pts, "the same exact check with the inner sigma^2 dropped from the Hessian term: %s",
+            control ? "rejected, as it must be" : "NOT rejected");
+  qc_record(q, "tweedie.mv", "exact", QC_MUST_HOLD, ok, "multivariate Gaussian: mean and covariance", (unsigned long)pts,
             "prior N(m,S), S = A^T A + diag(e) random rational SPD (2x2 and 3x3, %d points each): (x_t + sigma^2 grad log p_t)/mu "
             "and (sigma^2/mu^2)(I + sigma^2 Hess log p_t) equal Bayes' posterior mean and covariance exactly (matrices inverted "
-            "exactly); dropping the inner sigma^2 is rejected; false-pass <= 10^%.0f",
+            "exactly); false-pass <= 10^%.0f",
             QC_POINTS / 2, qc_sz_log10(24, QC_POINTS / 2));
 }
 
@@ -434,7 +461,10 @@ static void tweedie_moments(double mu, double sigma, const mpfr_t x, const mpfr_
   mpfr_clears(s2, m2, (mpfr_ptr)0);
 }
 
-typedef struct { double worst_mean, worst_var, worst_score, worst_gap; int n; } mix_result;
+/* worst_*: the checks; best_*: their negative controls (the same comparisons
+ * with the noise variance doubled in Tweedie's formulas, and with the
+ * sign-flipped score), the smallest gap over the points. */
+typedef struct { double worst_mean, worst_var, worst_score, worst_gap, best_mean, best_var, best_score; int n; } mix_result;
 
 static double rel_gap(const mpfr_t a, const mpfr_t b, double scale)
 {
@@ -448,7 +478,7 @@ static double rel_gap(const mpfr_t a, const mpfr_t b, double scale)
 
 static mix_result check_mixture(qcheck *q, const mixture *g)
 {
-  mix_result res = { 0, 0, 0, 0, 0 };
+  mix_result res = { 0, 0, 0, 0, INFINITY, INFINITY, INFINITY, 0 };
   double xs[64];
   int n = mix_points(g, xs, 64);
   mpfr_t x, d1, d2, mean, var, score, tw, cov, gap, xx;
@@ -464,6 +494,11 @@ static mix_result check_mixture(qcheck *q, const mixture *g)
     res.worst_mean = fmax(res.worst_mean, rel_gap(tw, mean, sd));
     res.worst_var = fmax(res.worst_var, rel_gap(cov, var, 0.0));
     res.worst_score = fmax(res.worst_score, rel_gap(d1, score, 1.0 / g->sigma));
+    tweedie_moments(g->mu, g->sigma * sqrt(2.0), x, d1, d2, tw, cov);  /* control: 2 sigma^2 */
+    res.best_mean = fmin(res.best_mean, rel_gap(tw, mean, sd));
+    res.best_var = fmin(res.best_var, rel_gap(cov, var, 0.0));
+    mpfr_neg(score, score, MPFR_RNDN);                                  /* control: -score */
+    res.best_score = fmin(res.best_score, rel_gap(d1, score, 1.0 / g->sigma));
     /* Bayes pointwise at x = posterior mean + {-2,-1,0,1,2} posterior sds */
     for (int j = -2; j <= 2; j++) {
       mpfr_set_d(xx, sd * j, MPFR_RNDN);
@@ -491,25 +526,38 @@ static void check_mixtures(qcheck *q)
     for (int k = 1; k < g->n; k++) wmin = fmin(wmin, g->w[k]);
     snprintf(desc, sizeof desc, "%s mixture (%d components, weights down to %g, mu=%g, sigma=%g)", g->name, g->n,
              wmin, g->mu, g->sigma);
-    qc_record(q, "tweedie.formula", "numeric", QC_AS_WRITTEN, r.worst_mean < NUM_TOL, c ? "far mixture prior" : "near mixture prior",
+    qc_record(q, "tweedie.formula", "numeric", QC_AS_WRITTEN, qc_small(q, r.worst_mean, NUM_TOL), c ? "far mixture prior" : "near mixture prior",
               (unsigned long)r.n,
               "%s: (x_t + sigma^2 d/dx log p_t)/mu, with the derivative of log p_t = log sum_k w_k N(x_t; mu m_k, v_k) by central "
               "differences (h = 2^%d sigma) at %d bits, against the posterior-mixture mean at %d points (grid and the crossings of "
               "the responsibilities): max |diff|/(|mean| + sd) = %.2e (tolerance %.0e)",
               desc, FD_LOG2H, WP, r.n, r.worst_mean, NUM_TOL);
-    qc_record(q, "tweedie.mixture.mean", "numeric", QC_MUST_HOLD, r.worst_mean < NUM_TOL, c ? "far mixture" : "near mixture",
+    qc_record(q, "tweedie.mixture.mean", "numeric", QC_MUST_HOLD, qc_small(q, r.worst_mean, NUM_TOL), c ? "far mixture" : "near mixture",
               (unsigned long)r.n,
               "%s: sum_k r_k (sigma^2 m_k + mu s_k^2 x_t)/v_k against (x_t + sigma^2 d/dx log p_t)/mu (central differences at %d bits) "
               "at %d points: max |diff|/(|mean| + sd) = %.2e (tolerance %.0e)", desc, WP, r.n, r.worst_mean, NUM_TOL);
-    qc_record(q, "tweedie.cov", "numeric", QC_MUST_HOLD, r.worst_var < NUM_TOL, c ? "far mixture prior" : "near mixture prior",
+    qc_record(q, "tweedie.cov", "numeric", QC_MUST_HOLD, qc_small(q, r.worst_var, NUM_TOL), c ? "far mixture prior" : "near mixture prior",
               (unsigned long)r.n,
               "%s: (sigma^2/mu^2)(1 + sigma^2 d2/dx2 log p_t) (second central difference) against the posterior-mixture variance "
               "sum r_k (pv_k + pm_k^2) - mean^2 at %d points: max relative diff %.2e (tolerance %.0e)", desc, r.n, r.worst_var, NUM_TOL);
-    qc_record(q, "tweedie.mixture.score", "numeric", QC_MUST_HOLD, r.worst_score < NUM_TOL, c ? "far mixture" : "near mixture",
+    qc_record(q, "tweedie.mixture.score", "numeric", QC_MUST_HOLD, qc_small(q, r.worst_score, NUM_TOL), c ? "far mixture" : "near mixture",
               (unsigned long)r.n,
               "%s: sum_k r_k (mu m_k - x_t)/v_k against the central difference of log p_t at %d points: max |diff|/(|score| + 1/sigma) "
               "= %.2e (tolerance %.0e)", desc, r.n, r.worst_score, NUM_TOL);
-    qc_record(q, "tweedie.mixture.posterior", "numeric", QC_MUST_HOLD, r.worst_gap < NUM_TOL, c ? "far mixture" : "near mixture",
+    const char *how[2] = { "rejected, as it must be", "NOT rejected" };
+    qc_record(q, "tweedie.formula", "control", QC_MUST_HOLD, r.best_mean > NUM_TOL, c ? "far mixture prior" : "near mixture prior",
+              (unsigned long)r.n, "the same comparison with 2 sigma^2 in place of sigma^2: smallest gap %.2e: %s", r.best_mean,
+              how[!(r.best_mean > NUM_TOL)]);
+    qc_record(q, "tweedie.mixture.mean", "control", QC_MUST_HOLD, r.best_mean > NUM_TOL, c ? "far mixture" : "near mixture",
+              (unsigned long)r.n, "the same comparison with 2 sigma^2 in place of sigma^2: smallest gap %.2e: %s", r.best_mean,
+              how[!(r.best_mean > NUM_TOL)]);
+    qc_record(q, "tweedie.cov", "control", QC_MUST_HOLD, r.best_var > NUM_TOL, c ? "far mixture prior" : "near mixture prior",
+              (unsigned long)r.n, "the same comparison with 2 sigma^2 in place of sigma^2: smallest gap %.2e: %s", r.best_var,
+              how[!(r.best_var > NUM_TOL)]);
+    qc_record(q, "tweedie.mixture.score", "control", QC_MUST_HOLD, r.best_score > NUM_TOL, c ? "far mixture" : "near mixture",
+              (unsigned long)r.n, "the same comparison with the sign-flipped score: smallest gap %.2e: %s", r.best_score,
+              how[!(r.best_score > NUM_TOL)]);
+    qc_record(q, "tweedie.mixture.posterior", "numeric", QC_MUST_HOLD, qc_small(q, r.worst_gap, NUM_TOL), c ? "far mixture" : "near mixture",
               (unsigned long)(5 * r.n),
               "%s: log[prior(x) N(x_t; mu x, sigma^2)/p_t(x_t)] - log sum_k r_k N(x; pm_k, pv_k) at %d (x_t, x) pairs "
               "(x = posterior mean + {-2..2} sd): max |gap| = %.2e (tolerance %.0e)", desc, 5 * r.n, r.worst_gap, NUM_TOL);
@@ -603,7 +651,7 @@ static void check_uniform(qcheck *q)
   static const double xs[][7] = { { -3.0, -1.0, 0.0, 0.4, 1.2, 2.0, 3.5 },
                                   { -0.2, 0.0, 0.125, 0.25, 0.4, 0.5, 0.7 },
                                   { -5.0, -2.5, 0.0, 0.5, 3.0, 4.75, 6.5 } };
-  double worst_pt = 0, worst_tn = 0, worst_tw = 0, worst_cov = 0;
+  double worst_pt = 0, worst_tn = 0, worst_tw = 0, worst_cov = 0, ctl_tn = 0;
   int n = 0;
   mpfr_t x, z0, z1, z2, t, al, be, num, den, d1, d2, mean, var;
   mpfr_inits2(WP, x, z0, z1, z2, t, al, be, num, den, d1, d2, mean, var, (mpfr_ptr)0);
@@ -628,9 +676,12 @@ static void check_uniform(qcheck *q)
       mpfr_sub(num, num, t, MPFR_RNDN);
       mpfr_const_pi(t, MPFR_RNDN); mpfr_mul_2ui(t, t, 1, MPFR_RNDN); mpfr_sqrt(t, t, MPFR_RNDN);
       mpfr_div(num, num, t, MPFR_RNDN); mpfr_div(num, num, den, MPFR_RNDN);
-      mpfr_mul_d(num, num, u->sigma, MPFR_RNDN); mpfr_add(num, num, x, MPFR_RNDN); mpfr_div_d(num, num, u->mu, MPFR_RNDN);
+      mpfr_mul_d(num, num, u->sigma, MPFR_RNDN);
+      mpfr_sub(t, x, num, MPFR_RNDN); mpfr_div_d(t, t, u->mu, MPFR_RNDN);  /* control: phi(alpha) - phi(beta) */
+      mpfr_add(num, num, x, MPFR_RNDN); mpfr_div_d(num, num, u->mu, MPFR_RNDN);
       double sd = sqrt(mpfr_get_d(var, MPFR_RNDN));
       worst_tn = fmax(worst_tn, rel_gap(num, mean, sd));
+      ctl_tn = fmax(ctl_tn, rel_gap(t, mean, sd));
       /* Tweedie with the central-difference score of the closed-form log p_t */
       central_diff(unif_logp, u, x, ldexp(u->sigma, FD_LOG2H), d1, d2);
       tweedie_moments(u->mu, u->sigma, x, d1, d2, t, num);
@@ -638,16 +689,19 @@ static void check_uniform(qcheck *q)
       worst_cov = fmax(worst_cov, rel_gap(num, var, 0.0));
     }
   mpfr_clears(x, z0, z1, z2, t, al, be, num, den, d1, d2, mean, var, (mpfr_ptr)0);
-  qc_record(q, "tweedie.uniform", "numeric", QC_MUST_HOLD, worst_pt < NUM_TOL && worst_tn < NUM_TOL, "p_t and truncated-normal mean",
+  qc_record(q, "tweedie.uniform", "control", QC_MUST_HOLD, ctl_tn > NUM_TOL, "p_t and truncated-normal mean", (unsigned long)n,
+            "the same comparison of the truncated-normal mean with phi(alpha) - phi(beta) (sign flipped): max gap %.3e: %s",
+            ctl_tn, ctl_tn > NUM_TOL ? "rejected, as it must be" : "NOT rejected");
+  qc_record(q, "tweedie.uniform", "numeric", QC_MUST_HOLD, qc_small(q, worst_pt, NUM_TOL) && qc_small(q, worst_tn, NUM_TOL), "p_t and truncated-normal mean",
             (unsigned long)n,
             "3 uniform priors ([-1,2], [0,1], [-3,5]; sigma/mu from 0.2 to 0.75), %d points x_t inside and outside mu[a,b]: "
             "(Phi(beta)-Phi(alpha))/(mu(b-a)) against tanh-sinh quadrature of the definition (%d nodes/unit, %d bits): max rel. diff %.2e; "
             "truncated-normal mean against the quadrature posterior mean: max |diff|/(|mean|+sd) %.2e (tolerance %.0e)",
             n, DE_STEPS, WP, worst_pt, worst_tn, NUM_TOL);
-  qc_record(q, "tweedie.formula", "numeric", QC_AS_WRITTEN, worst_tw < NUM_TOL, "uniform prior", (unsigned long)n,
+  qc_record(q, "tweedie.formula", "numeric", QC_AS_WRITTEN, qc_small(q, worst_tw, NUM_TOL), "uniform prior", (unsigned long)n,
             "(x_t + sigma^2 d/dx log p_t)/mu, derivative by central differences of the closed-form log p_t, against the quadrature "
             "posterior mean at %d points (3 priors): max |diff|/(|mean|+sd) = %.2e (tolerance %.0e)", n, worst_tw, NUM_TOL);
-  qc_record(q, "tweedie.cov", "numeric", QC_MUST_HOLD, worst_cov < NUM_TOL, "uniform prior", (unsigned long)n,
+  qc_record(q, "tweedie.cov", "numeric", QC_MUST_HOLD, qc_small(q, worst_cov, NUM_TOL), "uniform prior", (unsigned long)n,
             "(sigma^2/mu^2)(1 + sigma^2 d2/dx2 log p_t) against the quadrature posterior variance at %d points: max rel. diff %.2e "
             "(tolerance %.0e)", n, worst_cov, NUM_TOL);
 }
@@ -680,10 +734,12 @@ int main(void)
 {
   qcheck q;
   qc_init(&q, PROGRAM);
-  check_gauss_exact(&q);
-  check_mv_exact(&q);
-  check_mixtures(&q);
-  check_uniform(&q);
+  QC_WITH_CONTROLS(&q) {
+    check_gauss_exact(&q);
+    check_mv_exact(&q);
+    check_mixtures(&q);
+    check_uniform(&q);
+  }
   write_figure();
   return qc_finish(&q);
 }

@@ -78,7 +78,8 @@ dmc_evidence *evidence_open(const char *program)
   dmc_evidence *ev = malloc(sizeof *ev);
   if (!ev) { fclose(f); return NULL; }
   ev->f = f;
-  fprintf(f, "%s\n", EVIDENCE_HEADER);
+  for (int c = 0; c < EV_NCOLUMNS; c++) fprintf(f, "%s%s", c ? "," : "", ev_column_name((ev_column)c));
+  fputc('\n', f);
   return ev;
 }
 
@@ -93,20 +94,36 @@ void evidence_csv_field(FILE *f, const char *s)
   fputc('"', f);
 }
 
+char *evidence_vformat(const char *fmt, va_list ap)
+{
+  va_list ap2;
+  va_copy(ap2, ap);
+  int len = vsnprintf(NULL, 0, fmt, ap2);
+  va_end(ap2);
+  char *s = len >= 0 ? malloc((size_t)len + 1) : NULL;
+  if (s) vsnprintf(s, (size_t)len + 1, fmt, ap);
+  return s;
+}
+
 int evidence_row(dmc_evidence *ev, const char *claim, const char *kind, int pass,
                  const char *check, unsigned long n, unsigned long seed, const char *fmt, ...)
 {
-  char detail[2048];
+  if (ev_kind_parse(kind) < 0) {
+    fprintf(stderr, "evidence: unknown evidence kind '%s' for claim %s (see report/evschema.h)\n", kind, claim);
+    return 0;
+  }
+  if (!ev) return pass;
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(detail, sizeof detail, fmt, ap);
+  char *detail = evidence_vformat(fmt, ap);
   va_end(ap);
-  if (!ev) return pass;
+  if (!detail) { fprintf(stderr, "evidence: out of memory writing claim %s\n", claim); return 0; }
   evidence_csv_field(ev->f, claim);
   fprintf(ev->f, ",%s,", kind);
   evidence_csv_field(ev->f, check);
   fprintf(ev->f, ",%d,%lu,%lu,", pass ? 1 : 0, n, seed);
   evidence_csv_field(ev->f, detail);
+  free(detail);
   fputc('\n', ev->f);
   fflush(ev->f);
   return pass;

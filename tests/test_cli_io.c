@@ -174,7 +174,7 @@ static void test_output_refusals(void **state)
   n++;
   if (left) { ok = 0; snprintf(fails + strlen(fails), sizeof fails - strlen(fails), "[%d temporary files left] ", left); }
 #undef CASE
-  evidence_row(fx->ev, "vectors.format.roundtrip", "exact", ok,
+  evidence_row(fx->ev, "vectors.format.roundtrip", "behaviour", ok,
                "dmcheck -o refuses its inputs, symlinks, FIFOs, devices and directories and never follows FILE.tmp",
                (unsigned long)n, fx->seed, "%d cases%s%s", n, *fails ? ": " : "", fails);
   PROP_CHECK(ok, "output refusals: %s", fails);
@@ -219,7 +219,7 @@ static void test_output_signals(void **state)
       snprintf(msg + strlen(msg), sizeof msg - strlen(msg), "[signal %d never arrived while writing] ", sigs[k]);
     }
   }
-  evidence_row(fx->ev, "vectors.format.roundtrip", "exact", ok,
+  evidence_row(fx->ev, "vectors.format.roundtrip", "behaviour", ok,
                "SIGINT/SIGTERM during dmcheck ref -o FILE: FILE unchanged, no temporary file left", (unsigned long)tried,
                fx->seed, "%d signals delivered while writing %s%s%s", tried, suite, *msg ? ": " : "", msg);
   PROP_CHECK(ok, "signals: %s", msg);
@@ -324,7 +324,7 @@ static void test_bad_inputs(void **state)
     endless = st == 2 && one_line(fx, want, "larger than");
   }
   int ok = good == nb && m9 && opt && zero && endless;
-  evidence_row(fx->ev, "vectors.verify.malformed", "exact", ok,
+  evidence_row(fx->ev, "vectors.verify.malformed", "behaviour", ok,
                "hostile candidates (overflowing numbers, bad ids on every path, lone CR, comments only, NUL, endless "
                "input, rows beyond the cost bound): exit 2, one line FILE:LINE:COL",
                (unsigned long)(nb + 6), fx->seed, "%zu of %zu files at the right line:column; a million 9s %s; "
@@ -378,7 +378,7 @@ static void test_report_names(void **state)
     if (!ok) snprintf(fails + strlen(fails), sizeof fails - strlen(fails), "[name %d: exits %d %d, xml %s, json %s] ", i,
                       sx, sj, px ? "parses" : "INVALID", pj ? "parses" : "INVALID");
   }
-  evidence_row(fx->ev, "vectors.verify.malformed", "exact", good == n,
+  evidence_row(fx->ev, "vectors.verify.malformed", "behaviour", good == n,
                "JUnit and JSON reports parse (python3) when the candidate's name has control characters or is not UTF-8",
                (unsigned long)n, fx->seed, "%d of %d names%s%s", good, n, *fails ? ": " : "", fails);
   PROP_CHECK(good == n, "report names: %s", fails);
@@ -494,7 +494,7 @@ static void test_corrupt_vectors(void **state)
       snprintf(fails + strlen(fails), sizeof fails - strlen(fails), "[%s: exit %d, want %s, got %.150s] ", cases[i].what,
                st, want + strlen(dir), fx->r.err);
   }
-  evidence_row(fx->ev, "vectors.verify.malformed", "exact", good == n,
+  evidence_row(fx->ev, "vectors.verify.malformed", "behaviour", good == n,
                "stored vector files that do not match their suite are rejected with exit 2 at FILE:LINE:COL",
                (unsigned long)n, fx->seed, "%d of %d corruptions at the right place%s%s", good, n, *fails ? ": " : "", fails);
   PROP_CHECK(good == n, "corrupt vectors: %d of %d: %s", good, n, fails);

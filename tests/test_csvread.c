@@ -82,7 +82,7 @@ static void test_tokenizer(void **state)
     good += ok;
     if (!ok) snprintf(fails + strlen(fails), sizeof fails - strlen(fails), "[case %d: got '%s'] ", i, out);
   }
-  evidence_row(fx->ev, "vectors.verify.malformed", "exact", good == n,
+  evidence_row(fx->ev, "vectors.verify.malformed", "behaviour", good == n,
                "CSV reader: fields, quotes, CRLF, comments; lone CR and quote errors at FILE:LINE:COL; EOF names the last line",
                (unsigned long)n, fx->seed, "%d of %d inputs tokenized as expected%s%s", good, n, *fails ? ": " : "", fails);
   PROP_CHECK(good == n, "%s", fails);
@@ -140,7 +140,7 @@ static void test_open_limits(void **state)
   csv_free(&rec);
   unlink(path);
   int ok = at && over && nul && missing && longline && rlong && rnul;
-  evidence_row(fx->ev, "vectors.verify.malformed", "exact", ok,
+  evidence_row(fx->ev, "vectors.verify.malformed", "behaviour", ok,
                "CSV reader capacities are errors: the byte cap, the line cap, NUL bytes, each at FILE:LINE:COL", 7,
                fx->seed, "at cap %d, over cap %d, NUL %d, missing %d, long line %d, record long line %d, record NUL %d",
                at, over, nul, missing, longline, rlong, rnul);
@@ -187,7 +187,7 @@ static void test_numbers(void **state)
   int nan_ok = csv_parse_double("nan", 3, &x) == CSV_NUM_OK && isnan(x);
   int msgs = strstr(csv_number_error(CSV_NUM_OVERFLOW), "overflows") && !strcmp(csv_number_error(CSV_NUM_BAD), "not a number");
   int ok = good == n && m9 && nan_ok && msgs;
-  evidence_row(fx->ev, "vectors.verify.malformed", "exact", ok,
+  evidence_row(fx->ev, "vectors.verify.malformed", "behaviour", ok,
                "one number parser: decimal and hex read as strtod does; overflowing literals and partial numbers rejected",
                (unsigned long)n + 3, fx->seed, "%d of %d literals, a million digits %s, nan %s%s%s", good, n,
                m9 ? "ok" : "WRONG", nan_ok ? "ok" : "WRONG", *fails ? ": " : "", fails);

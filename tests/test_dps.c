@@ -323,7 +323,7 @@ static void test_invalid(void **state)
     }
   PROP_CHECK(dmc_dps_score_dps_mv(0, 1, x, y, 1, 1, m, S, A, R, NULL) == DMC_EDOM, "dps_mv accepted NULL/n = 0");
   checked++;
-  evidence_row(fx->ev, "dps.domain", "exact", 1, "invalid parameters", (unsigned long)checked, fx->seed,
+  evidence_row(fx->ev, "dps.domain", "behaviour", 1, "invalid parameters", (unsigned long)checked, fx->seed,
                "%d invalid calls (non-finite arguments, mu = 0, sigma < 0, s <= 0, sigma_y <= 0, indefinite or non-symmetric "
                "S, R not positive definite, k = 0, NULL) all returned DMC_EDOM with NaN in every output", checked);
 }

@@ -271,7 +271,9 @@ static void test_ls_clt(void **state)
   FILE *f = evidence_data_file("fig", "dsm_ls_fit.csv");
   if (f) fprintf(f, "N,rep,w,b\n");
   double chi_max = 0;
-  int ok = 1, fits = 0;
+  int ok = 1, fits = 0, ctl_accepted = 1;
+  /* negative control: the same chi2 test against the sigma_eps -> 0 optimum (-1/sigma^2, mu/sigma^2) */
+  const double wc = -1.0 / (LS_SIGMA * LS_SIGMA), bc = LS_MU / (LS_SIGMA * LS_SIGMA);
   for (int k = 0; k < LS_NGRID; k++) {
     size_t n = (size_t)pow(10.0, 1.0 + 0.4 * k);
     for (int rep = 0; rep < LS_REPS; rep++) {
@@ -280,6 +282,7 @@ static void test_ls_clt(void **state)
       PROP_CHECK(dmc_dsm_linear_fit(n, xt, g, &w, &b) == DMC_OK, "fit failed at N=%zu", n);
       double chi = ls_chi2(n, xt, w, b, ws, bs, c);
       fits++;
+      if (!(ls_chi2(n, xt, w, b, wc, bc, c) <= CHI2_2_CRIT)) ctl_accepted = 0;
       if (!(chi <= CHI2_2_CRIT)) ok = 0;
       if (chi > chi_max) chi_max = chi;
       if (f) fprintf(f, "%zu,%d,%.9g,%.9g\n", n, rep, w, b);
@@ -313,7 +316,11 @@ static void test_ls_clt(void **state)
                "(false alarm 1e-6 per fit); max %.2f; power >= 0.999 per fit against an offset of %.2f standard deviations "
                "in any direction (the chi2 exceeds the square of the offset component: P(|N(d,1)| > sqrt(crit)))",
                fits, LS_REPS, CHI2_2_CRIT, chi_max, prop_shift_for_power(sqrt(CHI2_2_CRIT), 0.999));
+  evidence_row(fx->ev, "dsm.ls.clt", "control", !ctl_accepted, "LS fit -> (w*, b*), exact chi2", (unsigned long)fits,
+               fx->seed, "the same chi2 test with (w*, b*) replaced by the sigma_eps -> 0 values (-1/sigma^2, mu/sigma^2) = "
+               "(%g, %g): %s", wc, bc, ctl_accepted ? "NOT rejected" : "rejected, as it must be");
   PROP_CHECK(ok, "LS chi2 test failed: max %.2f > %.2f", chi_max, CHI2_2_CRIT);
+  PROP_CHECK(!ctl_accepted, "the LS chi2 test accepted the sigma_eps -> 0 optimum");
   /* the asymptotic covariance C A^-1 / N (rate 1/sqrt N): R replicates at two N,
    * sum of squared standardised errors ~ chi2(R), Wilson-Hilferty |z| <= Z_CRIT */
   const int R = 200;
@@ -407,7 +414,7 @@ static void test_fit_exact(void **state)
   }
   gsl_rng_free(r);
   int ok = worst <= bound;
-  evidence_row(fx->ev, "dsm.ls.fit", "numeric", ok, "fit = exact rational LS", SETS, fx->seed,
+  evidence_row(fx->ev, "dsm.ls.fit", "accuracy", ok, "fit = exact rational LS", SETS, fx->seed,
                "%d sampled data sets (n = 3..%d, |mu|, sigma in 1e-3..1e3, sigma_eps/sigma in 1e-2..10): dmc_dsm_linear_fit against the least-squares solution "
                "computed exactly in GMP rationals from the same doubles; max error %.3g units of n 2^-53 (1 + mean|x~|/sd(x~)) times the coefficient's "
                "scale (|w| + sd(g)/sd(x~) for w, |b| + |w| mean|x~| + sd(g) for b) (bound %.0f; worst at %s)",
@@ -416,6 +423,12 @@ static void test_fit_exact(void **state)
 }
 
 /* ---- SGD ----------------------------------------------------------------- */
+
+/* The SGD test: the average within tol of the target, in each coordinate. */
+static int sgd_within(double w, double b, double wt, double bt, double tol_w, double tol_b)
+{
+  return fabs(w - wt) <= tol_w && fabs(b - bt) <= tol_b;
+}
 
 static void test_sgd(void **state)
 {
@@ -438,7 +451,14 @@ static void test_sgd(void **state)
   const double kappa = 2.0;
   double tol_w = Z_CRIT * sqrt(kappa * c * (1.0 / v) / (double)k) + bias;
   double tol_b = Z_CRIT * sqrt(kappa * c * ((v + mu * mu) / v) / (double)k) + bias;
-  int ok = fabs(w - ws) <= tol_w && fabs(b - bs) <= tol_b;
+  int ok = sgd_within(w, b, ws, bs, tol_w, tol_b);
+  /* negative control: the same test against the sigma_eps -> 0 values (-1/sigma^2, mu/sigma^2) */
+  const double wc = -1.0 / (sigma * sigma), bc = mu / (sigma * sigma);
+  int ctl_rejected = !sgd_within(w, b, wc, bc, tol_w, tol_b);
+  evidence_row(fx->ev, "dsm.sgd", "control", ctl_rejected, "SGD average -> (w*, b*)", (unsigned long)iters, fx->seed,
+               "the same test with (w*, b*) replaced by the sigma_eps -> 0 values (%g, %g): %s", wc, bc,
+               ctl_rejected ? "rejected, as it must be" : "NOT rejected");
+  PROP_CHECK(ctl_rejected, "the SGD test accepted the sigma_eps -> 0 optimum");
   evidence_row(fx->ev, "dsm.sgd", "statistical", ok, "SGD average -> (w*, b*)", (unsigned long)iters, fx->seed,
                "mu=1, sigma=1, sigma_eps=1/2, step 0.002 (2 eta lambda_max = %.3f), %zu steps from (0,0), average of the "
                "last %zu: (w,b) = (%.5f, %.5f) vs (w*,b*) = (%.5f, %.5f); tolerance %.2f sqrt(2 C A^-1_ii / k) + "
@@ -493,7 +513,7 @@ static void test_invalid(void **state)
   PROP_CHECK(dmc_dsm_loss(0, 1, 1, 0, 0, NULL) == DMC_EDOM, "dsm_loss accepted a NULL output");
   checked += 8;
   gsl_rng_free(r);
-  evidence_row(fx->ev, "dsm.domain", "exact", 1, "invalid parameters", (unsigned long)checked, fx->seed,
+  evidence_row(fx->ev, "dsm.domain", "behaviour", 1, "invalid parameters", (unsigned long)checked, fx->seed,
                "%d invalid calls (sigma or sigma_eps <= 0 or non-finite, non-finite mu/w/b, step <= 0, constant x~, "
                "n too small, NULL pointers or generator) all returned DMC_EDOM with NaN outputs", checked);
 }

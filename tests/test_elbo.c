@@ -415,8 +415,9 @@ static void test_lgc_joint(void **state)
                "dmc_lgc_log_evidence at %lu random chains (T in {1,2,3,5,8}, kernels perturbed by 0.2 to 1) against the "
                "marginal of the generative joint Gaussian built as L L^T from the model's definition: max relative "
                "difference %.2e (tolerance %.0e)%s%s", nchains, worst_ev, tol, cx[0] ? "; " : "", cx);
-  evidence_row(fx->ev, "elbo.lgc.evidence", "numeric", ev_ctl, "control: the evidence check rejects Var(x0) without its largest noise term", nchains, fx->seed,
-               "log N(x0; M0, S0 - the largest of the T+1 noise contributions to S0) differs from the joint route by more than the tolerance at all %lu chains", nchains);
+  evidence_row(fx->ev, "elbo.lgc.evidence", "control", ev_ctl, "log p(x0) = log N(x0; joint mean, (L L^T)_00)", nchains,
+               fx->seed, "the same check of log N(x0; M0, S0 - the largest of the T+1 noise contributions to S0) against the joint "
+               "route: %s at all %lu chains", ev_ctl ? "rejected (beyond the tolerance)" : "NOT rejected", nchains);
   evidence_row(fx->ev, "elbo.lgc.terms", "numeric", terms_ok, "recon, prior KL, posterior KLs = the joint route", nchains, fx->seed,
                "each term of dmc_lgc_elbo against the same term from q's joint covariance (L L^T; the posterior of x_{t-1} given "
                "x_t by the 2x2 Schur complement): all within relative %.0e at %lu chains, max recon difference %.2e", tol, nchains,
@@ -425,10 +426,12 @@ static void test_lgc_joint(void **state)
                "dmc_lgc_elbo and the joint route's sum of terms against E_q log p(x_{0:T}) + H(q): the model's transition "
                "log-densities under q's joint second moments plus q's entropy (log det Sigma_q by GSL Cholesky), no KL "
                "decomposition: max relative difference %.2e (tolerance %.0e)", worst_elbo, tol);
-  evidence_row(fx->ev, "elbo.lgc.terms", "numeric", terms_ctl && elbo_ctl,
-               "control: the checks reject recon without a_1^2 Var(x_1) and the ELBO with a KL dropped", nchains, fx->seed,
-               "both perturbed statements differ from the joint route by more than the tolerance at every chain (T >= 2 for "
-               "the dropped KL)");
+  evidence_row(fx->ev, "elbo.lgc.terms", "control", terms_ctl, "recon, prior KL, posterior KLs = the joint route", nchains,
+               fx->seed, "the same check of recon without its a_1^2 Var(x_1) part against the joint route: %s at every chain",
+               terms_ctl ? "rejected (beyond the tolerance)" : "NOT rejected");
+  evidence_row(fx->ev, "elbo.lgc.terms", "control", elbo_ctl, "ELBO = E_q log p(x_{0:T}) + H(q) (joint moments)", nchains,
+               fx->seed, "the same check of the ELBO with its first posterior KL dropped against the joint moments: %s at every "
+               "chain with T >= 2", elbo_ctl ? "rejected (beyond the tolerance)" : "NOT rejected");
   PROP_CHECK(ev_ok && terms_ok && elbo_ok, "chain closed forms off the joint route: %s", cx);
   PROP_CHECK(ev_ctl && terms_ctl && elbo_ctl, "a negative control was not rejected (evidence %d, terms %d, elbo %d)", ev_ctl,
              terms_ctl, elbo_ctl);
@@ -505,7 +508,7 @@ static void sample_paths(gsl_rng *r, const chain *ch, double x0, unsigned long n
 #define RB_NCP_MIN 10.05 /* Z_CRIT + 4.75: power >= 1 - 1e-6 per term */
 typedef struct {
   unsigned long n;
-  double zmin, ncp_min, zcf_max, var_plain, var_rb;
+  double zmin, zmax, ncp_min, zcf_max, var_plain, var_rb;
   int tmin, tncp;
 } rb_design;
 
@@ -553,6 +556,7 @@ static int rb_variance_test(gsl_rng *r, rb_design *d)
   rb_delta(&ch, x0, delta);
   d->n = n;
   d->zmin = d->ncp_min = INFINITY;
+  d->zmax = -INFINITY;
   d->zcf_max = 0;
   d->tmin = d->tncp = 0;
   for (size_t t = 1; t <= RB_T; t++) {
@@ -567,6 +571,7 @@ static int rb_variance_test(gsl_rng *r, rb_design *d)
     }
     double se = sqrt(mom_var(&w) / w.n), z = w.mean / se, ncp = delta[t] / se, zcf = fabs(w.mean - delta[t]) / se;
     if (z < d->zmin) { d->zmin = z; d->tmin = (int)t; }
+    if (z > d->zmax) d->zmax = z;
     if (ncp < d->ncp_min) { d->ncp_min = ncp; d->tncp = (int)t; }
     if (zcf > d->zcf_max) d->zcf_max = zcf;
   }
@@ -596,6 +601,19 @@ static void test_estimators(void **state)
   /* two-sided z-tests at Z_CRIT (false alarm 1.2e-7); power 0.999 against a
    * bias of prop_shift_for_power(Z_CRIT, 0.999) = 8.39 standard errors */
   const double k999 = prop_shift_for_power(Z_CRIT, 0.999);
+  /* negative controls: the same z-tests of the statement "the mean is log p(x0)" (a tight bound), false for
+   * these perturbed kernels by the gap log p(x0) - ELBO */
+  double logp0;
+  dmc_lgc_log_evidence(&m, x0, &logp0);
+  double czp = (pl.mean - logp0) / sqrt(mom_var(&pl) / pl.n), czr = (rb.mean - logp0) / sqrt(mom_var(&rb) / rb.n);
+  int rej_p = !(fabs(czp) < Z_CRIT), rej_r = !(fabs(czr) < Z_CRIT);
+  evidence_row(fx->ev, "elbo.mc.clt", "control", rej_p, "plain MC ELBO mean = closed form", n, fx->seed,
+               "the same z-test against log p(x0) = %.6f instead of the ELBO (gap %.4g): z = %.1f: %s", logp0,
+               logp0 - elbo, czp, rej_p ? "rejected, as it must be" : "NOT rejected");
+  evidence_row(fx->ev, "elbo.rb.unbiased", "control", rej_r, "RB estimator mean = closed form", n, fx->seed,
+               "the same z-test against log p(x0) = %.6f instead of the ELBO (gap %.4g): z = %.1f: %s", logp0,
+               logp0 - elbo, czr, rej_r ? "rejected, as it must be" : "NOT rejected");
+  PROP_CHECK(rej_p && rej_r, "a negative control was not rejected: z = %.2f, %.2f", czp, czr);
   evidence_row(fx->ev, "elbo.mc.clt", "statistical", ok_p, "plain MC ELBO mean = closed form", n, fx->seed,
                "T=10 random kernels, %lu paths: mean %.6f vs closed form %.6f, z = %.2f (|z| < %.1f: false alarm %.1e); "
                "power 0.999 against a bias of %.2f se = %.3g",
@@ -632,7 +650,14 @@ static void test_estimators(void **state)
                "objective Var(plain) = %.4g and Var(RB) = %.4g; at the true kernels plain sd %.1e, RB sd %.4f",
                RB_T, RB_EPS, d.n, RB_T, Z_CRIT, prop_power_one_sided(Z_CRIT, 0), d.zmin, d.tmin, d.ncp_min, d.tncp,
                prop_miss_one_sided(Z_CRIT, d.ncp_min), Z_CRIT, d.zcf_max, d.var_plain, d.var_rb, sd_plain, sd_rb);
+  /* negative control: the same paired test of the reversed statement (RB raises each term's variance),
+   * whose smallest z is -zmax */
+  int rej_v = !(-d.zmax > Z_CRIT && plain_const && rb_var);
+  evidence_row(fx->ev, "elbo.rb.variance", "control", rej_v, "RB reduces each term's variance, not the sum's", d.n, fx->seed,
+               "the same paired test of the reversed statement (RB raises every term's variance): smallest z = %.1f: %s",
+               -d.zmax, rej_v ? "rejected, as it must be" : "NOT rejected");
   gsl_rng_free(r);
+  PROP_CHECK(rej_v, "the reversed variance statement was not rejected");
   PROP_CHECK(ok_p && ok_r, "MC ELBO mean off: z_plain = %.2f, z_rb = %.2f", zp, zr);
   PROP_CHECK(ok_v, "RB variance test: smallest z = %.2f at term %d (critical %.1f), noncentrality %.1f (needs >= %.1f), "
              "closed-form |z| max %.2f", d.zmin, d.tmin, Z_CRIT, d.ncp_min, RB_NCP_MIN, d.zcf_max);
@@ -716,7 +741,7 @@ static void test_invalid(void **state)
   PROP_CHECK(dmc_lgc_elbo(&m, 0, &e, NULL, NULL, NULL) == DMC_EDOM && isnan(e), "accepted T = 0");
   PROP_CHECK(dmc_lgc_true_reverse(2, lam, 0, -1, a, b, c, &e, &e) == DMC_EDOM && isnan(a[0]), "accepted v0 < 0");
   checked += 6;
-  evidence_row(fx->ev, "elbo.domain", "exact", 1, "invalid parameters", (unsigned long)checked, fx->seed,
+  evidence_row(fx->ev, "elbo.domain", "behaviour", 1, "invalid parameters", (unsigned long)checked, fx->seed,
                "%d invalid calls (non-finite arguments, x off the 8-bit grid, lambda outside (0,1), c <= 0, vT <= 0, T = 0, "
                "v0 <= 0, NULL output) all returned DMC_EDOM with NaN outputs", checked);
 }

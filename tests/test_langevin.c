@@ -42,7 +42,7 @@ static void test_threads_bit_identical(void **state)
   /* a different seed must change the output (the test can fail) */
   dmc_langevin_run(&p, -1.0, N, STEPS, fx->seed + 1, 2, x3, e3);
   int differs = memcmp(x1, x3, sizeof x1) != 0;
-  evidence_row(fx->ev, "elbo.langevin.threads", "exact", same && differs, "1, 2, 3 threads bit-identical", N, fx->seed,
+  evidence_row(fx->ev, "elbo.langevin.threads", "behaviour", same && differs, "1, 2, 3 threads bit-identical", N, fx->seed,
                "%d trials x %d steps (blocks of %d trials, stream per block): final x and ELBO identical bit for bit with "
                "1, 2 and 3 threads; another seed changes them", N, STEPS, DMC_LANGEVIN_BLOCK);
   PROP_CHECK(same, "thread count changed the Langevin output");
@@ -75,7 +75,7 @@ static void test_paths_bit_identical(void **state)
   /* control: the AVX2 (or portable) kernel with another seed differs */
   dmc_langevin_run_path(&p, 2.0, N, STEPS, fx->seed + 1, 2, DMC_SIMD_AUTO, x, e);
   int differs = memcmp(e, er, sizeof e) != 0;
-  evidence_row(fx->ev, "elbo.langevin.threads", "exact", ok && differs, "portable and AVX2 kernels bit-identical", N, fx->seed,
+  evidence_row(fx->ev, "elbo.langevin.threads", "behaviour", ok && differs, "portable and AVX2 kernels bit-identical", N, fx->seed,
                "%d trials x %d steps: %d runs (%s x 1, 2, 3 threads) give final x and ELBO identical bit for bit to the "
                "portable kernel on 1 thread; another seed changes them",
                N, STEPS, runs, have_avx2 ? "portable and AVX2" : "portable only (no AVX2 here)");
@@ -98,12 +98,27 @@ static void test_trials_prefix(void **state)
   int same = s1 == DMC_OK && s2 == DMC_OK && !memcmp(xa, xb, FULL * sizeof *xb) && !memcmp(ea, eb, FULL * sizeof *eb);
   int written = 1;
   for (int i = FULL; i < N; i++) written &= isfinite(xb[i]) && isfinite(eb[i]);
-  evidence_row(fx->ev, "elbo.langevin.threads", "exact", same && written, "partial last block", N, fx->seed,
+  evidence_row(fx->ev, "elbo.langevin.threads", "behaviour", same && written, "partial last block", N, fx->seed,
                "%d trials = %d full blocks of %d, identical bit for bit to the same blocks of a %d-trial run, and a "
                "partial block of %d whose outputs are all written", N, FULL / DMC_LANGEVIN_BLOCK, DMC_LANGEVIN_BLOCK, M,
                N - FULL);
   PROP_CHECK(same, "the full blocks of a %d-trial run differ from those of a %d-trial run", N, M);
   PROP_CHECK(written, "the partial last block of a %d-trial run was not run", N);
+}
+
+/* The moments test: z-tests of the sample mean and variance against the
+ * stated ones (|z| < Z_CRIT each). */
+static int moments_test(const double *x, size_t n, double want_mean, double want_var, double *mean, double *var,
+                        double *zm, double *zv)
+{
+  double s = 0, m2 = 0;
+  for (size_t i = 0; i < n; i++) s += x[i];
+  *mean = s / (double)n;
+  for (size_t i = 0; i < n; i++) m2 += (x[i] - *mean) * (x[i] - *mean);
+  *var = m2 / (double)(n - 1);
+  *zm = (*mean - want_mean) / sqrt(want_var / (double)n);
+  *zv = (*var - want_var) / (want_var * sqrt(2.0 / (double)(n - 1)));
+  return fabs(*zm) < Z_CRIT && fabs(*zv) < Z_CRIT;
 }
 
 static void test_moments(void **state)
@@ -121,17 +136,21 @@ static void test_moments(void **state)
   for (int j = 0; j < 2; j++) {
     size_t k = ks[j];
     PROP_CHECK(dmc_langevin_run(&p, x0, n, k, fx->seed + 17 + (unsigned long)j, 2, x, e) == DMC_OK, "run failed");
-    double mean = 0, m2 = 0;
-    for (size_t i = 0; i < n; i++) mean += x[i];
-    mean /= (double)n;
-    for (size_t i = 0; i < n; i++) m2 += (x[i] - mean) * (x[i] - mean);
-    double var = m2 / (double)(n - 1);
     double want_mean = mu + pow(rho, (double)k) * (x0 - mu);
     double want_var = s2 * (1 - pow(rho, 2.0 * (double)k)) / (1 - rho * rho);
-    double zm = (mean - want_mean) / sqrt(want_var / (double)n);
-    double zv = (var - want_var) / (want_var * sqrt(2.0 / (double)(n - 1)));
-    int pass = fabs(zm) < Z_CRIT && fabs(zv) < Z_CRIT;
+    double mean, var, zm, zv;
+    int pass = moments_test(x, n, want_mean, want_var, &mean, &var, &zm, &zv);
     ok &= pass;
+    if (k == k1) { /* negative control: the same test of "the chain has forgotten x0" (mean mu after k1 steps);
+                    * its mean is off by rho^k1 |x0 - mu| = 1.6, z ~ 14 even at n = 100 */
+      double cm, cv, czm, czv;
+      int rejected = !moments_test(x, n, mu, want_var, &cm, &cv, &czm, &czv);
+      ok &= rejected;
+      evidence_row(fx->ev, "elbo.langevin.moments", "control", rejected,
+                   "mean and variance after k steps = discrete-chain closed form", n, fx->seed,
+                   "the same test with the mean mu (x0 forgotten) after k=%zu steps: z = %.1f: %s", k, czm,
+                   rejected ? "rejected, as it must be" : "NOT rejected");
+    }
     /* power 0.999 against a shift of k999 standard errors: the variance test
      * sees a relative deviation of k999 sqrt(2/(n-1)) (5.6% at n = 40000),
      * so it cannot tell sigma^2/(1 - h/2) from sigma^2 here (h/2 = 0.56%):
@@ -224,8 +243,8 @@ static void test_stationary(void **state)
                "power against sigma^2 (relative effect h/2 = %.2g): 1 - %.1e; at the demo's h = 0.01 power 0.999 needs about "
                "%.2g trials", mu, sigma, tau, dt, h, k, n, m2 / dof, v_claim, t_claim, n - 1, lo, hi, STAT_ALPHA, h / 2,
                1 - power, need);
-  evidence_row(fx->ev, "elbo.langevin.stationary", "statistical", control,
-               "control: chi-square variance test rejects the perturbed statement sigma^2", n, fx->seed,
+  evidence_row(fx->ev, "elbo.langevin.stationary", "control", control,
+               "variance of x_k = sigma^2/(1-h/2) (1-rho^2k), exact chi-square test", n, fx->seed,
                "the same test and sample with the continuous-time variance sigma^2 (1-rho^2k) = %.5f: (n-1)s^2/v = %.1f, %s the "
                "acceptance interval [%.1f, %.1f]", v_pert, t_pert, control ? "outside" : "INSIDE", lo, hi);
   gsl_set_error_handler(old_handler);
@@ -266,6 +285,14 @@ static void test_demo_elbo(void **state)
                "counterexample: the demo's own settings, k=1000 steps, %zu trials: mean accumulated ELBO = %.4f > 0 "
                "(exact k dt(1-dt/2) = %.4f, growing linearly in k); a sum of E log(p/q) over normalised densities cannot be positive",
                n, mean, want);
+  /* negative control: the same test on the accumulated ELBO without the normaliser */
+  double zc = (mean - want_norm) / (sd / sqrt((double)n));
+  int rejected = !(fabs(zc) < Z_CRIT && want_norm < 0);
+  evidence_row(fx->ev, "elbo.demo.bound", "control", rejected,
+               "with the backward density normalised, mean = k(dt - dt^2/2 + log(1-dt)) < 0", n, fx->seed,
+               "the same test on the demo's accumulated ELBO without the normaliser (mean %.4f): z = %.1f: %s", mean, zc,
+               rejected ? "rejected, as it must be" : "NOT rejected");
+  PROP_CHECK(rejected, "the un-normalised ELBO passed the normalised test");
   evidence_row(fx->ev, "elbo.demo.bound", "corrected", fabs(zn) < Z_CRIT && want_norm < 0,
                "with the backward density normalised, mean = k(dt - dt^2/2 + log(1-dt)) < 0", n, fx->seed,
                "adding the missing normaliser log(1-dt) per step: mean %.6f vs exact -k KL = %.6f, z = %.2f (|z| < %.1f, "
@@ -304,7 +331,7 @@ static void test_invalid(void **state)
   PROP_CHECK(dmc_langevin_run(NULL, 0, 3, 10, 1, 1, x, e) == DMC_EDOM, "accepted NULL parameters");
   PROP_CHECK(dmc_langevin_run_path(&ok, 0, 3, 10, 1, 1, 99, x, e) == DMC_EDOM && isnan(x[1]), "accepted an unknown code path");
   checked += 3;
-  evidence_row(fx->ev, "elbo.domain", "exact", 1, "invalid Langevin parameters", (unsigned long)checked, fx->seed,
+  evidence_row(fx->ev, "elbo.domain", "behaviour", 1, "invalid Langevin parameters", (unsigned long)checked, fx->seed,
                "%d invalid calls (sigma <= 0, tau <= 0, dt <= 0, NaN mu, 0 threads, NULL, unknown code path) returned DMC_EDOM with NaN outputs",
                checked);
 }

@@ -136,7 +136,7 @@ static void test_normal_distribution(void **state)
   for (size_t i = 0; i < n; i++) x[i] *= 1.05;
   check_normal(x, n, &st);
   describe(&st, detail, sizeof detail);
-  evidence_row(fx->ev, "sde.rng.normal", "statistical", !st.ok, "negative control: draws x 1.05 are rejected", n, fx->seed,
+  evidence_row(fx->ev, "sde.rng.normal", "control", !st.ok, "N(0,1) draws, 4 lanes, portable path", n, fx->seed,
                "the same check on the portable draws scaled by 1.05 rejects them: %s", detail);
   free(x);
   PROP_CHECK(tested > 0 && all, "normal generator (seed %lu, n=%zu) failed a distribution test (see the evidence)", fx->seed, n);
@@ -179,7 +179,7 @@ static void test_paths_bit_identical(void **state)
   free(a);
   free(b);
   int ok = same && lane0 == ngroups && tail > 0 && differ == n;
-  evidence_row(fx->ev, "sde.rng.normal", "exact", ok, "portable and AVX2 paths bit-identical", n, fx->seed,
+  evidence_row(fx->ev, "sde.rng.normal", "behaviour", ok, "portable and AVX2 paths bit-identical", n, fx->seed,
                "%zu draws (4 lanes): AVX2 path %s the portable path bit for bit (values and final state); lane 0 equals "
                "the one-stream generator in %zu of %zu draws; %zu draws in the tail |x|>R (the slow path); "
                "another seed changes %zu of %zu draws",
@@ -329,7 +329,7 @@ static void test_normal_reproducible(void **state)
   dmc_normal_seed(&g, fx->seed + 1); dmc_normal_fill(&g, N, c);
   int same = 1, differ = 0;
   for (int i = 0; i < N; i++) { same &= a[i] == b[i]; differ += a[i] != c[i]; }
-  evidence_row(fx->ev, "sde.rng.normal", "exact", same && differ == N, "reproducible from its seed", N, fx->seed,
+  evidence_row(fx->ev, "sde.rng.normal", "behaviour", same && differ == N, "reproducible from its seed", N, fx->seed,
                "re-seeding reproduces %d of %d draws bit for bit; the next seed changes %d of %d",
                same ? N : 0, N, differ, N);
   PROP_CHECK(same && differ == N, "normal generator: reseeding reproduced=%d, other seed differs in %d of %d", same, differ, N);

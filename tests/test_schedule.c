@@ -51,7 +51,7 @@ static void test_betas(void **state)
     }
     PROP_ASSERT_ACC(acc, fx->ev, PROGRAM, fx->seed);
   }
-  evidence_row(fx->ev, "sched.beta.cosine", "exact", clip_ok, "dmc_sched_betas clipping flags", target, fx->seed,
+  evidence_row(fx->ev, "sched.beta.cosine", "behaviour", clip_ok, "dmc_sched_betas clipping flags", target, fx->seed,
                "the library's clipped flags equal the reference's at every t of every tested T");
   PROP_CHECK(clip_ok, "clipping flags differ from the reference");
   free(got); free(want); free(cg); free(cw);
@@ -198,7 +198,7 @@ static void test_invalid(void **state)
   PROP_CHECK(dmc_param_convert(0, 9, 0.5, 1, 1, &out) == DMC_EDOM && isnan(out), "bad target accepted"); checked++;
   out = 0;
   PROP_CHECK(dmc_param_convert(0, 1, 0.5, INFINITY, 1, &out) == DMC_EDOM && isnan(out), "infinite x accepted"); checked++;
-  evidence_row(fx->ev, "sched.param.conversions", "exact", 1, "invalid parameters", (unsigned long)checked, fx->seed,
+  evidence_row(fx->ev, "sched.param.conversions", "behaviour", 1, "invalid parameters", (unsigned long)checked, fx->seed,
                "%d invalid calls (bad kind, T = 0, NULL, beta outside [0,1] or NaN, non-positive or non-finite "
                "alphabar/one_minus, alphabar outside (0,1), bad kind of prediction, infinite x_t) all returned "
                "DMC_EDOM with NaN outputs", checked);

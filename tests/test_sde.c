@@ -154,7 +154,7 @@ static void test_mixture_accuracy(void **state)
   }
   gsl_rng_free(r);
   int pass = unproved == 0 && worst[0] <= tol[0] && worst[1] <= tol[1] && worst[2] <= tol[2];
-  evidence_row(fx->ev, "sde.mixture.exact", "numeric", pass, "mixture score/density/cdf vs MPFR", 3ul * N_MIX, fx->seed,
+  evidence_row(fx->ev, "sde.mixture.exact", "accuracy", pass, "mixture score/density/cdf vs MPFR", 3ul * N_MIX, fx->seed,
                "%d random OU/VP marginals of 1-3 component mixtures, x within 5 sd, kappa = 1 + max_i (|x|+|m_i|)/sqrt(v_i): "
                "max score error / (kappa sum_i r_i |m_i-x|/v_i) = %.2e (tol %.0e), density error / (kappa p (1+|log p|)) = %.2e "
                "(tol %.0e), cdf error / kappa = %.2e (tol %.0e), each after one subnormal ulp 2^-1074; "
@@ -228,7 +228,7 @@ static void test_sde_invalid(void **state)
   for (int i = 0; i < 600; i++) all_nan &= isnan(out[i]);
   PROP_CHECK(st == DMC_EDOM && all_nan, "a failing score callback gave status %d, all NaN %d", st, all_nan);
   checked += 6;
-  evidence_row(fx->ev, "sde.forward.coefficients", "exact", 1, "invalid parameters", (unsigned long)checked, fx->seed,
+  evidence_row(fx->ev, "sde.forward.coefficients", "behaviour", 1, "invalid parameters", (unsigned long)checked, fx->seed,
                "%d invalid calls (theta/s/beta <= 0 or non-finite, unknown kind, t < 0 or NaN/inf, VP t > 1, NaN x, "
                "negative weight/zero variance, wrong time direction, nsteps=0, NULL, a failing score callback) returned DMC_EDOM with NaN outputs", checked);
 }
@@ -290,7 +290,7 @@ static void test_rng_streams(void **state)
   for (int i = 0; i < 100; i++) differ |= gsl_rng_get(a) != gsl_rng_get(b);
   gsl_rng_free(a); gsl_rng_free(b);
   PROP_CHECK(same && differ, "stream reproducibility: same=%d differ=%d", same, differ);
-  evidence_row(fx->ev, "sde.sampler.streams", "exact", 1, "stream keys injective", 3ul * NS, fx->seed,
+  evidence_row(fx->ev, "sde.sampler.streams", "behaviour", 1, "stream keys injective", 3ul * NS, fx->seed,
                "3 master seeds x %d streams (consecutive and spread to 2^31-1): all keys distinct and in [1, 2^31]; "
                "a stream reproduces its draws and its neighbour differs", NS);
 }
@@ -384,6 +384,9 @@ static double fit_slope(const double *h, const double *e, int n, double *icept)
   return slope;
 }
 
+/* The weak-order test: the fitted slope within 0.1 of the order. */
+static int order_ok(double slope, double order) { return fabs(slope - order) < 0.1; }
+
 static void test_weak_order(void **state)
 {
   fixture *fx = *state;
@@ -422,10 +425,16 @@ static void test_weak_order(void **state)
   int all = 1;
   for (int ci = 0; ci < 2; ci++)
     for (int k = 0; k < 3; k++) {
-      int pass = fabs(slope[ci][k] - order[k]) < 0.1;
+      int pass = order_ok(slope[ci][k], order[k]);
       all &= pass;
       char check[128];
       snprintf(check, sizeof check, "weak order of %s, %s", chain_name[k], case_name[ci]);
+      /* negative control: the same test rejects the order one higher */
+      int rejected = !order_ok(slope[ci][k], order[k] + 1);
+      all &= rejected;
+      evidence_row(fx->ev, k == 2 ? "sde.flow.heun.order" : "sde.em.weak.order", "control", rejected, check, NH,
+                   fx->seed, "the same slope test against weak order %g: %s", order[k] + 1,
+                   rejected ? "rejected, as it must be" : "NOT rejected");
       evidence_row(fx->ev, k == 2 ? "sde.flow.heun.order" : "sde.em.weak.order", "approx", pass, check, NH, fx->seed,
                    "exact law of the discretised chain (affine steps; mean/variance recursions, no sampling noise), "
                    "Gaussian data N(2,0.25), T=1, h=1/64..1/8192: weak error |dM|+|dV| from %.3e to %.3e; "
@@ -542,6 +551,19 @@ static void write_histogram(const char *name, const double *x, size_t n)
   fclose(f);
 }
 
+/* The recovery test: mean and variance z-tests against p_0's and the KS
+ * distance to p_0's cdf (sorts x). */
+static int recovery_test(double *x, size_t n, double mean0, double var0, double ks_crit, double *mean, double *var,
+                         double *zm, double *zv, double *d)
+{
+  double m4;
+  moments(x, n, mean, var, &m4);
+  *zm = (*mean - mean0) / sqrt(var0 / (double)n);
+  *zv = (*var - var0) / sqrt((m4 - *var * *var) / (double)n);
+  *d = ks_stat(x, n);
+  return fabs(*zm) < Z_CRIT && fabs(*zv) < Z_CRIT && *d < ks_crit;
+}
+
 static void test_mixture_recovery(void **state)
 {
   fixture *fx = *state;
@@ -565,13 +587,12 @@ static void test_mixture_recovery(void **state)
     dmc_exact_score sc = { *run[k].sde, data };
     dmc_sampler s = { run[k].sde, run[k].method, 1.0, 0.0, run[k].steps, dmc_exact_score_fn, &sc, dmc_mixture_init_fn, &init };
     assert_int_equal(dmc_sde_sample(&s, N, 2, fx->seed + (unsigned long)k, x), DMC_OK);
-    double mean, var, m4;
-    moments(x, N, &mean, &var, &m4);
-    double zm = (mean - mean0) / sqrt(var0 / N), zv = (var - var0) / sqrt((m4 - var * var) / N);
+    double mean, var, zm, zv, d;
     write_histogram(run[k].fig, x, N);
-    double d = ks_stat(x, N);
-    int pass = fabs(zm) < Z_CRIT && fabs(zv) < Z_CRIT && d < ks_crit;
+    int pass = recovery_test(x, N, mean0, var0, ks_crit, &mean, &var, &zm, &zv, &d);
     all &= pass;
+    double m4, mm, vv;   /* the fourth moment, for the variance test's standard error in the power statement */
+    moments(x, N, &mm, &vv, &m4);
     evidence_row(fx->ev, run[k].claim, "statistical", pass, run[k].name, N, fx->seed + (unsigned long)k,
                  "exact score, x_T drawn from the exact p_T, p_0 = 0.3 N(-2,0.25) + 0.7 N(1.5,0.5), 2 threads: "
                  "mean %.4f vs %.4f (z=%.2f), variance %.4f vs %.4f (z=%.2f), |z|<5.3 (1.2e-7 each); "
@@ -581,6 +602,15 @@ static void test_mixture_recovery(void **state)
                  prop_shift_for_power(Z_CRIT, 0.999) * sqrt(var0 / N),
                  prop_shift_for_power(Z_CRIT, 0.999) * sqrt((m4 - var * var) / N), ks_crit + 1.65 / sqrt((double)N));
     print_message("%s: mean z=%.2f var z=%.2f KS D=%.5f (crit %.5f)\n", run[k].name, zm, zv, d, ks_crit);
+    /* negative control: the same test of the statement "the output has the law of x_0 + 1/4" (the mean
+     * z-test alone has z ~ 0.25/sqrt(3/16384) = 18 under it: power ~1 at the 5.3 threshold) */
+    for (size_t i = 0; i < N; i++) x[i] -= 0.25;
+    double cm, cv, czm, czv, cd;
+    int rejected = !recovery_test(x, N, mean0, var0, ks_crit, &cm, &cv, &czm, &czv, &cd);
+    all &= rejected;
+    evidence_row(fx->ev, run[k].claim, "control", rejected, run[k].name, N, fx->seed + (unsigned long)k,
+                 "the same test of the statement that the samples have the law of x_0 + 1/4: z = %.1f, %.1f, KS D = %.4f: %s",
+                 czm, czv, cd, rejected ? "rejected, as it must be" : "NOT rejected");
   }
   FILE *f = evidence_data_file("fig", "sde_exact_density.csv");
   if (f) {
@@ -614,7 +644,7 @@ static void test_thread_determinism(void **state)
     distinct |= x[0][0] != x[0][DMC_SAMPLE_BLOCK]; /* blocks do not repeat each other */
     for (int k = 0; k < 3; k++) free(x[k]);
   }
-  evidence_row(fx->ev, "sde.sampler.streams", "exact", identical && distinct, "bit-identical for 1, 2, 3 threads", 2ul * N,
+  evidence_row(fx->ev, "sde.sampler.streams", "behaviour", identical && distinct, "bit-identical for 1, 2, 3 threads", 2ul * N,
                fx->seed, "reverse EM and flow Heun, %d samples in %d blocks: outputs equal byte for byte (memcmp) for 1, 2 and 3 threads",
                N, (N + DMC_SAMPLE_BLOCK - 1) / DMC_SAMPLE_BLOCK);
   PROP_CHECK(identical && distinct, "sampler output depends on the thread count (identical=%d distinct=%d)", identical, distinct);

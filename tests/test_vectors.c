@@ -45,7 +45,7 @@ static void suite_evidence(fixture *fx, const dmc_suite *s, int pass, const char
   char buf[512];
   snprintf(buf, sizeof buf, "%s", s->claims);
   for (char *save = NULL, *c = strtok_r(buf, " ", &save); c; c = strtok_r(NULL, " ", &save))
-    evidence_row(fx->ev, c, "numeric", pass, check, n, fx->seed, "suite %s: %s", s->name, detail);
+    evidence_row(fx->ev, c, "vectors", pass, check, n, fx->seed, "suite %s: %s", s->name, detail);
 }
 
 /* One suite: inputs, eval and cross against the committed file. */
@@ -144,10 +144,10 @@ static void test_beta_sweeps(void **state)
       }
     }
     if (bad)
-      evidence_row(fx->ev, ids[k], "numeric", 0, "sweep betas = mpref_round betas, both formulas", n, fx->seed,
+      evidence_row(fx->ev, ids[k], "vectors", 0, "sweep betas = mpref_round betas, both formulas", n, fx->seed,
                    "counterexample: %s", cx);
     else
-      evidence_row(fx->ev, ids[k], "numeric", 1, "sweep betas = mpref_round betas, both formulas", n, fx->seed,
+      evidence_row(fx->ev, ids[k], "vectors", 1, "sweep betas = mpref_round betas, both formulas", n, fx->seed,
                    "T in {1,2,10,50,1000,4000}, every t: the one-sweep beta arrays (primary and cross formula) and "
                    "mpref_round of both formulas give the same double and clipping flag; clipped betas: %lu (%s)",
                    clipped, clipped ? clip_list : "none");
@@ -194,22 +194,24 @@ static void logsnr_write(const logsnr_fig *fig)
 }
 
 /* Schedules: the log-SNR falls strictly along t, alphabar does not rise and
- * 1 - alphabar does not fall, within each T. */
-static void schedule_props(prop_state *p, const dmc_suite *s, const vec_table *t)
+ * 1 - alphabar does not fall, within each T. sign = -1 checks the reversed
+ * statement (rises, does not fall, does not rise): the negative control. */
+static void schedule_props(prop_state *p, const dmc_suite *s, const vec_table *t, double sign)
 {
   p->seen = 1;
   for (size_t r = 1; r < t->nrows; r++) {
     const double *in = t->in + r * 2, *pin = in - 2, *o = t->out + r * 8, *po = o - 8;
     if (in[0] != pin[0]) continue;
     p->n++;
-    int ok = o[7] < po[7] && o[2] <= po[2] && o[3] >= po[3];
+    int ok = sign * o[7] < sign * po[7] && sign * o[2] <= sign * po[2] && sign * o[3] >= sign * po[3];
     if (!ok && p->ok) snprintf(p->cx, sizeof p->cx, "%s T=%g t=%g: log_snr %a after %a", s->name, in[0], in[1], o[7], po[7]);
     p->ok &= ok;
   }
 }
 
-/* Sigma grids: exact endpoints, strictly decreasing, final 0. */
-static void grid_props(prop_state *p, const vec_table *t)
+/* Sigma grids: exact endpoints, strictly decreasing, final 0 (sign = -1:
+ * strictly increasing, the negative control). */
+static void grid_props(prop_state *p, const vec_table *t, double sign)
 {
   double prev = INFINITY;
   for (size_t r = 0; r < t->nrows; r++) {
@@ -218,7 +220,7 @@ static void grid_props(prop_state *p, const vec_table *t)
     long n = (long)in[1], i = (long)in[5];
     q->seen = 1;
     q->n++;
-    int ok = i == 0 ? o[0] == in[4] : o[0] < prev;
+    int ok = i == 0 ? o[0] == in[4] : sign * o[0] < sign * prev;
     if (i == n - 1 && n > 1) ok &= o[0] == in[3];
     if (i == n) ok &= o[0] == 0.0;
     if (!ok && q->ok) snprintf(q->cx, sizeof q->cx, "grid %g n=%ld rho=%g i=%ld: %a after %a", in[0], n, in[2], i, o[0], prev);
@@ -247,15 +249,26 @@ static void record_prop(fixture *fx, const prop_state *p, const char *claim, con
   else evidence_row(fx->ev, claim, "numeric", 0, check, p->n, fx->seed, "counterexample: %s", p->cx);
 }
 
-struct vec_props { prop_state sched, grid[2], anc; logsnr_fig fig; };
+/* A negative control: the same property check on the reversed statement
+ * must fail; pass = it was rejected. */
+static int record_control(fixture *fx, const prop_state *ctl, const char *claim, const char *check, const char *what)
+{
+  if (!ctl->seen) return 1;
+  return evidence_row(fx->ev, claim, "control", !ctl->ok, check, ctl->n, fx->seed,
+                      "the same check on the reversed statement (%s): %s", what,
+                      ctl->ok ? "NOT rejected: the check cannot fail" : "rejected, as it must be");
+}
+
+struct vec_props { prop_state sched, grid[2], anc, ctl_sched, ctl_grid[2]; logsnr_fig fig; };
 
 static void table_props(vec_props *vp, const dmc_suite *s, const vec_table *t)
 {
   if (!strncmp(s->name, "sched_", 6) && s->noutputs == 8) {
-    schedule_props(&vp->sched, s, t);
+    schedule_props(&vp->sched, s, t, 1);
+    schedule_props(&vp->ctl_sched, s, t, -1);
     logsnr_collect(&vp->fig, s, t);
   }
-  else if (!strcmp(s->name, "sigma_grids")) grid_props(vp->grid, t);
+  else if (!strcmp(s->name, "sigma_grids")) { grid_props(vp->grid, t, 1); grid_props(vp->ctl_grid, t, -1); }
   else if (!strcmp(s->name, "ancestral_step")) ancestral_props(&vp->anc, t);
 }
 
@@ -265,6 +278,7 @@ static void test_suites_cross(void **state)
   vec_props vp;
   memset(&vp, 0, sizeof vp);
   vp.sched.ok = vp.grid[0].ok = vp.grid[1].ok = vp.anc.ok = 1;
+  vp.ctl_sched.ok = vp.ctl_grid[0].ok = vp.ctl_grid[1].ok = 1;
   int ok = 1;
   char msg[1200], first[1200] = "";
   for (size_t i = 0; i < dmc_nsuites; i++)
@@ -280,7 +294,14 @@ static void test_suites_cross(void **state)
               "stored exponential grids: sigma_0 = sigma_max and (n > 1) sigma_{n-1} = sigma_min exactly, strictly decreasing, final 0");
   record_prop(fx, &vp.anc, "sched.ancestral", "0 <= sigma_up, sigma_down <= sigma_to",
               "every stored row (ratios to 1e6): the min() of get_ancestral_step never binds for eta = 1");
+  int controls = record_control(fx, &vp.ctl_sched, "sched.logsnr", "log-SNR strictly decreasing in t",
+                                "log-SNR strictly increasing, alphabar non-decreasing, 1 - alphabar non-increasing");
+  controls &= record_control(fx, &vp.ctl_grid[0], "sched.sigmas.karras", "grid endpoints and monotonicity",
+                             "the same endpoints, strictly increasing");
+  controls &= record_control(fx, &vp.ctl_grid[1], "sched.sigmas.exponential", "grid endpoints and monotonicity",
+                             "the same endpoints, strictly increasing");
   PROP_CHECK(ok, "%s", first);
+  PROP_CHECK(controls, "a negative control was not rejected (see the evidence)");
   PROP_CHECK(vp.sched.ok && vp.grid[0].ok && vp.grid[1].ok && vp.anc.ok, "a stored property fails (see the evidence)");
 }
 
@@ -292,7 +313,7 @@ static void claims_evidence(fixture *fx, const dmc_suite *s, int pass, const cha
   char buf[512];
   snprintf(buf, sizeof buf, "%s", s->claims);
   for (char *save = NULL, *c = strtok_r(buf, " ", &save); c; c = strtok_r(NULL, " ", &save))
-    evidence_row(fx->ev, c, "numeric", pass, check, n, fx->seed, "suite %s: %s", s->name, detail);
+    evidence_row(fx->ev, c, "vectors", pass, check, n, fx->seed, "suite %s: %s", s->name, detail);
 }
 
 static int load_suite(const dmc_suite *s, vec_table *t, char *err, size_t len)
@@ -589,12 +610,12 @@ static void test_sde_regression(void **state)
   }
   printf("sde_coeffs: with B'(t) = (t + 199 t^2)/10 put back, %zu of %zu VP/sub-VP rows rejected\n", rejected, n);
   int ok3 = n > 0 && rejected == n;
-  evidence_row(fx->ev, "sched.sde.vp", "numeric", ok1, "VP mean coefficient at t = 0.3 (issue 8 regression)", 1,
+  evidence_row(fx->ev, "sched.sde.vp", "vectors", ok1, "VP mean coefficient at t = 0.3 (issue 8 regression)", 1,
                fx->seed, "suite mean_coef %.17g = eval sde_marginal_a %.17g, within 2 eps of exp(-B/2) with B(3/10) an "
                "exact GMP rational (%.17g), and 0 <= 0.5 ULP from the quadrature check (%.3g ULP)", out[2], fv, exact,
                ulp[2]);
-  evidence_row(fx->ev, "sched.sde.vp", "numeric", ok2 && ok3, "negative control: the wrong integral of beta is rejected",
-               (unsigned long)n, fx->seed, "B'(t) = (t + 199 t^2)/10 gives mean_coef %.17g at t = 0.3 (%.3g ULP from the "
+  evidence_row(fx->ev, "sched.sde.vp", "control", ok2 && ok3, "VP mean coefficient at t = 0.3 (issue 8 regression)",
+               (unsigned long)n, fx->seed, "the same independent check with the wrong integral of beta: B'(t) = (t + 199 t^2)/10 gives mean_coef %.17g at t = 0.3 (%.3g ULP from the "
                "independent check: rejected); correctly rounded values of the wrong B' in every VP/sub-VP row: %zu of "
                "%zu rows rejected", wm, bad_ulp[2], rejected, n);
   PROP_CHECK(ok1, "t = 0.3: suite %a, eval %a, exact %a, check %g ULP", out[2], fv, exact, ulp[2]);

@@ -200,7 +200,7 @@ static void test_roundtrip(void **state)
   path_in(fx, "again.csv", again, sizeof again);
   int st = cli_run(&fx->r, NULL, "ref", SUITE, "-o", again, (char *)NULL);
   int same = st == 0 && cli_files_equal(stored, again);
-  evidence_row(fx->ev, "vectors.format.roundtrip", "exact", same, "dmcheck ref twice: byte-identical files",
+  evidence_row(fx->ev, "vectors.format.roundtrip", "behaviour", same, "dmcheck ref twice: byte-identical files",
                1, fx->seed, "suite %s, exit %d", SUITE, st);
   PROP_CHECK(same, "dmcheck ref %s twice gave different files (exit %d): %s %s", SUITE, st, stored, again);
 
@@ -217,7 +217,7 @@ static void test_roundtrip(void **state)
   size_t values = 0, good = independent_read(fx, stored, &values);
   size_t want = fx->t.nrows * 2 * (size_t)(fx->s->ninputs + fx->s->noutputs);
   int ok = loaded && !mism && values == want && good == want;
-  evidence_row(fx->ev, "vectors.format.roundtrip", "exact", ok, "hex and decimal columns read back to the computed doubles",
+  evidence_row(fx->ev, "vectors.format.roundtrip", "behaviour", ok, "hex and decimal columns read back to the computed doubles",
                (unsigned long)want, fx->seed, "%zu of %zu values equal (independent strtod reader), vecfile_load %s, %zu mismatches",
                good, want, loaded ? "ok" : err, mism);
   PROP_CHECK(ok, "read-back: %zu of %zu values equal, %zu reader mismatches, load: %s", good, want, mism, loaded ? "ok" : err);
@@ -233,7 +233,7 @@ static void test_roundtrip(void **state)
   path_in(fx, "nodir/x.csv", missing, sizeof missing);
   int st3 = cli_run(&fx->r, NULL, "ref", SUITE, "-o", missing, (char *)NULL);
   kept &= st3 == 1 && stat(missing, &sb) != 0;
-  evidence_row(fx->ev, "vectors.format.roundtrip", "exact", kept, "a failed dmcheck ref -o FILE leaves FILE unchanged",
+  evidence_row(fx->ev, "vectors.format.roundtrip", "behaviour", kept, "a failed dmcheck ref -o FILE leaves FILE unchanged",
                3, fx->seed, "unknown suite exit %d, a directory as FILE exit %d, missing directory exit %d", st, st2, st3);
   PROP_CHECK(kept, "failed ref runs: exits %d %d %d or files changed", st, st2, st3);
 }
@@ -262,7 +262,7 @@ static void test_suite_cross(void **state)
     near_zero += fabs(out[1]) < 0x1p-20;
   }
   int ok = !differ && !bad && subnormal && equal && near_zero;
-  evidence_row(fx->ev, "vectors.suite.gauss", "numeric", ok, "eval and the independent cross evaluation agree on every row",
+  evidence_row(fx->ev, "vectors.suite.gauss", "vectors", ok, "eval and the independent cross evaluation agree on every row",
                (unsigned long)(fx->t.nrows * 2), fx->seed,
                "%zu rows x 2 outputs; %zu differ, %zu unproved; hard regions: %zu subnormal sigma, %zu x==mu, %zu |logpdf|<2^-20%s%s",
                fx->t.nrows, differ, bad, subnormal, equal, near_zero, differ ? "; first: " : "", first);
@@ -342,7 +342,7 @@ static void test_passes(void **state)
     int st3 = verify_json(fx, SUITE, path, f->name, "2");
     int ok = st0 == 0 && m0 == 0 && st2 == 1 && m2s == 2 && m2l == 2 && st3 == 0;
     all &= ok;
-    evidence_row(fx->ev, "vectors.verify.passes", "exact", ok, "correctly rounded candidate 0 ULP; moved 2 steps = 2 ULP",
+    evidence_row(fx->ev, "vectors.verify.passes", "behaviour", ok, "correctly rounded candidate 0 ULP; moved 2 steps = 2 ULP",
                  (unsigned long)fx->t.nrows, fx->seed,
                  "dtype %s: rounded with MPFR: exit %d, max %g ULP; moved 2 steps: exit %d (budget 1), max %g/%g ULP, exit %d (budget 2)",
                  f->name, st0, m0, st2, m2s, m2l, st3);
@@ -372,7 +372,7 @@ static void test_passes(void **state)
   if (p) live = strtod(p + 13, NULL);
   int ok = st == 0 && live == (double)n;
   all &= ok;
-  evidence_row(fx->ev, "vectors.verify.passes", "exact", ok, "candidate inputs evaluated live with MPFR",
+  evidence_row(fx->ev, "vectors.verify.passes", "behaviour", ok, "candidate inputs evaluated live with MPFR",
                (unsigned long)n, fx->seed, "libdmcheck at x+1ulp on every 16th row: exit %d, %g of %zu rows live, max %g/%g ULP",
                st, live, n, json_output_value(fx->r.out, "score", "max_ulp"), json_output_value(fx->r.out, "logpdf", "max_ulp"));
   PROP_CHECK(ok, "live candidate: exit %d, %g of %zu live rows; stderr %s", st, live, n, fx->r.err);
@@ -408,7 +408,7 @@ static void test_detects_sign(void **state)
   cli_read_file(xml, fx->r.out, sizeof fx->r.out);
   int junit = stj == 1 && strstr(fx->r.out, "failures=\"1\"") && strstr(fx->r.out, "<failure");
   int ok = st == 1 && over == (double)flipped && named && junit;
-  evidence_row(fx->ev, "vectors.verify.detects", "exact", ok, "sign error in the score",
+  evidence_row(fx->ev, "vectors.verify.detects", "behaviour", ok, "sign error in the score",
                (unsigned long)fx->t.nrows, fx->seed,
                "score negated on rows r %% 97 == %zu (%zu nonzero): exit %d, %g rows over budget, worst ids all flipped: %s; junit exit %d",
                phase, flipped, st, over, named ? "yes" : "no", stj);
@@ -435,7 +435,7 @@ static void test_detects_offbyone(void **state)
   int st = verify_json(fx, SUITE, path, "float64", "1");
   double o0 = json_output_value(fx->r.out, "score", "over_budget"), o1 = json_output_value(fx->r.out, "logpdf", "over_budget");
   int ok = st == 1 && o0 == (double)want[0] && o1 == (double)want[1];
-  evidence_row(fx->ev, "vectors.verify.detects", "exact", ok, "off-by-one in the row index",
+  evidence_row(fx->ev, "vectors.verify.detects", "behaviour", ok, "off-by-one in the row index",
                (unsigned long)fx->t.nrows, fx->seed,
                "suite %s, row r given row r-1's outputs: exit %d; over budget score %g (expected %zu), logpdf %g (expected %zu)",
                SUITE, st, o0, want[0], o1, want[1]);
@@ -477,7 +477,7 @@ static void test_detects_float32(void **state)
     near &= fabs(ref) < 0.25;
   }
   int ok = st == 1 && over > 0 && nworst == 5 && near;
-  evidence_row(fx->ev, "vectors.verify.detects", "exact", ok, "binary32 cancellation near the zeros of the log-density",
+  evidence_row(fx->ev, "vectors.verify.detects", "behaviour", ok, "binary32 cancellation near the zeros of the log-density",
                (unsigned long)n, fx->seed,
                "%zu rows (ordinary and near-zero regions), dtype float32: exit %d, %g rows over 1 ULP, max %g ULP; "
                "all %d worst rows have |logpdf| < 0.25: %s",
@@ -513,7 +513,7 @@ static void test_detects_sched_offbyone(void **state)
   const char *p = strstr(fx->r.out, "\"live_rows\": ");
   double live = p ? strtod(p + 13, NULL) : -1;
   int ok = st == 1 && over == (double)want && live == 0;
-  evidence_row(fx->ev, "vectors.verify.detects", "exact", ok, "off-by-one in the schedule index",
+  evidence_row(fx->ev, "vectors.verify.detects", "behaviour", ok, "off-by-one in the schedule index",
                (unsigned long)n, fx->seed,
                "suite %s, %zu (T, t) rows given alphabar_{t-1}: exit %d, %g rows over 1 ULP (expected %zu), %g rows live",
                SCHED_SUITE, n, st, over, want, live);
@@ -563,7 +563,7 @@ static void test_detects_sched_float32(void **state)
     if (t > worst_t) worst_t = t;
   }
   int ok = st == 1 && over > 0 && nworst == 5 && where;
-  evidence_row(fx->ev, "vectors.verify.detects", "exact", ok, "binary32 sqrt(1 - alphabar) cancellation at small t",
+  evidence_row(fx->ev, "vectors.verify.detects", "behaviour", ok, "binary32 sqrt(1 - alphabar) cancellation at small t",
                (unsigned long)n, fx->seed,
                "suite %s, %zu rows, numpy-style float32 cumprod: exit %d, %g rows over 1 ULP, max %g ULP; "
                "the 5 worst rows have t <= T/10: %s (largest t among them %g)",
@@ -618,7 +618,7 @@ static void test_malformed(void **state)
   int sd = cli_run(&fx->r, NULL, "verify", SUITE, path, "--dtype", "float8", (char *)NULL);
   int u2 = sd == 2 && strchr(fx->r.err, '\n') && !strchr(fx->r.err, '\n')[1];
   int ok = good == nc && u1 && u2;
-  evidence_row(fx->ev, "vectors.verify.malformed", "exact", ok, "malformed candidates: exit 2, one line FILE:LINE:COL",
+  evidence_row(fx->ev, "vectors.verify.malformed", "behaviour", ok, "malformed candidates: exit 2, one line FILE:LINE:COL",
                (unsigned long)(nc + 2), fx->seed, "%zu of %zu malformed files at the right line:column; unknown suite exit %d, "
                "unknown dtype exit %d%s%s", good, nc, su, sd, *fails ? "; " : "", fails);
   PROP_CHECK(ok, "malformed: %zu of %zu ok, suite exit %d, dtype exit %d: %s", good, nc, su, sd, fails);

@@ -1,0 +1,158 @@
+/* claims.c -- see claims.h. */
+#define _POSIX_C_SOURCE 200809L
+#include "claims.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static char *dup_range(const char *s, size_t len)
+{
+  char *out = malloc(len + 1);
+  if (out) { memcpy(out, s, len); out[len] = '\0'; }
+  return out;
+}
+
+/* The group delimited by open/close at *p: its contents (malloc'ed), and *p
+ * moves past it and past following blanks and comments. Counts newlines in
+ * *line. NULL if *p is not at open or the group is unterminated. */
+static char *group(const char **p, char open, char close, int *line)
+{
+  if (**p != open) return NULL;
+  const char *s = *p + 1, *q = s;
+  int depth = 1;
+  for (; *q && depth; q++) {
+    if (*q == '\\' && q[1]) { q++; if (*q == '\n') (*line)++; continue; }
+    if (*q == '\n') (*line)++;
+    if (*q == open) depth++;
+    else if (*q == close) depth--;
+  }
+  if (depth) return NULL;
+  char *out = dup_range(s, (size_t)(q - 1 - s));
+  *p = q;
+  while (**p == ' ' || **p == '\n' || **p == '\t' || **p == '%') {
+    if (**p == '%') while (**p && **p != '\n') (*p)++;
+    else { if (**p == '\n') (*line)++; (*p)++; }
+  }
+  return out;
+}
+
+int claims_index(const claim_set *s, const char *id)
+{
+  for (int i = 0; i < s->n; i++) if (!strcmp(s->v[i].id, id)) return i;
+  return -1;
+}
+
+const claim_def *claims_find(const claim_set *s, const char *id)
+{
+  int i = claims_index(s, id);
+  return i < 0 ? NULL : &s->v[i];
+}
+
+static int add(claim_set *s, claim_def *c, diag *d)
+{
+  int prev = claims_index(s, c->id);
+  if (prev >= 0) {
+    diag_error(d, "%s:%d: claim %s is defined twice (first at %s:%d)", c->file, c->line, c->id,
+               s->v[prev].file, s->v[prev].line);
+    return 1;
+  }
+  if (s->n == s->cap) {
+    int cap = s->cap ? 2 * s->cap : 64;
+    claim_def *v = realloc(s->v, (size_t)cap * sizeof *v);
+    if (!v) { diag_error(d, "%s:%d: out of memory", c->file, c->line); return 1; }
+    s->v = v;
+    s->cap = cap;
+  }
+  s->v[s->n++] = *c;
+  return 0;
+}
+
+int claims_parse(claim_set *s, const char *text, const char *file, diag *d)
+{
+  int problems = 0, line = 1;
+  for (const char *p = text; *p; p++) {
+    if (*p == '\n') { line++; continue; }
+    if (*p == '\\' && p[1]) { if (strncmp(p, "\\claim", 6)) { line += p[1] == '\n'; p++; continue; } }
+    else if (*p == '%') { while (p[1] && p[1] != '\n') p++; continue; }
+    if (strncmp(p, "\\claim", 6) || (p[6] != '{' && p[6] != '[')) continue;
+    int start = line;
+    const char *q = p + 6;
+    claim_def c = { 0 };
+    c.cls = CLAIM_MATH;
+    c.line = start;
+    char *opt = NULL;
+    if (*q == '[') {
+      opt = group(&q, '[', ']', &line);
+      int cls = opt ? claim_class_parse(opt) : -1;
+      if (cls < 0) {
+        diag_error(d, "%s:%d: \\claim[%s]: the class must be math or impl", file, start, opt ? opt : "");
+        free(opt);
+        problems++;
+        p = q - 1;
+        continue;
+      }
+      c.cls = (claim_class)cls;
+      free(opt);
+    }
+    c.id = group(&q, '{', '}', &line);
+    c.source = c.id ? group(&q, '{', '}', &line) : NULL;
+    c.statement = c.source ? group(&q, '{', '}', &line) : NULL;
+    c.file = strdup(file);
+    if (!c.statement || !c.file || !c.id[0]) {
+      diag_error(d, "%s:%d: \\claim needs {id}{source}{statement}", file, start);
+      free(c.id); free(c.source); free(c.statement); free(c.file);
+      problems++;
+      if (!c.statement) break; /* unterminated: nothing after it can be trusted */
+      p = q - 1;
+      continue;
+    }
+    if (add(s, &c, d)) { free(c.id); free(c.source); free(c.statement); free(c.file); problems++; }
+    p = q - 1;
+  }
+  return problems;
+}
+
+static char *read_all(const char *path)
+{
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  size_t cap = 1 << 16, len = 0, got;
+  char *buf = malloc(cap);
+  while (buf && (got = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+    len += got;
+    if (cap - len < 2) {
+      char *nb = realloc(buf, cap *= 2);
+      if (!nb) { free(buf); buf = NULL; } else buf = nb;
+    }
+  }
+  int bad = ferror(f);
+  fclose(f);
+  if (bad) { free(buf); return NULL; }
+  if (buf) buf[len] = '\0';
+  return buf;
+}
+
+int claims_read_dir(claim_set *s, const char *dir, diag *d)
+{
+  s->nfiles = dir_list(d, dir, ".tex", &s->files);
+  if (s->nfiles < 0) { s->nfiles = 0; return 1; }
+  if (!s->nfiles) { diag_error(d, "no theory files (*.tex) in %s", dir); return 1; }
+  int problems = 0;
+  for (int f = 0; f < s->nfiles; f++) {
+    char *text = read_all(s->files[f]);
+    if (!text) { diag_error(d, "cannot read %s", s->files[f]); problems++; continue; }
+    problems += claims_parse(s, text, s->files[f], d);
+    free(text);
+  }
+  return problems;
+}
+
+void claims_free(claim_set *s)
+{
+  for (int i = 0; i < s->n; i++) {
+    free(s->v[i].id); free(s->v[i].source); free(s->v[i].statement); free(s->v[i].file);
+  }
+  free(s->v);
+  dir_list_free(s->files, s->nfiles);
+  memset(s, 0, sizeof *s);
+}
