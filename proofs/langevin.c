@@ -706,6 +706,80 @@ static void check_comment_score(qcheck *q)
   mpq_clears(mu, s2, tau, dt, x1, x2, a, b, v, m, sa, d, lp, lm, xp, xm, g1, g2, NULL);
 }
 
+/* "Backward process: the score function is approximated via sampling". At
+ * stationarity x1 ~ N(mu, V), x2 = rho x1 + h mu + e, e ~ N(0, c); the code's
+ * score_approx = (m_f(x1) - x2)/c = -e/c and the marginal score of x2 is
+ * s = (mu - x2)/V. E[score_approx | x2] = s is checked as orthogonality of
+ * score_approx - s to 1, x2, x2^2, x2^3 (for jointly Gaussian variables the
+ * first two already imply it); the squared correlation is 1 - rho^2. */
+static void check_comment_backward(qcheck *q)
+{
+  chain p;
+  chain_init(&p);
+  bpoly x2, sa, s, d, pw, tmp, prod;
+  bpoly *bps[] = { &x2, &sa, &s, &d, &pw, &tmp, &prod };
+  for (int i = 0; i < 7; i++) bp_init(bps[i]);
+  mpq_t mx[BP_DEG + 1], me[BP_DEG + 1], zero, one, c0, cx, ce, e, ess, esa, ecross, corr2, want, doc;
+  for (int k = 0; k <= BP_DEG; k++) { mpq_init(mx[k]); mpq_init(me[k]); }
+  mpq_inits(zero, one, c0, cx, ce, e, ess, esa, ecross, corr2, want, doc, NULL);
+  mpq_set_ui(one, 1, 1);
+  int unbiased = 1, corr_ok = 1, rejected_doc = 1, rejected_corr = 1;
+  char demo[64] = "";
+  for (int i = 0; i < QC_POINTS; i++) {
+    chain_random(q, &p, 0, 2);
+    if (i == 0) demo_chain(&p);
+    qc_gauss_moments(mx, BP_DEG, p.mu, p.V);
+    qc_gauss_moments(me, BP_DEG, zero, p.c);
+    mpq_mul(c0, p.h, p.mu);
+    bp_lin(&x2, c0, p.rho, one);                                  /* x2 = rho x1 + h mu + e */
+    mpq_inv(ce, p.c); mpq_neg(ce, ce);
+    bp_lin(&sa, zero, zero, ce);                                  /* score_approx = -e/c */
+    mpq_div(c0, p.mu, p.V); mpq_inv(cx, p.V); mpq_neg(cx, cx);
+    bp_zero(&s); bp_lin(&tmp, c0, zero, zero);
+    bp_axpy(&s, &tmp, cx, &x2);                                   /* s = (mu - x2)/V */
+    for (int variant = 0; variant < 2; variant++) {
+      /* variant 1: the score with 001's kernel variance g^2 = 2/tau in place of c = g^2 dt */
+      mpq_set(want, ce);
+      if (variant) { mpq_set_ui(doc, 2, 1); mpq_div(doc, doc, p.tau); mpq_inv(want, doc); mpq_neg(want, want); }
+      bpoly *est = &tmp;
+      bp_lin(est, zero, zero, want);
+      mpq_set_si(doc, -1, 1);
+      bp_axpy(&d, est, doc, &s);                                  /* d = estimate - s */
+      int orth = 1;
+      bp_lin(&pw, one, zero, zero);
+      for (int j = 0; j <= 3; j++) {
+        bp_mul(&prod, &d, &pw);
+        bp_expect_moments(e, &prod, mx, me);
+        orth &= mpq_sgn(e) == 0;
+        bp_mul(&prod, &pw, &x2);
+        for (int a = 0; a <= BP_DEG; a++) for (int b = 0; b <= BP_DEG; b++) mpq_set(pw.c[a][b], prod.c[a][b]);
+      }
+      if (variant) rejected_doc &= !orth; else unbiased &= orth;
+    }
+    bp_mul(&prod, &sa, &sa); bp_expect_moments(esa, &prod, mx, me);
+    bp_mul(&prod, &s, &s); bp_expect_moments(ess, &prod, mx, me);
+    bp_mul(&prod, &sa, &s); bp_expect_moments(ecross, &prod, mx, me);
+    mpq_mul(corr2, ecross, ecross); mpq_div(corr2, corr2, esa); mpq_div(corr2, corr2, ess);
+    mpq_set_ui(want, 1, 1); mpq_sub(want, want, p.r2);            /* 1 - rho^2 = h (2 - h) */
+    corr_ok &= mpq_equal(corr2, want);
+    rejected_corr &= !mpq_equal(corr2, p.h);                      /* control: first order h */
+    if (i == 0) snprintf(demo, sizeof demo, "%s = %.4f", qs((char[64]){ 0 }, corr2), mpq_get_d(corr2));
+  }
+  const char *chk = "E[score_approx | x_{t+1}] = marginal score; corr^2 = 1 - rho^2";
+  qc_record(q, "langevin.doc.comment.backward", "exact", QC_MUST_HOLD, unbiased && corr_ok, chk, QC_POINTS,
+            "at stationarity (x_t ~ N(mu, sigma^2/(1-h/2))), score_approx - (mu - x_{t+1})/V is orthogonal to 1, x_{t+1}, "
+            "x_{t+1}^2, x_{t+1}^3 and corr^2(score_approx, marginal score) = 1 - rho^2 = h(2-h), exactly by Gaussian "
+            "moments at %d random rational points (degree <= 16: false pass <= 10^%.0f); at the demo's h = 1/100: corr^2 = %s",
+            QC_POINTS, qc_sz_log10(16, QC_POINTS), demo);
+  control(q, "langevin.doc.comment.backward", "exact", rejected_doc && rejected_corr, chk, QC_POINTS,
+          "the estimate with 001's kernel variance g^2 = 2/tau (sde.doc.forward.kernel as written) is biased (not "
+          "orthogonal), and the squared correlation h (first order) differs from the exact one at every point");
+  for (int k = 0; k <= BP_DEG; k++) { mpq_clear(mx[k]); mpq_clear(me[k]); }
+  mpq_clears(zero, one, c0, cx, ce, e, ess, esa, ecross, corr2, want, doc, NULL);
+  for (int i = 0; i < 7; i++) bp_clear(bps[i]);
+  chain_clear(&p);
+}
+
 /* The figure: Var x_k of the demo's chain (h = 1/100, x0 = 0) against k, with
  * the continuous-time variance 1 - e^{-2t}, the stationary V and sigma^2. */
 static void write_figure(void)
@@ -746,6 +820,7 @@ int main(void)
   check_comment_start(&q);
   check_code_kernel(&q);
   check_comment_score(&q);
+  check_comment_backward(&q);
   write_figure();
   return qc_finish(&q);
 }

@@ -6,8 +6,8 @@
  * m_k = mu + rho^k (x0 - mu), v_k = c (1 - rho^2k)/(1 - rho^2), rho = 1 - h,
  * h = dt/(tau sigma^2), c = 2 dt/tau. So for n trials the sample mean is
  * exactly N(m_k, v_k/n) and (n-1) s^2/v_k exactly chi^2_{n-1}: a z-test of the
- * mean and a chi-square test of the variance, each two-sided at false alarm
- * ALPHA. The power against a perturbed sampler comes from the same laws at
+ * mean and a chi-square test of the variance, each two-sided; every evidence
+ * row has false alarm <= ALPHA (a row of several tests splits ALPHA among them). The power against a perturbed sampler comes from the same laws at
  * the perturbed chain's exact moments (GSL's normal cdf, prop_chisq_tail), and
  * must be >= 1 - ALPHA, so no seed flips a control. Each control is the same
  * test run on the perturbed law with the same sample. */
@@ -52,28 +52,28 @@ static sample summarise(const double *x, size_t n)
 }
 
 /* The two tests, and their power against a law (m1, v1) when the truth is (m0, v0). */
-static double z_crit(void) { return gsl_cdf_ugaussian_Qinv(ALPHA / 2); }
-static int mean_accepts(sample s, double m, double v, double *z)
+static double z_crit(double alpha) { return gsl_cdf_ugaussian_Qinv(alpha / 2); }
+static int mean_accepts(sample s, double m, double v, double alpha, double *z)
 {
   *z = (s.mean - m) / sqrt(v / (double)s.n);
-  return fabs(*z) < z_crit();
+  return fabs(*z) < z_crit(alpha);
 }
-static double mean_power(double m0, double v0, double m1, size_t n)
+static double mean_power(double m0, double v0, double m1, size_t n, double alpha)
 {
   /* reject when |xbar - m1| >= z sqrt(v1/n); here v1 = v0 (the mean test's effect) */
-  double d = (m0 - m1) / sqrt(v0 / (double)n), z = z_crit();
+  double d = (m0 - m1) / sqrt(v0 / (double)n), z = z_crit(alpha);
   return gsl_cdf_ugaussian_Q(z - d) + gsl_cdf_ugaussian_P(-z - d);
 }
-static int var_accepts(sample s, double v, double *t)
+static int var_accepts(sample s, double v, double alpha, double *t)
 {
   double dof = (double)(s.n - 1);
   *t = s.m2 / v;
-  return *t > prop_chisq_quantile(ALPHA / 2, dof, 0) && *t < prop_chisq_quantile(ALPHA / 2, dof, 1);
+  return *t > prop_chisq_quantile(alpha / 2, dof, 0) && *t < prop_chisq_quantile(alpha / 2, dof, 1);
 }
-static double var_power(double v0, double v1, size_t n)
+static double var_power(double v0, double v1, size_t n, double alpha)
 {
   /* the test at v1 rejects when m2/v1 is outside [lo, hi]; m2/v0 is chi^2_{n-1} */
-  double dof = (double)(n - 1), lo = prop_chisq_quantile(ALPHA / 2, dof, 0), hi = prop_chisq_quantile(ALPHA / 2, dof, 1);
+  double dof = (double)(n - 1), lo = prop_chisq_quantile(alpha / 2, dof, 0), hi = prop_chisq_quantile(alpha / 2, dof, 1);
   return prop_chisq_tail(lo * v1 / v0, dof, 0) + prop_chisq_tail(hi * v1 / v0, dof, 1);
 }
 
@@ -113,23 +113,23 @@ static void test_transient_mean(void **state)
   const chain ok = { h, 2 * dt / tau }, off = { 1.01 * h, 2 * dt / tau };
   double m = law_mean(ok, mu, x0, k), v = law_var(ok, k), m1 = law_mean(off, mu, x0, k);
   double z, z1, t;
-  int pass = mean_accepts(s, m, v, &z), vpass = var_accepts(s, v, &t);
-  double pw = mean_power(m, v, m1, n);
+  int pass = mean_accepts(s, m, v, ALPHA, &z), vpass = var_accepts(s, v, ALPHA, &t);
+  double pw = mean_power(m, v, m1, n, ALPHA);
   const char *chk = "mean of x_k = mu + rho^k (x0 - mu) (z-test)";
   evidence_row(fx->ev, CLAIM, "statistical", pass && pw >= 1 - ALPHA, chk, n, fx->seed,
                "mu=%g sigma=%g tau=%g dt=%g (h=%g), x0=%g, k=%zu steps, %zu trials: sample mean %.6f vs exact %.6f "
                "(stationary mean %g), z = %.2f, |z| < %.3f (two-sided false alarm %.0e); power against h off by 1%% (exact "
                "mean %.6f, shift %.1f standard errors): 1 - %.1e", mu, sigma, tau, dt, h, x0, k, n, s.mean, m, mu, z,
-               z_crit(), ALPHA, m1, (m - m1) / sqrt(v / (double)n), 1 - pw);
-  int rej = !mean_accepts(s, m1, v, &z1);
+               z_crit(ALPHA), ALPHA, m1, (m - m1) / sqrt(v / (double)n), 1 - pw);
+  int rej = !mean_accepts(s, m1, v, ALPHA, &z1);
   control_row(fx, chk, rej, pw, n, "the sampler's drift rate h off by 1% (h = 0.202)", z1);
   const char *vchk = "variance of x_k = c (1 - rho^2k)/(1 - rho^2) (chi-square)";
   evidence_row(fx->ev, CLAIM, "statistical", vpass, vchk, n, fx->seed,
                "the same sample: (n-1) s^2/v_k = %.1f for v_k = %.6f (stationary V = %.6f) inside the chi^2_%zu acceptance "
                "interval (false alarm %.0e)", t, v, sigma * sigma / (1 - h / 2), n - 1, ALPHA);
   double t1, v_ctl = v / 2;
-  int vrej = !var_accepts(s, v_ctl, &t1);
-  control_row(fx, vchk, vrej, var_power(v, v_ctl, n), n, "the noise without the sqrt(2) (variance v_k/2)", t1);
+  int vrej = !var_accepts(s, v_ctl, ALPHA, &t1);
+  control_row(fx, vchk, vrej, var_power(v, v_ctl, n, ALPHA), n, "the noise without the sqrt(2) (variance v_k/2)", t1);
   PROP_CHECK(pass && vpass, "x_k off the exact law: z = %.2f, chi2 = %.1f", z, t);
   PROP_CHECK(pw >= 1 - ALPHA, "mean test power %.3g < 1 - %g", pw, ALPHA);
   PROP_CHECK(rej && vrej, "a perturbed law was not rejected: z = %.2f, chi2 = %.1f", z1, t1);
@@ -150,23 +150,24 @@ static void test_demo_variance(void **state)
   const double h = dt / (tau * sigma * sigma);
   const chain ok = { h, 2 * dt / tau }, big = { 1.01 * h, 1.01 * 2 * dt / tau };
   double v = law_var(ok, k), t, z;
-  int vpass = var_accepts(s, v, &t), mpass = mean_accepts(s, 0, v, &z), pass = vpass && mpass;
+  /* two tests in one row: each at ALPHA/2, so the row's false alarm is <= ALPHA */
+  int vpass = var_accepts(s, v, ALPHA / 2, &t), mpass = mean_accepts(s, 0, v, ALPHA / 2, &z), pass = vpass && mpass;
   const double perturbed[3] = { v / 2, law_var(big, k), sigma * sigma * -expm1(-2 * h * (double)k) };
   const char *what[3] = { "the noise without the sqrt(2)", "dt off by 1% in drift and noise",
                           "the continuous-time variance sigma^2 (1 - e^{-2hk})" };
   double pw[3], least = 1;
-  for (int i = 0; i < 3; i++) { pw[i] = var_power(v, perturbed[i], n); if (pw[i] < least) least = pw[i]; }
+  for (int i = 0; i < 3; i++) { pw[i] = var_power(v, perturbed[i], n, ALPHA / 2); if (pw[i] < least) least = pw[i]; }
   const char *chk = "variance of x_k = c (1 - rho^2k)/(1 - rho^2) at the demo's parameters (chi-square)";
   evidence_row(fx->ev, CLAIM, "statistical", pass && least >= 1 - ALPHA, chk, n, fx->seed,
                "mu=0 sigma=tau=1 dt=0.01 x0=0 (the demo's), k=%zu steps, %zu trials: sample variance %.6f vs exact %.6f "
                "(stationary %.6f); (n-1)s^2/v_k = %.1f inside the chi^2_%zu acceptance interval, mean z = %.2f (false alarm "
-               "%.0e each); power against the variance %.6f (%s): 1 - %.1e, %.6f (%s): 1 - %.1e, %.6f (%s): 1 - %.1e", k, n,
-               s.m2 / (double)(n - 1), v, 1 / (1 - h / 2), t, n - 1, z, ALPHA, perturbed[0], what[0], 1 - pw[0], perturbed[1],
+               "%.0e each, %.0e for the row); power against the variance %.6f (%s): 1 - %.1e, %.6f (%s): 1 - %.1e, %.6f (%s): 1 - %.1e", k, n,
+               s.m2 / (double)(n - 1), v, 1 / (1 - h / 2), t, n - 1, z, ALPHA / 2, ALPHA, perturbed[0], what[0], 1 - pw[0], perturbed[1],
                what[1], 1 - pw[1], perturbed[2], what[2], 1 - pw[2]);
   int all = 1;
   for (int i = 0; i < 3; i++) {
     double t1;
-    int rejected = !var_accepts(s, perturbed[i], &t1);
+    int rejected = !var_accepts(s, perturbed[i], ALPHA / 2, &t1);
     all &= control_row(fx, chk, rejected, pw[i], n, what[i], t1);
   }
   PROP_CHECK(pass, "x_k off the exact law at the demo's parameters: chi2 = %.1f, z = %.2f", t, z);
@@ -175,7 +176,8 @@ static void test_demo_variance(void **state)
 }
 
 /* The figure's points: the sample variance at the demo's parameters against
- * k, with its standard error, each also a chi-square test at ALPHA. */
+ * k, with its standard error, each also a chi-square test at ALPHA/8
+ * (Bonferroni: the row's false alarm is <= ALPHA). */
 #define N_FIG 20000UL
 static void test_figure_points(void **state)
 {
@@ -191,7 +193,7 @@ static void test_figure_points(void **state)
     sample s;
     PROP_CHECK(sample_chain(&p, 0, n, ks[j], fx->seed + 600 + j, &s), "run failed");
     double v = law_var(ok, ks[j]), t, var = s.m2 / (double)(n - 1);
-    all &= var_accepts(s, v, &t);
+    all &= var_accepts(s, v, ALPHA / (double)nk, &t);
     double zv = (t - (double)(n - 1)) / sqrt(2.0 * (double)(n - 1));
     if (fabs(zv) > worst) worst = fabs(zv);
     if (f) fprintf(f, "%zu,%.9g,%.9g\n", ks[j], var, 1.96 * var * sqrt(2.0 / (double)(n - 1)));
@@ -200,9 +202,9 @@ static void test_figure_points(void **state)
   const double V = 1 / (1 - 0.005);
   evidence_row(fx->ev, CLAIM, "statistical", all, "variance of x_k at k = 10..1000 (chi-square, figure)", nk * n,
                fx->seed, "the demo's parameters, %zu trials at each of %zu values of k from 10 to 1000: every (n-1)s^2/v_k "
-               "inside its chi^2 acceptance interval (false alarm %.0e each), largest |z| of the variance %.2f; the points "
+               "inside its chi^2 acceptance interval (false alarm %.1e each, %.0e for the row), largest |z| of the variance %.2f; the points "
                "are the figure's (the stationary V = %.6f is 0.5%% above sigma^2 = 1, below their resolution of %.1f%%)",
-               n, nk, ALPHA, worst, V, 100 * 1.96 * sqrt(2.0 / (double)(n - 1)));
+               n, nk, ALPHA / (double)nk, ALPHA, worst, V, 100 * 1.96 * sqrt(2.0 / (double)(n - 1)));
   PROP_CHECK(all, "a sample variance is off the exact law (largest |z| %.2f)", worst);
 }
 
