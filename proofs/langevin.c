@@ -28,18 +28,17 @@
 
 /* A negative control of check `check`: the same check run on a perturbed
  * statement; rejected = 1 means the perturbed statement failed it, as it must. */
-static void control(qcheck *q, const char *claim, const char *kind, int rejected, const char *check,
-                    unsigned long n, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
-static void control(qcheck *q, const char *claim, const char *kind, int rejected, const char *check,
-                    unsigned long n, const char *fmt, ...)
+static void control(qcheck *q, const char *claim, int rejected, const char *check, unsigned long n,
+                    const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+static void control(qcheck *q, const char *claim, int rejected, const char *check, unsigned long n,
+                    const char *fmt, ...)
 {
-  char detail[1500], name[300];
+  char detail[1500];
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(detail, sizeof detail, fmt, ap);
   va_end(ap);
-  snprintf(name, sizeof name, "control: %s", check);
-  qc_record(q, claim, kind, QC_MUST_HOLD, rejected, name, n, "%s: %s", detail,
+  qc_record(q, claim, "control", QC_MUST_HOLD, rejected, check, n, "%s: %s", detail,
             rejected ? "rejected, as it must be" : "NOT rejected: the check cannot fail");
 }
 
@@ -214,10 +213,10 @@ static void check_fokker_planck(qcheck *q)
   double least_d, least_g;
   fp_worst(q, 0, 8.0 / 7, 1, &least_d);
   fp_worst(q, 0, 1, sqrt(0.5), &least_g);
-  control(q, "langevin.fp.stationary", "numeric", least_d >= FP_TOL, "stationary Fokker-Planck residual at pi",
+  control(q, "langevin.fp.stationary", least_d >= FP_TOL, "stationary Fokker-Planck residual at pi",
           QC_POINTS, "drift tau^-1 sigma^-2 (mu - x) times 8/7: smallest relative residual %.3g (exact: 1/15) >= %.0e at "
           "every point", least_d, FP_TOL);
-  control(q, "langevin.fp.stationary", "numeric", least_g >= FP_TOL, "stationary Fokker-Planck residual at pi",
+  control(q, "langevin.fp.stationary", least_g >= FP_TOL, "stationary Fokker-Planck residual at pi",
           QC_POINTS, "diffusion sqrt(1/tau) (the sqrt(2) missing): smallest relative residual %.3g (exact: 1/3) >= %.0e at "
           "every point", least_g, FP_TOL);
 
@@ -227,7 +226,7 @@ static void check_fokker_planck(qcheck *q)
             "pi = two-component Gaussian mixture, b = tau^-1 pi'/pi, g = sqrt(2/tau): worst relative residual %.2g < %.0e "
             "over %d random mixtures and x (8th-order central differences at %d bits)", worst, FP_TOL, QC_POINTS, FP_PREC);
   fp_worst(q, 1, 8.0 / 7, 1, &least_d);
-  control(q, "langevin.fp.general", "numeric", least_d >= FP_TOL, "stationary Fokker-Planck residual at a mixture pi",
+  control(q, "langevin.fp.general", least_d >= FP_TOL, "stationary Fokker-Planck residual at a mixture pi",
           QC_POINTS, "drift tau^-1 pi'/pi times 8/7: smallest relative residual %.3g >= %.0e at every point", least_d, FP_TOL);
 }
 
@@ -315,7 +314,7 @@ static void check_recursion(qcheck *q)
             "x' = x + (mu - x)/tau/sigma^2 dt + e (the demo's update, e = sqrt(2dt/tau) z independent of x): E x' and Var x' "
             "by exact expectation over random rational start moments (any law) and the Gaussian moments of e, at %d random "
             "rational (mu, sigma^2, tau, h, m, v) (degree 6: false pass <= 10^%.0f)", QC_POINTS, qc_sz_log10(6, QC_POINTS));
-  control(q, "langevin.em.recursion", "exact", rejected, chk, QC_POINTS,
+  control(q, "langevin.em.recursion", rejected, chk, QC_POINTS,
           "the same expectation with the noise variance g^2 = 2/tau of 001's kernel as written (sde.doc.forward.kernel) "
           "instead of g^2 dt");
   for (int k = 0; k <= BP_DEG; k++) { mpq_clear(mx[k]); mpq_clear(me[k]); mpq_clear(md[k]); }
@@ -364,7 +363,7 @@ static void check_kstep(qcheck *q)
             "times, exactly, at %d random rational points (half with h in (0,2), half with h in (2,4); two from the demo's "
             "start x0 = 0, where v_k = (2dt/tau)(1 - rho^2k)/(1 - rho^2) as in elbo.langevin.moments) (degree <= %d: false "
             "pass <= 10^%.0f)", K_STEPS, QC_POINTS, 2 * K_STEPS + 4, qc_sz_log10(2 * K_STEPS + 4, QC_POINTS));
-  control(q, "langevin.em.kstep", "exact", rejected, chk, QC_POINTS,
+  control(q, "langevin.em.kstep", rejected, chk, QC_POINTS,
           "the closed form with the transient V + rho^k (v0 - V) (rho^k in place of rho^2k) differs from the recursion at "
           "some k <= %d at every point", K_STEPS);
   mpq_clears(m, v, m0, v0, rk, want, tmp, bad, NULL);
@@ -394,7 +393,7 @@ static void check_bias(qcheck *q)
   qc_record(q, "langevin.em.bias", "exact", QC_MUST_HOLD, ok && bounds, chk, QC_POINTS,
             "exact at %d random rational (sigma^2, tau, 0 < h < 2) (degree 3: false pass <= 10^%.0f); the relative bias "
             "h/(2-h) lies in (h/2, h] for h <= 1 at every point", QC_POINTS, qc_sz_log10(3, QC_POINTS));
-  control(q, "langevin.em.bias", "exact", rejected, chk, QC_POINTS,
+  control(q, "langevin.em.bias", rejected, chk, QC_POINTS,
           "the first-order bias sigma^2 h/2 in place of sigma^2 h/(2 - h)");
   mpq_clears(lhs, rhs, tmp, half, NULL);
   chain_clear(&p);
@@ -451,7 +450,7 @@ static void check_stability(qcheck *q)
             "exactly), v_k >= v0 + k 2dt/tau for k = 1..%d, so the variance grows without bound", n_in, n_out, K_STEPS);
   /* the perturbed range 0 < h < 4 (|1 - h| < 1 misread as h < 4): the same check on (2, 4) */
   int ctl = contracts(q, &p, 2, 4, &n_ctl);
-  control(q, "langevin.em.stability", "exact", !ctl, chk, (unsigned long)n_ctl,
+  control(q, "langevin.em.stability", !ctl, chk, (unsigned long)n_ctl,
           "the perturbed range 0 < h < 4: at %d random rational h in (2,4) the contraction check fails (rho^2 > 1)", n_ctl);
   mpq_clears(m, v, v0, tmp, lin, NULL);
   chain_clear(&p);
@@ -515,7 +514,7 @@ static void check_demo_values(qcheck *q)
             "t = 10 is 1 - e^-20 = 1 - %.3g. The demo's 5000 trials estimate the variance with standard error %.4f, %.1f times "
             "the bias: resolving the bias at |z| = 5.3 needs about %.2g trials", steps, steps, 2 * steps, vd, 2 * steps,
             r2kd, 100.0 / 199, e20, se, se / (1.0 / 199), need);
-  control(q, "langevin.demo.values", "exact", rejected, chk, (unsigned long)steps,
+  control(q, "langevin.demo.values", rejected, chk, (unsigned long)steps,
           "the final variance with the continuous-time stationary sigma^2 = 1 in place of 200/199, 1 - 0.99^2000, differs "
           "from the recursion");
   mpq_clears(m, v, tmp, r2k, want, cont, bias, NULL);
@@ -554,7 +553,7 @@ static void check_comment_target(qcheck *q)
   qc_record(q, "langevin.doc.comment.target", "approx", QC_MUST_HOLD, bound, chk, QC_POINTS,
             "the chain's stationary law N(mu, sigma^2/(1 - h/2)) approximates p with relative variance error h/(2-h) in "
             "(0, h] for 0 < h <= 1, exactly at %d random rational points; at the demo's h = 1/100 it is 1/199", QC_POINTS);
-  control(q, "langevin.doc.comment.target", "approx", rejected, chk, QC_POINTS,
+  control(q, "langevin.doc.comment.target", rejected, chk, QC_POINTS,
           "the tighter bound h/2 (first order) is exceeded at every point: h/(2-h) > h/2");
   mpq_clears(v, tmp, rel, NULL);
   chain_clear(&p);
@@ -605,7 +604,7 @@ static void check_comment_start(qcheck *q)
   qc_record(q, "langevin.doc.comment.start", "corrected", QC_MUST_HOLD, corrected, chk, QC_POINTS,
             "the chain started at the point mass x[0,:] = 0 (as the code does) has variance V (1 - rho^2k), k = 1..%d, "
             "exactly at %d random rational points (the first the demo's)", K_STEPS, QC_POINTS);
-  control(q, "langevin.doc.comment.start", "corrected", rejected, chk, QC_POINTS,
+  control(q, "langevin.doc.comment.start", rejected, chk, QC_POINTS,
           "the variance of the chain started from a uniform U(a, b), a < b random, differs from V (1 - rho^2k) at every "
           "point");
   mpq_clears(a, b, m, v, mu, vu, tmp, want, NULL);
@@ -640,7 +639,7 @@ static void check_code_kernel(qcheck *q)
             "exactly at %d random rational (mu, sigma^2, tau, dt, x1) (degree 4: false pass <= 10^%.0f), so logProbForward "
             "= log N(x2; trans_mean, trans_var) + log(2 pi trans_var)/2: the transition log-density of the chain up to a "
             "constant in (x1, x2). Its diffusion_term is the drift f, not the diffusion g", QC_POINTS, qc_sz_log10(4, QC_POINTS));
-  control(q, "langevin.doc.code.kernel", "exact", rejected, chk, QC_POINTS,
+  control(q, "langevin.doc.code.kernel", rejected, chk, QC_POINTS,
           "the kernel variance g^2 = 2/tau of 001's \"Forward process\" as written in place of the update's variance");
   mpq_clears(mu, s2, tau, dt, x1, tm, tv, um, uv, tmp, doc, NULL);
 }
@@ -701,7 +700,7 @@ static void check_comment_score(qcheck *q)
             "the code's score_approx equals the gradient in the NEXT state x2 = x_{t+1} of log q(x2 | x1), by exact central "
             "differences of the quadratic at %d random rational points (degree 4: false pass <= 10^%.0f)", QC_POINTS,
             qc_sz_log10(4, QC_POINTS));
-  control(q, "langevin.doc.comment.score", "corrected", rejected, chk, QC_POINTS,
+  control(q, "langevin.doc.comment.score", rejected, chk, QC_POINTS,
           "the sign-flipped score (x2 - trans_mean_forward)/trans_var");
   mpq_clears(mu, s2, tau, dt, x1, x2, a, b, v, m, sa, d, lp, lm, xp, xm, g1, g2, NULL);
 }
@@ -771,7 +770,7 @@ static void check_comment_backward(qcheck *q)
             "x_{t+1}^2, x_{t+1}^3 and corr^2(score_approx, marginal score) = 1 - rho^2 = h(2-h), exactly by Gaussian "
             "moments at %d random rational points (degree <= 16: false pass <= 10^%.0f); at the demo's h = 1/100: corr^2 = %s",
             QC_POINTS, qc_sz_log10(16, QC_POINTS), demo);
-  control(q, "langevin.doc.comment.backward", "exact", rejected_doc && rejected_corr, chk, QC_POINTS,
+  control(q, "langevin.doc.comment.backward", rejected_doc && rejected_corr, chk, QC_POINTS,
           "the estimate with 001's kernel variance g^2 = 2/tau (sde.doc.forward.kernel as written) is biased (not "
           "orthogonal), and the squared correlation h (first order) differs from the exact one at every point");
   for (int k = 0; k <= BP_DEG; k++) { mpq_clear(mx[k]); mpq_clear(me[k]); }
