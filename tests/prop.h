@@ -76,6 +76,11 @@ double prop_power_one_sided(double z_crit, double shift);
 double prop_miss_one_sided(double z_crit, double shift);
 double prop_shift_for_power(double z_crit, double power);
 double prop_z_false_alarm(double z_crit);
+/* The chi^2_dof tail P(X <= x) (upper = 0) or P(X > x) (upper = 1), and the
+ * x with that tail equal to p (bisection within 10 sd of the mean; for the
+ * tails >= 1e-12 of dof >= 100 the quantile lies inside). */
+double prop_chisq_tail(double x, double dof, int upper);
+double prop_chisq_quantile(double p, double dof, int upper);
 
 /* Asserts a condition on doubles with a message; records nothing. */
 #define PROP_CHECK(cond, ...) do { if (!(cond)) fail_msg(__VA_ARGS__); } while (0)

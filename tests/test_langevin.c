@@ -19,9 +19,6 @@
 #include "dmcheck.h"
 #include "prop.h"
 
-#include <gsl/gsl_errno.h>
-#include <gsl/gsl_sf_gamma.h>
-
 #define PROGRAM "test_langevin"
 #define Z_CRIT 5.3
 
@@ -181,38 +178,14 @@ static void test_moments(void **state)
  * test applied to sigma^2 (the negative control) must reject. */
 #define STAT_ALPHA 1e-6
 #define STAT_N 20000UL
-/* chi^2_dof tails P(X <= x) (upper = 0) or P(X > x) (upper = 1), from the
- * regularised incomplete gamma. GSL signals an error only for tails far
- * below 1e-100 (more than 10 sd from the mean), which count as 0; any other
- * error gives NaN, which fails the test. */
-static double chisq_tail(double x, double dof, int upper)
-{
-  gsl_sf_result r;
-  int st = upper ? gsl_sf_gamma_inc_Q_e(dof / 2, x / 2, &r) : gsl_sf_gamma_inc_P_e(dof / 2, x / 2, &r);
-  if (st == GSL_SUCCESS) return r.val;
-  return fabs(x - dof) > 10 * sqrt(2 * dof) ? 0 : NAN;
-}
-/* the x with tail(x) = p, by bisection within 10 sd of the mean (the tails
- * used here, >= 5e-8, lie inside for dof >= 1000) */
-static double chisq_quantile(double p, double dof, int upper)
-{
-  double a = dof - 10 * sqrt(2 * dof), b = dof + 10 * sqrt(2 * dof);
-  for (int i = 0; i < 200; i++) {
-    double m = 0.5 * (a + b);
-    int right = upper ? chisq_tail(m, dof, 1) < p : chisq_tail(m, dof, 0) > p;
-    if (right) b = m; else a = m;
-  }
-  return 0.5 * (a + b);
-}
 static double chisq_power(double lo, double hi, double dof, double ratio)
 {
   /* P(X outside [lo, hi]) for X = ratio chi^2_dof */
-  return chisq_tail(lo / ratio, dof, 0) + chisq_tail(hi / ratio, dof, 1);
+  return prop_chisq_tail(lo / ratio, dof, 0) + prop_chisq_tail(hi / ratio, dof, 1);
 }
 static void test_stationary(void **state)
 {
   fixture *fx = *state;
-  gsl_error_handler_t *old_handler = gsl_set_error_handler_off();
   const double mu = 0.5, sigma = 1.5, tau = 2.0, h = 0.2, dt = h * tau * sigma * sigma, x0 = mu;
   const dmc_langevin p = { mu, sigma, tau, dt };
   const size_t n = STAT_N, k = 100;
@@ -226,14 +199,14 @@ static void test_stationary(void **state)
   free(x);
   const double rho = 1 - h, trans = 1 - pow(rho, 2.0 * (double)k), dof = (double)(n - 1);
   const double v_claim = sigma * sigma / (1 - h / 2) * trans, v_pert = sigma * sigma * trans;
-  const double lo = chisq_quantile(STAT_ALPHA / 2, dof, 0), hi = chisq_quantile(STAT_ALPHA / 2, dof, 1);
+  const double lo = prop_chisq_quantile(STAT_ALPHA / 2, dof, 0), hi = prop_chisq_quantile(STAT_ALPHA / 2, dof, 1);
   const double t_claim = m2 / v_claim, t_pert = m2 / v_pert;
   int pass = t_claim >= lo && t_claim <= hi, control = !(t_pert >= lo && t_pert <= hi);
   double power = chisq_power(lo, hi, dof, v_pert / v_claim);
   /* what the same design could detect at the demo's h = 0.01: trials for power 0.999 */
   double need = 0;
   for (double nn = 1000; nn < 1e9 && !need; nn *= 1.05) {
-    double l = chisq_quantile(STAT_ALPHA / 2, nn, 0), u = chisq_quantile(STAT_ALPHA / 2, nn, 1);
+    double l = prop_chisq_quantile(STAT_ALPHA / 2, nn, 0), u = prop_chisq_quantile(STAT_ALPHA / 2, nn, 1);
     if (chisq_power(l, u, nn, 1 - 0.01 / 2) >= 0.999) need = nn;
   }
   evidence_row(fx->ev, "elbo.langevin.stationary", "statistical", pass && power >= 1 - 1e-6,
@@ -247,7 +220,6 @@ static void test_stationary(void **state)
                "variance of x_k = sigma^2/(1-h/2) (1-rho^2k), exact chi-square test", n, fx->seed,
                "the same test and sample with the continuous-time variance sigma^2 (1-rho^2k) = %.5f: (n-1)s^2/v = %.1f, %s the "
                "acceptance interval [%.1f, %.1f]", v_pert, t_pert, control ? "outside" : "INSIDE", lo, hi);
-  gsl_set_error_handler(old_handler);
   PROP_CHECK(pass, "stationary variance off: (n-1)s^2/v = %.1f outside [%.1f, %.1f]", t_claim, lo, hi);
   PROP_CHECK(control, "the chi-square test did not reject sigma^2: (n-1)s^2/v = %.1f", t_pert);
   PROP_CHECK(power >= 1 - 1e-6, "stationary test power %.3g < 1 - 1e-6", power);
