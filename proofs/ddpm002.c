@@ -7,7 +7,7 @@
  * Exact GMP rationals where the step is rational; MPFR at 256 bits and
  * trapezoidal quadrature (exponentially accurate for these Gaussian
  * integrands) elsewhere. Independent of src/ and reference/. Every check
- * carries a negative control (check text "control: ..."). Writes the figure
+ * carries a negative control (a control row naming the check verbatim). Writes the figure
  * data fig/ddpm_limit.csv and fig/ddpm_single.csv. */
 #include "qcheck.h"
 
