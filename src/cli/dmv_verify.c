@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include "cli_verify.h"
 #include "dmcverify.h"
+#include "dmv_npy.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -346,9 +347,20 @@ static int array_next(void *src, cli_cand_row *row)
   return 1;
 }
 
+static int verify_columns(const char *suite, const dmv_options *o, const char *name, size_t n, const double *ids,
+                          const double *const *in, const double *const *out, double *row_ulp,
+                          unsigned char *row_over, dmv_result **res, char *err, size_t errlen);
+
 int dmv_verify_columns(const char *suite, const dmv_options *o, size_t n, const double *ids,
                        const double *const *in, const double *const *out, double *row_ulp,
                        unsigned char *row_over, dmv_result **res, char *err, size_t errlen)
+{
+  return verify_columns(suite, o, NULL, n, ids, in, out, row_ulp, row_over, res, err, errlen);
+}
+
+static int verify_columns(const char *suite, const dmv_options *o, const char *name, size_t n, const double *ids,
+                          const double *const *in, const double *const *out, double *row_ulp,
+                          unsigned char *row_over, dmv_result **res, char *err, size_t errlen)
 {
   *res = NULL;
   const dmc_suite *s = find_suite(suite, err, errlen);
@@ -366,6 +378,7 @@ int dmv_verify_columns(const char *suite, const dmv_options *o, size_t n, const 
   int st = cli_verify_setup(r, s, o, err, errlen);
   if (st) { free(r); return st; }
   r->row_word = "row";
+  if (name) snprintf(r->candidate, sizeof r->candidate, "%s", name);
   for (int i = 0; i < s->noutputs; i++) r->present[i] = out[i] != NULL;
   array_rows a = { s, n, 0, ids, in, out, "" };
   cli_rows rows = { &a, in != NULL, array_next, array_fail, array_err };
@@ -376,6 +389,47 @@ int dmv_verify_columns(const char *suite, const dmv_options *o, size_t n, const 
 }
 
 /* ---- files ---- */
+/* A NumPy file's named columns onto the suite's id, inputs and outputs. */
+static int verify_numpy(const dmc_suite *s, const dmv_options *o, const char *path, dmv_result **res,
+                        char *err, size_t errlen)
+{
+  npy_table *t = malloc(sizeof *t);
+  if (!t) { snprintf(err, errlen, "out of memory"); return 1; }
+  if (npy_load(path, t, err, errlen)) { free(t); return 2; }
+  const double *in[DMC_SUITE_MAX_COLS] = { 0 }, *out[DMC_SUITE_MAX_COLS] = { 0 }, *ids = NULL;
+  int nin = 0, st = 0;
+  for (int c = 0; c < t->ncols && !st; c++) {
+    const char *nm = t->col[c].name;
+    int hit = 0;
+    if (!strcmp(nm, "id")) { ids = t->col[c].v; hit = 1; }
+    for (int i = 0; i < s->ninputs; i++) if (!strcmp(nm, s->input_names[i])) { in[i] = t->col[c].v; nin++; hit = 1; }
+    for (int i = 0; i < s->noutputs; i++) if (!strcmp(nm, s->output_names[i])) { out[i] = t->col[c].v; hit = 1; }
+    if (!hit) {
+      snprintf(err, errlen, "%s: column '%s' is not id, an input or an output of suite %s", path, nm, s->name);
+      st = 2;
+    }
+  }
+  if (!st && nin && nin != s->ninputs) {
+    snprintf(err, errlen, "%s: give every input of suite %s or none", path, s->name);
+    st = 2;
+  }
+  if (!st) {
+    st = verify_columns(s->name, o, path, t->col[0].n, ids, nin ? in : NULL, out, NULL, NULL, res, err, errlen);
+    if (st == 2 && !strncmp(err, "row ", 4)) {  /* FILE:ROW (0-based) as the CSV's FILE:LINE */
+      char tmp[1024];
+      snprintf(tmp, sizeof tmp, "%s", err + 4);
+      snprintf(err, errlen, "%s:row %s", path, tmp);
+    } else if (st == 2 && strncmp(err, path, strlen(path))) {
+      char tmp[1024];
+      snprintf(tmp, sizeof tmp, "%s", err);
+      snprintf(err, errlen, "%s: %s", path, tmp);
+    }
+  }
+  npy_free(t);
+  free(t);
+  return st;
+}
+
 static void cand_fail(void *src, const char *msg) { csv_error(&((cli_cand *)src)->csv, 1, "%s", msg); }
 static const char *cand_err(void *src) { return ((cli_cand *)src)->csv.err; }
 static int cand_next(void *src, cli_cand_row *row) { return cli_cand_next(src, row); }
@@ -388,6 +442,7 @@ int dmv_verify_file(const char *suite, const dmv_options *o, const char *path, d
   if (!s) return 2;
   dmv_options def;
   if (!o) { dmv_options_init(&def); o = &def; }
+  if (npy_is_numpy(path)) return verify_numpy(s, o, path, res, err, errlen);
   cli_verify_result *r = calloc(1, sizeof *r);
   cli_cand *cand = malloc(sizeof *cand);
   if (!r || !cand) { free(r); free(cand); snprintf(err, errlen, "out of memory"); return 1; }
