@@ -121,6 +121,9 @@ void cli_report_text(FILE *f, const cli_verify_result *r)
           s->name, r->candidate, r->rows, r->fmt->name, r->budget);
   for (int i = 0; i < s->noutputs; i++)
     if (r->present[i] && r->budgets[i] != r->budget) fprintf(f, "budget of %s: %g ULP\n", s->output_names[i], r->budgets[i]);
+  for (int e = 0; e < r->nexcl; e++)
+    fprintf(f, "excluded: data rows %zu-%zu (from 0; %lu rows, not verified): %s\n", r->excl[e].lo, r->excl[e].hi,
+            r->excl[e].n, r->excl[e].reason);
   if (r->abs_tol > 0) fprintf(f, "absolute tolerance: a row within %g of the reference passes at any ULP error\n", r->abs_tol);
   fprintf(f, "reference: %s", r->source);
   if (r->live) fprintf(f, "; %lu rows evaluated live with MPFR", r->live);
@@ -233,6 +236,14 @@ void cli_report_json(FILE *f, const cli_verify_result *r)
   fputs(", \"reference_source\": ", f); json_str(f, r->source);
   fprintf(f, ", \"dtype\": \"%s\", \"budget_ulp\": ", r->fmt->name);
   json_num(f, r->budget);
+  fputs(", \"excluded\": [", f);
+  for (int e = 0; e < r->nexcl; e++) {
+    fprintf(f, "%s{\"first\": %zu, \"last\": %zu, \"rows\": %lu, \"reason\": ", e ? ", " : "", r->excl[e].lo,
+            r->excl[e].hi, r->excl[e].n);
+    json_str(f, r->excl[e].reason);
+    fputc('}', f);
+  }
+  fputs("], \"abs_tol\": ", f); json_num(f, r->abs_tol);
   fprintf(f, ", \"rows\": %lu, \"live_rows\": %lu, \"unproved_rows\": %lu, \"pass\": %s,\n \"outputs\": [",
           r->rows, r->live, r->unproved, cli_verify_pass(r) ? "true" : "false");
   int first = 1;

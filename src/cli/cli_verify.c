@@ -43,6 +43,10 @@ static void usage(FILE *f)
     "  --format F       report as text (default), json or junit XML\n"
     "  -o REPORT        write the report to REPORT (replaced when complete; not an\n"
     "                   input, a symlink or a special file) instead of stdout\n"
+    "  --exclude ROWS:REASON  leave out data row ROWS (from 0) or rows A-B, for the\n"
+    "                   stated reason (repeatable; the report lists them)\n"
+    "  --rows-out FILE  write every row's error as CSV (row, id, inputs, then per\n"
+    "                   output OUT, OUT_ref, OUT_ulp, OUT_over; excluded)\n"
     "  --worst K        rows to show per output (default 5, at most %d)\n"
     "  --vectors DIR    stored vectors (default $DMC_VECTORS, else PREFIX/share/dmcheck/\n"
     "                   vectors of the installed program, else the source tree's);\n"
@@ -57,6 +61,7 @@ typedef struct {
   dmv_options v;
   double budgets[DMC_SUITE_MAX_COLS];
   const char *budget_spec;
+  const char *exclude[DMV_EXCLUDE_MAX];
 } options;
 
 /* --budget-ulp N or NAME=N,NAME=N,... (other outputs: 1, or a bare N in the list) */
@@ -105,6 +110,11 @@ static int parse_options(int argc, char **argv, options *o)
         return -1;
       }
       if (!strcmp(a, "--worst")) o->v.worst = (int)v; else o->v.abs_tol = v;
+    } else if (!strcmp(a, "--exclude")) {
+      if (++i >= argc) { fprintf(stderr, "dmcheck verify: --exclude needs ROWS:REASON\n"); return -1; }
+      if (o->v.nexclude == DMV_EXCLUDE_MAX) { fprintf(stderr, "dmcheck verify: more than %d --exclude\n", DMV_EXCLUDE_MAX); return -1; }
+      o->exclude[o->v.nexclude++] = argv[i];
+      o->v.exclude = o->exclude;
     } else if (!strcmp(a, "--live")) {
       o->v.live = 1;
     } else if (a[0] == '-' && a[1]) {
@@ -144,13 +154,27 @@ int cli_verify(int argc, char **argv)
     return 2;
   }
   snprintf(vecpath, sizeof vecpath, "%s/%s.csv", o.v.live ? "." : dir, s->name);
-  const char *inputs[2] = { o.candidate, o.v.live ? NULL : vecpath };
-  cli_output w;
+  const char *inputs[3] = { o.candidate, o.v.live ? NULL : vecpath, o.output };
+  cli_output w, rw;
+  if (o.rows_out && o.output && !strcmp(o.rows_out, o.output)) {
+    fprintf(stderr, "dmcheck verify: --rows-out and -o name the same file\n");
+    return 2;
+  }
   if (cli_output_open(&w, "dmcheck verify", o.output, inputs, 2)) return 2;
+  if (o.rows_out) {
+    if (!strcmp(o.rows_out, "-") && (!o.output || !strcmp(o.output, "-"))) {
+      cli_output_abort(&w);
+      fprintf(stderr, "dmcheck verify: --rows-out - needs the report elsewhere (-o REPORT)\n");
+      return 2;
+    }
+    if (cli_output_open(&rw, "dmcheck verify", o.rows_out, inputs, 3)) { cli_output_abort(&w); return 2; }
+    o.v.rows_out = rw.f;
+  }
   dmv_result *r;
   int st = dmv_verify_file(o.suite, &o.v, o.candidate, &r, err, sizeof err);
   if (st) {
     cli_output_abort(&w);
+    if (o.rows_out) cli_output_abort(&rw);
     fprintf(stderr, "%s%s\n", strchr(err, ':') ? "" : "dmcheck verify: ", err);
     return st == 1 ? 1 : 2;
   }
@@ -159,7 +183,8 @@ int cli_verify(int argc, char **argv)
   else cli_report_text(w.f, r);
   int to_file = w.tmp != NULL;
   int status = 2;
-  if (!cli_output_commit(&w, "dmcheck verify")) {
+  if (o.rows_out && cli_output_commit(&rw, "dmcheck verify")) cli_output_abort(&w);
+  else if (!cli_output_commit(&w, "dmcheck verify")) {
     status = dmv_result_ok(r) ? 0 : 1;
     if (to_file) fprintf(stderr, "dmcheck verify: %s (report: %s)\n", status ? "FAIL" : "PASS", o.output);
   }

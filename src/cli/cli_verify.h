@@ -78,6 +78,9 @@ struct dmv_result {
   double budgets[DMC_SUITE_MAX_COLS];   /* each output's */
   double abs_tol;
   int worst_k;
+  int nexcl;
+  struct { size_t lo, hi; unsigned long n; char reason[200]; } excl[DMV_EXCLUDE_MAX];
+  FILE *rows_out;
   unsigned long rows, live, unproved;
   int present[DMC_SUITE_MAX_COLS];
   cli_out_stats out[DMC_SUITE_MAX_COLS];

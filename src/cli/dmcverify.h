@@ -23,6 +23,7 @@
 #define DMCVERIFY_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -72,7 +73,17 @@ typedef struct {
   const char *vectors;     /* NULL: see above */
   int live;                /* 1: compute every reference now, ignoring stored vectors */
   const char *name;        /* the candidate's name in reports (NULL: "arrays") */
+  /* Rows left out, each "ROWS:REASON" with ROWS a data row (0-based, in the
+   * candidate's order) or a range A-B; reported with their reason, never
+   * silently (at most DMV_EXCLUDE_MAX). */
+  const char *const *exclude;
+  int nexclude;
+  /* NULL, or a stream receiving every row's error as CSV: row, id, the inputs,
+   * then per present output OUT, OUT_ref (correctly rounded, in the dtype),
+   * OUT_ulp, OUT_over (1 over budget), and excluded (the reason, or empty). */
+  FILE *rows_out;
 } dmv_options;
+#define DMV_EXCLUDE_MAX 64
 
 void dmv_options_init(dmv_options *o);
 

@@ -191,6 +191,86 @@ static int get_table(cli_verify_result *r, const char *vectors, int live, int re
   return 0;
 }
 
+static int excluded(const cli_verify_result *r, size_t seen)
+{
+  for (int e = 0; e < r->nexcl; e++)
+    if (seen >= r->excl[e].lo && seen <= r->excl[e].hi) {
+      ((cli_verify_result *)r)->excl[e].n++;
+      return e;
+    }
+  return -1;
+}
+
+static void put_csv_num(FILE *f, double x)
+{
+  if (isnan(x)) fputs(",nan", f);
+  else if (isinf(x)) fputs(x < 0 ? ",-inf" : ",inf", f);
+  else fprintf(f, ",%.17g", x);
+}
+
+static void put_rows_header(const cli_verify_result *r)
+{
+  const dmc_suite *s = r->suite;
+  fputs("row,id", r->rows_out);
+  for (int i = 0; i < s->ninputs; i++) fprintf(r->rows_out, ",%s", s->input_names[i]);
+  for (int i = 0; i < s->noutputs; i++)
+    if (r->present[i]) {
+      const char *n = s->output_names[i];
+      fprintf(r->rows_out, ",%s,%s_ref,%s_ulp,%s_over", n, n, n, n);
+    }
+  fputs(",excluded\n", r->rows_out);
+}
+
+/* One row of the rows export; ref NULL: not verified (why says so). */
+static void put_row(const cli_verify_result *r, size_t seen, const cli_cand_row *row, const double *in,
+                    const double *ref, const double *ulps, const int *overs, const char *why)
+{
+  const dmc_suite *s = r->suite;
+  FILE *f = r->rows_out;
+  fprintf(f, "%zu,", seen);
+  if (row->id >= 0) fprintf(f, "%ld", row->id);
+  for (int i = 0; i < s->ninputs; i++) if (in) put_csv_num(f, in[i]); else fputc(',', f);
+  for (int i = 0; i < s->noutputs; i++) {
+    if (!r->present[i]) continue;
+    put_csv_num(f, cli_format_round(r->fmt, row->out[i]));
+    if (ref) {
+      double rf;
+      cli_format_error(r->fmt, 0, ref[i], &rf);
+      put_csv_num(f, rf);
+      put_csv_num(f, ulps[i]);
+      fprintf(f, ",%d", overs[i]);
+    } else fputs(",,,", f);
+  }
+  fputs(",\"", f);
+  for (const char *c = why; *c; c++) { if (*c == '"') fputc('"', f); fputc(*c, f); }
+  fputs("\"\n", f);
+}
+
+/* "ROWS:REASON" into r->excl; 0 or 2 with a message. */
+static int parse_exclude(cli_verify_result *r, const char *spec, char *err, size_t errlen)
+{
+  const char *colon = strchr(spec, ':');
+  char *e;
+  if (r->nexcl == DMV_EXCLUDE_MAX) { snprintf(err, errlen, "more than %d exclusions", DMV_EXCLUDE_MAX); return 2; }
+  if (!colon || !colon[1]) {
+    snprintf(err, errlen, "exclude '%s': need ROWS:REASON (a row or range A-B, and why)", spec);
+    return 2;
+  }
+  errno = 0;
+  unsigned long long lo = strtoull(spec, &e, 10), hi = lo;
+  if (e != spec && *e == '-') { const char *b = e + 1; hi = strtoull(b, &e, 10); if (e == b) e = (char *)spec; }
+  if (e == spec || e != colon || errno || hi < lo || spec[0] == '-' || spec[0] == '+' || spec[0] == ' ') {
+    snprintf(err, errlen, "exclude '%s': ROWS must be a data row (from 0) or a range A-B", spec);
+    return 2;
+  }
+  r->excl[r->nexcl].lo = (size_t)lo;
+  r->excl[r->nexcl].hi = (size_t)hi;
+  r->excl[r->nexcl].n = 0;
+  snprintf(r->excl[r->nexcl].reason, sizeof r->excl[r->nexcl].reason, "%s", colon + 1);
+  r->nexcl++;
+  return 0;
+}
+
 static int fail_row(cli_rows *rows, void *index, char *err, size_t errlen, const char *msg)
 {
   rows->fail(rows->src, msg);
@@ -214,8 +294,18 @@ int cli_verify_rows(cli_verify_result *r, const char *vectors, int live, cli_row
   snprintf(label, sizeof label, "dmcheck verify %s", s->name);
   input_index index = { 0, NULL };
   int k;
-  while ((k = rows->next(rows->src, &row)) > 0) {
-    size_t idx = row.id >= 0 ? (size_t)row.id : r->rows;
+  if (r->rows_out) put_rows_header(r);
+  for (size_t seen = 0; (k = rows->next(rows->src, &row)) > 0; seen++) {
+    int ex = excluded(r, seen);
+    if (ex >= 0) {
+      for (int i = 0; seen < cap && i < no; i++) {
+        if (row_ulp) row_ulp[seen * (size_t)no + (size_t)i] = NAN;
+        if (row_over) row_over[seen * (size_t)no + (size_t)i] = 0;
+      }
+      if (r->rows_out) put_row(r, seen, &row, rows->has_inputs ? row.in : NULL, NULL, NULL, NULL, r->excl[ex].reason);
+      continue;
+    }
+    size_t idx = row.id >= 0 ? (size_t)row.id : seen;
     const double *in, *ref;
     if (rows->has_inputs) {
       in = row.in;
@@ -236,10 +326,11 @@ int cli_verify_rows(cli_verify_result *r, const char *vectors, int live, cli_row
           return fail_row(rows, index.slot, err, errlen, "inputs outside the suite's domain (bad input; see 'dmcheck list --suites')");
         }
         if (es == 2) {
-          for (int i = 0; r->rows < cap && i < no; i++) {
-            if (row_ulp) row_ulp[r->rows * (size_t)no + (size_t)i] = NAN;
-            if (row_over) row_over[r->rows * (size_t)no + (size_t)i] = 0;
+          for (int i = 0; seen < cap && i < no; i++) {
+            if (row_ulp) row_ulp[seen * (size_t)no + (size_t)i] = NAN;
+            if (row_over) row_over[seen * (size_t)no + (size_t)i] = 0;
           }
+          if (r->rows_out) put_row(r, seen, &row, in, NULL, NULL, NULL, "rounding not proved");
           r->unproved++; r->rows++; continue;
         }
         ref = live_out;
@@ -255,19 +346,22 @@ int cli_verify_rows(cli_verify_result *r, const char *vectors, int live, cli_row
       in = t->in + idx * (size_t)ni;
       ref = t->out + idx * (size_t)no;
     }
+    double ulps[DMC_SUITE_MAX_COLS];
+    int overs[DMC_SUITE_MAX_COLS];
     for (int i = 0; i < no; i++) {
-      int over = 0;
-      double u = r->present[i] ? account(r, i, &row, in, ref[i], &over) : NAN;
-      if (row_ulp && r->rows < cap) row_ulp[r->rows * (size_t)no + (size_t)i] = u;
-      if (row_over && r->rows < cap) row_over[r->rows * (size_t)no + (size_t)i] = (unsigned char)over;
+      overs[i] = 0;
+      ulps[i] = r->present[i] ? account(r, i, &row, in, ref[i], &overs[i]) : NAN;
+      if (row_ulp && seen < cap) row_ulp[seen * (size_t)no + (size_t)i] = ulps[i];
+      if (row_over && seen < cap) row_over[seen * (size_t)no + (size_t)i] = (unsigned char)overs[i];
     }
+    if (r->rows_out) put_row(r, seen, &row, in, ref, ulps, overs, "");
     r->rows++;
     if (r->rows % (1u << 18) == 0) cli_progress(r->rows, 0, label);
   }
   free(index.slot);
   vec_table_free(t);
   if (k < 0) { snprintf(err, errlen, "%s", rows->err(rows->src)); return 2; }
-  if (r->rows == 0) return fail_row(rows, NULL, err, errlen, "no data rows");
+  if (r->rows == 0) return fail_row(rows, NULL, err, errlen, r->nexcl ? "no data rows left after the exclusions" : "no data rows");
   if (r->live) cli_progress(r->live, r->live, "dmcheck verify: live rows");
   return 0;
 }
@@ -275,7 +369,7 @@ int cli_verify_rows(cli_verify_result *r, const char *vectors, int live, cli_row
 /* ---- options and results ---- */
 void dmv_options_init(dmv_options *o)
 {
-  *o = (dmv_options){ NULL, 1.0, NULL, 0.0, 5, NULL, 0, NULL };
+  *o = (dmv_options){ NULL, 1.0, NULL, 0.0, 5, NULL, 0, NULL, NULL, 0, NULL };
 }
 
 int cli_verify_setup(cli_verify_result *r, const dmc_suite *s, const dmv_options *o, char *err, size_t errlen)
@@ -299,6 +393,10 @@ int cli_verify_setup(cli_verify_result *r, const dmc_suite *s, const dmv_options
   r->abs_tol = o->abs_tol;
   r->worst_k = o->worst;
   r->row_word = "line";
+  r->rows_out = o->rows_out;
+  if (o->nexclude < 0 || (o->nexclude && !o->exclude)) { snprintf(err, errlen, "bad exclude list"); return 2; }
+  for (int e = 0; e < o->nexclude; e++)
+    if (parse_exclude(r, o->exclude[e], err, errlen)) return 2;
   snprintf(r->candidate, sizeof r->candidate, "%s", o->name ? o->name : "arrays");
   return 0;
 }

@@ -33,7 +33,8 @@ c_double_p = ctypes.POINTER(ctypes.c_double)
 class Options(ctypes.Structure):
     _fields_ = [("dtype", ctypes.c_char_p), ("budget_ulp", ctypes.c_double),
                 ("budgets", c_double_p), ("abs_tol", ctypes.c_double), ("worst", ctypes.c_int),
-                ("vectors", ctypes.c_char_p), ("live", ctypes.c_int), ("name", ctypes.c_char_p)]
+                ("vectors", ctypes.c_char_p), ("live", ctypes.c_int), ("name", ctypes.c_char_p),
+                ("exclude", ctypes.POINTER(ctypes.c_char_p)), ("nexclude", ctypes.c_int), ("rows_out", ctypes.c_void_p)]
 
 
 def _sig(name, restype, *argtypes):
