@@ -333,8 +333,10 @@ mutants: | $(DEPS_OK)
 	@/usr/bin/python3 tests/mutants/run.py --catalogue tests/mutants/catalogue.txt --work $(B)/mutants \
 	  --csv $(RESULTS)/mutants.csv --jobs $(MUTANTS_JOBS) $(if $(MUTANTS_ONLY),--only $(MUTANTS_ONLY))
 
-bench: $(BENCHES)
+bench: $(BENCHES) $(VERSO)
 	@for b in $(BENCHES); do ./$$b || exit 1; done
+	@uptime
+	@DMCHECK_LIB=$(CURDIR)/$(VERSO) $(PYTHON) tests/bench/bench_verify.py
 
 # `make fuzz FUZZ_SECONDS=N` runs every harness for N seconds from the
 # committed seeds (tests/fuzz/corpus/NAME for fuzz_NAME) with the dictionary; new inputs

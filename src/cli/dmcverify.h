@@ -95,10 +95,10 @@ typedef struct dmv_result dmv_result;
  * absent output (at least one present). Without ids and inputs, row k is
  * the suite's row k. Rows with inputs that are not stored rows are
  * evaluated live (within the live domain, README). row_ulp: NULL or
- * n x noutputs doubles receiving each row's ULP error (NaN for absent
- * outputs and rows whose rounding was not proved); row_over: NULL or
- * n x noutputs flags, 1 for a row over its output's budget (abs_tol
- * applied), else 0. On success *res is set (free with dmv_result_free). */
+ * n x P doubles (P: the number of present outputs, in the suite's order)
+ * receiving each row's ULP error (NaN for excluded rows and rows whose
+ * rounding was not proved); row_over: NULL or n x P flags, 1 for a row over
+ * its output's budget (abs_tol applied), else 0. On success *res is set (free with dmv_result_free). */
 int dmv_verify_columns(const char *suite, const dmv_options *o, size_t n, const double *ids,
                        const double *const *in, const double *const *out, double *row_ulp,
                        unsigned char *row_over, dmv_result **res, char *err, size_t errlen);

@@ -294,13 +294,15 @@ int cli_verify_rows(cli_verify_result *r, const char *vectors, int live, cli_row
   snprintf(label, sizeof label, "dmcheck verify %s", s->name);
   input_index index = { 0, NULL };
   int k;
+  int pres[DMC_SUITE_MAX_COLS], np = 0;
+  for (int i = 0; i < no; i++) if (r->present[i]) pres[np++] = i;
   if (r->rows_out) put_rows_header(r);
   for (size_t seen = 0; (k = rows->next(rows->src, &row)) > 0; seen++) {
     int ex = excluded(r, seen);
     if (ex >= 0) {
-      for (int i = 0; seen < cap && i < no; i++) {
-        if (row_ulp) row_ulp[seen * (size_t)no + (size_t)i] = NAN;
-        if (row_over) row_over[seen * (size_t)no + (size_t)i] = 0;
+      for (int i = 0; seen < cap && i < np; i++) {
+        if (row_ulp) row_ulp[seen * (size_t)np + (size_t)i] = NAN;
+        if (row_over) row_over[seen * (size_t)np + (size_t)i] = 0;
       }
       if (r->rows_out) put_row(r, seen, &row, rows->has_inputs ? row.in : NULL, NULL, NULL, NULL, r->excl[ex].reason);
       continue;
@@ -326,9 +328,9 @@ int cli_verify_rows(cli_verify_result *r, const char *vectors, int live, cli_row
           return fail_row(rows, index.slot, err, errlen, "inputs outside the suite's domain (bad input; see 'dmcheck list --suites')");
         }
         if (es == 2) {
-          for (int i = 0; seen < cap && i < no; i++) {
-            if (row_ulp) row_ulp[seen * (size_t)no + (size_t)i] = NAN;
-            if (row_over) row_over[seen * (size_t)no + (size_t)i] = 0;
+          for (int i = 0; seen < cap && i < np; i++) {
+            if (row_ulp) row_ulp[seen * (size_t)np + (size_t)i] = NAN;
+            if (row_over) row_over[seen * (size_t)np + (size_t)i] = 0;
           }
           if (r->rows_out) put_row(r, seen, &row, in, NULL, NULL, NULL, "rounding not proved");
           r->unproved++; r->rows++; continue;
@@ -348,11 +350,12 @@ int cli_verify_rows(cli_verify_result *r, const char *vectors, int live, cli_row
     }
     double ulps[DMC_SUITE_MAX_COLS];
     int overs[DMC_SUITE_MAX_COLS];
-    for (int i = 0; i < no; i++) {
+    for (int j = 0; j < np; j++) {
+      int i = pres[j];
       overs[i] = 0;
-      ulps[i] = r->present[i] ? account(r, i, &row, in, ref[i], &overs[i]) : NAN;
-      if (row_ulp && seen < cap) row_ulp[seen * (size_t)no + (size_t)i] = ulps[i];
-      if (row_over && seen < cap) row_over[seen * (size_t)no + (size_t)i] = (unsigned char)overs[i];
+      ulps[i] = account(r, i, &row, in, ref[i], &overs[i]);
+      if (row_ulp && seen < cap) row_ulp[seen * (size_t)np + (size_t)j] = ulps[i];
+      if (row_over && seen < cap) row_over[seen * (size_t)np + (size_t)j] = (unsigned char)overs[i];
     }
     if (r->rows_out) put_row(r, seen, &row, in, ref, ulps, overs, "");
     r->rows++;

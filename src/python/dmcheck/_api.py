@@ -1,5 +1,4 @@
 """dmcheck's Python API over libdmcverify (see dmcverify.h)."""
-import builtins
 import ctypes
 
 import numpy as np
@@ -107,13 +106,15 @@ class Result:
         self.rows = n
         self.ok = bool(lib.dmv_result_ok(handle))
         self.max_ulp, self.budget, self.worst, self.over, self.ulp = {}, {}, {}, {}, {}
+        j = -1
         for i, name in enumerate(outputs):
             if not lib.dmv_result_present(handle, i):
                 continue
+            j += 1
             self.max_ulp[name] = lib.dmv_result_max_ulp(handle, i)
             self.budget[name] = lib.dmv_result_budget(handle, i)
-            self.ulp[name] = row_ulp[:, i]
-            self.over[name] = keep[np.flatnonzero(row_over[:, i])]
+            self.ulp[name] = row_ulp[:, j]
+            self.over[name] = keep[np.flatnonzero(row_over[:, j])]
             rows = []
             for k in range(lib.dmv_result_nworst(handle, i)):
                 r, d = ctypes.c_long(), ctypes.c_long()
@@ -215,8 +216,9 @@ def verify(suite, dtype="float64", budget_ulp=1, abs_tol=0.0, exclude=None, wors
     pin = (c_double_p * len(ins))(*[ptr(cols[c]) for c in ins]) if given_in else None
     pout = (c_double_p * len(outs))(*[ptr(cols[c]) if c in cols else None for c in outs])
     ids = ptr(cols["id"]) if "id" in cols else None
-    row_ulp = np.empty((n, len(outs)))
-    row_over = np.zeros((n, len(outs)), dtype=np.uint8)
+    npres = sum(c in cols for c in outs)
+    row_ulp = np.empty((n, npres))
+    row_over = np.zeros((n, npres), dtype=np.uint8)
     handle = ctypes.c_void_p()
     err = _err_buf()
     st = lib.dmv_verify_columns(_b(suite), ctypes.byref(opt), n, ids, pin, pout, ptr(row_ulp),
@@ -230,6 +232,6 @@ def verify(suite, dtype="float64", budget_ulp=1, abs_tol=0.0, exclude=None, wors
                 msg = "row %d:%s" % (keep[int(head)], rest)
         raise (DmcheckError if st == 2 else RuntimeError)("dmcheck: " + msg)
     try:
-        return Result(suite, handle, outs, n, row_ulp, row_over.astype(builtins.bool), excluded, keep)
+        return Result(suite, handle, outs, n, row_ulp, row_over, excluded, keep)
     finally:
         lib.dmv_result_free(handle)
