@@ -336,7 +336,7 @@ mutants: | $(DEPS_OK)
 bench: $(BENCHES) $(VERSO)
 	@for b in $(BENCHES); do ./$$b || exit 1; done
 	@uptime
-	@DMCHECK_LIB=$(CURDIR)/$(VERSO) $(PYTHON) tests/bench/bench_verify.py
+	@DMCHECK_LIB=$(CURDIR)/$(VERSO) $(PYTHON) tests/bench/bench_inprocess.py
 
 # `make fuzz FUZZ_SECONDS=N` runs every harness for N seconds from the
 # committed seeds (tests/fuzz/corpus/NAME for fuzz_NAME) with the dictionary; new inputs

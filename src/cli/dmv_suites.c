@@ -1,5 +1,6 @@
 /* dmv_suites.c -- libdmcverify's suites, reference rows and function
  * registry (dmcverify.h). */
+#define _POSIX_C_SOURCE 200809L
 #include "cli.h"
 #include "dmcverify.h"
 #include "suites.h"
