@@ -82,6 +82,9 @@ typedef struct {
    * then per present output OUT, OUT_ref (correctly rounded, in the dtype),
    * OUT_ulp, OUT_over (1 over budget), and excluded (the reason, or empty). */
   FILE *rows_out;
+  /* dmv_verify_columns: NULL, or n row numbers to name the rows by in reports
+   * and errors instead of 0..n-1 (a caller that dropped rows keeps its own). */
+  const long *row_labels;
 } dmv_options;
 #define DMV_EXCLUDE_MAX 64
 
@@ -118,10 +121,11 @@ double dmv_result_budget(const dmv_result *r, int i);
 size_t dmv_result_over(const dmv_result *r, int i);
 /* The k-th worst row of output i (worst first; k < dmv_result_nworst):
  * its row index in the candidate, id (-1 none), candidate value (in the
- * dtype), correctly rounded reference (double) and ULP error. 0 or 2. */
+ * dtype), correctly rounded reference (double) and ULP error; inputs (NULL,
+ * or room for ninputs) its inputs. 0 or 2. */
 int dmv_result_nworst(const dmv_result *r, int i);
 int dmv_result_worst(const dmv_result *r, int i, int k, long *row, long *id, double *cand, double *ref,
-                     double *ulp);
+                     double *ulp, double *inputs);
 /* The report as text, json or junit (malloc'd, free with dmv_free), or NULL. */
 char *dmv_result_report(const dmv_result *r, const char *format);
 void dmv_result_free(dmv_result *r);

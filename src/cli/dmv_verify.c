@@ -372,7 +372,7 @@ int cli_verify_rows(cli_verify_result *r, const char *vectors, int live, cli_row
 /* ---- options and results ---- */
 void dmv_options_init(dmv_options *o)
 {
-  *o = (dmv_options){ NULL, 1.0, NULL, 0.0, 5, NULL, 0, NULL, NULL, 0, NULL };
+  *o = (dmv_options){ NULL, 1.0, NULL, 0.0, 5, NULL, 0, NULL, NULL, 0, NULL, NULL };
 }
 
 int cli_verify_setup(cli_verify_result *r, const dmc_suite *s, const dmv_options *o, char *err, size_t errlen)
@@ -415,6 +415,7 @@ static const dmc_suite *find_suite(const char *name, char *err, size_t errlen)
 typedef struct {
   const dmc_suite *s;
   size_t n, k;
+  const long *labels;
   const double *ids;
   const double *const *in, *const *out;
   char err[512];
@@ -423,7 +424,8 @@ typedef struct {
 static void array_fail(void *src, const char *msg)
 {
   array_rows *a = src;
-  snprintf(a->err, sizeof a->err, "row %zu: %s", a->k ? a->k - 1 : 0, msg);
+  size_t k = a->k ? a->k - 1 : 0;
+  snprintf(a->err, sizeof a->err, "row %ld: %s", a->labels ? a->labels[k] : (long)k, msg);
 }
 
 static const char *array_err(void *src) { return ((array_rows *)src)->err; }
@@ -433,7 +435,7 @@ static int array_next(void *src, cli_cand_row *row)
   array_rows *a = src;
   if (a->k >= a->n) return 0;
   size_t k = a->k++;
-  row->line = (long)k;
+  row->line = a->labels ? a->labels[k] : (long)k;
   row->id = -1;
   if (a->ids) {
     double id = a->ids[k];
@@ -481,7 +483,7 @@ static int verify_columns(const char *suite, const dmv_options *o, const char *n
   r->row_word = "row";
   if (name) snprintf(r->candidate, sizeof r->candidate, "%s", name);
   for (int i = 0; i < s->noutputs; i++) r->present[i] = out[i] != NULL;
-  array_rows a = { s, n, 0, ids, in, out, "" };
+  array_rows a = { s, n, 0, o->row_labels, ids, in, out, "" };
   cli_rows rows = { &a, in != NULL, array_next, array_fail, array_err };
   st = cli_verify_rows(r, o->vectors, o->live, &rows, row_ulp, row_over, n, err, errlen);
   if (st) { free(r); return st; }
@@ -577,12 +579,13 @@ size_t dmv_result_over(const dmv_result *r, int i) { return stats(r, i) ? r->out
 int dmv_result_nworst(const dmv_result *r, int i) { return stats(r, i) ? r->out[i].nworst : 0; }
 
 int dmv_result_worst(const dmv_result *r, int i, int k, long *row, long *id, double *cand, double *ref,
-                     double *ulp)
+                     double *ulp, double *inputs)
 {
   const cli_out_stats *o = stats(r, i);
   if (!o || k < 0 || k >= o->nworst) return 2;
   const cli_worst *w = &o->worst[k];
   *row = w->line; *id = w->id; *cand = w->cand; *ref = w->ref; *ulp = w->ulp;
+  if (inputs) memcpy(inputs, w->in, (size_t)r->suite->ninputs * sizeof *inputs);
   return 0;
 }
 

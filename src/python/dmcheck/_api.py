@@ -92,7 +92,8 @@ def _column(name, x, n=None):
 
 
 class Row(dict):
-    """One of the worst rows: row, id, inputs, candidate, reference, ulp."""
+    """One of the worst rows: row (the caller's index), id, inputs {name: value},
+    candidate (rounded to the dtype), reference (correctly rounded double), ulp."""
 
 
 class Result:
@@ -101,7 +102,7 @@ class Result:
     budget}, .ulp {output: per-row ULP array}, .excluded [(rows, reason)],
     .rows; str() is the text report."""
 
-    def __init__(self, suite, handle, outputs, n, row_ulp, row_over, excluded, keep):
+    def __init__(self, suite, handle, inputs, outputs, n, row_ulp, row_over, excluded, keep):
         self.suite = suite
         self.rows = n
         self.ok = bool(lib.dmv_result_ok(handle))
@@ -119,9 +120,11 @@ class Result:
             for k in range(lib.dmv_result_nworst(handle, i)):
                 r, d = ctypes.c_long(), ctypes.c_long()
                 c, f, u = ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
+                x = (ctypes.c_double * max(len(inputs), 1))()
                 lib.dmv_result_worst(handle, i, k, ctypes.byref(r), ctypes.byref(d), ctypes.byref(c),
-                                     ctypes.byref(f), ctypes.byref(u))
-                rows.append(Row(row=int(keep[r.value]), id=None if d.value < 0 else d.value,
+                                     ctypes.byref(f), ctypes.byref(u), x)
+                rows.append(Row(row=r.value, id=None if d.value < 0 else d.value,
+                                inputs=dict(zip(inputs, x[:len(inputs)])),
                                 candidate=c.value, reference=f.value, ulp=u.value))
             self.worst[name] = rows
         p = lib.dmv_result_report(handle, b"text")
@@ -212,6 +215,10 @@ def verify(suite, dtype="float64", budget_ulp=1, abs_tol=0.0, exclude=None, wors
     opt.worst = int(worst)
     opt.vectors = _b(vectors)
     opt.live = int(bool(live))
+    labels = None
+    if exclude:  # report and error rows by the caller's indices
+        labels = np.ascontiguousarray(keep, dtype=np.dtype(ctypes.c_long))
+        opt.row_labels = labels.ctypes.data_as(ctypes.POINTER(ctypes.c_long))
     ptr = lambda a: a.ctypes.data_as(c_double_p)  # noqa: E731
     pin = (c_double_p * len(ins))(*[ptr(cols[c]) for c in ins]) if given_in else None
     pout = (c_double_p * len(outs))(*[ptr(cols[c]) if c in cols else None for c in outs])
@@ -226,12 +233,8 @@ def verify(suite, dtype="float64", budget_ulp=1, abs_tol=0.0, exclude=None, wors
                                 err, _ERRLEN)
     if st:
         msg = err.value.decode(errors="replace")
-        if exclude and msg.startswith("row "):  # name the caller's row, not the kept one
-            head, _, rest = msg[4:].partition(":")
-            if head.isdigit() and int(head) < keep.size:
-                msg = "row %d:%s" % (keep[int(head)], rest)
         raise (DmcheckError if st == 2 else RuntimeError)("dmcheck: " + msg)
     try:
-        return Result(suite, handle, outs, n, row_ulp, row_over, excluded, keep)
+        return Result(suite, handle, ins, outs, n, row_ulp, row_over, excluded, keep)
     finally:
         lib.dmv_result_free(handle)

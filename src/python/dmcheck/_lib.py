@@ -34,7 +34,8 @@ class Options(ctypes.Structure):
     _fields_ = [("dtype", ctypes.c_char_p), ("budget_ulp", ctypes.c_double),
                 ("budgets", c_double_p), ("abs_tol", ctypes.c_double), ("worst", ctypes.c_int),
                 ("vectors", ctypes.c_char_p), ("live", ctypes.c_int), ("name", ctypes.c_char_p),
-                ("exclude", ctypes.POINTER(ctypes.c_char_p)), ("nexclude", ctypes.c_int), ("rows_out", ctypes.c_void_p)]
+                ("exclude", ctypes.POINTER(ctypes.c_char_p)), ("nexclude", ctypes.c_int), ("rows_out", ctypes.c_void_p),
+                ("row_labels", ctypes.POINTER(ctypes.c_long))]
 
 
 def _sig(name, restype, *argtypes):
@@ -67,6 +68,6 @@ _sig("dmv_result_budget", ctypes.c_double, ctypes.c_void_p, ctypes.c_int)
 _sig("dmv_result_over", ctypes.c_size_t, ctypes.c_void_p, ctypes.c_int)
 _sig("dmv_result_nworst", ctypes.c_int, ctypes.c_void_p, ctypes.c_int)
 _sig("dmv_result_worst", ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_int, ctypes.POINTER(ctypes.c_long),
-     ctypes.POINTER(ctypes.c_long), c_double_p, c_double_p, c_double_p)
+     ctypes.POINTER(ctypes.c_long), c_double_p, c_double_p, c_double_p, c_double_p)
 _sig("dmv_result_report", ctypes.c_void_p, ctypes.c_void_p, ctypes.c_char_p)
 _sig("dmv_result_free", None, ctypes.c_void_p)

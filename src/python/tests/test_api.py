@@ -65,6 +65,14 @@ def test_exclude_is_reported():
     assert "known clamp" in str(res) and res.excluded[0][1] == "known clamp"
     with pytest.raises(dmcheck.DmcheckError, match="reason"):
         dmcheck.verify("sched_linear", T=r["T"], t=r["t"], alphabar=ab, exclude=[([3], "")])
+    ab[20] = np.nextafter(np.nextafter(ab[20], 2), 2)  # rows are still named by the caller's index
+    res = dmcheck.verify("sched_linear", T=r["T"], t=r["t"], alphabar=ab, exclude=[(np.arange(10), "warm-up")])
+    assert res.worst["alphabar"][0]["row"] == 20 and list(res.over["alphabar"]) == [20] and "row 20:" in str(res)
+    assert res.worst["alphabar"][0]["inputs"] == {"T": r["T"][20], "t": r["t"][20]}
+    t = r["t"].copy()
+    t[15] = 0
+    with pytest.raises(dmcheck.DmcheckError, match="row 15:"):
+        dmcheck.verify("sched_linear", T=r["T"], t=t, alphabar=ab, exclude=[(np.arange(10), "warm-up")])
 
 
 def test_out_of_domain_row_is_bad_input_naming_the_row():
