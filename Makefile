@@ -199,7 +199,9 @@ $(RESULTS)/status/%.status: $(B)/% FORCE
 	    tail -n 25 $(RESULTS)/status/$(subst /,_,$*).log; else echo "pass  $* ($$secs s)"; fi
 FORCE:
 
-run-checks: | $(DEPS_OK)
+# the CLI and libdmcverify first, here: the sub-make below and vectors-drift / python-check
+# (run beside it) then only read them, never relink them under a running program
+run-checks: $(CLI) $(VERSO) | $(DEPS_OK)
 	@$(MAKE) --no-print-directory -s -j2 $(PROOFS) $(TESTS) $(CXX_TESTS) $(MKREPORT) $(CLI)
 	@mkdir -p $(RESULTS) && find $(RESULTS) -mindepth 1 -maxdepth 1 ! -name 'mutants.*' -exec rm -rf {} +
 	@$(MAKE) --no-print-directory -j2 $(RUNS)
