@@ -34,7 +34,7 @@ VIS_src := -fvisibility=hidden
 CPPFLAGS_ALL = $(layer_inc) \
   -DDMC_RESULTS_DEFAULT='"$(CURDIR)/$(B)/results"' \
   -DDMC_BUDGETS_FILE='"$(CURDIR)/tests/budgets.tsv"' \
-  -DDMC_SOURCE_DIR='"$(CURDIR)"' $(CPPFLAGS)
+  -DDMC_SOURCE_DIR='"$(CURDIR)"' -DDMC_BUILD_DIR='"$(CURDIR)/$(B)"' $(CPPFLAGS)
 LIBS_NUM := -lgsl -lgslcblas -lm
 LIBS_REF := -lmpfr -lgmp
 LDFLAGS_ALL = $(SAN) -pthread $(LDFLAGS)
@@ -64,6 +64,11 @@ LIBSO := $(B)/lib/libdmcheck.so
 REFA := $(B)/lib/libdmcref.a
 SUPA := $(B)/lib/libdmcsupport.a
 CLI := $(B)/bin/dmcheck
+# libdmcverify (src/cli/dmcverify.h): suites, references and verify; the CLI
+# is main.c on top of it.
+VER_OBJS := $(call obj,$(filter-out src/cli/main.c,$(CLI_SRCS)) $(REF_SRCS) $(SUP_SRCS))
+VERA := $(B)/lib/libdmcverify.a
+VERSO := $(B)/lib/libdmcverify.so
 MKREPORT := $(B)/bin/mkreport
 DEPS_OK := $(B)/.deps-ok
 
@@ -71,7 +76,7 @@ DEPS_OK := $(B)/.deps-ok
 .DELETE_ON_ERROR:
 .SECONDARY:
 
-all: $(LIBA) $(LIBSO) $(CLI)
+all: $(LIBA) $(LIBSO) $(CLI) $(VERSO)
 
 # Missing Debian packages are installed by the project's own script (as root)
 # or named with the exact command to run (otherwise).
@@ -98,7 +103,15 @@ $(SUPA): $(call obj,$(SUP_SRCS))
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-$(CLI): $(call obj,$(CLI_SRCS)) $(REFA) $(SUPA) $(LIBA)
+$(VERA): $(VER_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+$(VERSO): $(VER_OBJS) $(call obj,$(LIB_SRCS)) src/cli/dmcverify.map
+	@mkdir -p $(dir $@)
+	$(CC) -shared -Wl,-soname,libdmcverify.so.0 -Wl,--version-script=src/cli/dmcverify.map $(LDFLAGS_ALL) \
+	  -o $@ $(filter %.o,$^) $(LIBS_REF) $(LIBS_NUM)
+
+$(CLI): $(B)/obj/src/cli/main.o $(VERA) $(LIBA)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_REF) $(LIBS_NUM)
 
@@ -187,7 +200,9 @@ $(RESULTS)/status/%.status: $(B)/% FORCE
 	    tail -n 25 $(RESULTS)/status/$(subst /,_,$*).log; else echo "pass  $* ($$secs s)"; fi
 FORCE:
 
-run-checks: | $(DEPS_OK)
+# the CLI and libdmcverify first, here: the sub-make below and vectors-drift / python-check
+# (run beside it) then only read them, never relink them under a running program
+run-checks: $(CLI) $(VERSO) | $(DEPS_OK)
 	@$(MAKE) --no-print-directory -s -j2 $(PROOFS) $(TESTS) $(CXX_TESTS) $(MKREPORT) $(CLI)
 	@mkdir -p $(RESULTS) && find $(RESULTS) -mindepth 1 -maxdepth 1 ! -name 'mutants.*' -exec rm -rf {} +
 	@$(MAKE) --no-print-directory -j2 $(RUNS)
@@ -213,7 +228,7 @@ coverage-map: $(COVMAP)
 	  if [ $$status -ne 1 ] || ! echo "$$out" | grep -q '; 5 problems$$'; then \
 	    echo "$$out"; echo "make check: covmap did not reject tests/covmap/reject with its 5 problems"; exit 1; fi
 
-check: ledger vectors-drift coverage-map
+check: ledger vectors-drift coverage-map python-check
 	@failed=$$($(FAILED_RUNS)); total=$(words $(RUNS)); \
 	  if [ $(words $(RUNS)) -eq 0 ]; then echo "make check: no proof or test programs found"; exit 1; fi; \
 	  if [ -n "$$failed" ]; then echo "make check: FAILED (of $$total programs):"; echo "$$failed" | sed 's/^/  /'; exit 1; fi; \
@@ -233,6 +248,17 @@ SEED_PROGS = $(if $(SEEDS_ALL),$(PROOFS) $(filter-out $(B)/tests/test_vectors $(
 check-seeds: | $(DEPS_OK)
 	@$(MAKE) --no-print-directory -s -j2 $(SEED_PROGS)
 	@bash tests/check-seeds.sh $(B)/seeds "$(SEEDS)" $(SEED_PROGS)
+# The Python package's tests (src/python/tests, and the worked example) with
+# Debian's python3 and python3-pytest; "no tests collected" (exit 5) fails.
+# Not under sanitizers: python3 cannot load an ASan-built library.
+.PHONY: python-check
+PYTHON ?= /usr/bin/python3
+PY_TESTS := src/python/tests $(wildcard src/python/examples/test_*.py)
+python-check: $(VERSO) $(CLI) | $(DEPS_OK)
+	@if [ -n "$(SAN)" ]; then echo "python-check: skipped under SAN=$(SAN) (python3 cannot load it)"; exit 0; fi; \
+	  DMCHECK_LIB=$(CURDIR)/$(VERSO) DMCHECK_MAKE_B=$(B) $(PYTHON) -m pytest -q -p no:cacheprovider $(PY_TESTS); \
+	  st=$$?; [ $$st -ne 5 ] || echo "python-check: no tests collected"; \
+	  [ $$st -eq 0 ] && echo "python-check: passed" || { echo "python-check: FAILED (pytest exit $$st)"; exit 1; }
 
 # ---- reference vectors ----------------------------------------------------
 # `make reference` rewrites reference/vectors/<suite>.csv for every suite that
@@ -324,8 +350,10 @@ mutants: | $(DEPS_OK)
 	@/usr/bin/python3 tests/mutants/run.py --catalogue tests/mutants/catalogue.txt --work $(B)/mutants \
 	  --csv $(RESULTS)/mutants.csv --jobs $(MUTANTS_JOBS) $(if $(MUTANTS_ONLY),--only $(MUTANTS_ONLY))
 
-bench: $(BENCHES)
+bench: $(BENCHES) $(VERSO)
 	@for b in $(BENCHES); do ./$$b || exit 1; done
+	@uptime
+	@DMCHECK_LIB=$(CURDIR)/$(VERSO) $(PYTHON) tests/bench/bench_inprocess.py
 
 # `make fuzz FUZZ_SECONDS=N` runs every harness for N seconds from the
 # committed seeds (tests/fuzz/corpus/NAME for fuzz_NAME) with the dictionary; new inputs
@@ -347,6 +375,8 @@ fuzz: $(FUZZERS)
 	done; exit $$status
 
 # ---- install ------------------------------------------------------------
+# The Python package (src/python/dmcheck) goes where Debian's python3 looks.
+PYDIR = $(PREFIX)/lib/python3/dist-packages
 install: all
 	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/bin \
 	  $(DESTDIR)$(PREFIX)/lib/pkgconfig
@@ -357,11 +387,22 @@ install: all
 	install -m 755 $(CLI) $(DESTDIR)$(PREFIX)/bin/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' src/dmcheck.pc.in \
 	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/dmcheck.pc
+	install -d $(DESTDIR)$(PREFIX)/share/dmcheck/vectors $(DESTDIR)$(PYDIR)/dmcheck
+	install -m 755 $(VERSO) $(DESTDIR)$(PREFIX)/lib/libdmcverify.so.0
+	ln -sf libdmcverify.so.0 $(DESTDIR)$(PREFIX)/lib/libdmcverify.so
+	install -m 644 src/cli/dmcverify.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 $(VEC_DIR)/*.csv $(DESTDIR)$(PREFIX)/share/dmcheck/vectors/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' src/cli/dmcverify.pc.in \
+	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/dmcverify.pc
+	install -m 644 $(wildcard src/python/dmcheck/*.py) $(DESTDIR)$(PYDIR)/dmcheck/
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/lib/libdmcheck.a $(DESTDIR)$(PREFIX)/lib/libdmcheck.so \
 	  $(DESTDIR)$(PREFIX)/lib/libdmcheck.so.0 $(DESTDIR)$(PREFIX)/include/dmcheck.h \
-	  $(DESTDIR)$(PREFIX)/bin/dmcheck $(DESTDIR)$(PREFIX)/lib/pkgconfig/dmcheck.pc
+	  $(DESTDIR)$(PREFIX)/bin/dmcheck $(DESTDIR)$(PREFIX)/lib/pkgconfig/dmcheck.pc \
+	  $(DESTDIR)$(PREFIX)/lib/libdmcverify.so $(DESTDIR)$(PREFIX)/lib/libdmcverify.so.0 \
+	  $(DESTDIR)$(PREFIX)/include/dmcverify.h $(DESTDIR)$(PREFIX)/lib/pkgconfig/dmcverify.pc
+	rm -rf $(DESTDIR)$(PREFIX)/share/dmcheck/vectors $(DESTDIR)$(PYDIR)/dmcheck
 
 clean:
 	rm -rf $(B)

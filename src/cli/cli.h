@@ -59,9 +59,6 @@ double cli_relative_error(double cand, double ref);
 int cli_live_domain(const dmc_suite *s, const double *in, char *why, size_t len);
 /* 1 if argv has --help or -h. */
 int cli_wants_help(int argc, char **argv);
-/* Directory of the stored vectors: $DMC_VECTORS, else the source tree's
- * reference/vectors. */
-const char *cli_vectors_dir(void);
 /* Writes done/total to stderr on one updating line when stderr is a
  * terminal (arg: the label); nothing otherwise. */
 void cli_progress(size_t done, size_t total, void *label);

@@ -97,7 +97,7 @@ static void put_inputs(FILE *f, const cli_verify_result *r, const cli_worst *w)
 
 static void put_row_text(FILE *f, const cli_verify_result *r, const cli_worst *w)
 {
-  fprintf(f, "    line %ld", w->line);
+  fprintf(f, "    %s %ld", r->row_word, w->line);
   if (w->id >= 0) fprintf(f, " (id %ld)", w->id);
   fputs(": ", f);
   put_inputs(f, r, w);
@@ -119,6 +119,12 @@ void cli_report_text(FILE *f, const cli_verify_result *r)
   const dmc_suite *s = r->suite;
   fprintf(f, "dmcheck verify: suite %s, candidate %s, %lu rows, dtype %s, budget %g ULP\n",
           s->name, r->candidate, r->rows, r->fmt->name, r->budget);
+  for (int i = 0; i < s->noutputs; i++)
+    if (r->present[i] && r->budgets[i] != r->budget) fprintf(f, "budget of %s: %g ULP\n", s->output_names[i], r->budgets[i]);
+  for (int e = 0; e < r->nexcl; e++)
+    fprintf(f, "excluded: data rows %zu-%zu (from 0; %lu rows, not verified): %s\n", r->excl[e].lo, r->excl[e].hi,
+            r->excl[e].n, r->excl[e].reason);
+  if (r->abs_tol > 0) fprintf(f, "absolute tolerance: a row within %g of the reference passes at any ULP error\n", r->abs_tol);
   fprintf(f, "reference: %s", r->source);
   if (r->live) fprintf(f, "; %lu rows evaluated live with MPFR", r->live);
   if (r->unproved) fprintf(f, "; %lu rows skipped (rounding not proved)", r->unproved);
@@ -139,7 +145,7 @@ void cli_report_text(FILE *f, const cli_verify_result *r)
     fprintf(f, "\n%s: worst rows by ULP error (%s)\n", s->output_names[i], r->fmt->name);
     for (int w = 0; w < o->nworst && w < r->worst_k; w++) put_row_text(f, r, &o->worst[w]);
     if (o->over) {
-      fprintf(f, "  %lu of %lu rows over %g ULP; their inputs span:", o->over, o->n, r->budget);
+      fprintf(f, "  %lu of %lu rows over %g ULP; their inputs span:", o->over, o->n, r->budgets[i]);
       for (int k = 0; k < s->ninputs; k++) {
         fprintf(f, " %s in [", s->input_names[k]);
         put_num(f, o->over_lo[k], "%.6g");
@@ -230,6 +236,14 @@ void cli_report_json(FILE *f, const cli_verify_result *r)
   fputs(", \"reference_source\": ", f); json_str(f, r->source);
   fprintf(f, ", \"dtype\": \"%s\", \"budget_ulp\": ", r->fmt->name);
   json_num(f, r->budget);
+  fputs(", \"excluded\": [", f);
+  for (int e = 0; e < r->nexcl; e++) {
+    fprintf(f, "%s{\"first\": %zu, \"last\": %zu, \"rows\": %lu, \"reason\": ", e ? ", " : "", r->excl[e].lo,
+            r->excl[e].hi, r->excl[e].n);
+    json_str(f, r->excl[e].reason);
+    fputc('}', f);
+  }
+  fputs("], \"abs_tol\": ", f); json_num(f, r->abs_tol);
   fprintf(f, ", \"rows\": %lu, \"live_rows\": %lu, \"unproved_rows\": %lu, \"pass\": %s,\n \"outputs\": [",
           r->rows, r->live, r->unproved, cli_verify_pass(r) ? "true" : "false");
   int first = 1;
@@ -239,6 +253,7 @@ void cli_report_json(FILE *f, const cli_verify_result *r)
     fprintf(f, "%s\n  {\"name\": \"%s\", \"rows\": %lu, \"max_ulp\": ", first ? "" : ",", s->output_names[i], o->n);
     first = 0;
     json_num(f, o->max_ulp);
+    fputs(", \"budget_ulp\": ", f); json_num(f, r->budgets[i]);
     fputs(", \"mean_ulp\": ", f); json_num(f, mean_ulp(o));
     fprintf(f, ", \"over_budget\": %lu, \"nan_mismatch\": %lu, \"sign_errors\": %lu, \"max_rel_err\": ",
             o->over, o->nan_mismatch, o->sign_flip);
@@ -308,13 +323,13 @@ void cli_report_junit(FILE *f, const cli_verify_result *r)
     const cli_out_stats *o = &r->out[i];
     fprintf(f, "  <testcase classname=\"dmcheck.verify.%s\" name=\"%s (", s->name, s->output_names[i]);
     put_escaped(f, r->candidate, 1);
-    fprintf(f, ", %s, budget %g ULP)\">\n", r->fmt->name, r->budget);
+    fprintf(f, ", %s, budget %g ULP)\">\n", r->fmt->name, r->budgets[i]);
     if (o->over) {
       fprintf(f, "    <failure message=\"%lu of %lu rows over %g ULP; max %.0f ULP, max relative error %.3g\">",
-              o->over, o->n, r->budget, o->max_ulp, o->max_rel);
+              o->over, o->n, r->budgets[i], o->max_ulp, o->max_rel);
       for (int w = 0; w < o->nworst && w < r->worst_k; w++) {
         const cli_worst *x = &o->worst[w];
-        fprintf(f, "\nline %ld:", x->line);
+        fprintf(f, "\n%s %ld:", r->row_word, x->line);
         for (int k = 0; k < s->ninputs; k++) fprintf(f, " %s=%.17g", s->input_names[k], x->in[k]);
         fprintf(f, " candidate %.9g reference %.9g: %.0f ULP", x->cand, x->ref_fmt, x->ulp);
       }

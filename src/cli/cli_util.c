@@ -16,12 +16,6 @@ int cli_wants_help(int argc, char **argv)
   return 0;
 }
 
-const char *cli_vectors_dir(void)
-{
-  const char *d = getenv("DMC_VECTORS");
-  return d && *d ? d : DMC_SOURCE_DIR "/reference/vectors";
-}
-
 void cli_progress(size_t done, size_t total, void *label)
 {
   if (!isatty(STDERR_FILENO)) return;

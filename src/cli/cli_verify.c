@@ -3,6 +3,7 @@
  * candidate's own floating-point format and as relative errors. */
 #define _POSIX_C_SOURCE 200809L
 #include "cli_verify.h"
+#include "dmcverify.h"
 
 #include <errno.h>
 #include <math.h>
@@ -15,7 +16,8 @@ static void usage(FILE *f)
 {
   fprintf(f,
     "usage: dmcheck verify SUITE CANDIDATE.csv [--dtype float64|float32|float16|bfloat16]\n"
-    "                      [--budget-ulp N] [--format text|json|junit] [-o REPORT]\n"
+    "                      [--budget-ulp N|OUT=N,...] [--abs-tol A] [--format text|json|junit]\n"
+    "                      [-o REPORT]\n"
     "                      [--worst K] [--vectors DIR] [--live]\n"
     "Compares the candidate's output columns with the suite's correctly rounded values.\n"
     "The candidate is a CSV with a header line ('#' comment lines allowed). Columns:\n"
@@ -24,6 +26,9 @@ static void usage(FILE *f)
     "                      equal the stored row's inputs, or\n"
     "  neither             data row k is suite row k;\n"
     "  outputs             any subset of the suite's outputs (NAME or NAME_hex).\n"
+    "CANDIDATE may also be a NumPy file: FILE.npz (numpy.savez of named 1-D arrays)\n"
+    "or FILE.npy (a 1-D structured array, one field per column); little-endian\n"
+    "float, int, uint and bool; compressed .npz is refused.\n"
     "Numbers in decimal or C99 hex; nan and inf allowed (overflowing literals are\n"
     "errors). CANDIDATE '-' is stdin; files over 256 MiB are refused. Live rows\n"
     "must lie in the cost-bounded domain (T <= %d for the schedule suites,\n"
@@ -31,33 +36,71 @@ static void usage(FILE *f)
     "Errors are in ULPs of --dtype (default float64): the candidate's value and the\n"
     "correctly rounded reference are both rounded to that format (a reference that\n"
     "lies exactly halfway accepts either neighbour), and relative to the reference.\n"
-    "  --budget-ulp N   largest acceptable ULP error (default 1: faithful rounding)\n"
+    "  --budget-ulp N   largest acceptable ULP error (default 1: faithful rounding);\n"
+    "                   OUT=N,OUT=N,... sets it per output (a bare N: the others')\n"
+    "  --abs-tol A      a row also passes when |candidate - reference| <= A, whatever\n"
+    "                   its ULP error (for values near zero; default 0: none)\n"
     "  --format F       report as text (default), json or junit XML\n"
     "  -o REPORT        write the report to REPORT (replaced when complete; not an\n"
     "                   input, a symlink or a special file) instead of stdout\n"
+    "  --exclude ROWS:REASON  leave out data row ROWS (from 0) or rows A-B, for the\n"
+    "                   stated reason (repeatable; the report lists them)\n"
+    "  --rows-out FILE  write every row's error as CSV (row, id, inputs, then per\n"
+    "                   output OUT, OUT_ref, OUT_ulp, OUT_over; excluded)\n"
     "  --worst K        rows to show per output (default 5, at most %d)\n"
-    "  --vectors DIR    stored vectors (default $DMC_VECTORS or the source tree's\n"
-    "                   reference/vectors); a missing file is computed now\n"
+    "  --vectors DIR    stored vectors (default $DMC_VECTORS, else PREFIX/share/dmcheck/\n"
+    "                   vectors of the installed program, else the source tree's);\n"
+    "                   a missing DIR is an error, a missing file is computed now\n"
     "  --live           ignore stored vectors: compute every reference value now\n"
     "Exit status: 0 within budget, 1 over budget, 2 bad input (one line\n"
     "FILE:LINE:COL: message on stderr).\n", CLI_LIVE_T_MAX, CLI_WORST_MAX);
 }
 
 typedef struct {
-  const char *suite, *candidate, *dtype, *format, *output, *vectors;
-  double budget;
-  int worst, live;
+  const char *suite, *candidate, *format, *output, *rows_out;
+  dmv_options v;
+  double budgets[DMC_SUITE_MAX_COLS];
+  const char *budget_spec;
+  const char *exclude[DMV_EXCLUDE_MAX];
 } options;
+
+/* --budget-ulp N or NAME=N,NAME=N,... (other outputs: 1, or a bare N in the list) */
+static int parse_budgets(options *o, const dmc_suite *s)
+{
+  for (int i = 0; i < DMC_SUITE_MAX_COLS; i++) o->budgets[i] = NAN;
+  if (!o->budget_spec) return 0;
+  char buf[1024];
+  snprintf(buf, sizeof buf, "%s", o->budget_spec);
+  char *save = NULL;
+  for (char *item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+    char *eq = strchr(item, '=');
+    const char *num = eq ? eq + 1 : item;
+    double v;
+    if (cli_parse_option("dmcheck verify", "--budget-ulp", num, &v)) return -1;
+    if (!(v >= 0)) { fprintf(stderr, "dmcheck verify: bad value '%s' for --budget-ulp\n", num); return -1; }
+    if (!eq) { o->v.budget_ulp = v; continue; }
+    *eq = 0;
+    int k = -1;
+    for (int i = 0; i < s->noutputs; i++) if (!strcmp(item, s->output_names[i])) k = i;
+    if (k < 0) { fprintf(stderr, "dmcheck verify: --budget-ulp: suite %s has no output '%s'\n", s->name, item); return -1; }
+    o->budgets[k] = v;
+  }
+  o->v.budgets = o->budgets;
+  return 0;
+}
 
 static int parse_options(int argc, char **argv, options *o)
 {
-  *o = (options){ NULL, NULL, "float64", "text", NULL, NULL, 1.0, 5, 0 };
+  memset(o, 0, sizeof *o);
+  dmv_options_init(&o->v);
+  o->format = "text";
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
-    const char **slot = !strcmp(a, "--dtype") ? &o->dtype : !strcmp(a, "--format") ? &o->format
+    const char **slot = !strcmp(a, "--dtype") ? &o->v.dtype : !strcmp(a, "--format") ? &o->format
                       : !strcmp(a, "-o") || !strcmp(a, "--output") ? &o->output
-                      : !strcmp(a, "--vectors") ? &o->vectors : NULL;
-    if (slot || !strcmp(a, "--budget-ulp") || !strcmp(a, "--worst")) {
+                      : !strcmp(a, "--vectors") ? &o->v.vectors : !strcmp(a, "--budget-ulp") ? &o->budget_spec
+                      : !strcmp(a, "--rows-out") ? &o->rows_out : NULL;
+    if (slot || !strcmp(a, "--abs-tol") || !strcmp(a, "--worst")) {
       if (++i >= argc) { fprintf(stderr, "dmcheck verify: %s needs a value\n", a); return -1; }
       if (slot) { *slot = argv[i]; continue; }
       double v;
@@ -66,9 +109,14 @@ static int parse_options(int argc, char **argv, options *o)
         fprintf(stderr, "dmcheck verify: bad value '%s' for %s\n", argv[i], a);
         return -1;
       }
-      if (!strcmp(a, "--worst")) o->worst = (int)v; else o->budget = v;
+      if (!strcmp(a, "--worst")) o->v.worst = (int)v; else o->v.abs_tol = v;
+    } else if (!strcmp(a, "--exclude")) {
+      if (++i >= argc) { fprintf(stderr, "dmcheck verify: --exclude needs ROWS:REASON\n"); return -1; }
+      if (o->v.nexclude == DMV_EXCLUDE_MAX) { fprintf(stderr, "dmcheck verify: more than %d --exclude\n", DMV_EXCLUDE_MAX); return -1; }
+      o->exclude[o->v.nexclude++] = argv[i];
+      o->v.exclude = o->exclude;
     } else if (!strcmp(a, "--live")) {
-      o->live = 1;
+      o->v.live = 1;
     } else if (a[0] == '-' && a[1]) {
       fprintf(stderr, "dmcheck verify: unknown option '%s' (try --help)\n", a);
       return -1;
@@ -87,195 +135,6 @@ static int parse_options(int argc, char **argv, options *o)
   return 0;
 }
 
-static void add_worst(cli_out_stats *o, int k, const cli_worst *w)
-{
-  if (o->nworst == k && !(w->ulp > o->worst[k - 1].ulp)) return;
-  int i = o->nworst < k ? o->nworst++ : k - 1;
-  while (i > 0 && w->ulp > o->worst[i - 1].ulp) { o->worst[i] = o->worst[i - 1]; i--; }
-  o->worst[i] = *w;
-}
-
-static void account(cli_verify_result *r, int i, const cli_cand_row *row, const double *in, double ref)
-{
-  cli_out_stats *o = &r->out[i];
-  cli_worst w;
-  double cand = cli_format_round(r->fmt, row->out[i]);
-  w.ulp = cli_format_error(r->fmt, cand, ref, &w.ref_fmt);
-  w.rel = cand == w.ref_fmt || (isnan(cand) && isnan(w.ref_fmt)) ? 0.0 : cli_relative_error(cand, ref);
-  o->n++;
-  if (isinf(w.ulp)) o->nan_mismatch++;
-  else o->sum_ulp += w.ulp;
-  if (w.ulp > o->max_ulp) o->max_ulp = w.ulp;
-  if (w.rel > o->max_rel || (isnan(w.rel) && !isnan(o->max_rel))) o->max_rel = w.rel;
-  int ni = r->suite->ninputs;
-  int bin = cli_decade_bin(ref);
-  o->dec_n[bin]++;
-  if (w.ulp > r->budget) o->dec_over[bin]++;
-  if (w.ulp > o->dec_max[bin]) o->dec_max[bin] = w.ulp;
-  if (cand != 0 && ref != 0 && !isnan(cand) && !isnan(ref) && signbit(cand) != signbit(ref)) o->sign_flip++;
-  if (w.ulp > r->budget) {
-    for (int k = 0; k < ni; k++) {
-      if (!o->over || in[k] < o->over_lo[k]) o->over_lo[k] = in[k];
-      if (!o->over || in[k] > o->over_hi[k]) o->over_hi[k] = in[k];
-    }
-    if (!o->over || ref < o->over_ref_lo) o->over_ref_lo = ref;
-    if (!o->over || ref > o->over_ref_hi) o->over_ref_hi = ref;
-    o->over++;
-  }
-  if (w.ulp > 0 && r->worst_k > 0) {
-    w.line = row->line;
-    w.id = row->id;
-    memcpy(w.in, in, (size_t)ni * sizeof *in);
-    w.cand = cand;
-    w.ref = ref;
-    add_worst(o, r->worst_k, &w);
-  }
-}
-
-static int same_inputs(const double *a, const double *b, int n)
-{
-  for (int i = 0; i < n; i++)
-    if (memcmp(&a[i], &b[i], sizeof *a) && !(isnan(a[i]) && isnan(b[i]))) return 0;
-  return 1;
-}
-
-/* Stored rows by their inputs' bit patterns (open addressing), so a
- * candidate bringing its own inputs in any order or subset still uses the
- * stored values where its inputs are the suite's. */
-typedef struct { size_t mask; size_t *slot; } input_index; /* slot: row + 1, 0 empty */
-
-static size_t hash_inputs(const double *in, int n)
-{
-  uint64_t h = 0x9e3779b97f4a7c15u;
-  for (int i = 0; i < n; i++) {
-    uint64_t b;
-    memcpy(&b, &in[i], sizeof b);
-    h = (h ^ b) * 0xbf58476d1ce4e5b9u;
-    h ^= h >> 29;
-  }
-  return (size_t)h;
-}
-
-static int index_build(input_index *x, const vec_table *t)
-{
-  size_t cap = 16;
-  while (cap < 2 * t->nrows) cap *= 2;
-  x->slot = calloc(cap, sizeof *x->slot);
-  if (!x->slot) return -1;
-  x->mask = cap - 1;
-  int ni = t->suite->ninputs;
-  for (size_t r = 0; r < t->nrows; r++) {
-    const double *in = t->in + r * (size_t)ni;
-    size_t h = hash_inputs(in, ni) & x->mask;
-    while (x->slot[h] && !same_inputs(t->in + (x->slot[h] - 1) * (size_t)ni, in, ni)) h = (h + 1) & x->mask;
-    if (!x->slot[h]) x->slot[h] = r + 1;
-  }
-  return 0;
-}
-
-/* Row with exactly these inputs, or (size_t)-1. */
-static size_t index_find(const input_index *x, const vec_table *t, const double *in)
-{
-  int ni = t->suite->ninputs;
-  for (size_t h = hash_inputs(in, ni) & x->mask; x->slot[h]; h = (h + 1) & x->mask)
-    if (same_inputs(t->in + (x->slot[h] - 1) * (size_t)ni, in, ni)) return x->slot[h] - 1;
-  return (size_t)-1;
-}
-
-/* The suite's rows: the stored file, or computed now when there is none. */
-static int get_table(const options *o, const dmc_suite *s, int required, vec_table *t,
-                     char *source, size_t srclen, char *path, size_t pathlen)
-{
-  char err[1200];
-  snprintf(path, pathlen, "%s/%s.csv", o->vectors ? o->vectors : cli_vectors_dir(), s->name);
-  struct stat st;
-  if (!o->live && stat(path, &st) == 0) {
-    if (vecfile_load(path, s, t, err, sizeof err)) {
-      fprintf(stderr, "%s\n", err);
-      return -1;
-    }
-    snprintf(source, srclen, "stored vectors %s", path);
-    return 0;
-  }
-  if (!required) {
-    snprintf(source, srclen, "the candidate's inputs evaluated with MPFR");
-    return 0;
-  }
-  if (!o->live)
-    fprintf(stderr, "dmcheck verify: note: %s not found; computing the suite's rows now\n", path);
-  char label[128];
-  snprintf(label, sizeof label, "dmcheck verify: computing %s", s->name);
-  if (vecfile_compute(s, t, cli_progress, label, err, sizeof err)) {
-    fprintf(stderr, "dmcheck verify: %s\n", err);
-    return -1;
-  }
-  snprintf(source, srclen, "suite rows computed now with MPFR (%s)", o->live ? "--live" : "no stored file");
-  return 0;
-}
-
-static int run(const options *o, cli_verify_result *r, cli_cand *cand, vec_table *t)
-{
-  const dmc_suite *s = r->suite;
-  int ni = s->ninputs, no = s->noutputs;
-  cli_cand_row row;
-  double live_out[DMC_SUITE_MAX_COLS];
-  char label[128];
-  snprintf(label, sizeof label, "dmcheck verify %s", s->name);
-  (void)o;
-  input_index index = { 0, NULL };
-  int k;
-  while ((k = cli_cand_next(cand, &row)) > 0) {
-    size_t idx = row.id >= 0 ? (size_t)row.id : r->rows;
-    const double *in, *ref;
-    if (cand->has_inputs) {
-      in = row.in;
-      if (t->in && !(idx < t->nrows && same_inputs(in, t->in + idx * (size_t)ni, ni))) {
-        if (!index.slot && index_build(&index, t)) {
-          csv_error(&cand->csv, 1, "out of memory");
-          return -1;
-        }
-        idx = index_find(&index, t, in);
-      }
-      if (t->in && idx < t->nrows) {
-        ref = t->out + idx * (size_t)no;
-      } else {
-        char why[256];
-        int bad = cli_live_domain(s, in, why, sizeof why);
-        if (bad >= 0) {
-          csv_error(&cand->csv, 1, "%s", why);
-          free(index.slot);
-          return -1;
-        }
-        int st = s->eval(in, live_out);
-        r->live++;
-        if (r->live % 1024 == 0) cli_progress(r->live, 0, label);
-        if (st == 2) { r->unproved++; r->rows++; continue; }
-        ref = live_out;
-      }
-    } else {
-      if (idx >= t->nrows) {
-        csv_error(&cand->csv, 1, "data row %zu is beyond the suite's %zu rows (add an id column or the inputs)",
-                      idx + 1, t->nrows);
-        free(index.slot);
-        return -1;
-      }
-      in = t->in + idx * (size_t)ni;
-      ref = t->out + idx * (size_t)no;
-    }
-    for (int i = 0; i < no; i++)
-      if (r->present[i]) account(r, i, &row, in, ref[i]);
-    r->rows++;
-    if (r->rows % (1u << 18) == 0) cli_progress(r->rows, 0, label);
-  }
-  free(index.slot);
-  if (k < 0) return -1;
-  if (r->rows == 0) {
-    csv_error(&cand->csv, 1, "no data rows after the header");
-    return -1;
-  }
-  return 0;
-}
-
 int cli_verify(int argc, char **argv)
 {
   if (cli_wants_help(argc, argv)) { usage(stdout); return 0; }
@@ -283,49 +142,52 @@ int cli_verify(int argc, char **argv)
   if (parse_options(argc, argv, &o)) return 2;
   const dmc_suite *s = dmc_suite_find(o.suite);
   if (!s) { fprintf(stderr, "dmcheck verify: unknown suite '%s' (see 'dmcheck list --suites')\n", o.suite); return 2; }
-  const cli_format *fmt = cli_format_find(o.dtype);
-  if (!fmt) { fprintf(stderr, "dmcheck verify: unknown --dtype '%s' (float64, float32, float16 or bfloat16)\n", o.dtype); return 2; }
-
-  cli_cand *cand = malloc(sizeof *cand);
-  cli_verify_result *r = calloc(1, sizeof *r);
-  if (!cand || !r) { free(cand); free(r); fprintf(stderr, "dmcheck verify: out of memory\n"); return 2; }
-  int status = 2;
-  vec_table t = { 0 };
-  char source[4200], vecpath[4096];
-  if (cli_cand_open(cand, o.candidate, s)) {
-    fprintf(stderr, "%s\n", cand->csv.err);
-    goto done;
+  if (o.v.dtype && !cli_format_find(o.v.dtype)) {
+    fprintf(stderr, "dmcheck verify: unknown --dtype '%s' (float64, float32, float16 or bfloat16)\n", o.v.dtype);
+    return 2;
   }
-  int required = !cand->has_inputs;
-  if (get_table(&o, s, required, &t, source, sizeof source, vecpath, sizeof vecpath)) { cli_cand_close(cand); goto done; }
-  const char *inputs[2] = { o.candidate, vecpath };
-  cli_output w;
-  if (cli_output_open(&w, "dmcheck verify", o.output, inputs, 2)) { cli_cand_close(cand); goto done; }
-  r->suite = s;
-  r->fmt = fmt;
-  r->candidate = o.candidate;
-  r->source = source;
-  r->budget = o.budget;
-  r->worst_k = o.worst;
-  for (int i = 0; i < s->noutputs; i++) r->present[i] = cand->out_col[i] >= 0;
-  if (run(&o, r, cand, &t)) {
-    fprintf(stderr, "%s\n", cand->csv.err);
-    cli_cand_close(cand);
+  if (parse_budgets(&o, s)) return 2;
+  /* the report target is checked before the (possibly long) run */
+  char err[2048], dir[4096], vecpath[4200];
+  if (!o.v.live && dmv_vectors_dir(o.v.vectors, dir, sizeof dir, err, sizeof err)) {
+    fprintf(stderr, "dmcheck verify: %s\n", err);
+    return 2;
+  }
+  snprintf(vecpath, sizeof vecpath, "%s/%s.csv", o.v.live ? "." : dir, s->name);
+  const char *inputs[3] = { o.candidate, o.v.live ? NULL : vecpath, o.output };
+  cli_output w, rw;
+  if (o.rows_out && o.output && !strcmp(o.rows_out, o.output)) {
+    fprintf(stderr, "dmcheck verify: --rows-out and -o name the same file\n");
+    return 2;
+  }
+  if (cli_output_open(&w, "dmcheck verify", o.output, inputs, 2)) return 2;
+  if (o.rows_out) {
+    if (!strcmp(o.rows_out, "-") && (!o.output || !strcmp(o.output, "-"))) {
+      cli_output_abort(&w);
+      fprintf(stderr, "dmcheck verify: --rows-out - needs the report elsewhere (-o REPORT)\n");
+      return 2;
+    }
+    if (cli_output_open(&rw, "dmcheck verify", o.rows_out, inputs, 3)) { cli_output_abort(&w); return 2; }
+    o.v.rows_out = rw.f;
+  }
+  dmv_result *r;
+  int st = dmv_verify_file(o.suite, &o.v, o.candidate, &r, err, sizeof err);
+  if (st) {
     cli_output_abort(&w);
-    goto done;
+    if (o.rows_out) cli_output_abort(&rw);
+    fprintf(stderr, "%s%s\n", strchr(err, ':') ? "" : "dmcheck verify: ", err);
+    return st == 1 ? 1 : 2;
   }
-  cli_cand_close(cand);
-  if (r->live) cli_progress(r->live, r->live, "dmcheck verify: live rows");
   if (!strcmp(o.format, "json")) cli_report_json(w.f, r);
   else if (!strcmp(o.format, "junit")) cli_report_junit(w.f, r);
   else cli_report_text(w.f, r);
   int to_file = w.tmp != NULL;
-  if (cli_output_commit(&w, "dmcheck verify")) goto done;
-  status = cli_verify_pass(r) ? 0 : 1;
-  if (to_file) fprintf(stderr, "dmcheck verify: %s (report: %s)\n", status ? "FAIL" : "PASS", o.output);
-done:
-  vec_table_free(&t);
-  free(cand);
-  free(r);
+  int status = 2;
+  if (o.rows_out && cli_output_commit(&rw, "dmcheck verify")) cli_output_abort(&w);
+  else if (!cli_output_commit(&w, "dmcheck verify")) {
+    status = dmv_result_ok(r) ? 0 : 1;
+    if (to_file) fprintf(stderr, "dmcheck verify: %s (report: %s)\n", status ? "FAIL" : "PASS", o.output);
+  }
+  dmv_result_free(r);
   return status;
 }

@@ -8,6 +8,7 @@
 #include "suites.h"
 #include "csvread.h"
 #include "vecfile.h"
+#include "dmcverify.h"
 
 #define CLI_CAND_MAX_COLS 64
 #define CLI_WORST_MAX 100
@@ -66,17 +67,44 @@ typedef struct {
   double dec_max[CLI_DEC_N];            /* rows, rows over budget, max ULP per decade */
 } cli_out_stats;
 
-typedef struct {
+/* The result of a verification (dmcverify.h's dmv_result). */
+struct dmv_result {
   const dmc_suite *suite;
   const cli_format *fmt;
-  const char *candidate;
-  const char *source;                   /* where the reference values came from */
-  double budget;
+  char candidate[1024];
+  char source[4200];                    /* where the reference values came from */
+  const char *row_word;                 /* "line" (files) or "row" (arrays) */
+  double budget;                        /* the default budget */
+  double budgets[DMC_SUITE_MAX_COLS];   /* each output's */
+  double abs_tol;
   int worst_k;
+  int nexcl;
+  struct { size_t lo, hi; unsigned long n; char reason[200]; } excl[DMV_EXCLUDE_MAX];
+  FILE *rows_out;
   unsigned long rows, live, unproved;
   int present[DMC_SUITE_MAX_COLS];
   cli_out_stats out[DMC_SUITE_MAX_COLS];
-} cli_verify_result;
+};
+typedef struct dmv_result cli_verify_result;
+
+/* A stream of candidate rows for the engine (dmv_verify.c): next() gives
+ * 1, 0 at the end or -1 (its message in err()); fail() records a message
+ * about the current row. */
+typedef struct {
+  void *src;
+  int has_inputs;
+  int (*next)(void *src, cli_cand_row *row);
+  void (*fail)(void *src, const char *msg);
+  const char *(*err)(void *src);
+} cli_rows;
+/* Runs the engine over the rows into r (suite, fmt, budgets, present,
+ * worst_k and candidate set by the caller); vectors/live as dmv_options;
+ * row_ulp and row_over (NULL, or room for cap rows x noutputs) receive each
+ * row's ULP errors and over-budget flags. 0, or 2 / 1 with the message in err. */
+int cli_verify_rows(cli_verify_result *r, const char *vectors, int live, cli_rows *rows,
+                    double *row_ulp, unsigned char *row_over, size_t cap, char *err, size_t errlen);
+/* r set up from the options for suite s: 0, or 2 with a message. */
+int cli_verify_setup(cli_verify_result *r, const dmc_suite *s, const dmv_options *o, char *err, size_t errlen);
 
 /* The decade bin of a correct value. */
 int cli_decade_bin(double ref);
