@@ -47,7 +47,8 @@ TEST_SUP := $(filter-out $(TEST_SRCS),$(wildcard tests/*.c))
 PROOF_SRCS := $(filter-out proofs/qcheck.c,$(wildcard proofs/*.c))
 BENCH_SRCS := $(wildcard tests/bench/*.c)
 FUZZ_SRCS := $(wildcard tests/fuzz/*.c)
-REPORT_SRCS := $(filter-out $(SUP_SRCS),$(wildcard report/*.c))
+# report/covmap.c is its own program (the seed coverage map checker).
+REPORT_SRCS := $(filter-out $(SUP_SRCS) report/covmap.c,$(wildcard report/*.c))
 LEDGER_SRCS := $(filter-out report/mkreport.c,$(REPORT_SRCS))
 
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
@@ -218,7 +219,7 @@ FAILED_RUNS = for f in $(RUNS); do [ "$$(cat $$f 2>/dev/null)" = 0 ] || { g="$${
 # The seed coverage map (theory/seed_coverage.tex): every row names known
 # claims or a reason; the rejection fixture must give exactly its 5 problems.
 COVMAP := $(B)/bin/covmap
-$(COVMAP): tools/covmap.c | $(DEPS_OK)
+$(COVMAP): report/covmap.c | $(DEPS_OK)
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(OPT) $(SAN) -D_DEFAULT_SOURCE $(CFLAGS) $(LDFLAGS_ALL) -o $@ $<
 coverage-map: $(COVMAP)
