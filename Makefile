@@ -287,7 +287,7 @@ report: | $(DEPS_OK)
 	@test -f $(RESULTS)/claims.csv || { echo "make report: no ledger was written"; exit 1; }
 	@mkdir -p $(B)/report/gen
 	@if [ -f $(RESULTS)/mutants.tex ]; then cp $(RESULTS)/mutants.tex $(B)/report/gen/; else rm -f $(B)/report/gen/mutants.tex; fi
-	cd $(B)/report && TEXINPUTS=$(CURDIR)/report:$(CURDIR):$(CURDIR)/$(B)/report: \
+	cd $(B)/report && TEXINPUTS=$(CURDIR)/report:$(CURDIR):$(CURDIR)/$(B)/report: BIBINPUTS=$(CURDIR)/report: \
 	  latexmk -pdf -interaction=nonstopmode -halt-on-error -quiet \
 	  -jobname=dmcheck-report $(CURDIR)/report/dmcheck-report.tex > latexmk.log 2>&1 \
 	  || { tail -n 40 latexmk.log; echo "make report: LaTeX failed; log: $(B)/report/latexmk.log"; exit 1; }

@@ -32,6 +32,19 @@ static void tex(FILE *f, const char *s)
   }
 }
 
+/* A claim id in typewriter type that may break after its dots, dashes and
+ * underscores. */
+static void tex_id(FILE *f, const char *id)
+{
+  fputs("\\texttt{", f);
+  for (const char *s = id; *s; s++) {
+    char one[2] = { *s, 0 };
+    tex(f, one);
+    if ((*s == '.' || *s == '_' || *s == '-') && s[1]) fputs("\\allowbreak{}", f);
+  }
+  fputs("}", f);
+}
+
 typedef struct { const char *dir; diag *d; int bad; } outdir;
 
 static FILE *out_open(outdir *o, const char *name)
@@ -67,36 +80,128 @@ static const char *verdict_macro(const char *v)
 static const char *const verdict_names[] = { "holds", "holds-after-correction", "approximation", "fails",
                                              "unchecked" };
 
+/* The seed document a claim comes from: 0, 1, 2 for 000, 001, 002 (its
+ * source starts with the document's number), 3 for first principles and
+ * other sources. */
+enum { NDOCS = 4 };
+static const char *const doc_names[NDOCS] = { "Document 000", "Document 001", "Document 002",
+                                              "First principles and other sources" };
+static int claim_doc(const claim_def *c)
+{
+  const char *s = c->source;
+  if (s[0] == '0' && s[1] == '0' && s[2] >= '0' && s[2] <= '2' && (s[3] == ' ' || s[3] == ',' || !s[3]))
+    return s[2] - '0';
+  return 3;
+}
+
 static void write_summary(const ledger *L, FILE *f)
 {
-  fprintf(f, "\\begin{tabular}{lrr}\\toprule verdict & mathematical & implementation\\\\\\midrule\n");
-  for (int v = 0; v < 5; v++) {
-    int n[2] = { 0, 0 };
-    for (int i = 0; i < L->claims.n; i++)
-      n[L->claims.v[i].cls] += !strcmp(ledger_verdict(L, i), verdict_names[v]);
-    fprintf(f, "%s & %d & %d\\\\\n", verdict_macro(verdict_names[v]), n[CLAIM_MATH], n[CLAIM_IMPL]);
+  fprintf(f, "Claims by source document and verdict (mathematical + implementation claims; "
+             "the implementation claims are counted in parentheses).\n\n"
+             "\\begin{center}\\begin{tabular}{@{}lrrrrrr@{}}\\toprule document");
+  for (int v = 0; v < 5; v++) fprintf(f, " & %s", verdict_macro(verdict_names[v]));
+  fprintf(f, " & total\\\\\\midrule\n");
+  for (int d = 0; d <= NDOCS; d++) {
+    int n[6][2] = { { 0 } };
+    for (int i = 0; i < L->claims.n; i++) {
+      const claim_def *c = &L->claims.v[i];
+      if (d < NDOCS && claim_doc(c) != d) continue;
+      for (int v = 0; v < 5; v++)
+        if (!strcmp(ledger_verdict(L, i), verdict_names[v])) { n[v][c->cls]++; n[5][c->cls]++; }
+    }
+    if (d == NDOCS) fprintf(f, "\\midrule total");
+    else fprintf(f, "%s", doc_names[d]);
+    for (int v = 0; v < 6; v++) {
+      fprintf(f, " & %d", n[v][0] + n[v][1]);
+      if (n[v][1]) fprintf(f, " (%d)", n[v][1]);
+    }
+    fprintf(f, "\\\\\n");
   }
-  fprintf(f, "\\bottomrule\\end{tabular}\n\n");
-  fprintf(f, "\\begin{longtable}{@{}p{0.27\\textwidth}p{0.06\\textwidth}p{0.37\\textwidth}p{0.22\\textwidth}@{}}"
-             "\\toprule claim & class & source & verdict\\\\\\midrule\\endhead\n");
+  fprintf(f, "\\bottomrule\\end{tabular}\\end{center}\n\n"
+             "The full list of claims, with their sources and verdicts, is in Appendix~\\ref{app:index}.\n");
+}
+
+static void write_index(const ledger *L, FILE *f)
+{
+  fprintf(f, "\\begin{longtable}{@{}>{\\raggedright}p{0.3\\textwidth}p{0.06\\textwidth}"
+             ">{\\raggedright}p{0.36\\textwidth}p{0.2\\textwidth}@{}}"
+             "\\toprule claim & class & source & verdict\\tabularnewline\\midrule\\endhead\n");
   for (int i = 0; i < L->claims.n; i++) {
     const claim_def *c = &L->claims.v[i];
-    fprintf(f, "\\hyperlink{claim:%s}{\\texttt{", c->id); tex(f, c->id);
-    fprintf(f, "}} & %s & ", claim_class_name(c->cls));
+    fprintf(f, "\\hyperlink{claim:%s}{", c->id); tex_id(f, c->id);
+    fprintf(f, "} & %s & ", claim_class_name(c->cls));
     tex(f, c->source);
-    fprintf(f, " & %s\\\\\n", verdict_macro(ledger_verdict(L, i)));
+    fprintf(f, " & %s\\tabularnewline\n", verdict_macro(ledger_verdict(L, i)));
   }
   fprintf(f, "\\bottomrule\\end{longtable}\n");
 }
 
+static void erratum_head(FILE *f, const ledger *L, int i)
+{
+  const claim_def *c = &L->claims.v[i];
+  fprintf(f, "\\dmcerratum{%s}{", c->id); tex_id(f, c->id);
+  fprintf(f, "}{"); tex(f, c->source);
+  fprintf(f, "}{%s}\n", verdict_macro(ledger_verdict(L, i)));
+  fprintf(f, "\\dmcasswritten{%s}\n", c->statement);
+}
+
+/* The errata: for each document, every statement that fails as written (the
+ * failing claims first, then those that hold after correction), with its
+ * correction and counterexample; then the approximations with their error
+ * terms (the approx evidence). */
+static void write_errata(const ledger *L, FILE *f)
+{
+  static const char *const order[] = { "fails", "holds-after-correction" };
+  for (int d = 0; d < NDOCS; d++) {
+    int any = 0;
+    for (int i = 0; i < L->claims.n; i++) {
+      const char *v = ledger_verdict(L, i);
+      any += claim_doc(&L->claims.v[i]) == d && (!strcmp(v, "fails") || !strcmp(v, "holds-after-correction") ||
+                                                   !strcmp(v, "approximation"));
+    }
+    if (!any) continue;
+    fprintf(f, "\\subsection{%s}\n", doc_names[d]);
+    int nerr = 0;
+    for (int o = 0; o < 2; o++)
+      for (int i = 0; i < L->claims.n; i++) {
+        const claim_def *c = &L->claims.v[i];
+        if (claim_doc(c) != d || strcmp(ledger_verdict(L, i), order[o])) continue;
+        if (!nerr++) fprintf(f, "\\subsubsection*{Errors}\n");
+        erratum_head(f, L, i);
+        if (c->correction) fprintf(f, "\\dmccorrected{%s}\n", c->correction);
+        else fprintf(f, "\\dmccorrected{\\emph{(no correction stated)}}\n");
+        fprintf(f, "\\dmccounter{");
+        if (L->state[i].counterexample) tex(f, L->state[i].counterexample);
+        else fprintf(f, "\\emph{(none recorded)}");
+        fprintf(f, "}\n");
+      }
+    int napp = 0;
+    for (int i = 0; i < L->claims.n; i++) {
+      const claim_def *c = &L->claims.v[i];
+      if (claim_doc(c) != d || strcmp(ledger_verdict(L, i), "approximation")) continue;
+      if (!napp++) fprintf(f, "\\subsubsection*{Approximations}\n");
+      erratum_head(f, L, i);
+      if (c->correction) fprintf(f, "\\dmccorrected{%s}\n", c->correction);
+      for (int r = 0; r < L->nrows; r++) {
+        const ledger_row *e = &L->rows[r];
+        if (e->claim != i || e->kind != EV_APPROX) continue;
+        fprintf(f, "\\dmcerrterm{");
+        tex(f, e->check); fprintf(f, ": "); tex(f, e->detail);
+        fprintf(f, "}\n");
+      }
+    }
+  }
+}
+
 /* The kind column: the kind and its level; the result column: what pass or
  * failure means for that kind. */
-static void evidence_row(const ledger *L, FILE *g, const ledger_row *e)
+static void evidence_row(const ledger *L, FILE *g, const ledger_row *e, int first)
 {
   const claim_def *c = &L->claims.v[e->claim];
   int control = e->kind == EV_CONTROL_KIND;
   ev_level lv = ev_kind_level(e->kind);
-  fprintf(g, "\\texttt{"); tex(g, c->id);
+  if (first) fprintf(g, "\\hypertarget{ev:%s}{}", c->id);
+  fprintf(g, "\\hyperlink{claim:%s}{", c->id); tex_id(g, c->id);
   fprintf(g, "} & %s\\newline{\\footnotesize %s} & ", ev_kind_name(e->kind),
           control ? "negative control" : lv == EV_STATEMENT ? "statement" : "implementation");
   if (control)
@@ -119,35 +224,47 @@ static void evidence_row(const ledger *L, FILE *g, const ledger_row *e)
   fprintf(g, "\\\\\n");
 }
 
+/* sections.tex: each theory file with its figures; evidence.tex (the
+ * appendix): one evidence table per theory file. */
 static void write_sections(const ledger *L, outdir *o, const char *figures)
 {
   FILE *f = out_open(o, "sections.tex");
   if (!f) return;
+  FILE *ev = out_open(o, "evidence.tex");
   for (int t = 0; t < L->claims.nfiles; t++) {
     const char *file = L->claims.files[t];
     char name[256], evname[300], abs[PATH_MAX];
     stem(file, name, sizeof name);
     snprintf(evname, sizeof evname, "evidence-%s.tex", name);
     if (!realpath(file, abs)) snprintf(abs, sizeof abs, "%s", file);
-    fprintf(f, "\\input{%s}\n\\dmcevidence{%s}\n", abs, name);
+    fprintf(f, "\\input{%s}\n", abs);
     if (figures) {
       char fig[PATH_MAX], figabs[PATH_MAX];
       snprintf(fig, sizeof fig, "%s/%s.tex", figures, name);
       if (realpath(fig, figabs)) fprintf(f, "\\input{%s}\n", figabs);
     }
     fprintf(f, "\\clearpage\n");
+    int nrows = 0;
+    for (int r = 0; r < L->nrows; r++) nrows += !strcmp(L->claims.v[L->rows[r].claim].file, file);
+    if (!nrows || !ev) continue;
+    char *title = claims_file_title(file);
+    fprintf(ev, "\\subsection{%s}\n\\input{gen/%s}\n", title ? title : name, evname);
+    free(title);
     FILE *g = out_open(o, evname);
     if (!g) continue;
-    fprintf(g, "\\begin{longtable}{@{}p{0.2\\textwidth}p{0.12\\textwidth}p{0.08\\textwidth}p{0.52\\textwidth}@{}}"
+    fprintf(g, "\\begin{longtable}{@{}>{\\raggedright}p{0.2\\textwidth}p{0.12\\textwidth}p{0.1\\textwidth}"
+               ">{\\raggedright\\arraybackslash}p{0.5\\textwidth}@{}}"
                "\\toprule claim & kind & result & check and evidence\\\\\\midrule\\endhead\n");
     for (int i = 0; i < L->claims.n; i++) {
       if (strcmp(L->claims.v[i].file, file)) continue;
+      int first = 1;
       for (int r = 0; r < L->nrows; r++)
-        if (L->rows[r].claim == i) evidence_row(L, g, &L->rows[r]);
+        if (L->rows[r].claim == i) { evidence_row(L, g, &L->rows[r], first); first = 0; }
     }
     fprintf(g, "\\bottomrule\\end{longtable}\n");
     out_close(o, g);
   }
+  if (ev) out_close(o, ev);
   out_close(o, f);
 }
 
@@ -155,8 +272,10 @@ static void write_accuracy(outdir *o, const char *results)
 {
   FILE *f = out_open(o, "accuracy.tex");
   if (!f) return;
-  fprintf(f, "\\begin{longtable}{@{}p{0.22\\textwidth}rrrp{0.42\\textwidth}@{}}\\toprule\n"
-             "function & N points & budget & max observed & worst input (\\%%a)\\\\\\midrule\\endhead\n");
+  const char *head = "\\toprule function & N points & budget & max observed & worst input (\\%a)\\\\\\midrule";
+  fprintf(f, "\\begin{longtable}{@{}p{0.22\\textwidth}rrrp{0.42\\textwidth}@{}}\\caption{ULP error of "
+             "the library against the correctly rounded double.}\\label{tab:accuracy}\\\\\n"
+             "%s\\endfirsthead\n%s\\endhead\n", head, head);
   char accdir[PATH_MAX];
   snprintf(accdir, sizeof accdir, "%s/accuracy", results);
   char **files;
@@ -224,6 +343,8 @@ int texout_write(const ledger *L, const char *out, const char *results, const ch
     out_close(&o, f);
   }
   if ((f = out_open(&o, "summary.tex"))) { write_summary(L, f); out_close(&o, f); }
+  if ((f = out_open(&o, "index.tex"))) { write_index(L, f); out_close(&o, f); }
+  if ((f = out_open(&o, "errata.tex"))) { write_errata(L, f); out_close(&o, f); }
   write_sections(L, &o, figures);
   write_accuracy(&o, results);
   write_budgets(&o, budgets_path);
