@@ -196,6 +196,7 @@ $(RESULTS)/status/%.status: $(B)/% FORCE
 	  $(RUN_ENV) $(RUN_PREFIX) ./$< > $(RESULTS)/status/$(subst /,_,$*).log 2>&1; \
 	  status=$$?; echo $$status > $@; \
 	  secs=$$(echo "$$(date +%s.%N) $$start" | awk '{printf "%.1f", $$1 - $$2}'); \
+	  echo $$secs > $(RESULTS)/status/$(subst /,_,$*).time; \
 	  if [ $$status -ne 0 ]; then echo "FAIL  $* (exit $$status, $$secs s); log: $(RESULTS)/status/$(subst /,_,$*).log"; \
 	    tail -n 25 $(RESULTS)/status/$(subst /,_,$*).log; else echo "pass  $* ($$secs s)"; fi
 FORCE:
@@ -207,10 +208,29 @@ run-checks: $(CLI) $(VERSO) | $(DEPS_OK)
 	@mkdir -p $(RESULTS) && find $(RESULTS) -mindepth 1 -maxdepth 1 ! -name 'mutants.*' -exec rm -rf {} +
 	@$(MAKE) --no-print-directory -j2 $(RUNS)
 
+# The reproducibility data of the run (key<TAB>value; the report's appendix).
+pkgver = $$(dpkg-query -W -f='$${Version}' $(1) 2>/dev/null || echo unknown)
+BUILD_INFO = { \
+  printf 'commit\t%s\n' "$$(git rev-parse HEAD 2>/dev/null || echo unknown)"; \
+  printf 'tree\t%s\n' "$$(if [ -z "$$(git status --porcelain 2>/dev/null)" ]; then echo clean; else echo dirty; fi)"; \
+  printf 'compiler\t%s\n' "$$($(CC) --version | head -n 1)"; \
+  printf 'flags\t%s\n' "$(strip $(CFLAGS_ALL))"; \
+  printf 'GMP\t%s\n' "$(call pkgver,libgmp-dev)"; \
+  printf 'MPFR\t%s\n' "$(call pkgver,libmpfr-dev)"; \
+  printf 'GSL\t%s\n' "$(call pkgver,libgsl-dev)"; \
+  printf 'cmocka\t%s\n' "$(call pkgver,libcmocka-dev)"; \
+  printf 'TeX\t%s\n' "$$(pdflatex --version | head -n 1)"; \
+  printf 'CPU\t%s\n' "$$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"; \
+  printf 'cores\t%s\n' "$$(nproc)"; \
+  printf 'programs at a time\t2 (make -j2)\n'; \
+  printf 'points scale\t%s\n' "$(or $(DMC_POINTS_SCALE),1)"; \
+  printf 'date\t%s\n' "$$(date -u '+%Y-%m-%d %H:%M UTC')"; }
+
 # claims.csv from theory/ and the evidence; fails on orphan or unevidenced claims
 # and on mathematical claims without a controlled statement-level check.
 ledger: run-checks
 	@mkdir -p $(B)/report/gen
+	@$(BUILD_INFO) > $(RESULTS)/buildinfo.tsv
 	@$(MKREPORT) --theory theory --results $(RESULTS) --budgets tests/budgets.tsv --out $(B)/report/gen --figures report/figures
 
 # Programs whose recorded exit status is not 0 (or that left none).
@@ -288,7 +308,7 @@ report: | $(DEPS_OK)
 	@mkdir -p $(B)/report/gen
 	@if [ -f $(RESULTS)/mutants.tex ]; then cp $(RESULTS)/mutants.tex $(B)/report/gen/; else rm -f $(B)/report/gen/mutants.tex; fi
 	cd $(B)/report && TEXINPUTS=$(CURDIR)/report:$(CURDIR):$(CURDIR)/$(B)/report: BIBINPUTS=$(CURDIR)/report: \
-	  latexmk -pdf -interaction=nonstopmode -halt-on-error -quiet \
+	  latexmk -g -pdf -interaction=nonstopmode -halt-on-error -quiet \
 	  -jobname=dmcheck-report $(CURDIR)/report/dmcheck-report.tex > latexmk.log 2>&1 \
 	  || { tail -n 40 latexmk.log; echo "make report: LaTeX failed; log: $(B)/report/latexmk.log"; exit 1; }
 	@echo "make report: wrote $(REPORT_PDF)"

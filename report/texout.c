@@ -323,6 +323,62 @@ static void write_budgets(outdir *o, const char *budgets_path)
   out_close(o, f);
 }
 
+/* The reproducibility appendix: RESULTS/buildinfo.tsv (written by make) and
+ * the wall time of every program (RESULTS/status/NAME.time). */
+static void write_repro(const ledger *L, outdir *o, const char *results)
+{
+  char path[PATH_MAX], line[2048];
+  snprintf(path, sizeof path, "%s/buildinfo.tsv", results);
+  FILE *in = fopen(path, "r");
+  if (!in) {   /* a ledger run outside make: no appendix */
+    snprintf(path, sizeof path, "%s/repro.tex", o->dir);
+    remove(path);
+    return;
+  }
+  FILE *f = out_open(o, "repro.tex");
+  if (!f) { fclose(in); return; }
+  fprintf(f, "\\begin{longtable}{@{}l>{\\raggedright\\arraybackslash}p{0.72\\textwidth}@{}}\\toprule\n");
+  while (fgets(line, sizeof line, in)) {
+    line[strcspn(line, "\r\n")] = '\0';
+    char *tab = strchr(line, '\t');
+    if (!tab) continue;
+    *tab = '\0';
+    tex(f, line); fprintf(f, " & "); tex(f, tab + 1); fprintf(f, "\\\\\n");
+  }
+  fclose(in);
+  fprintf(f, "base seed & %lu (\\texttt{DMC\\_SEED}; the default is 20261125)\\\\\n",
+          L->nrows ? L->rows[0].seed : 0UL);
+  fprintf(f, "\\bottomrule\\end{longtable}\n\n"
+             "\\paragraph{Derived seeds.} Every program starts from the base seed. A Monte Carlo draws "
+             "stream $k$ (its trial or block number) from GSL's \\texttt{mt19937} seeded with "
+             "$1+m_{31}(h\\oplus k)$, where $h$ is the base seed folded by the splitmix64 finaliser "
+             "modulo $2^{31}$ and $m_{31}$ is a bijection of $[0,2^{31})$ (\\texttt{dmc\\_stream\\_key} "
+             "in \\texttt{src/rng.c}); results do not depend on the number of threads. An evidence row "
+             "whose seed is the base seed $+\\,k$ is the $k$-th independent repetition of its check "
+             "(e.g.\\ the SDE sampler's laws, \\texttt{tests/test\\_sde.c}).\n\n"
+             "\\paragraph{Wall time per program} (seconds, as run by \\texttt{make check}).\n\n");
+  char dir[PATH_MAX], **files;
+  snprintf(dir, sizeof dir, "%s/status", results);
+  int n = dir_list(o->d, dir, ".time", &files);
+  if (n > 0) {
+    fprintf(f, "\\begin{longtable}{@{}lr@{\\qquad}lr@{\\qquad}lr@{}}\\toprule "
+               "program & s & program & s & program & s\\\\\\midrule\\endhead\n");
+    for (int i = 0; i < n; i++) {
+      FILE *t = fopen(files[i], "r");
+      double secs = -1;
+      if (t) { if (fscanf(t, "%lf", &secs) != 1) secs = -1; fclose(t); }
+      char name[256];
+      stem(files[i], name, sizeof name);
+      fprintf(f, "\\texttt{"); tex(f, name);
+      if (secs >= 0) fprintf(f, "} & %.1f", secs); else fprintf(f, "} & ?");
+      fprintf(f, "%s", i % 3 == 2 || i == n - 1 ? "\\\\\n" : " & ");
+    }
+    fprintf(f, "\\bottomrule\\end{longtable}\n");
+    dir_list_free(files, n);
+  }
+  out_close(o, f);
+}
+
 int texout_write(const ledger *L, const char *out, const char *results, const char *budgets_path,
                  const char *figures)
 {
@@ -348,5 +404,6 @@ int texout_write(const ledger *L, const char *out, const char *results, const ch
   write_sections(L, &o, figures);
   write_accuracy(&o, results);
   write_budgets(&o, budgets_path);
+  write_repro(L, &o, results);
   return o.bad ? -1 : 0;
 }
