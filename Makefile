@@ -300,6 +300,16 @@ vectors-drift: $(CLI)
 	exit $$status
 
 REPORT_PDF := $(B)/report/dmcheck-report.pdf
+# The typesetting defects that fail `make report`: overfull boxes over 1 pt,
+# undefined references or citations (LaTeX's and hyperref's), empty links.
+TEXLOG_CHECK = check_texlog() { \
+  over=$$(sed -n 's/^Overfull \\[hv]box (\([0-9.]*\)pt too .*/\1/p' "$$1" | awk '$$1 > 1' | wc -l); \
+  undef=$$(grep -c -e 'LaTeX Warning: Reference ' -e 'LaTeX Warning: Citation ' -e 'has been referenced but does not exist' "$$1"); \
+  empty=$$(grep -c 'Suppressing empty link' "$$1"); \
+  echo "make report: LaTeX log: $$over overfull box(es) over 1 pt, $$undef undefined reference(s), $$empty empty link(s)"; \
+  [ "$$over$$undef$$empty" = 000 ] || { grep -n -A2 -e '^Overfull' -e 'LaTeX Warning: Reference ' \
+    -e 'LaTeX Warning: Citation ' -e 'referenced but does not exist' -e 'Suppressing empty link' "$$1" | head -n 60; \
+    echo "make report: typesetting defects (log: $$1)"; return 1; }; }; check_texlog
 report: | $(DEPS_OK)
 	@$(MAKE) --no-print-directory -j2 all
 	-@$(MAKE) --no-print-directory ledger
@@ -312,6 +322,7 @@ report: | $(DEPS_OK)
 	  -jobname=dmcheck-report $(CURDIR)/report/dmcheck-report.tex > latexmk.log 2>&1 \
 	  || { tail -n 40 latexmk.log; echo "make report: LaTeX failed; log: $(B)/report/latexmk.log"; exit 1; }
 	@echo "make report: wrote $(REPORT_PDF)"
+	@$(TEXLOG_CHECK) $(B)/report/dmcheck-report.log
 	@failed=$$($(FAILED_RUNS)); status=0; \
 	  if [ -n "$$failed" ]; then echo "make report: programs failed (the report shows what):"; echo "$$failed" | sed 's/^/  /'; status=1; fi; \
 	  if [ -s $(RESULTS)/ledger-errors.txt ]; then echo "make report: ledger problems:"; sed 's/^/  /' $(RESULTS)/ledger-errors.txt; status=1; fi; \

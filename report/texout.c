@@ -17,7 +17,11 @@
 
 static void tex(FILE *f, const char *s)
 {
+  int digits = 0;
   for (; *s; s++) {
+    /* long numbers and rationals may wrap (the evidence CSV has them whole) */
+    digits = *s >= '0' && *s <= '9' ? digits + 1 : 0;
+    if (digits > 1 && digits % 12 == 1) fputs("\\allowbreak{}", f);
     switch (*s) {
     case '\\': fputs("\\textbackslash{}", f); break;
     case '{': case '}': case '$': case '&': case '#': case '_': case '%':
@@ -29,6 +33,7 @@ static void tex(FILE *f, const char *s)
     case '|': fputs("\\textbar{}", f); break;
     default: fputc(*s, f);
     }
+    if ((*s == '/' || *s == '=' || *s == ',') && s[1] && s[1] != ' ') fputs("\\allowbreak{}", f);
   }
 }
 
@@ -109,8 +114,9 @@ static void write_summary(const ledger *L, FILE *f)
       for (int v = 0; v < 5; v++)
         if (!strcmp(ledger_verdict(L, i), verdict_names[v])) { n[v][c->cls]++; n[5][c->cls]++; }
     }
+    static const char *const short_names[NDOCS] = { "000", "001", "002", "first principles" };
     if (d == NDOCS) fprintf(f, "\\midrule total");
-    else fprintf(f, "%s", doc_names[d]);
+    else fprintf(f, "%s", short_names[d]);
     for (int v = 0; v < 6; v++) {
       fprintf(f, " & %d", n[v][0] + n[v][1]);
       if (n[v][1]) fprintf(f, " (%d)", n[v][1]);
@@ -273,7 +279,7 @@ static void write_accuracy(outdir *o, const char *results)
   FILE *f = out_open(o, "accuracy.tex");
   if (!f) return;
   const char *head = "\\toprule function & N points & budget & max observed & worst input (\\%a)\\\\\\midrule";
-  fprintf(f, "\\begin{longtable}{@{}p{0.22\\textwidth}rrrp{0.42\\textwidth}@{}}\\caption{ULP error of "
+  fprintf(f, "\\begin{longtable}{@{}p{0.24\\textwidth}rrrp{0.38\\textwidth}@{}}\\caption{ULP error of "
              "the library against the correctly rounded double.}\\label{tab:accuracy}\\\\\n"
              "%s\\endfirsthead\n%s\\endhead\n", head, head);
   char accdir[PATH_MAX];
@@ -289,8 +295,8 @@ static void write_accuracy(outdir *o, const char *results)
     while (csv_next(in, &rec, &line) > 0) {
       if (rec.line == 1 || rec.nfields < 10) continue;
       int over = strtod(rec.field[4], NULL) > strtod(rec.field[3], NULL);
-      fprintf(f, "\\texttt{"); tex(f, rec.field[0]);
-      fprintf(f, "} & %s & %s & %s%s%s & \\texttt{\\footnotesize ", rec.field[2], rec.field[3],
+      tex_id(f, rec.field[0]);
+      fprintf(f, " & %s & %s & %s%s%s & \\texttt{\\footnotesize ", rec.field[2], rec.field[3],
               over ? "\\textcolor{red}{" : "", rec.field[4], over ? "}" : "");
       if (strtod(rec.field[4], NULL) == 0) fprintf(f, "(every point correctly rounded)");
       else tex(f, rec.field[6]);
@@ -312,10 +318,10 @@ static void write_budgets(outdir *o, const char *budgets_path)
   char err[512];
   int nb = rows ? budgets_load(budgets_path, rows, 512, err, sizeof err) : -1;
   if (nb < 0) { diag_error(o->d, "%s", rows ? err : "out of memory"); o->bad = 1; nb = 0; }
-  fprintf(f, "\\begin{longtable}{@{}p{0.26\\textwidth}rp{0.6\\textwidth}@{}}\\toprule\n"
+  fprintf(f, "\\begin{longtable}{@{}p{0.26\\textwidth}rp{0.56\\textwidth}@{}}\\toprule\n"
              "function & budget (ULP) & reason\\\\\\midrule\\endhead\n");
   for (int i = 0; i < nb; i++) {
-    fprintf(f, "\\texttt{"); tex(f, rows[i].function); fprintf(f, "} & %g & ", rows[i].budget);
+    tex_id(f, rows[i].function); fprintf(f, " & %g & ", rows[i].budget);
     tex(f, rows[i].reason); fprintf(f, "\\\\\n");
   }
   fprintf(f, "\\bottomrule\\end{longtable}\n");
