@@ -37,6 +37,94 @@ static void tex(FILE *f, const char *s)
   }
 }
 
+/* Plain text with its ASCII mathematics typeset as mathematics: Greek
+ * letter names (sigma, eps, ...) with a subscript, powers such as 2^-104 or
+ * sigma^2, <=, >=, +- and ~ before a number. Anything else goes to tex(). */
+static const char *greek(const char *w, size_t n)
+{
+  static const char *const names[][2] = {
+    { "alpha", "\\alpha" }, { "beta", "\\beta" }, { "gamma", "\\gamma" }, { "delta", "\\delta" },
+    { "eps", "\\varepsilon" }, { "epsilon", "\\varepsilon" }, { "eta", "\\eta" }, { "theta", "\\theta" },
+    { "lambda", "\\lambda" }, { "mu", "\\mu" }, { "pi", "\\pi" }, { "rho", "\\rho" },
+    { "sigma", "\\sigma" }, { "tau", "\\tau" }, { "phi", "\\phi" }, { "Phi", "\\Phi" },
+    { "Sigma", "\\Sigma" }, { "Gamma", "\\Gamma" }, { "Lambda", "\\Lambda" } };
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+    if (strlen(names[i][0]) == n && !strncmp(w, names[i][0], n)) return names[i][1];
+  return NULL;
+}
+
+static int is_word(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+
+/* A math atom at s: a Greek name, a single letter or a number, as TeX in
+ * out; its length, or 0. */
+static size_t atom(const char *s, char *out, size_t len, int allow_letter)
+{
+  size_t n = 0;
+  if (*s >= '0' && *s <= '9') {
+    while ((s[n] >= '0' && s[n] <= '9') || (s[n] == '.' && s[n + 1] >= '0' && s[n + 1] <= '9')) n++;
+    snprintf(out, len, "%.*s", (int)n, s);
+    return n;
+  }
+  while (is_word(s[n])) n++;
+  const char *g = greek(s, n);
+  if (g) { snprintf(out, len, "%s", g); return n; }
+  if (allow_letter && n == 1) { snprintf(out, len, "%c", *s); return 1; }
+  return 0;
+}
+
+static void tex_math(FILE *f, const char *s)
+{
+  for (const char *p = s; *p;) {
+    int start = p == s || !(is_word(p[-1]) || p[-1] == '_' || p[-1] == '.');
+    static const char *const ops[][2] = { { "<=", "\\le" }, { ">=", "\\ge" }, { "+-", "\\pm" }, { "-+", "\\mp" } };
+    int done = 0;
+    for (int i = 0; i < 4 && !done; i++)
+      if (!strncmp(p, ops[i][0], 2)) { fprintf(f, "$%s$", ops[i][1]); p += 2; done = 1; }
+    if (done) continue;
+    if (*p == '~' && p[1] >= '0' && p[1] <= '9') { fputs("$\\approx$", f); p++; continue; }
+    char base[32], sub[32] = "", sup[40] = "";
+    size_t n = start ? atom(p, base, sizeof base, 1) : 0;
+    if (n) {
+      const char *q = p + n;
+      int is_greek = !(*p >= '0' && *p <= '9') && greek(p, n);
+      size_t m;
+      int letter = n == 1 && !(*p >= '0' && *p <= '9');
+      if ((is_greek || letter) && *q == '_' && (m = atom(q + 1, sub, sizeof sub, 1)) && !is_word(q[1 + m]) && q[1 + m] != '_')
+        q += 1 + m;
+      else sub[0] = '\0';
+      if (*q == '^') {
+        int neg = q[1] == '-';
+        char e[32];
+        if ((m = atom(q + 1 + neg, e, sizeof e, 1)) && !is_word(q[1 + neg + m])) {
+          snprintf(sup, sizeof sup, "%s%s", neg ? "-" : "", e);
+          q += 1 + neg + m;
+        }
+      }
+      if (is_greek || sup[0] || sub[0]) {
+        if (q == p + n && (is_word(*q) || *q == '_')) { /* part of a longer identifier */ }
+        else {
+          fprintf(f, "$%s%s%s%s%s%s%s$", base, sub[0] ? "_{" : "", sub, sub[0] ? "}" : "",
+                  sup[0] ? "^{" : "", sup, sup[0] ? "}" : "");
+          p = q;
+          continue;
+        }
+      }
+    }
+    /* not mathematics: the whole identifier as text */
+    const char *q = p;
+    if (is_word(*q) || *q == '_') while (is_word(*q) || *q == '_') q++;
+    else q++;
+    char chunk[256];
+    while (p < q) {
+      size_t k = (size_t)(q - p) < sizeof chunk - 1 ? (size_t)(q - p) : sizeof chunk - 1;
+      memcpy(chunk, p, k); chunk[k] = '\0';
+      tex(f, chunk);
+      p += k;
+    }
+    if (q - p == 0 && (q[-1] == '/' || q[-1] == '=' || q[-1] == ',') && *q && *q != ' ') fputs("\\allowbreak{}", f);
+  }
+}
+
 /* A claim id in typewriter type that may break after its dots, dashes and
  * underscores. */
 static void tex_id(FILE *f, const char *id)
@@ -177,7 +265,7 @@ static void write_errata(const ledger *L, FILE *f)
         if (c->correction) fprintf(f, "\\dmccorrected{%s}\n", c->correction);
         else fprintf(f, "\\dmccorrected{\\emph{(no correction stated)}}\n");
         fprintf(f, "\\dmccounter{");
-        if (L->state[i].counterexample) tex(f, L->state[i].counterexample);
+        if (L->state[i].counterexample) tex_math(f, L->state[i].counterexample);
         else fprintf(f, "\\emph{(none recorded)}");
         fprintf(f, "}\n");
       }
@@ -192,7 +280,7 @@ static void write_errata(const ledger *L, FILE *f)
         const ledger_row *e = &L->rows[r];
         if (e->claim != i || e->kind != EV_APPROX) continue;
         fprintf(f, "\\dmcerrterm{");
-        tex(f, e->check); fprintf(f, ": "); tex(f, e->detail);
+        tex_math(f, e->check); fprintf(f, ": "); tex_math(f, e->detail);
         fprintf(f, "}\n");
       }
     }
@@ -224,9 +312,9 @@ static void evidence_row(const ledger *L, FILE *g, const ledger_row *e, int firs
     fprintf(g, "\\emph{Negative control of} \\textbf{");
   else
     fprintf(g, "\\textbf{");
-  tex(g, e->check); fprintf(g, "} (\\texttt{"); tex(g, e->program);
-  fprintf(g, "}, N=%lu, seed %lu): ", e->n, e->seed);
-  tex(g, e->detail);
+  tex_math(g, e->check); fprintf(g, "} (\\texttt{"); tex(g, e->program);
+  fprintf(g, "}, $N=%lu$, seed %lu): ", e->n, e->seed);
+  tex_math(g, e->detail);
   fprintf(g, "\\\\\n");
 }
 
@@ -318,11 +406,11 @@ static void write_budgets(outdir *o, const char *budgets_path)
   char err[512];
   int nb = rows ? budgets_load(budgets_path, rows, 512, err, sizeof err) : -1;
   if (nb < 0) { diag_error(o->d, "%s", rows ? err : "out of memory"); o->bad = 1; nb = 0; }
-  fprintf(f, "\\begin{longtable}{@{}p{0.26\\textwidth}rp{0.56\\textwidth}@{}}\\toprule\n"
+  fprintf(f, "\\begin{longtable}{@{}p{0.26\\textwidth}r>{\\raggedright\\arraybackslash}p{0.56\\textwidth}@{}}\\toprule\n"
              "function & budget (ULP) & reason\\\\\\midrule\\endhead\n");
   for (int i = 0; i < nb; i++) {
     tex_id(f, rows[i].function); fprintf(f, " & %g & ", rows[i].budget);
-    tex(f, rows[i].reason); fprintf(f, "\\\\\n");
+    tex_math(f, rows[i].reason); fprintf(f, "\\\\\n");
   }
   fprintf(f, "\\bottomrule\\end{longtable}\n");
   free(rows);
