@@ -48,7 +48,8 @@ TEST_SUP := $(filter-out $(TEST_SRCS),$(wildcard tests/*.c))
 PROOF_SRCS := $(filter-out proofs/qcheck.c,$(wildcard proofs/*.c))
 BENCH_SRCS := $(wildcard tests/bench/*.c)
 FUZZ_SRCS := $(wildcard tests/fuzz/*.c)
-REPORT_SRCS := $(filter-out $(SUP_SRCS),$(wildcard report/*.c))
+# report/covmap.c is its own program (the seed coverage map checker).
+REPORT_SRCS := $(filter-out $(SUP_SRCS) report/covmap.c,$(wildcard report/*.c))
 LEDGER_SRCS := $(filter-out report/mkreport.c,$(REPORT_SRCS))
 
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
@@ -196,6 +197,7 @@ $(RESULTS)/status/%.status: $(B)/% FORCE
 	  $(RUN_ENV) $(RUN_PREFIX) ./$< > $(RESULTS)/status/$(subst /,_,$*).log 2>&1; \
 	  status=$$?; echo $$status > $@; \
 	  secs=$$(echo "$$(date +%s.%N) $$start" | awk '{printf "%.1f", $$1 - $$2}'); \
+	  echo $$secs > $(RESULTS)/status/$(subst /,_,$*).time; \
 	  if [ $$status -ne 0 ]; then echo "FAIL  $* (exit $$status, $$secs s); log: $(RESULTS)/status/$(subst /,_,$*).log"; \
 	    tail -n 25 $(RESULTS)/status/$(subst /,_,$*).log; else echo "pass  $* ($$secs s)"; fi
 FORCE:
@@ -207,10 +209,29 @@ run-checks: $(CLI) $(VERSO) | $(DEPS_OK)
 	@mkdir -p $(RESULTS) && find $(RESULTS) -mindepth 1 -maxdepth 1 ! -name 'mutants.*' -exec rm -rf {} +
 	@$(MAKE) --no-print-directory -j2 $(RUNS)
 
+# The reproducibility data of the run (key<TAB>value; the report's appendix).
+pkgver = $$(dpkg-query -W -f='$${Version}' $(1) 2>/dev/null || echo unknown)
+BUILD_INFO = { \
+  printf 'commit\t%s\n' "$$(git rev-parse HEAD 2>/dev/null || echo unknown)"; \
+  printf 'tree\t%s\n' "$$(if [ -z "$$(git status --porcelain 2>/dev/null)" ]; then echo clean; else echo dirty; fi)"; \
+  printf 'compiler\t%s\n' "$$($(CC) --version | head -n 1)"; \
+  printf 'flags\t%s\n' "$(strip $(CFLAGS_ALL))"; \
+  printf 'GMP\t%s\n' "$(call pkgver,libgmp-dev)"; \
+  printf 'MPFR\t%s\n' "$(call pkgver,libmpfr-dev)"; \
+  printf 'GSL\t%s\n' "$(call pkgver,libgsl-dev)"; \
+  printf 'cmocka\t%s\n' "$(call pkgver,libcmocka-dev)"; \
+  printf 'TeX\t%s\n' "$$(pdflatex --version | head -n 1)"; \
+  printf 'CPU\t%s\n' "$$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"; \
+  printf 'cores\t%s\n' "$$(nproc)"; \
+  printf 'programs at a time\t2 (make -j2)\n'; \
+  printf 'points scale\t%s\n' "$(or $(DMC_POINTS_SCALE),1)"; \
+  printf 'date\t%s\n' "$$(date -u '+%Y-%m-%d %H:%M UTC')"; }
+
 # claims.csv from theory/ and the evidence; fails on orphan or unevidenced claims
 # and on mathematical claims without a controlled statement-level check.
 ledger: run-checks
 	@mkdir -p $(B)/report/gen
+	@$(BUILD_INFO) > $(RESULTS)/buildinfo.tsv
 	@$(MKREPORT) --theory theory --results $(RESULTS) --budgets tests/budgets.tsv --out $(B)/report/gen --figures report/figures
 
 # Programs whose recorded exit status is not 0 (or that left none).
@@ -219,7 +240,7 @@ FAILED_RUNS = for f in $(RUNS); do [ "$$(cat $$f 2>/dev/null)" = 0 ] || { g="$${
 # The seed coverage map (theory/seed_coverage.tex): every row names known
 # claims or a reason; the rejection fixture must give exactly its 5 problems.
 COVMAP := $(B)/bin/covmap
-$(COVMAP): tools/covmap.c | $(DEPS_OK)
+$(COVMAP): report/covmap.c | $(DEPS_OK)
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(OPT) $(SAN) -D_DEFAULT_SOURCE $(CFLAGS) $(LDFLAGS_ALL) -o $@ $<
 coverage-map: $(COVMAP)
@@ -294,6 +315,16 @@ vectors-drift: $(CLI)
 	exit $$status
 
 REPORT_PDF := $(B)/report/dmcheck-report.pdf
+# The typesetting defects that fail `make report`: overfull boxes over 1 pt,
+# undefined references or citations (LaTeX's and hyperref's), empty links.
+TEXLOG_CHECK = check_texlog() { \
+  over=$$(sed -n 's/^Overfull \\[hv]box (\([0-9.]*\)pt too .*/\1/p' "$$1" | awk '$$1 > 1' | wc -l); \
+  undef=$$(grep -c -e 'LaTeX Warning: Reference ' -e 'LaTeX Warning: Citation ' -e 'has been referenced but does not exist' "$$1"); \
+  empty=$$(grep -c 'Suppressing empty link' "$$1"); \
+  echo "make report: LaTeX log: $$over overfull box(es) over 1 pt, $$undef undefined reference(s), $$empty empty link(s)"; \
+  [ "$$over$$undef$$empty" = 000 ] || { grep -n -A2 -e '^Overfull' -e 'LaTeX Warning: Reference ' \
+    -e 'LaTeX Warning: Citation ' -e 'referenced but does not exist' -e 'Suppressing empty link' "$$1" | head -n 60; \
+    echo "make report: typesetting defects (log: $$1)"; return 1; }; }; check_texlog
 report: | $(DEPS_OK)
 	@$(MAKE) --no-print-directory -j2 all
 	-@$(MAKE) --no-print-directory ledger
@@ -301,11 +332,12 @@ report: | $(DEPS_OK)
 	@test -f $(RESULTS)/claims.csv || { echo "make report: no ledger was written"; exit 1; }
 	@mkdir -p $(B)/report/gen
 	@if [ -f $(RESULTS)/mutants.tex ]; then cp $(RESULTS)/mutants.tex $(B)/report/gen/; else rm -f $(B)/report/gen/mutants.tex; fi
-	cd $(B)/report && TEXINPUTS=$(CURDIR)/report:$(CURDIR):$(CURDIR)/$(B)/report: \
-	  latexmk -pdf -interaction=nonstopmode -halt-on-error -quiet \
+	cd $(B)/report && TEXINPUTS=$(CURDIR)/report:$(CURDIR):$(CURDIR)/$(B)/report: BIBINPUTS=$(CURDIR)/report: \
+	  latexmk -g -pdf -interaction=nonstopmode -halt-on-error -quiet \
 	  -jobname=dmcheck-report $(CURDIR)/report/dmcheck-report.tex > latexmk.log 2>&1 \
 	  || { tail -n 40 latexmk.log; echo "make report: LaTeX failed; log: $(B)/report/latexmk.log"; exit 1; }
 	@echo "make report: wrote $(REPORT_PDF)"
+	@$(TEXLOG_CHECK) $(B)/report/dmcheck-report.log
 	@failed=$$($(FAILED_RUNS)); status=0; \
 	  if [ -n "$$failed" ]; then echo "make report: programs failed (the report shows what):"; echo "$$failed" | sed 's/^/  /'; status=1; fi; \
 	  if [ -s $(RESULTS)/ledger-errors.txt ]; then echo "make report: ledger problems:"; sed 's/^/  /' $(RESULTS)/ledger-errors.txt; status=1; fi; \

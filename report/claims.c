@@ -67,14 +67,26 @@ static int add(claim_set *s, claim_def *c, diag *d)
   return 0;
 }
 
+/* Advances *p to the next \NAME (outside comments) that is followed by { or
+ * [, counting newlines in *line; 0 at the end of the text. */
+static int next_macro(const char **p, int *line, const char *name)
+{
+  size_t len = strlen(name);
+  for (const char *q = *p; *q; q++) {
+    if (*q == '\n') { (*line)++; continue; }
+    if (*q == '%') { while (q[1] && q[1] != '\n') q++; continue; }
+    if (*q != '\\' || !q[1]) continue;
+    if (!strncmp(q + 1, name, len) && (q[len + 1] == '{' || q[len + 1] == '[')) { *p = q; return 1; }
+    (*line) += q[1] == '\n';
+    q++;
+  }
+  return 0;
+}
+
 int claims_parse(claim_set *s, const char *text, const char *file, diag *d)
 {
   int problems = 0, line = 1;
-  for (const char *p = text; *p; p++) {
-    if (*p == '\n') { line++; continue; }
-    if (*p == '\\' && p[1]) { if (strncmp(p, "\\claim", 6)) { line += p[1] == '\n'; p++; continue; } }
-    else if (*p == '%') { while (p[1] && p[1] != '\n') p++; continue; }
-    if (strncmp(p, "\\claim", 6) || (p[6] != '{' && p[6] != '[')) continue;
+  for (const char *p = text; next_macro(&p, &line, "claim");) {
     int start = line;
     const char *q = p + 6;
     claim_def c = { 0 };
@@ -88,7 +100,8 @@ int claims_parse(claim_set *s, const char *text, const char *file, diag *d)
         diag_error(d, "%s:%d: \\claim[%s]: the class must be math or impl", file, start, opt ? opt : "");
         free(opt);
         problems++;
-        p = q - 1;
+        p = q;
+        if (!*p) break;
         continue;
       }
       c.cls = (claim_class)cls;
@@ -103,11 +116,34 @@ int claims_parse(claim_set *s, const char *text, const char *file, diag *d)
       free(c.id); free(c.source); free(c.statement); free(c.file);
       problems++;
       if (!c.statement) break; /* unterminated: nothing after it can be trusted */
-      p = q - 1;
+      p = q;
       continue;
     }
     if (add(s, &c, d)) { free(c.id); free(c.source); free(c.statement); free(c.file); problems++; }
-    p = q - 1;
+    p = q;
+  }
+  return problems;
+}
+
+/* \correction{id}{statement}: attached to its claim, which must be defined. */
+static int corrections_parse(claim_set *s, const char *text, const char *file, diag *d)
+{
+  int problems = 0, line = 1;
+  for (const char *p = text; next_macro(&p, &line, "correction");) {
+    int start = line;
+    const char *q = p + 11;
+    char *id = group(&q, '{', '}', &line);
+    char *stmt = id ? group(&q, '{', '}', &line) : NULL;
+    int k = stmt ? claims_index(s, id) : -1;
+    if (!stmt) diag_error(d, "%s:%d: \\correction needs {id}{statement}", file, start);
+    else if (k < 0) diag_error(d, "%s:%d: \\correction of an unknown claim %s", file, start, id);
+    else if (s->v[k].correction) diag_error(d, "%s:%d: claim %s has two corrections", file, start, id);
+    else { s->v[k].correction = stmt; stmt = NULL; k = -2; }
+    problems += k != -2;
+    free(id);
+    free(stmt);
+    if (!*q) break;
+    p = q;
   }
   return problems;
 }
@@ -144,13 +180,30 @@ int claims_read_dir(claim_set *s, const char *dir, diag *d)
     problems += claims_parse(s, text, s->files[f], d);
     free(text);
   }
+  for (int f = 0; f < s->nfiles; f++) {
+    char *text = read_all(s->files[f]);
+    if (!text) continue;
+    problems += corrections_parse(s, text, s->files[f], d);
+    free(text);
+  }
   return problems;
+}
+
+char *claims_file_title(const char *path)
+{
+  char *text = read_all(path), *title = NULL;
+  int line = 1;
+  const char *p = text;
+  if (text && next_macro(&p, &line, "section")) { p += 8; title = group(&p, '{', '}', &line); }
+  free(text);
+  return title;
 }
 
 void claims_free(claim_set *s)
 {
   for (int i = 0; i < s->n; i++) {
     free(s->v[i].id); free(s->v[i].source); free(s->v[i].statement); free(s->v[i].file);
+    free(s->v[i].correction);
   }
   free(s->v);
   dir_list_free(s->files, s->nfiles);

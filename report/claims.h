@@ -14,6 +14,7 @@
 
 typedef struct {
   char *id, *source, *statement, *file;
+  char *correction;   /* the \correction{id}{...} of theory/, or NULL */
   int line;
   claim_class cls;
 } claim_def;
@@ -34,6 +35,8 @@ int claims_read_dir(claim_set *s, const char *dir, diag *d);
 /* The claim with this id, or NULL. */
 const claim_def *claims_find(const claim_set *s, const char *id);
 int claims_index(const claim_set *s, const char *id);
+/* The title of the first \\section of a theory file (malloc'ed), or NULL. */
+char *claims_file_title(const char *path);
 void claims_free(claim_set *s);
 
 #endif

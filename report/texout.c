@@ -17,7 +17,11 @@
 
 static void tex(FILE *f, const char *s)
 {
+  int digits = 0;
   for (; *s; s++) {
+    /* long numbers and rationals may wrap (the evidence CSV has them whole) */
+    digits = *s >= '0' && *s <= '9' ? digits + 1 : 0;
+    if (digits > 1 && digits % 12 == 1) fputs("\\allowbreak{}", f);
     switch (*s) {
     case '\\': fputs("\\textbackslash{}", f); break;
     case '{': case '}': case '$': case '&': case '#': case '_': case '%':
@@ -29,7 +33,109 @@ static void tex(FILE *f, const char *s)
     case '|': fputs("\\textbar{}", f); break;
     default: fputc(*s, f);
     }
+    if ((*s == '/' || *s == '=' || *s == ',') && s[1] && s[1] != ' ') fputs("\\allowbreak{}", f);
   }
+}
+
+/* Plain text with its ASCII mathematics typeset as mathematics: Greek
+ * letter names (sigma, eps, ...) with a subscript, powers such as 2^-104 or
+ * sigma^2, <=, >=, +- and ~ before a number. Anything else goes to tex(). */
+static const char *greek(const char *w, size_t n)
+{
+  static const char *const names[][2] = {
+    { "alpha", "\\alpha" }, { "beta", "\\beta" }, { "gamma", "\\gamma" }, { "delta", "\\delta" },
+    { "eps", "\\varepsilon" }, { "epsilon", "\\varepsilon" }, { "eta", "\\eta" }, { "theta", "\\theta" },
+    { "lambda", "\\lambda" }, { "mu", "\\mu" }, { "pi", "\\pi" }, { "rho", "\\rho" },
+    { "sigma", "\\sigma" }, { "tau", "\\tau" }, { "phi", "\\phi" }, { "Phi", "\\Phi" },
+    { "Sigma", "\\Sigma" }, { "Gamma", "\\Gamma" }, { "Lambda", "\\Lambda" } };
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+    if (strlen(names[i][0]) == n && !strncmp(w, names[i][0], n)) return names[i][1];
+  return NULL;
+}
+
+static int is_word(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+
+/* A math atom at s: a Greek name, a single letter or a number, as TeX in
+ * out; its length, or 0. */
+static size_t atom(const char *s, char *out, size_t len, int allow_letter)
+{
+  size_t n = 0;
+  if (*s >= '0' && *s <= '9') {
+    while ((s[n] >= '0' && s[n] <= '9') || (s[n] == '.' && s[n + 1] >= '0' && s[n + 1] <= '9')) n++;
+    snprintf(out, len, "%.*s", (int)n, s);
+    return n;
+  }
+  while (is_word(s[n])) n++;
+  const char *g = greek(s, n);
+  if (g) { snprintf(out, len, "%s", g); return n; }
+  if (allow_letter && n == 1) { snprintf(out, len, "%c", *s); return 1; }
+  return 0;
+}
+
+static void tex_math(FILE *f, const char *s)
+{
+  for (const char *p = s; *p;) {
+    int start = p == s || !(is_word(p[-1]) || p[-1] == '_' || p[-1] == '.');
+    static const char *const ops[][2] = { { "<=", "\\le" }, { ">=", "\\ge" }, { "+-", "\\pm" }, { "-+", "\\mp" } };
+    int done = 0;
+    for (int i = 0; i < 4 && !done; i++)
+      if (!strncmp(p, ops[i][0], 2)) { fprintf(f, "$%s$", ops[i][1]); p += 2; done = 1; }
+    if (done) continue;
+    if (*p == '~' && p[1] >= '0' && p[1] <= '9') { fputs("$\\approx$", f); p++; continue; }
+    char base[32], sub[32] = "", sup[40] = "";
+    size_t n = start ? atom(p, base, sizeof base, 1) : 0;
+    if (n) {
+      const char *q = p + n;
+      int is_greek = !(*p >= '0' && *p <= '9') && greek(p, n);
+      size_t m;
+      int letter = n == 1 && !(*p >= '0' && *p <= '9');
+      if ((is_greek || letter) && *q == '_' && (m = atom(q + 1, sub, sizeof sub, 1)) && !is_word(q[1 + m]) && q[1 + m] != '_')
+        q += 1 + m;
+      else sub[0] = '\0';
+      if (*q == '^') {
+        int neg = q[1] == '-';
+        char e[32];
+        if ((m = atom(q + 1 + neg, e, sizeof e, 1)) && !is_word(q[1 + neg + m])) {
+          snprintf(sup, sizeof sup, "%s%s", neg ? "-" : "", e);
+          q += 1 + neg + m;
+        }
+      }
+      if (is_greek || sup[0] || sub[0]) {
+        if (q == p + n && (is_word(*q) || *q == '_')) { /* part of a longer identifier */ }
+        else {
+          fprintf(f, "$%s%s%s%s%s%s%s$", base, sub[0] ? "_{" : "", sub, sub[0] ? "}" : "",
+                  sup[0] ? "^{" : "", sup, sup[0] ? "}" : "");
+          p = q;
+          continue;
+        }
+      }
+    }
+    /* not mathematics: the whole identifier as text */
+    const char *q = p;
+    if (is_word(*q) || *q == '_') while (is_word(*q) || *q == '_') q++;
+    else q++;
+    char chunk[256];
+    while (p < q) {
+      size_t k = (size_t)(q - p) < sizeof chunk - 1 ? (size_t)(q - p) : sizeof chunk - 1;
+      memcpy(chunk, p, k); chunk[k] = '\0';
+      tex(f, chunk);
+      p += k;
+    }
+    if (q - p == 0 && (q[-1] == '/' || q[-1] == '=' || q[-1] == ',') && *q && *q != ' ') fputs("\\allowbreak{}", f);
+  }
+}
+
+/* A claim id in typewriter type that may break after its dots, dashes and
+ * underscores. */
+static void tex_id(FILE *f, const char *id)
+{
+  fputs("\\texttt{", f);
+  for (const char *s = id; *s; s++) {
+    char one[2] = { *s, 0 };
+    tex(f, one);
+    if ((*s == '.' || *s == '_' || *s == '-') && s[1]) fputs("\\allowbreak{}", f);
+  }
+  fputs("}", f);
 }
 
 typedef struct { const char *dir; diag *d; int bad; } outdir;
@@ -67,36 +173,129 @@ static const char *verdict_macro(const char *v)
 static const char *const verdict_names[] = { "holds", "holds-after-correction", "approximation", "fails",
                                              "unchecked" };
 
+/* The seed document a claim comes from: 0, 1, 2 for 000, 001, 002 (its
+ * source starts with the document's number), 3 for first principles and
+ * other sources. */
+enum { NDOCS = 4 };
+static const char *const doc_names[NDOCS] = { "Document 000", "Document 001", "Document 002",
+                                              "First principles and other sources" };
+static int claim_doc(const claim_def *c)
+{
+  const char *s = c->source;
+  if (s[0] == '0' && s[1] == '0' && s[2] >= '0' && s[2] <= '2' && (s[3] == ' ' || s[3] == ',' || !s[3]))
+    return s[2] - '0';
+  return 3;
+}
+
 static void write_summary(const ledger *L, FILE *f)
 {
-  fprintf(f, "\\begin{tabular}{lrr}\\toprule verdict & mathematical & implementation\\\\\\midrule\n");
-  for (int v = 0; v < 5; v++) {
-    int n[2] = { 0, 0 };
-    for (int i = 0; i < L->claims.n; i++)
-      n[L->claims.v[i].cls] += !strcmp(ledger_verdict(L, i), verdict_names[v]);
-    fprintf(f, "%s & %d & %d\\\\\n", verdict_macro(verdict_names[v]), n[CLAIM_MATH], n[CLAIM_IMPL]);
+  fprintf(f, "Claims by source document and verdict (mathematical + implementation claims; "
+             "the implementation claims are counted in parentheses).\n\n"
+             "\\begin{center}\\begin{tabular}{@{}lrrrrrr@{}}\\toprule document");
+  for (int v = 0; v < 5; v++) fprintf(f, " & %s", verdict_macro(verdict_names[v]));
+  fprintf(f, " & total\\\\\\midrule\n");
+  for (int d = 0; d <= NDOCS; d++) {
+    int n[6][2] = { { 0 } };
+    for (int i = 0; i < L->claims.n; i++) {
+      const claim_def *c = &L->claims.v[i];
+      if (d < NDOCS && claim_doc(c) != d) continue;
+      for (int v = 0; v < 5; v++)
+        if (!strcmp(ledger_verdict(L, i), verdict_names[v])) { n[v][c->cls]++; n[5][c->cls]++; }
+    }
+    static const char *const short_names[NDOCS] = { "000", "001", "002", "first principles" };
+    if (d == NDOCS) fprintf(f, "\\midrule total");
+    else fprintf(f, "%s", short_names[d]);
+    for (int v = 0; v < 6; v++) {
+      fprintf(f, " & %d", n[v][0] + n[v][1]);
+      if (n[v][1]) fprintf(f, " (%d)", n[v][1]);
+    }
+    fprintf(f, "\\\\\n");
   }
-  fprintf(f, "\\bottomrule\\end{tabular}\n\n");
-  fprintf(f, "\\begin{longtable}{@{}p{0.27\\textwidth}p{0.06\\textwidth}p{0.37\\textwidth}p{0.22\\textwidth}@{}}"
-             "\\toprule claim & class & source & verdict\\\\\\midrule\\endhead\n");
+  fprintf(f, "\\bottomrule\\end{tabular}\\end{center}\n\n"
+             "The full list of claims, with their sources and verdicts, is in Appendix~\\ref{app:index}.\n");
+}
+
+static void write_index(const ledger *L, FILE *f)
+{
+  fprintf(f, "\\begin{longtable}{@{}>{\\raggedright}p{0.3\\textwidth}p{0.06\\textwidth}"
+             ">{\\raggedright}p{0.36\\textwidth}p{0.2\\textwidth}@{}}"
+             "\\toprule claim & class & source & verdict\\tabularnewline\\midrule\\endhead\n");
   for (int i = 0; i < L->claims.n; i++) {
     const claim_def *c = &L->claims.v[i];
-    fprintf(f, "\\hyperlink{claim:%s}{\\texttt{", c->id); tex(f, c->id);
-    fprintf(f, "}} & %s & ", claim_class_name(c->cls));
+    fprintf(f, "\\hyperlink{claim:%s}{", c->id); tex_id(f, c->id);
+    fprintf(f, "} & %s & ", claim_class_name(c->cls));
     tex(f, c->source);
-    fprintf(f, " & %s\\\\\n", verdict_macro(ledger_verdict(L, i)));
+    fprintf(f, " & %s\\tabularnewline\n", verdict_macro(ledger_verdict(L, i)));
   }
   fprintf(f, "\\bottomrule\\end{longtable}\n");
 }
 
+static void erratum_head(FILE *f, const ledger *L, int i)
+{
+  const claim_def *c = &L->claims.v[i];
+  fprintf(f, "\\dmcerratum{%s}{", c->id); tex_id(f, c->id);
+  fprintf(f, "}{"); tex(f, c->source);
+  fprintf(f, "}{%s}\n", verdict_macro(ledger_verdict(L, i)));
+  fprintf(f, "\\dmcasswritten{%s}\n", c->statement);
+}
+
+/* The errata: for each document, every statement that fails as written (the
+ * failing claims first, then those that hold after correction), with its
+ * correction and counterexample; then the approximations with their error
+ * terms (the approx evidence). */
+static void write_errata(const ledger *L, FILE *f)
+{
+  static const char *const order[] = { "fails", "holds-after-correction" };
+  for (int d = 0; d < NDOCS; d++) {
+    int any = 0;
+    for (int i = 0; i < L->claims.n; i++) {
+      const char *v = ledger_verdict(L, i);
+      any += claim_doc(&L->claims.v[i]) == d && (!strcmp(v, "fails") || !strcmp(v, "holds-after-correction") ||
+                                                   !strcmp(v, "approximation"));
+    }
+    if (!any) continue;
+    fprintf(f, "\\subsection{%s}\n", doc_names[d]);
+    int nerr = 0;
+    for (int o = 0; o < 2; o++)
+      for (int i = 0; i < L->claims.n; i++) {
+        const claim_def *c = &L->claims.v[i];
+        if (claim_doc(c) != d || strcmp(ledger_verdict(L, i), order[o])) continue;
+        if (!nerr++) fprintf(f, "\\subsubsection*{Errors}\n");
+        erratum_head(f, L, i);
+        if (c->correction) fprintf(f, "\\dmccorrected{%s}\n", c->correction);
+        else fprintf(f, "\\dmccorrected{\\emph{(no correction stated)}}\n");
+        fprintf(f, "\\dmccounter{");
+        if (L->state[i].counterexample) tex_math(f, L->state[i].counterexample);
+        else fprintf(f, "\\emph{(none recorded)}");
+        fprintf(f, "}\n");
+      }
+    int napp = 0;
+    for (int i = 0; i < L->claims.n; i++) {
+      const claim_def *c = &L->claims.v[i];
+      if (claim_doc(c) != d || strcmp(ledger_verdict(L, i), "approximation")) continue;
+      if (!napp++) fprintf(f, "\\subsubsection*{Approximations}\n");
+      erratum_head(f, L, i);
+      if (c->correction) fprintf(f, "\\dmccorrected{%s}\n", c->correction);
+      for (int r = 0; r < L->nrows; r++) {
+        const ledger_row *e = &L->rows[r];
+        if (e->claim != i || e->kind != EV_APPROX) continue;
+        fprintf(f, "\\dmcerrterm{");
+        tex_math(f, e->check); fprintf(f, ": "); tex_math(f, e->detail);
+        fprintf(f, "}\n");
+      }
+    }
+  }
+}
+
 /* The kind column: the kind and its level; the result column: what pass or
  * failure means for that kind. */
-static void evidence_row(const ledger *L, FILE *g, const ledger_row *e)
+static void evidence_row(const ledger *L, FILE *g, const ledger_row *e, int first)
 {
   const claim_def *c = &L->claims.v[e->claim];
   int control = e->kind == EV_CONTROL_KIND;
   ev_level lv = ev_kind_level(e->kind);
-  fprintf(g, "\\texttt{"); tex(g, c->id);
+  if (first) fprintf(g, "\\hypertarget{ev:%s}{}", c->id);
+  fprintf(g, "\\hyperlink{claim:%s}{", c->id); tex_id(g, c->id);
   fprintf(g, "} & %s\\newline{\\footnotesize %s} & ", ev_kind_name(e->kind),
           control ? "negative control" : lv == EV_STATEMENT ? "statement" : "implementation");
   if (control)
@@ -113,41 +312,53 @@ static void evidence_row(const ledger *L, FILE *g, const ledger_row *e)
     fprintf(g, "\\emph{Negative control of} \\textbf{");
   else
     fprintf(g, "\\textbf{");
-  tex(g, e->check); fprintf(g, "} (\\texttt{"); tex(g, e->program);
-  fprintf(g, "}, N=%lu, seed %lu): ", e->n, e->seed);
-  tex(g, e->detail);
+  tex_math(g, e->check); fprintf(g, "} (\\texttt{"); tex(g, e->program);
+  fprintf(g, "}, $N=%lu$, seed %lu): ", e->n, e->seed);
+  tex_math(g, e->detail);
   fprintf(g, "\\\\\n");
 }
 
+/* sections.tex: each theory file with its figures; evidence.tex (the
+ * appendix): one evidence table per theory file. */
 static void write_sections(const ledger *L, outdir *o, const char *figures)
 {
   FILE *f = out_open(o, "sections.tex");
   if (!f) return;
+  FILE *ev = out_open(o, "evidence.tex");
   for (int t = 0; t < L->claims.nfiles; t++) {
     const char *file = L->claims.files[t];
     char name[256], evname[300], abs[PATH_MAX];
     stem(file, name, sizeof name);
     snprintf(evname, sizeof evname, "evidence-%s.tex", name);
     if (!realpath(file, abs)) snprintf(abs, sizeof abs, "%s", file);
-    fprintf(f, "\\input{%s}\n\\dmcevidence{%s}\n", abs, name);
+    fprintf(f, "\\input{%s}\n", abs);
     if (figures) {
       char fig[PATH_MAX], figabs[PATH_MAX];
       snprintf(fig, sizeof fig, "%s/%s.tex", figures, name);
       if (realpath(fig, figabs)) fprintf(f, "\\input{%s}\n", figabs);
     }
     fprintf(f, "\\clearpage\n");
+    int nrows = 0;
+    for (int r = 0; r < L->nrows; r++) nrows += !strcmp(L->claims.v[L->rows[r].claim].file, file);
+    if (!nrows || !ev) continue;
+    char *title = claims_file_title(file);
+    fprintf(ev, "\\subsection{%s}\n\\input{gen/%s}\n", title ? title : name, evname);
+    free(title);
     FILE *g = out_open(o, evname);
     if (!g) continue;
-    fprintf(g, "\\begin{longtable}{@{}p{0.2\\textwidth}p{0.12\\textwidth}p{0.08\\textwidth}p{0.52\\textwidth}@{}}"
+    fprintf(g, "\\begin{longtable}{@{}>{\\raggedright}p{0.2\\textwidth}p{0.12\\textwidth}p{0.1\\textwidth}"
+               ">{\\raggedright\\arraybackslash}p{0.5\\textwidth}@{}}"
                "\\toprule claim & kind & result & check and evidence\\\\\\midrule\\endhead\n");
     for (int i = 0; i < L->claims.n; i++) {
       if (strcmp(L->claims.v[i].file, file)) continue;
+      int first = 1;
       for (int r = 0; r < L->nrows; r++)
-        if (L->rows[r].claim == i) evidence_row(L, g, &L->rows[r]);
+        if (L->rows[r].claim == i) { evidence_row(L, g, &L->rows[r], first); first = 0; }
     }
     fprintf(g, "\\bottomrule\\end{longtable}\n");
     out_close(o, g);
   }
+  if (ev) out_close(o, ev);
   out_close(o, f);
 }
 
@@ -155,8 +366,10 @@ static void write_accuracy(outdir *o, const char *results)
 {
   FILE *f = out_open(o, "accuracy.tex");
   if (!f) return;
-  fprintf(f, "\\begin{longtable}{@{}p{0.22\\textwidth}rrrp{0.42\\textwidth}@{}}\\toprule\n"
-             "function & N points & budget & max observed & worst input (\\%%a)\\\\\\midrule\\endhead\n");
+  const char *head = "\\toprule function & N points & budget & max observed & worst input (\\%a)\\\\\\midrule";
+  fprintf(f, "\\begin{longtable}{@{}p{0.24\\textwidth}rrrp{0.38\\textwidth}@{}}\\caption{ULP error of "
+             "the library against the correctly rounded double.}\\label{tab:accuracy}\\\\\n"
+             "%s\\endfirsthead\n%s\\endhead\n", head, head);
   char accdir[PATH_MAX];
   snprintf(accdir, sizeof accdir, "%s/accuracy", results);
   char **files;
@@ -170,8 +383,8 @@ static void write_accuracy(outdir *o, const char *results)
     while (csv_next(in, &rec, &line) > 0) {
       if (rec.line == 1 || rec.nfields < 10) continue;
       int over = strtod(rec.field[4], NULL) > strtod(rec.field[3], NULL);
-      fprintf(f, "\\texttt{"); tex(f, rec.field[0]);
-      fprintf(f, "} & %s & %s & %s%s%s & \\texttt{\\footnotesize ", rec.field[2], rec.field[3],
+      tex_id(f, rec.field[0]);
+      fprintf(f, " & %s & %s & %s%s%s & \\texttt{\\footnotesize ", rec.field[2], rec.field[3],
               over ? "\\textcolor{red}{" : "", rec.field[4], over ? "}" : "");
       if (strtod(rec.field[4], NULL) == 0) fprintf(f, "(every point correctly rounded)");
       else tex(f, rec.field[6]);
@@ -193,14 +406,70 @@ static void write_budgets(outdir *o, const char *budgets_path)
   char err[512];
   int nb = rows ? budgets_load(budgets_path, rows, 512, err, sizeof err) : -1;
   if (nb < 0) { diag_error(o->d, "%s", rows ? err : "out of memory"); o->bad = 1; nb = 0; }
-  fprintf(f, "\\begin{longtable}{@{}p{0.26\\textwidth}rp{0.6\\textwidth}@{}}\\toprule\n"
+  fprintf(f, "\\begin{longtable}{@{}p{0.26\\textwidth}r>{\\raggedright\\arraybackslash}p{0.56\\textwidth}@{}}\\toprule\n"
              "function & budget (ULP) & reason\\\\\\midrule\\endhead\n");
   for (int i = 0; i < nb; i++) {
-    fprintf(f, "\\texttt{"); tex(f, rows[i].function); fprintf(f, "} & %g & ", rows[i].budget);
-    tex(f, rows[i].reason); fprintf(f, "\\\\\n");
+    tex_id(f, rows[i].function); fprintf(f, " & %g & ", rows[i].budget);
+    tex_math(f, rows[i].reason); fprintf(f, "\\\\\n");
   }
   fprintf(f, "\\bottomrule\\end{longtable}\n");
   free(rows);
+  out_close(o, f);
+}
+
+/* The reproducibility appendix: RESULTS/buildinfo.tsv (written by make) and
+ * the wall time of every program (RESULTS/status/NAME.time). */
+static void write_repro(const ledger *L, outdir *o, const char *results)
+{
+  char path[PATH_MAX], line[2048];
+  snprintf(path, sizeof path, "%s/buildinfo.tsv", results);
+  FILE *in = fopen(path, "r");
+  if (!in) {   /* a ledger run outside make: no appendix */
+    snprintf(path, sizeof path, "%s/repro.tex", o->dir);
+    remove(path);
+    return;
+  }
+  FILE *f = out_open(o, "repro.tex");
+  if (!f) { fclose(in); return; }
+  fprintf(f, "\\begin{longtable}{@{}l>{\\raggedright\\arraybackslash}p{0.72\\textwidth}@{}}\\toprule\n");
+  while (fgets(line, sizeof line, in)) {
+    line[strcspn(line, "\r\n")] = '\0';
+    char *tab = strchr(line, '\t');
+    if (!tab) continue;
+    *tab = '\0';
+    tex(f, line); fprintf(f, " & "); tex(f, tab + 1); fprintf(f, "\\\\\n");
+  }
+  fclose(in);
+  fprintf(f, "base seed & %lu (\\texttt{DMC\\_SEED}; the default is 20261125)\\\\\n",
+          L->nrows ? L->rows[0].seed : 0UL);
+  fprintf(f, "\\bottomrule\\end{longtable}\n\n"
+             "\\paragraph{Derived seeds.} Every program starts from the base seed. A Monte Carlo draws "
+             "stream $k$ (its trial or block number) from GSL's \\texttt{mt19937} seeded with "
+             "$1+m_{31}(h\\oplus k)$, where $h$ is the base seed folded by the splitmix64 finaliser "
+             "modulo $2^{31}$ and $m_{31}$ is a bijection of $[0,2^{31})$ (\\texttt{dmc\\_stream\\_key} "
+             "in \\texttt{src/rng.c}); results do not depend on the number of threads. An evidence row "
+             "whose seed is the base seed $+\\,k$ is the $k$-th independent repetition of its check "
+             "(e.g.\\ the SDE sampler's laws, \\texttt{tests/test\\_sde.c}).\n\n"
+             "\\paragraph{Wall time per program} (seconds, as run by \\texttt{make check}).\n\n");
+  char dir[PATH_MAX], **files;
+  snprintf(dir, sizeof dir, "%s/status", results);
+  int n = dir_list(o->d, dir, ".time", &files);
+  if (n > 0) {
+    fprintf(f, "\\begin{longtable}{@{}lr@{\\qquad}lr@{\\qquad}lr@{}}\\toprule "
+               "program & s & program & s & program & s\\\\\\midrule\\endhead\n");
+    for (int i = 0; i < n; i++) {
+      FILE *t = fopen(files[i], "r");
+      double secs = -1;
+      if (t) { if (fscanf(t, "%lf", &secs) != 1) secs = -1; fclose(t); }
+      char name[256];
+      stem(files[i], name, sizeof name);
+      fprintf(f, "\\texttt{"); tex(f, name);
+      if (secs >= 0) fprintf(f, "} & %.1f", secs); else fprintf(f, "} & ?");
+      fprintf(f, "%s", i % 3 == 2 || i == n - 1 ? "\\\\\n" : " & ");
+    }
+    fprintf(f, "\\bottomrule\\end{longtable}\n");
+    dir_list_free(files, n);
+  }
   out_close(o, f);
 }
 
@@ -224,8 +493,11 @@ int texout_write(const ledger *L, const char *out, const char *results, const ch
     out_close(&o, f);
   }
   if ((f = out_open(&o, "summary.tex"))) { write_summary(L, f); out_close(&o, f); }
+  if ((f = out_open(&o, "index.tex"))) { write_index(L, f); out_close(&o, f); }
+  if ((f = out_open(&o, "errata.tex"))) { write_errata(L, f); out_close(&o, f); }
   write_sections(L, &o, figures);
   write_accuracy(&o, results);
   write_budgets(&o, budgets_path);
+  write_repro(L, &o, results);
   return o.bad ? -1 : 0;
 }
