@@ -8,6 +8,8 @@
 extern const dmc_suite dmc_suite_gauss_score;
 extern const dmc_suite dmc_suite_sched_linear, dmc_suite_sched_scaled_linear, dmc_suite_sched_quadratic,
   dmc_suite_sched_sigmoid, dmc_suite_sched_cosine;
+extern const dmc_suite dmc_suite_sched_linear_t0, dmc_suite_sched_scaled_linear_t0, dmc_suite_sched_quadratic_t0,
+  dmc_suite_sched_sigmoid_t0, dmc_suite_sched_cosine_t0;
 extern const dmc_suite dmc_suite_sched_zero_snr, dmc_suite_ddpm_posterior, dmc_suite_param_conversions,
   dmc_suite_normal_cdf, dmc_suite_sde_coeffs, dmc_suite_ddim_coeffs, dmc_suite_sigma_grids,
   dmc_suite_ancestral_step, dmc_suite_gauss_kl, dmc_suite_discretized_loglik, dmc_suite_tweedie,
@@ -23,6 +25,8 @@ const dmc_suite *const dmc_suites[] = {
   &dmc_suite_ancestral_step, &dmc_suite_gauss_kl, &dmc_suite_discretized_loglik, &dmc_suite_tweedie,
   &dmc_suite_dsm_optimum, &dmc_suite_lgc_elbo,
   &dmc_suite_dps_linear,
+  &dmc_suite_sched_linear_t0, &dmc_suite_sched_scaled_linear_t0, &dmc_suite_sched_quadratic_t0,
+  &dmc_suite_sched_sigmoid_t0, &dmc_suite_sched_cosine_t0,
   NULL /* registry sentinel; suites go before it */
 };
 const size_t dmc_nsuites = sizeof dmc_suites / sizeof *dmc_suites - 1;
@@ -44,4 +48,10 @@ int dmc_suite_rows(const dmc_suite *s, int cross, size_t first, size_t n, double
     status[j] = cross ? s->cross(ri, ro) : s->eval(ri, ro);
   }
   return 0;
+}
+
+int dmc_suite_domain(const dmc_suite *s, const double *in, char *why, size_t len)
+{
+  int rc = dmc_sched_suite_domain(s, in, why, len);
+  return rc == -2 ? -1 : rc;
 }

@@ -10,6 +10,8 @@ extern const vi_check vi_gauss_score, vi_sched_linear, vi_sched_scaled_linear, v
   vi_normal_cdf, vi_sde_coeffs, vi_ddim_coeffs, vi_sigma_grids, vi_ancestral_step, vi_gauss_kl,
   vi_discretized_loglik, vi_tweedie, vi_dsm_optimum, vi_lgc_elbo;
 extern const vi_check vi_dps_linear;
+extern const vi_check vi_sched_linear_t0, vi_sched_scaled_linear_t0, vi_sched_quadratic_t0, vi_sched_sigmoid_t0,
+  vi_sched_cosine_t0;
 
 static const vi_check *const checks[] = {
   &vi_gauss_score, &vi_sched_linear, &vi_sched_scaled_linear, &vi_sched_quadratic, &vi_sched_sigmoid,
@@ -17,6 +19,7 @@ static const vi_check *const checks[] = {
   &vi_sde_coeffs, &vi_ddim_coeffs, &vi_sigma_grids, &vi_ancestral_step, &vi_gauss_kl,
   &vi_discretized_loglik, &vi_tweedie, &vi_dsm_optimum, &vi_lgc_elbo,
   &vi_dps_linear,
+  &vi_sched_linear_t0, &vi_sched_scaled_linear_t0, &vi_sched_quadratic_t0, &vi_sched_sigmoid_t0, &vi_sched_cosine_t0,
 };
 
 const vi_check *vi_find(const char *suite)
