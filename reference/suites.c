@@ -10,6 +10,8 @@ extern const dmc_suite dmc_suite_sched_linear, dmc_suite_sched_scaled_linear, dm
   dmc_suite_sched_sigmoid, dmc_suite_sched_cosine;
 extern const dmc_suite dmc_suite_sched_linear_t0, dmc_suite_sched_scaled_linear_t0, dmc_suite_sched_quadratic_t0,
   dmc_suite_sched_sigmoid_t0, dmc_suite_sched_cosine_t0;
+extern const dmc_suite dmc_suite_ddpm_from_betas;
+int dmc_betas_suite_domain(const double *in, char *why, size_t len);
 extern const dmc_suite dmc_suite_sched_zero_snr, dmc_suite_ddpm_posterior, dmc_suite_param_conversions,
   dmc_suite_normal_cdf, dmc_suite_sde_coeffs, dmc_suite_ddim_coeffs, dmc_suite_sigma_grids,
   dmc_suite_ancestral_step, dmc_suite_gauss_kl, dmc_suite_discretized_loglik, dmc_suite_tweedie,
@@ -27,6 +29,7 @@ const dmc_suite *const dmc_suites[] = {
   &dmc_suite_dps_linear,
   &dmc_suite_sched_linear_t0, &dmc_suite_sched_scaled_linear_t0, &dmc_suite_sched_quadratic_t0,
   &dmc_suite_sched_sigmoid_t0, &dmc_suite_sched_cosine_t0,
+  &dmc_suite_ddpm_from_betas,
   NULL /* registry sentinel; suites go before it */
 };
 const size_t dmc_nsuites = sizeof dmc_suites / sizeof *dmc_suites - 1;
@@ -52,6 +55,7 @@ int dmc_suite_rows(const dmc_suite *s, int cross, size_t first, size_t n, double
 
 int dmc_suite_domain(const dmc_suite *s, const double *in, char *why, size_t len)
 {
+  if (s == &dmc_suite_ddpm_from_betas) return dmc_betas_suite_domain(in, why, len);
   int rc = dmc_sched_suite_domain(s, in, why, len);
   return rc == -2 ? -1 : rc;
 }
