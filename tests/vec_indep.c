@@ -12,7 +12,7 @@ extern const vi_check vi_gauss_score, vi_sched_linear, vi_sched_scaled_linear, v
 extern const vi_check vi_dps_linear;
 extern const vi_check vi_sched_linear_t0, vi_sched_scaled_linear_t0, vi_sched_quadratic_t0, vi_sched_sigmoid_t0,
   vi_sched_cosine_t0;
-extern const vi_check vi_ddpm_from_betas;
+extern const vi_check vi_ddpm_from_betas, vi_approx_std_normal_cdf, vi_discretized_gaussian_loglik_tanh;
 
 static const vi_check *const checks[] = {
   &vi_gauss_score, &vi_sched_linear, &vi_sched_scaled_linear, &vi_sched_quadratic, &vi_sched_sigmoid,
@@ -21,7 +21,7 @@ static const vi_check *const checks[] = {
   &vi_discretized_loglik, &vi_tweedie, &vi_dsm_optimum, &vi_lgc_elbo,
   &vi_dps_linear,
   &vi_sched_linear_t0, &vi_sched_scaled_linear_t0, &vi_sched_quadratic_t0, &vi_sched_sigmoid_t0, &vi_sched_cosine_t0,
-  &vi_ddpm_from_betas,
+  &vi_ddpm_from_betas, &vi_approx_std_normal_cdf, &vi_discretized_gaussian_loglik_tanh,
 };
 
 const vi_check *vi_find(const char *suite)
