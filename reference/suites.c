@@ -13,6 +13,9 @@ extern const dmc_suite dmc_suite_sched_linear_t0, dmc_suite_sched_scaled_linear_
 extern const dmc_suite dmc_suite_ddpm_from_betas;
 extern const dmc_suite dmc_suite_approx_std_normal_cdf, dmc_suite_discretized_gaussian_loglik_tanh;
 int dmc_tanh_suite_domain(const dmc_suite *s, const double *in, char *why, size_t len);
+extern const dmc_suite dmc_suite_edm_precond, dmc_suite_sigmas_vp, dmc_suite_sigmas_polyexponential,
+  dmc_suite_sigma_ve;
+int dmc_kdiff_suite_domain(const dmc_suite *s, const double *in, char *why, size_t len);
 int dmc_betas_suite_domain(const double *in, char *why, size_t len);
 extern const dmc_suite dmc_suite_sched_zero_snr, dmc_suite_ddpm_posterior, dmc_suite_param_conversions,
   dmc_suite_normal_cdf, dmc_suite_sde_coeffs, dmc_suite_ddim_coeffs, dmc_suite_sigma_grids,
@@ -33,6 +36,7 @@ const dmc_suite *const dmc_suites[] = {
   &dmc_suite_sched_sigmoid_t0, &dmc_suite_sched_cosine_t0,
   &dmc_suite_ddpm_from_betas,
   &dmc_suite_approx_std_normal_cdf, &dmc_suite_discretized_gaussian_loglik_tanh,
+  &dmc_suite_edm_precond, &dmc_suite_sigmas_vp, &dmc_suite_sigmas_polyexponential, &dmc_suite_sigma_ve,
   NULL /* registry sentinel; suites go before it */
 };
 const size_t dmc_nsuites = sizeof dmc_suites / sizeof *dmc_suites - 1;
@@ -61,5 +65,6 @@ int dmc_suite_domain(const dmc_suite *s, const double *in, char *why, size_t len
   if (s == &dmc_suite_ddpm_from_betas) return dmc_betas_suite_domain(in, why, len);
   int rc = dmc_sched_suite_domain(s, in, why, len);
   if (rc == -2) rc = dmc_tanh_suite_domain(s, in, why, len);
+  if (rc == -2) rc = dmc_kdiff_suite_domain(s, in, why, len);
   return rc == -2 ? -1 : rc;
 }
