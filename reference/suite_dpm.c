@@ -54,6 +54,16 @@ static int dpm_inputs(size_t r, double *in)
 
 static int dpm_ok(const double *in) { return in[0] > 0 && in[0] < 1 && in[1] > 0 && in[1] < 1 && in[0] != in[1]; }
 
+/* r = 1 - v (r and v may alias). */
+static void one_minus(mpq_t r, const mpq_t v)
+{
+  mpq_t one;
+  mpq_init(one);
+  mpq_set_ui(one, 1, 1);
+  mpq_sub(r, one, v);
+  mpq_clear(one);
+}
+
 /* R = ab_t (1 - ab_s) / (ab_s (1 - ab_t)) = e^(2h); Rm1 = R - 1. */
 static void ratio_q(mpq_t R, mpq_t Rm1, const double *in)
 {
@@ -83,11 +93,10 @@ static long dpm_out(mpfr_t y, const double *in, int k, void *flag)
   mpfr_inits2(p, x, h, w, (mpfr_ptr)0);
   long loss = MPREF_SLACK;
   if (k <= 1) {                                /* lambda = log(ab/(1 - ab))/2 */
-    mpq_set_d(q, in[k]);
     mpq_t c;
     mpq_init(c);
-    mpq_set_ui(c, 1, 1);
-    mpq_sub(c, c, q);
+    mpq_set_d(q, in[k]);
+    one_minus(c, q);
     mpq_div(q, q, c);
     mpq_clear(c);
     if (mpq_cmp_ui(q, 1, 1) == 0) { mpfr_set_zero(y, 1); loss = MPREF_EXACT; goto done; } /* alphabar = 1/2 */
@@ -114,7 +123,7 @@ static long dpm_out(mpfr_t y, const double *in, int k, void *flag)
       if (k <= 4) mpfr_set(y, w, MPFR_RNDN);
       else {                                   /* -sigma_t expm1(h) or -alpha_t expm1(-h) */
         mpq_set_d(q, in[1]);
-        if (k == 6) { mpq_t one; mpq_init(one); mpq_set_ui(one, 1, 1); mpq_sub(q, one, q); mpq_clear(one); }
+        if (k == 6) one_minus(q, q);
         mpfr_set_q(x, q, MPFR_RNDN);
         mpfr_sqrt(x, x, MPFR_RNDN);
         mpfr_mul(y, x, w, MPFR_RNDN);
@@ -126,14 +135,7 @@ static long dpm_out(mpfr_t y, const double *in, int k, void *flag)
     mpq_inits(a, b, (mpq_ptr)0);
     mpq_set_d(a, in[1]);
     mpq_set_d(b, in[0]);
-    if (k == 7) {
-      mpq_t one;
-      mpq_init(one);
-      mpq_set_ui(one, 1, 1);
-      mpq_sub(a, one, a);
-      mpq_sub(b, one, b);
-      mpq_clear(one);
-    }
+    if (k == 7) { one_minus(a, a); one_minus(b, b); }
     mpq_div(q, a, b);
     int inex = 0;
     SUITE_OP(inex, mpfr_set_q(x, q, MPFR_RNDN));
