@@ -18,6 +18,8 @@ extern const dmc_suite dmc_suite_edm_precond, dmc_suite_sigmas_vp, dmc_suite_sig
 int dmc_kdiff_suite_domain(const dmc_suite *s, const double *in, char *why, size_t len);
 extern const dmc_suite dmc_suite_dpm_solver_coeffs;
 int dmc_dpm_suite_domain(const dmc_suite *s, const double *in, char *why, size_t len);
+extern const dmc_suite dmc_suite_sde_param;
+int dmc_sde_param_suite_domain(const dmc_suite *s, const double *in, char *why, size_t len);
 int dmc_betas_suite_domain(const double *in, char *why, size_t len);
 extern const dmc_suite dmc_suite_sched_zero_snr, dmc_suite_ddpm_posterior, dmc_suite_param_conversions,
   dmc_suite_normal_cdf, dmc_suite_sde_coeffs, dmc_suite_ddim_coeffs, dmc_suite_sigma_grids,
@@ -39,7 +41,7 @@ const dmc_suite *const dmc_suites[] = {
   &dmc_suite_ddpm_from_betas,
   &dmc_suite_approx_std_normal_cdf, &dmc_suite_discretized_gaussian_loglik_tanh,
   &dmc_suite_edm_precond, &dmc_suite_sigmas_vp, &dmc_suite_sigmas_polyexponential, &dmc_suite_sigma_ve,
-  &dmc_suite_dpm_solver_coeffs,
+  &dmc_suite_dpm_solver_coeffs, &dmc_suite_sde_param,
   NULL /* registry sentinel; suites go before it */
 };
 const size_t dmc_nsuites = sizeof dmc_suites / sizeof *dmc_suites - 1;
@@ -70,5 +72,6 @@ int dmc_suite_domain(const dmc_suite *s, const double *in, char *why, size_t len
   if (rc == -2) rc = dmc_tanh_suite_domain(s, in, why, len);
   if (rc == -2) rc = dmc_kdiff_suite_domain(s, in, why, len);
   if (rc == -2) rc = dmc_dpm_suite_domain(s, in, why, len);
+  if (rc == -2) rc = dmc_sde_param_suite_domain(s, in, why, len);
   return rc == -2 ? -1 : rc;
 }
