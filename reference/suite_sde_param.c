@@ -26,23 +26,15 @@ static const double sets[7][5] = { { 0, 0.1, 20, 0.01, 50 }, { 0, 0.05, 10, 0.01
                                    { 2, 0.1, 20, 0.002, 80 } };
 static size_t sp_count(void) { return 7 * NT; }
 
-/* t: 10^(-7 + k/4) for k = 0..27 (correctly rounded), then k/32 for k = 1..32. */
+/* t: sde_coeffs' grid, 10^(-7 + k/4) for k = 0..27, then k/32 for k = 1..32. */
+extern const dmc_suite dmc_suite_sde_coeffs;
 static int sp_inputs(size_t r, double *in)
 {
-  size_t k = r % NT;
+  double grid[2];
+  dmc_suite_sde_coeffs.inputs(r % NT, grid);   /* its first NT rows: sde 0 at each t */
   const double *s = sets[r / NT];
-  if (k < 28) {
-    mpfr_t e;
-    mpfr_init2(e, 53);
-    mpfr_set_si(e, -28 + (long)k, MPFR_RNDN);
-    mpfr_div_2ui(e, e, 2, MPFR_RNDN);
-    mpfr_exp10(e, e, MPFR_RNDN);
-    in[1] = mpfr_get_d(e, MPFR_RNDN);
-    mpfr_clear(e);
-  } else {
-    in[1] = (double)(k - 27) / 32;
-  }
   in[0] = s[0];
+  in[1] = grid[1];
   for (int i = 0; i < 4; i++) in[2 + i] = s[1 + i];
   return 0;
 }
