@@ -177,7 +177,7 @@ int dmc_dpm_suite_domain(const dmc_suite *s, const double *in, char *why, size_t
   if (s != &dmc_suite_dpm_solver_coeffs) return -2;
   if (dpm_ok(in)) return -1;
   int bad = in[0] > 0 && in[0] < 1 ? 1 : 0;
-  snprintf(why, len, "%s = %.17g is outside the domain of suite dpm_solver_coeffs (0 < alphabar_s, alphabar_t < 1,"
+  snprintf(why, len, "%s = %.17g (dpm_solver_coeffs: 0 < alphabar_s, alphabar_t < 1,"
            " distinct)", in_names[bad], in[bad]);
   return bad;
 }

@@ -318,7 +318,7 @@ int dmc_kdiff_suite_domain(const dmc_suite *s, const double *in, char *why, size
   } else if (s == &dmc_suite_sigma_ve) { ok = ve_ok(in); rule = "0 <= t <= 1; 1e-300 <= sigma_min, sigma_max <= 1e300"; }
   else return -2;
   if (ok) return -1;
-  snprintf(why, len, "the inputs (%s = %.17g, ...) are outside the domain of suite %s (%s)", s->input_names[0], in[0],
+  snprintf(why, len, "%s = %.17g, ... (%s: %s)", s->input_names[0], in[0],
            s->name, rule);
   return 0;
 }

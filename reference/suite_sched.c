@@ -67,7 +67,7 @@ static int sched_domain(const double *in, int base, const char *name, char *why,
   long T, t;
   if (!row_args(in, base, &T, &t)) return -1;
   int bad = !(in[0] >= 1 && in[0] <= REF_SCHED_TMAX && in[0] == floor(in[0])) ? 0 : 1;
-  snprintf(why, len, "%s = %.17g is outside the domain of suite %s (integers 1 <= T <= %ld, %d <= t <= T%s;"
+  snprintf(why, len, "%s = %.17g (%s: integers 1 <= T <= %ld, %d <= t <= T%s;"
            " steps counted from %d%s)", bad ? "t" : "T", in[bad], name, REF_SCHED_TMAX, base, base ? "" : " - 1",
            base, base ? ": for steps counted from 0 use the suite's _t0 variant" : ", as diffusers counts them");
   return bad;

@@ -203,7 +203,7 @@ int dmc_sde_param_suite_domain(const dmc_suite *s, const double *in, char *why, 
   if (s != &dmc_suite_sde_param) return -2;
   int bad = sp_bad(in);
   if (bad >= 0)
-    snprintf(why, len, "%s = %.17g is outside the domain of suite sde_param (sde in {0, 1, 2}, 0 < t <= 1, 0 <="
+    snprintf(why, len, "%s = %.17g (sde_param: sde in {0, 1, 2}, 0 < t <= 1, 0 <="
              " beta_min <= beta_max <= 1e6, beta_max > 0, 1e-300 <= sigma_min < sigma_max <= 1e300)",
              in_names[bad], in[bad]);
   return bad;

@@ -129,7 +129,7 @@ static long cdf_row_out(mpfr_t y, const double *in, int k, void *vcross)
 static int cdf_domain(const double *in, char *why, size_t len)
 {
   if (fabs(in[0]) <= CDF_XMAX) return -1;
-  snprintf(why, len, "x = %.17g is outside the domain of suite approx_std_normal_cdf (|x| <= %g: beyond it"
+  snprintf(why, len, "x = %.17g (approx_std_normal_cdf: |x| <= %g: beyond it"
            " e^(2u) leaves MPFR's exponent range)", in[0], CDF_XMAX);
   return 0;
 }
@@ -188,7 +188,7 @@ static int dg_domain(const double *in, char *why, size_t len)
 {
   int bad = dg_bad(in);
   if (bad >= 0)
-    snprintf(why, len, "%s = %.17g is outside the domain of suite discretized_gaussian_loglik_tanh (|x| <= 1,"
+    snprintf(why, len, "%s = %.17g (discretized_gaussian_loglik_tanh: |x| <= 1,"
              " exp(-log_scale) (|x - mean| + 1/255) <= 999)", dg_in[bad], in[bad]);
   return bad;
 }

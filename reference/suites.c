@@ -2,6 +2,7 @@
  * Each suite is defined in its own reference/suite_<name>.c; list it here. */
 #include "suites.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* extern const dmc_suite dmc_suite_xxx;  -- one line per suite */
@@ -65,7 +66,8 @@ int dmc_suite_rows(const dmc_suite *s, int cross, size_t first, size_t n, double
   return 0;
 }
 
-int dmc_suite_domain(const dmc_suite *s, const double *in, char *why, size_t len)
+/* The suite-specific reason, after the phrase every bad-input row shares. */
+static int suite_domain(const dmc_suite *s, const double *in, char *why, size_t len)
 {
   if (s == &dmc_suite_ddpm_from_betas) return dmc_betas_suite_domain(in, why, len);
   int rc = dmc_sched_suite_domain(s, in, why, len);
@@ -74,4 +76,12 @@ int dmc_suite_domain(const dmc_suite *s, const double *in, char *why, size_t len
   if (rc == -2) rc = dmc_dpm_suite_domain(s, in, why, len);
   if (rc == -2) rc = dmc_sde_param_suite_domain(s, in, why, len);
   return rc == -2 ? -1 : rc;
+}
+
+int dmc_suite_domain(const dmc_suite *s, const double *in, char *why, size_t len)
+{
+  char reason[384];
+  int rc = suite_domain(s, in, reason, sizeof reason);
+  if (rc >= 0) snprintf(why, len, "inputs outside the suite's domain: %s", reason);
+  return rc;
 }
