@@ -93,8 +93,8 @@ int dmc_betas_suite_domain(const double *in, char *why, size_t len);
 int dmc_betas_suite_domain(const double *in, char *why, size_t len)
 {
   static const char *const what[] = { "0 < alphabar_prev <= 1 (1 at t = 1)",
-                                      "0 <= one_minus_alphabar_prev < 1, within 2^-20 of 1 - alphabar_prev, 0"
-                                      " where alphabar_prev = 1 (t = 1)", "0 < beta < 1",
+                                      "0 <= one_minus_alphabar_prev < 1, near 1 - alphabar_prev (2^-20), 0 at t = 1",
+                                      "0 < beta < 1",
                                       "0 <= beta_next < 1, and > 0 at t = 1" };
   int bad = betas_bad(in);
   if (bad >= 0)
