@@ -158,15 +158,17 @@ const dmc_suite dmc_suite_approx_std_normal_cdf = {
 static const char *const dg_in[] = { "x", "mean", "log_scale" };
 static const char *const dg_out[] = { "loglik" };
 
-/* Rows: the 256 levels x = 2k/255 - 1, means 0 and 0.6, log-scales -5, -2
- * and 0 (every bin is then within the domain). */
+/* Rows: every fourth of the 256 levels x = 2k/255 - 1 (k = 0, 4, ..., 252)
+ * and the top one (k = 255), means 0 and 0.6, log-scales -5, -2 and 0
+ * (every bin is then within the domain). */
 static const double dg_scales[] = { -5.0, -2.0, 0.0 };
 static const double dg_means[] = { 0.0, 0.6 };
-static size_t dg_count(void) { return 256 * 3 * 2; }
+#define DG_LEVELS 65
+static size_t dg_count(void) { return DG_LEVELS * 3 * 2; }
 
 static int dg_inputs(size_t r, double *in)
 {
-  size_t k = r % 256, j = r / 256;
+  size_t j = r / DG_LEVELS, k = r % DG_LEVELS == DG_LEVELS - 1 ? 255 : 4 * (r % DG_LEVELS);
   in[0] = (double)(2 * (long)k - 255) / 255.0;   /* one rounding of an exact quotient */
   in[1] = dg_means[j % 2];
   in[2] = dg_scales[j / 2];
@@ -297,7 +299,8 @@ const dmc_suite dmc_suite_discretized_gaussian_loglik_tanh = {
   "improved-diffusion's discretized_gaussian_log_likelihood(x, means, log_scales) with its tanh cdf A:"
   " z+- = exp(-log_scale)(x - mean +- 1/255); loglik = log A(z+) where x < -0.999, log(1 - A(z-)) where x >"
   " 0.999, log(A(z+) - A(z-)) otherwise, each log of max(., 1e-12) (1/255, 0.999, 1e-12 exact; the"
-  " real-valued formula). Rows: the 256 levels x = 2k/255 - 1 (rounded once), mean 0 and 0.6, log_scale -5,"
+  " real-valued formula). Rows: the levels x = 2k/255 - 1 (rounded once) for k = 0, 4, ..., 252 and 255, mean 0"
+  " and 0.6, log_scale -5,"
   " -2, 0. Domain |x| <= 1, exp(-log_scale)(|x - mean| + 1/255) <= 999.",
   "elbo.loglik.tanh",
   3, 1, dg_in, dg_out, dg_count, dg_inputs, dg_eval, dg_crossf,
