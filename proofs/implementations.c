@@ -1,4 +1,4 @@
-/* issue10.c -- exact checks of the identities the issue-10 suites encode
+/* implementations.c -- exact checks of the identities the real-implementation suites encode
  * (theory/d8_schedules.tex: sched.alphabar.step, sched.ddpm.extras,
  * sched.cdf.tanh.logistic, elbo.loglik.tanh, sched.edm.precond,
  * sched.kdiff.sigmas, sched.dpm.step), in GMP rationals at random points;
@@ -8,7 +8,7 @@
 
 #include <stdio.h>
 
-#define PROGRAM "proof_issue10"
+#define PROGRAM "proof_implementations"
 
 /* r = p/(1 + p) in (0, 1) for a random p = n/d > 0: n/(n + d), canonical. */
 static void unit(qcheck *q, mpq_t r)
