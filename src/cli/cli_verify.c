@@ -20,7 +20,7 @@ static void usage(FILE *f)
     "                      [-o REPORT]\n"
     "                      [--worst K] [--vectors DIR] [--live]\n"
     "                      [--save-baseline FILE] [--baseline FILE [--baseline-strict M]\n"
-    "                      [--update-baseline]]\n"
+    "                      [--update-baseline]] [--plot FILE.svg]\n"
     "Compares the candidate's output columns with the suite's correctly rounded values.\n"
     "The candidate is a CSV with a header line ('#' comment lines allowed). Columns:\n"
     "  id                  suite row numbers (from 0), or\n"
@@ -62,12 +62,14 @@ static void usage(FILE *f)
     "  --baseline-strict M  also a regression: a row's ULP error grows by more than M\n"
     "  --update-baseline  rewrite the --baseline FILE when this run improved on it\n"
     "                   (never when it regressed)\n"
+    "  --plot FILE.svg  draw each output's per-row ULP error, the budget line and\n"
+    "                   the --baseline's errors as SVG (PDF: Python's result.plot)\n"
     "Exit status: 0 within budget (with --baseline: no regression), 1 over budget\n"
     "(regression), 2 bad input (one line FILE:LINE:COL: message on stderr).\n", CLI_LIVE_T_MAX, CLI_WORST_MAX);
 }
 
 typedef struct {
-  const char *suite, *candidate, *format, *output, *rows_out, *save_baseline, *baseline;
+  const char *suite, *candidate, *format, *output, *rows_out, *save_baseline, *baseline, *plot;
   double strict;                        /* --baseline-strict margin, NaN: off */
   int update_baseline;
   dmv_options v;
@@ -113,7 +115,7 @@ static int parse_options(int argc, char **argv, options *o)
                       : !strcmp(a, "-o") || !strcmp(a, "--output") ? &o->output
                       : !strcmp(a, "--vectors") ? &o->v.vectors : !strcmp(a, "--budget-ulp") ? &o->budget_spec
                       : !strcmp(a, "--rows-out") ? &o->rows_out : !strcmp(a, "--save-baseline") ? &o->save_baseline
-                      : !strcmp(a, "--baseline") ? &o->baseline : NULL;
+                      : !strcmp(a, "--baseline") ? &o->baseline : !strcmp(a, "--plot") ? &o->plot : NULL;
     if (!strcmp(a, "--baseline-strict")) {
       if (++i >= argc) { fprintf(stderr, "dmcheck verify: %s needs a value\n", a); return -1; }
       if (cli_parse_option("dmcheck verify", a, argv[i], &o->strict)) return -1;
@@ -154,6 +156,12 @@ static int parse_options(int argc, char **argv, options *o)
     fprintf(stderr, "dmcheck verify: --update-baseline and --baseline-strict need --baseline FILE\n");
     return -1;
   }
+  size_t pl = o->plot ? strlen(o->plot) : 0;
+  if (o->plot && (pl < 5 || strcmp(o->plot + pl - 4, ".svg"))) {
+    fprintf(stderr, "dmcheck verify: --plot '%s': the CLI draws SVG (FILE.svg); for PDF or PNG use Python's "
+                    "dmcheck.verify(...).plot(FILE)\n", o->plot);
+    return -1;
+  }
   if (strcmp(o->format, "text") && strcmp(o->format, "json") && strcmp(o->format, "junit")) {
     fprintf(stderr, "dmcheck verify: unknown --format '%s' (text, json or junit)\n", o->format);
     return -1;
@@ -161,19 +169,33 @@ static int parse_options(int argc, char **argv, options *o)
   return 0;
 }
 
-/* The result as a baseline file at path, through the one output writer. */
-static int save_baseline(const dmv_result *r, const char *path, const char *const *inputs, int ninputs)
+/* text (malloc'd, freed here; NULL: out of memory) written to path through the one output writer. */
+static int write_text(char *text, const char *path, const char *const *inputs, int ninputs)
 {
-  char *text = dmv_baseline_text(r);
   if (!text) { fprintf(stderr, "dmcheck verify: out of memory\n"); return 1; }
-  cli_output b;
-  int st = cli_output_open(&b, "dmcheck verify", path, inputs, ninputs);
+  cli_output w;
+  int st = cli_output_open(&w, "dmcheck verify", path, inputs, ninputs);
   if (!st) {
-    fputs(text, b.f);
-    st = cli_output_commit(&b, "dmcheck verify");
+    fputs(text, w.f);
+    st = cli_output_commit(&w, "dmcheck verify");
   }
   dmv_free(text);
   return st;
+}
+
+static int save_baseline(const dmv_result *r, const char *path, const char *const *inputs, int ninputs)
+{
+  return write_text(dmv_baseline_text(r), path, inputs, ninputs);
+}
+
+/* The picture of the error (dmv_result_svg) at path. */
+static int save_plot(const dmv_result *r, const char *path, const char *baseline, const char *const *inputs,
+                     int ninputs)
+{
+  char err[1024];
+  char *svg = dmv_result_svg(r, baseline, err, sizeof err);
+  if (!svg) { fprintf(stderr, "dmcheck verify: --plot: %s\n", err); return 2; }
+  return write_text(svg, path, inputs, ninputs);
 }
 
 int cli_verify(int argc, char **argv)
@@ -245,6 +267,7 @@ int cli_verify(int argc, char **argv)
               o.baseline ? (status ? "REGRESSION" : "no regression") : status ? "FAIL" : "PASS", o.output);
     const char *ins[5] = { o.candidate, o.v.live ? NULL : vecpath, o.output, o.rows_out, o.baseline };
     if (o.save_baseline && save_baseline(r, o.save_baseline, ins, 5)) status = 2;
+    if (o.plot && status != 2 && save_plot(r, o.plot, o.baseline, ins, 5)) status = 2;
     if (o.update_baseline && status != 2) {
       if (regressed)
         fprintf(stderr, "dmcheck verify: %s not updated: this run regressed (updating would loosen it)\n", o.baseline);

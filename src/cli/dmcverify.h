@@ -149,6 +149,15 @@ char *dmv_baseline_text(const dmv_result *r);
  * outputs or rows. */
 int dmv_baseline_check(const dmv_result *r, const char *path, double margin, char **report, int *improved,
                        char *err, size_t errlen);
+/* Output OUTPUT's per-row ULP errors in the baseline file PATH (n rows;
+ * NaN for rows not verified) into ulp: 0, or 2 with the message. */
+int dmv_baseline_ulps(const char *path, const char *output, size_t n, double *ulp, char *err, size_t errlen);
+/* A picture of the error as SVG (malloc'd, free with dmv_free): per present
+ * output, every row's ULP error against its row number on a log scale, rows
+ * over budget in red, the budget as a dashed line, NaN/Inf mismatches on a
+ * top band, and (baseline non-NULL) the baseline's errors in grey beside
+ * them. NULL with the message in err (2: a bad baseline; out of memory). */
+char *dmv_result_svg(const dmv_result *r, const char *baseline, char *err, size_t errlen);
 
 #ifdef __cplusplus
 }

@@ -371,3 +371,22 @@ int dmv_baseline_check(const dmv_result *r, const char *path, double margin, cha
   if (regressed) *improved = 0;
   return regressed;
 }
+
+int dmv_baseline_ulps(const char *path, const char *output, size_t n, double *ulp, char *err, size_t errlen)
+{
+  baseline b;
+  int st = read_baseline(path, &b, err, errlen);
+  if (st) return st;
+  int j = -1;
+  for (int i = 0; i < b.nout; i++) if (!strcmp(b.out_name[i], output)) j = i;
+  if (j < 0) { snprintf(err, errlen, "%s: the baseline has no output '%s'", path, output); st = 2; }
+  else if (b.rows != n) { snprintf(err, errlen, "%s: the baseline has %zu rows, not %zu", path, b.rows, n); st = 2; }
+  else
+    for (size_t k = 0; k < n; k++) {
+      size_t x = k * (size_t)b.nout + (size_t)j;
+      ulp[k] = b.flag[x] & CLI_ROW_SKIP ? NAN : b.ulp[x];
+    }
+  free(b.ulp);
+  free(b.flag);
+  return st;
+}

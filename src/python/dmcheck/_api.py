@@ -149,6 +149,65 @@ class Result:
     def __bool__(self):
         return self.ok
 
+    def baseline_ulp(self, output):
+        """The baseline's per-row ULP errors of output (verify's baseline=), or None."""
+        if self.baseline_path is None:
+            return None
+        u = np.empty(self.rows)
+        err = _err_buf()
+        st = lib.dmv_baseline_ulps(_b(self.baseline_path), _b(output), self.rows, u.ctypes.data_as(c_double_p),
+                                   err, _ERRLEN)
+        if st:
+            _raise(st, err)
+        return u
+
+    def plot(self, path=None, x=None):
+        """A picture of the error (matplotlib): per output, each row's ULP
+        error in the candidate's dtype against x (None: the row, as the
+        caller numbers it; or an input's name, e.g. "t"), rows over budget in
+        red, the budget as a dashed line, NaN/Inf mismatches on the top edge,
+        and the baseline's errors in grey when verify had baseline=. Saves to
+        path (format by extension: .svg, .pdf, .png) when given; returns the
+        figure. ImportError when matplotlib is missing (Debian:
+        python3-matplotlib)."""
+        import matplotlib
+        if path is not None:
+            matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+        if x is not None and x not in self.inputs:
+            raise DmcheckError("dmcheck: plot: x=%r is not an input given to verify (%s)"
+                               % (x, ", ".join(self.inputs) or "none"))
+        xs = self.inputs[x] if x is not None else self.keep
+        fig, axes = plt.subplots(len(self.ulp), 1, figsize=(8, 3 * len(self.ulp)), squeeze=False)
+        for ax, (name, u) in zip(axes[:, 0], self.ulp.items()):
+            top = max([self.budget[name], 1.0] + [float(v) for v in u[np.isfinite(u)]])
+            base = self.baseline_ulp(name)
+            if base is not None:
+                ok = np.isfinite(base)
+                ax.scatter(xs[ok], base[ok], s=14, color="#aaaaaa", label="baseline")
+                top = max([top] + [float(v) for v in base[ok]])
+            over = np.zeros(u.size, dtype=bool)
+            over[np.searchsorted(self.keep, self.over[name])] = True
+            fin = np.isfinite(u)
+            ax.scatter(xs[fin & ~over], u[fin & ~over], s=5, color="#1f77b4", label="within budget")
+            ax.scatter(xs[fin & over], u[fin & over], s=5, color="#d62728", label="over budget")
+            nan = np.isinf(u)
+            if nan.any():
+                ax.scatter(xs[nan], np.full(nan.sum(), top * 2), marker="x", color="#d62728", label="NaN/Inf mismatch")
+            ax.axhline(self.budget[name], color="#ff7f0e", linestyle="--", label="budget %g" % self.budget[name])
+            ax.set_yscale("symlog", linthresh=1)
+            ax.set_ylim(-0.2, top * 4)
+            ax.set_ylabel("ULP error (%s)" % self.dtype)
+            ax.set_xlabel(x if x is not None else "row")
+            ax.set_title("%s %s: max %g ULP, %d of %d rows over budget"
+                         % (self.suite, name, self.max_ulp[name], len(self.over[name]), self.rows), fontsize=10)
+            ax.legend(fontsize=8, loc="best")
+        fig.tight_layout()
+        if path is not None:
+            fig.savefig(os.fspath(path))
+            plt.close(fig)
+        return fig
+
     def __str__(self):
         return self._text
 
@@ -307,6 +366,7 @@ def verify(suite, dtype="float64", budget_ulp=1, abs_tol=0.0, exclude=None, wors
         res = Result(suite, handle, ins, outs, n, row_ulp, row_over, excluded, keep)
         res.inputs = {c: cols[c] for c in ins + ["id"] if c in cols}
         res.dtype = dtype
+        res.keep = keep
         _baseline(res, handle, baseline, baseline_strict, save_baseline, update_baseline)
         return res
     finally:
