@@ -256,7 +256,11 @@ int cli_verify(int argc, char **argv)
   if (!strcmp(o.format, "json")) cli_report_json(w.f, r);
   else if (!strcmp(o.format, "junit")) cli_report_junit(w.f, r);
   else cli_report_text(w.f, r);
-  if (cmp) fputs(cmp, strcmp(o.format, "text") ? stderr : w.f);
+  if (cmp) {
+    FILE *cf = strcmp(o.format, "text") ? stderr : w.f;
+    fputs(cmp, cf);
+    fprintf(cf, "exit status %d: judged against the baseline, not the budget\n", regressed);
+  }
   int to_file = w.tmp != NULL;
   int status = 2;
   if (o.rows_out && cli_output_commit(&rw, "dmcheck verify")) cli_output_abort(&w);
