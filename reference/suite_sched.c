@@ -12,6 +12,7 @@
 #include "suite_util.h"
 
 #include <math.h>
+#include <stdio.h>
 
 static const char *const in_names[] = { "T", "t" };
 static const char *const out_names[] = {
@@ -25,7 +26,7 @@ static const char *const out_names[] = {
 #define SUB4000 31
 static size_t sched_count(void) { return 10 + 50 + 1000 + SUB4000; }
 
-static int sched_inputs(size_t r, double *in)
+static int sched_inputs1(size_t r, double *in)
 {
   long T, t;
   if (r < 10) { T = 10; t = (long)r + 1; }
@@ -41,13 +42,35 @@ static int sched_inputs(size_t r, double *in)
   return 0;
 }
 
-static int row_args(const double *in, long *T, long *t)
+/* The _t0 suites' rows: the same steps, counted from 0 (diffusers). */
+static int sched_inputs0(size_t r, double *in)
 {
-  if (!(in[0] >= 1 && in[0] <= REF_SCHED_TMAX && in[1] >= 1 && in[1] <= in[0])) return 1;
+  sched_inputs1(r, in);
+  in[1] -= 1;
+  return 0;
+}
+
+/* (T, t) of a row whose steps are counted from base (0 or 1), as the
+ * 1-based step of the schedule: 0, or 1 outside the domain. */
+static int row_args(const double *in, int base, long *T, long *t)
+{
+  double t1 = in[1] + (1 - base);
+  if (!(in[0] >= 1 && in[0] <= REF_SCHED_TMAX && t1 >= 1 && t1 <= in[0])) return 1;
   if (in[0] != floor(in[0]) || in[1] != floor(in[1])) return 1;
   *T = (long)in[0];
-  *t = (long)in[1];
+  *t = (long)t1;
   return 0;
+}
+
+static int sched_domain(const double *in, int base, const char *name, char *why, size_t len)
+{
+  long T, t;
+  if (!row_args(in, base, &T, &t)) return -1;
+  int bad = !(in[0] >= 1 && in[0] <= REF_SCHED_TMAX && in[0] == floor(in[0])) ? 0 : 1;
+  snprintf(why, len, "%s = %.17g (%s: integers 1 <= T <= %ld, %d <= t <= T%s;"
+           " steps counted from %d%s)", bad ? "t" : "T", in[bad], name, REF_SCHED_TMAX, base, base ? "" : " - 1",
+           base, base ? ": for steps counted from 0 use the suite's _t0 variant" : ", as diffusers counts them");
+  return bad;
 }
 
 static void fill_nan(double *out) { for (int k = 0; k < NOUT; k++) out[k] = NAN; }
@@ -76,10 +99,10 @@ static int row_outputs(int kind, long T, long t, int cross, sched_prefix *c, int
 }
 
 /* One row on one path (live evaluation: the betas and product up to t). */
-static int sched_row(int kind, const double *in, double *out, int cross)
+static int sched_row(int kind, int base, const double *in, double *out, int cross)
 {
   long T, t;
-  if (row_args(in, &T, &t)) { fill_nan(out); return 1; }
+  if (row_args(in, base, &T, &t)) { fill_nan(out); return 1; }
   sched_prefix c;
   int s = sched_prefix_init(&c, kind, T, t, cross);
   if (s == 0 && sched_prefix_want(&c, t)) s = MPREF_ENOMEM;
@@ -92,44 +115,50 @@ static int sched_row(int kind, const double *in, double *out, int cross)
  * betas and one prefix product, so a suite costs O(T) per T, not O(T^2).
  * The outputs are sched_row's (the same certified roundings); a group whose
  * betas are not all certified goes row by row, so statuses match too. */
-static int sched_rows(int kind, int cross, size_t first, size_t n, double *in, double *out, int *status)
+static int sched_rows(int kind, int base, int cross, size_t first, size_t n, double *in, double *out, int *status)
 {
   for (size_t r = 0; r < n;) {
     size_t e = r;
     long T = 0, tmax = 0;
     for (; e < n; e++) {
       long Te, te;
-      sched_inputs(first + e, in + 2 * e);
-      if (row_args(in + 2 * e, &Te, &te) || (e > r && Te != T)) break;
+      (base ? sched_inputs1 : sched_inputs0)(first + e, in + 2 * e);
+      if (row_args(in + 2 * e, base, &Te, &te) || (e > r && Te != T)) break;
       T = Te;
       if (te > tmax) tmax = te;
     }
     if (e == r) { /* not a table row: never happens for r < count() */
-      status[r] = sched_row(kind, in + 2 * r, out + NOUT * r, cross);
+      status[r] = sched_row(kind, base, in + 2 * r, out + NOUT * r, cross);
       r++;
       continue;
     }
     sched_prefix c;
     int s = sched_prefix_init(&c, kind, T, tmax, cross);
     for (size_t j = r; j < e && s == 0; j++)
-      if (sched_prefix_want(&c, (long)in[2 * j + 1])) { sched_prefix_free(&c); return -1; }
+      if (sched_prefix_want(&c, (long)in[2 * j + 1] + 1 - base)) { sched_prefix_free(&c); return -1; }
     for (size_t j = r; j < e; j++)
-      status[j] = s == 0 ? row_outputs(kind, T, (long)in[2 * j + 1], cross, &c, 0, out + NOUT * j)
-                         : sched_row(kind, in + 2 * j, out + NOUT * j, cross);
+      status[j] = s == 0 ? row_outputs(kind, T, (long)in[2 * j + 1] + 1 - base, cross, &c, 0, out + NOUT * j)
+                         : sched_row(kind, base, in + 2 * j, out + NOUT * j, cross);
     sched_prefix_free(&c);
     r = e;
   }
   return 0;
 }
 
-#define SCHED_SUITE(NAME, KIND, ID, DESC, BETA)                                                  \
-  static int NAME##_eval(const double *in, double *out) { return sched_row(KIND, in, out, 0); } \
-  static int NAME##_cross(const double *in, double *out) { return sched_row(KIND, in, out, 1); } \
+#define SCHED_SUITE_BASE(NAME, BASE, KIND, ID, DESC, BETA)                                       \
+  static int NAME##_eval(const double *in, double *out) { return sched_row(KIND, BASE, in, out, 0); } \
+  static int NAME##_cross(const double *in, double *out) { return sched_row(KIND, BASE, in, out, 1); } \
   const dmc_suite dmc_suite_##NAME = {                                                       \
     #NAME, DESC, "sched.beta." ID " sched.alphabar sched.oneminus sched.logsnr",            \
-    2, NOUT, in_names, out_names, sched_count, sched_inputs, NAME##_eval, NAME##_cross,            \
+    2, NOUT, in_names, out_names, sched_count, sched_inputs##BASE, NAME##_eval, NAME##_cross,            \
     "beta_t " BETA ", rounded to double at two precisions; alphabar_t = exp(sum_{s<=t} log1p(-beta_s))" \
     " (log space, not a product), 1 - alphabar = -expm1 of the sum (tests/vec_indep_sched.c)" };
+/* Each schedule twice: t counted from 1 (the paper's t = 1..T) and, as
+ * NAME_t0, from 0 (diffusers' timesteps 0..T-1; row t there is row t+1 here). */
+#define SCHED_SUITE(NAME, KIND, ID, DESC, BETA)                                                  \
+  SCHED_SUITE_BASE(NAME, 1, KIND, ID, DESC " Steps t = 1..T.", BETA)                             \
+  SCHED_SUITE_BASE(NAME##_t0, 0, KIND, ID, DESC " Steps counted from 0 (diffusers): t = 0..T-1 is step t+1" \
+                   " of the paper's 1..T; the rows are the 1-based suite's with t - 1.", BETA)
 
 #define COMMON " beta_t is the real-valued formula rounded to double once (not the float32/float64" \
   " arithmetic of diffusers); alphabar_t = prod_{s<=t}(1 - beta_s) over those doubles, exactly, then" \
@@ -157,13 +186,29 @@ SCHED_SUITE(sched_cosine, DMC_SCHED_COSINE, "cosine",
             " 0.999 exact; clipped = 1 where the cap applied (always at t = T, where f = 0)." COMMON,
             "by the double angle, (cos 2b - cos 2a)/(1 + cos 2b)")
 
-int dmc_sched_suite_rows(const dmc_suite *s, int cross, size_t first, size_t n, double *in, double *out, int *status)
-{
-  static const struct { const dmc_suite *s; int kind; } kinds[] = {
+static const struct { const dmc_suite *s; int kind; } kinds[] = {
     { &dmc_suite_sched_linear, DMC_SCHED_LINEAR }, { &dmc_suite_sched_scaled_linear, DMC_SCHED_SCALED_LINEAR },
     { &dmc_suite_sched_quadratic, DMC_SCHED_QUADRATIC }, { &dmc_suite_sched_sigmoid, DMC_SCHED_SIGMOID },
     { &dmc_suite_sched_cosine, DMC_SCHED_COSINE } };
-  for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
-    if (kinds[i].s == s) return sched_rows(kinds[i].kind, cross, first, n, in, out, status);
+static const struct { const dmc_suite *s; int kind; } kinds0[] = {
+    { &dmc_suite_sched_linear_t0, DMC_SCHED_LINEAR }, { &dmc_suite_sched_scaled_linear_t0, DMC_SCHED_SCALED_LINEAR },
+    { &dmc_suite_sched_quadratic_t0, DMC_SCHED_QUADRATIC }, { &dmc_suite_sched_sigmoid_t0, DMC_SCHED_SIGMOID },
+    { &dmc_suite_sched_cosine_t0, DMC_SCHED_COSINE } };
+
+int dmc_sched_suite_rows(const dmc_suite *s, int cross, size_t first, size_t n, double *in, double *out, int *status)
+{
+  for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
+    if (kinds[i].s == s) return sched_rows(kinds[i].kind, 1, cross, first, n, in, out, status);
+    if (kinds0[i].s == s) return sched_rows(kinds0[i].kind, 0, cross, first, n, in, out, status);
+  }
+  return -2;
+}
+
+int dmc_sched_suite_domain(const dmc_suite *s, const double *in, char *why, size_t len)
+{
+  for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
+    if (kinds[i].s == s) return sched_domain(in, 1, s->name, why, len);
+    if (kinds0[i].s == s) return sched_domain(in, 0, s->name, why, len);
+  }
   return -2;
 }

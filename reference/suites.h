@@ -47,6 +47,13 @@ int dmc_suite_rows(const dmc_suite *s, int cross, size_t first, size_t n, double
 /* The schedule suites' shared rows (suite_sched.c); -2 for another suite. */
 int dmc_sched_suite_rows(const dmc_suite *s, int cross, size_t first, size_t n, double *in, double *out, int *status);
 
+/* -1 when in[] lies in s's domain, else the index of the offending input
+ * and a one-line reason in why: the CLI reports such a live row as bad
+ * input, not as an infinite error. Suites without a stated domain: -1. */
+int dmc_suite_domain(const dmc_suite *s, const double *in, char *why, size_t len);
+/* The schedule suites' domains (suite_sched.c); -2 for another suite. */
+int dmc_sched_suite_domain(const dmc_suite *s, const double *in, char *why, size_t len);
+
 /* The registry (reference/suites.c). */
 extern const dmc_suite *const dmc_suites[];
 extern const size_t dmc_nsuites;

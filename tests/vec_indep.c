@@ -10,6 +10,11 @@ extern const vi_check vi_gauss_score, vi_sched_linear, vi_sched_scaled_linear, v
   vi_normal_cdf, vi_sde_coeffs, vi_ddim_coeffs, vi_sigma_grids, vi_ancestral_step, vi_gauss_kl,
   vi_discretized_loglik, vi_tweedie, vi_dsm_optimum, vi_lgc_elbo;
 extern const vi_check vi_dps_linear;
+extern const vi_check vi_sched_linear_t0, vi_sched_scaled_linear_t0, vi_sched_quadratic_t0, vi_sched_sigmoid_t0,
+  vi_sched_cosine_t0;
+extern const vi_check vi_ddpm_from_betas, vi_approx_std_normal_cdf, vi_discretized_gaussian_loglik_tanh;
+extern const vi_check vi_edm_precond, vi_sigmas_vp, vi_sigmas_polyexponential, vi_sigma_ve;
+extern const vi_check vi_dpm_solver_coeffs, vi_sde_param;
 
 static const vi_check *const checks[] = {
   &vi_gauss_score, &vi_sched_linear, &vi_sched_scaled_linear, &vi_sched_quadratic, &vi_sched_sigmoid,
@@ -17,6 +22,10 @@ static const vi_check *const checks[] = {
   &vi_sde_coeffs, &vi_ddim_coeffs, &vi_sigma_grids, &vi_ancestral_step, &vi_gauss_kl,
   &vi_discretized_loglik, &vi_tweedie, &vi_dsm_optimum, &vi_lgc_elbo,
   &vi_dps_linear,
+  &vi_sched_linear_t0, &vi_sched_scaled_linear_t0, &vi_sched_quadratic_t0, &vi_sched_sigmoid_t0, &vi_sched_cosine_t0,
+  &vi_ddpm_from_betas, &vi_approx_std_normal_cdf, &vi_discretized_gaussian_loglik_tanh,
+  &vi_edm_precond, &vi_sigmas_vp, &vi_sigmas_polyexponential, &vi_sigma_ve,
+  &vi_dpm_solver_coeffs, &vi_sde_param,
 };
 
 const vi_check *vi_find(const char *suite)

@@ -161,10 +161,10 @@ static int valid_Tt(double T, double t) { return T >= 2 && T <= 100000 && T == f
 
 /* out: beta clipped alphabar one_minus_alphabar sqrt_alphabar sqrt_one_minus_alphabar
  *      log_one_minus_alphabar log_snr; in: T t */
-static int sched_check(int kind, mpfr_t *out, const double *in, mpfr_prec_t p, void *cache)
+static int sched_check(int kind, int base, mpfr_t *out, const double *in, mpfr_prec_t p, void *cache)
 {
-  if (!valid_Tt(in[0], in[1])) return -1;
-  long T = (long)in[0], t = (long)in[1];
+  if (!valid_Tt(in[0], in[1] + 1 - base)) return -1;
+  long T = (long)in[0], t = (long)in[1] + 1 - base;
   const beta_slot *b = betas(cache, kind, T);
   if (b->bad) return -1;
   const mpfr_t *S = (const mpfr_t *)sums(cache, kind, T, p)->S;
@@ -186,10 +186,14 @@ static int sched_check(int kind, mpfr_t *out, const double *in, mpfr_prec_t p, v
   return 0;
 }
 
+/* NAME counts t from 1, NAME_t0 from 0 (step t + 1). */
 #define SCHED_CHECK(NAME, KIND)                                                          \
   static int NAME##_check(mpfr_t *out, const double *in, mpfr_prec_t p, void *cache)     \
-  { return sched_check(KIND, out, in, p, cache); }                                       \
-  const vi_check vi_##NAME = { #NAME, NAME##_check, cache_new, cache_free };
+  { return sched_check(KIND, 1, out, in, p, cache); }                                    \
+  static int NAME##_t0_check(mpfr_t *out, const double *in, mpfr_prec_t p, void *cache)  \
+  { return sched_check(KIND, 0, out, in, p, cache); }                                    \
+  const vi_check vi_##NAME = { #NAME, NAME##_check, cache_new, cache_free };             \
+  const vi_check vi_##NAME##_t0 = { #NAME "_t0", NAME##_t0_check, cache_new, cache_free };
 SCHED_CHECK(sched_linear, LINEAR)
 SCHED_CHECK(sched_scaled_linear, SCALED)
 SCHED_CHECK(sched_quadratic, QUADRATIC)

@@ -55,6 +55,8 @@ static const struct {
 
 int cli_live_domain(const dmc_suite *s, const double *in, char *why, size_t len)
 {
+  int bad = dmc_suite_domain(s, in, why, len);
+  if (bad >= 0) return bad;
   for (size_t d = 0; d < sizeof live_domains / sizeof *live_domains; d++) {
     if (live_domains[d].suite && strcmp(live_domains[d].suite, s->name)) continue;
     for (int i = 0; i < s->ninputs; i++)

@@ -19,6 +19,8 @@ static void usage(FILE *f)
     "                      [--budget-ulp N|OUT=N,...] [--abs-tol A] [--format text|json|junit]\n"
     "                      [-o REPORT]\n"
     "                      [--worst K] [--vectors DIR] [--live]\n"
+    "                      [--save-baseline FILE] [--baseline FILE [--baseline-strict M]\n"
+    "                      [--update-baseline]] [--plot FILE.svg]\n"
     "Compares the candidate's output columns with the suite's correctly rounded values.\n"
     "The candidate is a CSV with a header line ('#' comment lines allowed). Columns:\n"
     "  id                  suite row numbers (from 0), or\n"
@@ -52,12 +54,24 @@ static void usage(FILE *f)
     "                   vectors of the installed program, else the source tree's);\n"
     "                   a missing DIR is an error, a missing file is computed now\n"
     "  --live           ignore stored vectors: compute every reference value now\n"
-    "Exit status: 0 within budget, 1 over budget, 2 bad input (one line\n"
-    "FILE:LINE:COL: message on stderr).\n", CLI_LIVE_T_MAX, CLI_WORST_MAX);
+    "  --save-baseline FILE  write every row's ULP error, stamped with the suite,\n"
+    "                   vectors, dtype and rows, as a baseline (README \"Baselines\")\n"
+    "  --baseline FILE  judge against a baseline instead of the budget: exit 1 only\n"
+    "                   on a regression (an output's max ULP grows; a row goes over\n"
+    "                   budget or gets a new NaN/Inf mismatch or sign error)\n"
+    "  --baseline-strict M  also a regression: a row's ULP error grows by more than M\n"
+    "  --update-baseline  rewrite the --baseline FILE when this run improved on it\n"
+    "                   (never when it regressed)\n"
+    "  --plot FILE.svg  draw each output's per-row ULP error, the budget line and\n"
+    "                   the --baseline's errors as SVG (PDF: Python's result.plot)\n"
+    "Exit status: 0 within budget (with --baseline: no regression), 1 over budget\n"
+    "(regression), 2 bad input (one line FILE:LINE:COL: message on stderr).\n", CLI_LIVE_T_MAX, CLI_WORST_MAX);
 }
 
 typedef struct {
-  const char *suite, *candidate, *format, *output, *rows_out;
+  const char *suite, *candidate, *format, *output, *rows_out, *save_baseline, *baseline, *plot;
+  double strict;                        /* --baseline-strict margin, NaN: off */
+  int update_baseline;
   dmv_options v;
   double budgets[DMC_SUITE_MAX_COLS];
   const char *budget_spec;
@@ -92,6 +106,7 @@ static int parse_budgets(options *o, const dmc_suite *s)
 static int parse_options(int argc, char **argv, options *o)
 {
   memset(o, 0, sizeof *o);
+  o->strict = NAN;
   dmv_options_init(&o->v);
   o->format = "text";
   for (int i = 1; i < argc; i++) {
@@ -99,7 +114,14 @@ static int parse_options(int argc, char **argv, options *o)
     const char **slot = !strcmp(a, "--dtype") ? &o->v.dtype : !strcmp(a, "--format") ? &o->format
                       : !strcmp(a, "-o") || !strcmp(a, "--output") ? &o->output
                       : !strcmp(a, "--vectors") ? &o->v.vectors : !strcmp(a, "--budget-ulp") ? &o->budget_spec
-                      : !strcmp(a, "--rows-out") ? &o->rows_out : NULL;
+                      : !strcmp(a, "--rows-out") ? &o->rows_out : !strcmp(a, "--save-baseline") ? &o->save_baseline
+                      : !strcmp(a, "--baseline") ? &o->baseline : !strcmp(a, "--plot") ? &o->plot : NULL;
+    if (!strcmp(a, "--baseline-strict")) {
+      if (++i >= argc) { fprintf(stderr, "dmcheck verify: %s needs a value\n", a); return -1; }
+      if (cli_parse_option("dmcheck verify", a, argv[i], &o->strict)) return -1;
+      if (!(o->strict >= 0)) { fprintf(stderr, "dmcheck verify: bad value '%s' for %s\n", argv[i], a); return -1; }
+      continue;
+    }
     if (slot || !strcmp(a, "--abs-tol") || !strcmp(a, "--worst")) {
       if (++i >= argc) { fprintf(stderr, "dmcheck verify: %s needs a value\n", a); return -1; }
       if (slot) { *slot = argv[i]; continue; }
@@ -117,6 +139,8 @@ static int parse_options(int argc, char **argv, options *o)
       o->v.exclude = o->exclude;
     } else if (!strcmp(a, "--live")) {
       o->v.live = 1;
+    } else if (!strcmp(a, "--update-baseline")) {
+      o->update_baseline = 1;
     } else if (a[0] == '-' && a[1]) {
       fprintf(stderr, "dmcheck verify: unknown option '%s' (try --help)\n", a);
       return -1;
@@ -128,11 +152,50 @@ static int parse_options(int argc, char **argv, options *o)
     fprintf(stderr, "dmcheck verify: need SUITE and CANDIDATE.csv (try --help)\n");
     return -1;
   }
+  if ((o->update_baseline || !isnan(o->strict)) && !o->baseline) {
+    fprintf(stderr, "dmcheck verify: --update-baseline and --baseline-strict need --baseline FILE\n");
+    return -1;
+  }
+  size_t pl = o->plot ? strlen(o->plot) : 0;
+  if (o->plot && (pl < 5 || strcmp(o->plot + pl - 4, ".svg"))) {
+    fprintf(stderr, "dmcheck verify: --plot '%s': the CLI draws SVG (FILE.svg); for PDF or PNG use Python's "
+                    "dmcheck.verify(...).plot(FILE)\n", o->plot);
+    return -1;
+  }
   if (strcmp(o->format, "text") && strcmp(o->format, "json") && strcmp(o->format, "junit")) {
     fprintf(stderr, "dmcheck verify: unknown --format '%s' (text, json or junit)\n", o->format);
     return -1;
   }
   return 0;
+}
+
+/* text (malloc'd, freed here; NULL: out of memory) written to path through the one output writer. */
+static int write_text(char *text, const char *path, const char *const *inputs, int ninputs)
+{
+  if (!text) { fprintf(stderr, "dmcheck verify: out of memory\n"); return 1; }
+  cli_output w;
+  int st = cli_output_open(&w, "dmcheck verify", path, inputs, ninputs);
+  if (!st) {
+    fputs(text, w.f);
+    st = cli_output_commit(&w, "dmcheck verify");
+  }
+  dmv_free(text);
+  return st;
+}
+
+static int save_baseline(const dmv_result *r, const char *path, const char *const *inputs, int ninputs)
+{
+  return write_text(dmv_baseline_text(r), path, inputs, ninputs);
+}
+
+/* The picture of the error (dmv_result_svg) at path. */
+static int save_plot(const dmv_result *r, const char *path, const char *baseline, const char *const *inputs,
+                     int ninputs)
+{
+  char err[1024];
+  char *svg = dmv_result_svg(r, baseline, err, sizeof err);
+  if (!svg) { fprintf(stderr, "dmcheck verify: --plot: %s\n", err); return 2; }
+  return write_text(svg, path, inputs, ninputs);
 }
 
 int cli_verify(int argc, char **argv)
@@ -178,16 +241,47 @@ int cli_verify(int argc, char **argv)
     fprintf(stderr, "%s%s\n", strchr(err, ':') ? "" : "dmcheck verify: ", err);
     return st == 1 ? 1 : 2;
   }
+  char *cmp = NULL;
+  int improved = 0, regressed = 0;
+  if (o.baseline) {
+    regressed = dmv_baseline_check(r, o.baseline, o.strict, &cmp, &improved, err, sizeof err);
+    if (regressed == 2 || !cmp) {
+      cli_output_abort(&w);
+      if (o.rows_out) cli_output_abort(&rw);
+      fprintf(stderr, "dmcheck verify: %s\n", cmp ? err : regressed == 2 ? err : "out of memory");
+      dmv_result_free(r);
+      return regressed == 2 ? 2 : 1;
+    }
+  }
   if (!strcmp(o.format, "json")) cli_report_json(w.f, r);
   else if (!strcmp(o.format, "junit")) cli_report_junit(w.f, r);
   else cli_report_text(w.f, r);
+  if (cmp) {
+    FILE *cf = strcmp(o.format, "text") ? stderr : w.f;
+    fputs(cmp, cf);
+    fprintf(cf, "exit status %d: judged against the baseline, not the budget\n", regressed);
+  }
   int to_file = w.tmp != NULL;
   int status = 2;
   if (o.rows_out && cli_output_commit(&rw, "dmcheck verify")) cli_output_abort(&w);
   else if (!cli_output_commit(&w, "dmcheck verify")) {
-    status = dmv_result_ok(r) ? 0 : 1;
-    if (to_file) fprintf(stderr, "dmcheck verify: %s (report: %s)\n", status ? "FAIL" : "PASS", o.output);
+    status = o.baseline ? regressed : dmv_result_ok(r) ? 0 : 1;
+    if (to_file)
+      fprintf(stderr, "dmcheck verify: %s (report: %s)\n",
+              o.baseline ? (status ? "REGRESSION" : "no regression") : status ? "FAIL" : "PASS", o.output);
+    const char *ins[5] = { o.candidate, o.v.live ? NULL : vecpath, o.output, o.rows_out, o.baseline };
+    if (o.save_baseline && save_baseline(r, o.save_baseline, ins, 5)) status = 2;
+    if (o.plot && status != 2 && save_plot(r, o.plot, o.baseline, ins, 5)) status = 2;
+    if (o.update_baseline && status != 2) {
+      if (regressed)
+        fprintf(stderr, "dmcheck verify: %s not updated: this run regressed (updating would loosen it)\n", o.baseline);
+      else if (!improved)
+        fprintf(stderr, "dmcheck verify: %s unchanged (nothing improved)\n", o.baseline);
+      else if (save_baseline(r, o.baseline, ins, 4)) status = 2;
+      else fprintf(stderr, "dmcheck verify: %s updated (tightened to this run)\n", o.baseline);
+    }
   }
+  dmv_free(cmp);
   dmv_result_free(r);
   return status;
 }

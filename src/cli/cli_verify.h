@@ -3,6 +3,7 @@
 #ifndef DMC_CLI_VERIFY_H
 #define DMC_CLI_VERIFY_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include "cli.h"
 #include "suites.h"
@@ -84,7 +85,15 @@ struct dmv_result {
   unsigned long rows, live, unproved;
   int present[DMC_SUITE_MAX_COLS];
   cli_out_stats out[DMC_SUITE_MAX_COLS];
+  /* every row's ULP error and CLI_ROW_* flags per present output (row-major,
+   * nseen rows x the present outputs), for baselines (dmv_baseline.c) */
+  double *row_ulp;
+  unsigned char *row_flag;
+  size_t nseen, row_cap;
+  uint64_t rowset_hash;                 /* the rows: their order, ids, inputs, exclusions */
+  uint64_t vectors_hash;                /* the stored reference table used (0: none) */
 };
+enum { CLI_ROW_OVER = 1, CLI_ROW_NAN = 2, CLI_ROW_SIGN = 4, CLI_ROW_SKIP = 8 };
 typedef struct dmv_result cli_verify_result;
 
 /* A stream of candidate rows for the engine (dmv_verify.c): next() gives

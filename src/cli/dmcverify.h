@@ -130,6 +130,35 @@ int dmv_result_worst(const dmv_result *r, int i, int k, long *row, long *id, dou
 char *dmv_result_report(const dmv_result *r, const char *format);
 void dmv_result_free(dmv_result *r);
 
+/* ---- baselines (README "Baselines") ---------------------------------------- */
+/* The result as a baseline file (malloc'd text, free with dmv_free; NULL out
+ * of memory): the suite, a hash of the stored reference vectors used, the
+ * dtype, the row count and a hash of the rows (order, ids, inputs,
+ * exclusions); per present output its budget, max ULP and counts of rows
+ * over budget, NaN/Inf mismatches and sign errors; then every row's ULP
+ * error and flags. */
+char *dmv_baseline_text(const dmv_result *r);
+/* Judges r against the baseline file PATH. A regression: an output's max ULP
+ * grows, a row goes over budget, a row gets a NaN/Inf mismatch or a sign
+ * error it did not have; with margin >= 0 (strict; NaN: off) also a row whose
+ * ULP error grows by more than margin. *report (malloc'd, free with dmv_free)
+ * lists regressions and improvements by row; *improved is 1 when nothing
+ * regressed and something improved. 0 no regression, 1 regression (or out of
+ * memory, *report NULL), 2 bad input: an unreadable or malformed baseline
+ * (PATH:LINE:COL) or one taken with another suite, vectors, dtype, budget,
+ * outputs or rows. */
+int dmv_baseline_check(const dmv_result *r, const char *path, double margin, char **report, int *improved,
+                       char *err, size_t errlen);
+/* Output OUTPUT's per-row ULP errors in the baseline file PATH (n rows;
+ * NaN for rows not verified) into ulp: 0, or 2 with the message. */
+int dmv_baseline_ulps(const char *path, const char *output, size_t n, double *ulp, char *err, size_t errlen);
+/* A picture of the error as SVG (malloc'd, free with dmv_free): per present
+ * output, every row's ULP error against its row number on a log scale, rows
+ * over budget in red, the budget as a dashed line, NaN/Inf mismatches on a
+ * top band, and (baseline non-NULL) the baseline's errors in grey beside
+ * them. NULL with the message in err (2: a bad baseline; out of memory). */
+char *dmv_result_svg(const dmv_result *r, const char *baseline, char *err, size_t errlen);
+
 #ifdef __cplusplus
 }
 #endif

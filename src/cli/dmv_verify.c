@@ -24,8 +24,9 @@ static void add_worst(cli_out_stats *o, int k, const cli_worst *w)
   o->worst[i] = *w;
 }
 
+/* Accounts output i of a row: its ULP error; *flags gets its CLI_ROW_* flags. */
 static double account(cli_verify_result *r, int i, const cli_cand_row *row, const double *in, double ref,
-                      int *over_out)
+                      int *flags)
 {
   cli_out_stats *o = &r->out[i];
   cli_worst w;
@@ -33,7 +34,8 @@ static double account(cli_verify_result *r, int i, const cli_cand_row *row, cons
   w.ulp = cli_format_error(r->fmt, cand, ref, &w.ref_fmt);
   w.rel = cand == w.ref_fmt || (isnan(cand) && isnan(w.ref_fmt)) ? 0.0 : cli_relative_error(cand, ref);
   o->n++;
-  if (isinf(w.ulp)) o->nan_mismatch++;
+  *flags = 0;
+  if (isinf(w.ulp)) { o->nan_mismatch++; *flags |= CLI_ROW_NAN; }
   else o->sum_ulp += w.ulp;
   if (w.ulp > o->max_ulp) o->max_ulp = w.ulp;
   if (w.rel > o->max_rel || (isnan(w.rel) && !isnan(o->max_rel))) o->max_rel = w.rel;
@@ -41,10 +43,12 @@ static double account(cli_verify_result *r, int i, const cli_cand_row *row, cons
   int bin = cli_decade_bin(ref);
   o->dec_n[bin]++;
   int over = w.ulp > r->budgets[i] && !(fabs(cand - ref) <= r->abs_tol);
-  *over_out = over;
-  if (over) o->dec_over[bin]++;
+  if (over) { o->dec_over[bin]++; *flags |= CLI_ROW_OVER; }
   if (w.ulp > o->dec_max[bin]) o->dec_max[bin] = w.ulp;
-  if (cand != 0 && ref != 0 && !isnan(cand) && !isnan(ref) && signbit(cand) != signbit(ref)) o->sign_flip++;
+  if (cand != 0 && ref != 0 && !isnan(cand) && !isnan(ref) && signbit(cand) != signbit(ref)) {
+    o->sign_flip++;
+    *flags |= CLI_ROW_SIGN;
+  }
   if (over) {
     for (int k = 0; k < ni; k++) {
       if (!o->over || in[k] < o->over_lo[k]) o->over_lo[k] = in[k];
@@ -279,6 +283,50 @@ static int fail_row(cli_rows *rows, void *index, char *err, size_t errlen, const
   return 2;
 }
 
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+  h = (h ^ v) * 0xbf58476d1ce4e5b9u;
+  return h ^ (h >> 29);
+}
+
+static uint64_t mix_doubles(uint64_t h, const double *x, size_t n)
+{
+  for (size_t i = 0; i < n; i++) {
+    uint64_t b;
+    memcpy(&b, &x[i], sizeof b);
+    h = mix(h, isnan(x[i]) ? 0x7ff8000000000000u : b);
+  }
+  return h;
+}
+
+/* Keeps row `seen`'s ULP errors and flags (np present outputs; ulps NULL:
+ * not verified) and folds its id and inputs (in NULL: none) into the row-set
+ * hash. 0, or -1 out of memory. */
+static int record_row(cli_verify_result *r, size_t seen, int np, const int *pres, const double *ulps,
+                      const int *flags, long id, const double *in)
+{
+  if (seen >= r->row_cap) {
+    size_t cap = r->row_cap ? 2 * r->row_cap : 1024;
+    if (cap > SIZE_MAX / sizeof(double) / DMC_SUITE_MAX_COLS) return -1;
+    double *u = realloc(r->row_ulp, cap * (size_t)np * sizeof *u);
+    if (!u) return -1;
+    r->row_ulp = u;
+    unsigned char *f = realloc(r->row_flag, cap * (size_t)np);
+    if (!f) return -1;
+    r->row_flag = f;
+    r->row_cap = cap;
+  }
+  for (int j = 0; j < np; j++) {
+    r->row_ulp[seen * (size_t)np + (size_t)j] = ulps ? ulps[pres[j]] : NAN;
+    r->row_flag[seen * (size_t)np + (size_t)j] = (unsigned char)(ulps ? flags[pres[j]] : CLI_ROW_SKIP);
+  }
+  r->nseen = seen + 1;
+  uint64_t h = mix(r->rowset_hash ? r->rowset_hash : 0x9e3779b97f4a7c15u, (uint64_t)seen);
+  h = mix(mix(h, (uint64_t)(id + 1)), ulps ? 1 : 2);
+  r->rowset_hash = in ? mix_doubles(h, in, (size_t)r->suite->ninputs) : mix(h, 0x5ca1ab1eu);
+  return 0;
+}
+
 int cli_verify_rows(cli_verify_result *r, const char *vectors, int live, cli_rows *rows,
                     double *row_ulp, unsigned char *row_over, size_t cap, char *err, size_t errlen)
 {
@@ -288,6 +336,11 @@ int cli_verify_rows(cli_verify_result *r, const char *vectors, int live, cli_row
   char path[PATH_MAX + 64];
   int st = get_table(r, vectors, live, !rows->has_inputs, t, path, sizeof path, err, errlen);
   if (st) return st;
+  if (t->in) {
+    uint64_t h = mix(0x243f6a8885a308d3u, (uint64_t)t->nrows);
+    h = mix_doubles(h, t->in, t->nrows * (size_t)ni);
+    r->vectors_hash = mix_doubles(h, t->out, t->nrows * (size_t)no) | 1;
+  }
   cli_cand_row row;
   double live_out[DMC_SUITE_MAX_COLS];
   char label[128];
@@ -305,6 +358,10 @@ int cli_verify_rows(cli_verify_result *r, const char *vectors, int live, cli_row
         if (row_over) row_over[seen * (size_t)np + (size_t)i] = 0;
       }
       if (r->rows_out) put_row(r, seen, &row, rows->has_inputs ? row.in : NULL, NULL, NULL, NULL, r->excl[ex].reason);
+      if (record_row(r, seen, np, pres, NULL, NULL, row.id, rows->has_inputs ? row.in : NULL)) {
+        vec_table_free(t);
+        return fail_row(rows, index.slot, err, errlen, "out of memory") - 1;
+      }
       continue;
     }
     size_t idx = row.id >= 0 ? (size_t)row.id : seen;
@@ -333,6 +390,10 @@ int cli_verify_rows(cli_verify_result *r, const char *vectors, int live, cli_row
             if (row_over) row_over[seen * (size_t)np + (size_t)i] = 0;
           }
           if (r->rows_out) put_row(r, seen, &row, in, NULL, NULL, NULL, "rounding not proved");
+          if (record_row(r, seen, np, pres, NULL, NULL, row.id, in)) {
+            vec_table_free(t);
+            return fail_row(rows, index.slot, err, errlen, "out of memory") - 1;
+          }
           r->unproved++; r->rows++; continue;
         }
         ref = live_out;
@@ -349,15 +410,19 @@ int cli_verify_rows(cli_verify_result *r, const char *vectors, int live, cli_row
       ref = t->out + idx * (size_t)no;
     }
     double ulps[DMC_SUITE_MAX_COLS];
-    int overs[DMC_SUITE_MAX_COLS];
+    int overs[DMC_SUITE_MAX_COLS], flags[DMC_SUITE_MAX_COLS];
     for (int j = 0; j < np; j++) {
       int i = pres[j];
-      overs[i] = 0;
-      ulps[i] = account(r, i, &row, in, ref[i], &overs[i]);
+      ulps[i] = account(r, i, &row, in, ref[i], &flags[i]);
+      overs[i] = (flags[i] & CLI_ROW_OVER) != 0;
       if (row_ulp && seen < cap) row_ulp[seen * (size_t)np + (size_t)j] = ulps[i];
       if (row_over && seen < cap) row_over[seen * (size_t)np + (size_t)j] = (unsigned char)overs[i];
     }
     if (r->rows_out) put_row(r, seen, &row, in, ref, ulps, overs, "");
+    if (record_row(r, seen, np, pres, ulps, flags, row.id, in)) {
+      vec_table_free(t);
+      return fail_row(rows, index.slot, err, errlen, "out of memory") - 1;
+    }
     r->rows++;
     if (r->rows % (1u << 18) == 0) cli_progress(r->rows, 0, label);
   }
@@ -486,7 +551,7 @@ static int verify_columns(const char *suite, const dmv_options *o, const char *n
   array_rows a = { s, n, 0, o->row_labels, ids, in, out, "" };
   cli_rows rows = { &a, in != NULL, array_next, array_fail, array_err };
   st = cli_verify_rows(r, o->vectors, o->live, &rows, row_ulp, row_over, n, err, errlen);
-  if (st) { free(r); return st; }
+  if (st) { dmv_result_free(r); return st; }
   *res = r;
   return 0;
 }
@@ -559,7 +624,7 @@ int dmv_verify_file(const char *suite, const dmv_options *o, const char *path, d
     cli_cand_close(cand);
   }
   free(cand);
-  if (st) { free(r); return st; }
+  if (st) { dmv_result_free(r); return st; }
   *res = r;
   return 0;
 }
@@ -603,5 +668,11 @@ char *dmv_result_report(const dmv_result *r, const char *format)
   return buf;
 }
 
-void dmv_result_free(dmv_result *r) { free(r); }
+void dmv_result_free(dmv_result *r)
+{
+  if (!r) return;
+  free(r->row_ulp);
+  free(r->row_flag);
+  free(r);
+}
 void dmv_free(void *p) { free(p); }

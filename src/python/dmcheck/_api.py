@@ -1,5 +1,8 @@
 """dmcheck's Python API over libdmcverify (see dmcverify.h)."""
 import ctypes
+import os
+import stat
+import tempfile
 
 import numpy as np
 
@@ -100,7 +103,9 @@ class Result:
     """The outcome of dmcheck.verify: .ok, .max_ulp {output: ULP}, .budget
     {output: ULP}, .worst {output: [Row]}, .over {output: row indices over
     budget}, .ulp {output: per-row ULP array}, .excluded [(rows, reason)],
-    .rows; str() is the text report."""
+    .rows; str() is the text report. Judged against a baseline (verify's
+    baseline=): .regression (True: exit 1 of the CLI), .improved, and
+    .baseline_report (the rows that regressed or improved; also in str())."""
 
     def __init__(self, suite, handle, inputs, outputs, n, row_ulp, row_over, excluded, keep):
         self.suite = suite
@@ -133,12 +138,75 @@ class Result:
         finally:
             lib.dmv_free(p)
         self.excluded = excluded
+        self.inputs = {}
+        self.regression = self.improved = None
+        self.baseline_report = None
+        self.baseline_path = None
         if excluded:
             self._text += "\nexcluded rows (not verified):\n" + "".join(
                 "  %d rows (%s): %s\n" % (len(r), _rows_text(r), why) for r, why in excluded)
 
     def __bool__(self):
         return self.ok
+
+    def baseline_ulp(self, output):
+        """The baseline's per-row ULP errors of output (verify's baseline=), or None."""
+        if self.baseline_path is None:
+            return None
+        u = np.empty(self.rows)
+        err = _err_buf()
+        st = lib.dmv_baseline_ulps(_b(self.baseline_path), _b(output), self.rows, u.ctypes.data_as(c_double_p),
+                                   err, _ERRLEN)
+        if st:
+            _raise(st, err)
+        return u
+
+    def plot(self, path=None, x=None):
+        """A picture of the error (matplotlib): per output, each row's ULP
+        error in the candidate's dtype against x (None: the row, as the
+        caller numbers it; or an input's name, e.g. "t"), rows over budget in
+        red, the budget as a dashed line, NaN/Inf mismatches on the top edge,
+        and the baseline's errors in grey when verify had baseline=. Saves to
+        path (format by extension: .svg, .pdf, .png) when given; returns the
+        figure. ImportError when matplotlib is missing (Debian:
+        python3-matplotlib)."""
+        import matplotlib
+        if path is not None:
+            matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+        if x is not None and x not in self.inputs:
+            raise DmcheckError("dmcheck: plot: x=%r is not an input given to verify (%s)"
+                               % (x, ", ".join(self.inputs) or "none"))
+        xs = self.inputs[x] if x is not None else self.keep
+        fig, axes = plt.subplots(len(self.ulp), 1, figsize=(8, 3 * len(self.ulp)), squeeze=False)
+        for ax, (name, u) in zip(axes[:, 0], self.ulp.items()):
+            top = max([self.budget[name], 1.0] + [float(v) for v in u[np.isfinite(u)]])
+            base = self.baseline_ulp(name)
+            if base is not None:
+                ok = np.isfinite(base)
+                ax.scatter(xs[ok], base[ok], s=14, color="#aaaaaa", label="baseline")
+                top = max([top] + [float(v) for v in base[ok]])
+            over = np.zeros(u.size, dtype=bool)
+            over[np.searchsorted(self.keep, self.over[name])] = True
+            fin = np.isfinite(u)
+            ax.scatter(xs[fin & ~over], u[fin & ~over], s=5, color="#1f77b4", label="within budget")
+            ax.scatter(xs[fin & over], u[fin & over], s=5, color="#d62728", label="over budget")
+            nan = np.isinf(u)
+            if nan.any():
+                ax.scatter(xs[nan], np.full(nan.sum(), top * 2), marker="x", color="#d62728", label="NaN/Inf mismatch")
+            ax.axhline(self.budget[name], color="#ff7f0e", linestyle="--", label="budget %g" % self.budget[name])
+            ax.set_yscale("symlog", linthresh=1)
+            ax.set_ylim(-0.2, top * 4)
+            ax.set_ylabel("ULP error (%s)" % self.dtype)
+            ax.set_xlabel(x if x is not None else "row")
+            ax.set_title("%s %s: max %g ULP, %d of %d rows over budget"
+                         % (self.suite, name, self.max_ulp[name], len(self.over[name]), self.rows), fontsize=10)
+            ax.legend(fontsize=8, loc="best")
+        fig.tight_layout()
+        if path is not None:
+            fig.savefig(os.fspath(path))
+            plt.close(fig)
+        return fig
 
     def __str__(self):
         return self._text
@@ -147,13 +215,64 @@ class Result:
         return "<dmcheck.Result %s %s max_ulp=%s>" % (self.suite, "ok" if self.ok else "FAIL", self.max_ulp)
 
 
+def _write_atomically(path, text):
+    """Writes text to path through a temporary file renamed over it; refuses
+    a symlink or a non-regular file (as the CLI's output writer does)."""
+    try:
+        st = os.lstat(path)
+        if not stat.S_ISREG(st.st_mode):
+            raise DmcheckError("dmcheck: %s: not a regular file (refusing to replace it)" % path)
+    except FileNotFoundError:
+        pass
+    fd, tmp = tempfile.mkstemp(prefix=".dmcheck-", dir=os.path.dirname(os.path.abspath(path)))
+    try:
+        with os.fdopen(fd, "w") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def _baseline(res, handle, baseline, strict, save_baseline, update_baseline):
+    """Judges the result against a baseline and saves / tightens files."""
+    if baseline is not None:
+        rep, improved = ctypes.c_void_p(), ctypes.c_int()
+        err = _err_buf()
+        st = lib.dmv_baseline_check(handle, _b(os.fspath(baseline)), float("nan") if strict is None else float(strict),
+                                    ctypes.byref(rep), ctypes.byref(improved), err, _ERRLEN)
+        if st == 2 or not rep.value:
+            _raise(2 if st == 2 else 1, err if st == 2 else ctypes.create_string_buffer(b"out of memory"))
+        try:
+            res.baseline_report = ctypes.string_at(rep.value).decode()
+        finally:
+            lib.dmv_free(rep.value)
+        res.regression, res.improved = bool(st), bool(improved.value)
+        res.baseline_path = os.fspath(baseline)
+        res._text += res.baseline_report
+    targets = [save_baseline] if save_baseline is not None else []
+    if update_baseline and res.improved:
+        targets.append(baseline)
+    if targets:
+        p = lib.dmv_baseline_text(handle)
+        if not p:
+            raise RuntimeError("dmcheck: out of memory")
+        try:
+            text = ctypes.string_at(p).decode()
+        finally:
+            lib.dmv_free(p)
+        for t in targets:
+            _write_atomically(os.fspath(t), text)
+
+
 def _rows_text(r):
     s = ", ".join(str(int(x)) for x in r[:8])
     return s + (", ..." if len(r) > 8 else "")
 
 
 def verify(suite, dtype="float64", budget_ulp=1, abs_tol=0.0, exclude=None, worst=5, vectors=None,
-           live=False, **columns):
+           live=False, baseline=None, baseline_strict=None, save_baseline=None, update_baseline=False,
+           **columns):
     """Verifies candidate columns against the suite's correctly rounded values.
 
     columns: the suite's outputs (any subset) and either `id` (suite row
@@ -165,7 +284,16 @@ def verify(suite, dtype="float64", budget_ulp=1, abs_tol=0.0, exclude=None, wors
     abs_tol: a row also passes when |candidate - reference| <= abs_tol.
     exclude: [(rows, reason)], rows (indices or a boolean mask) left out of the
     verification with a stated reason (shown in str() and .excluded).
+    baseline: a baseline file (README "Baselines") to judge the result
+    against (.regression, .improved, .baseline_report); a baseline from
+    another suite, vectors, dtype, budget or row set raises DmcheckError.
+    baseline_strict: a margin M: a row whose ULP error grows by more than M
+    is also a regression. save_baseline: write this result as a baseline
+    file. update_baseline: rewrite `baseline` when the result improved on it
+    (never when it regressed).
     """
+    if (update_baseline or baseline_strict is not None) and baseline is None:
+        raise DmcheckError("dmcheck: update_baseline and baseline_strict need baseline=PATH")
     ins, outs = suite_columns(suite)
     unknown = set(columns) - set(ins) - set(outs) - {"id"}
     if unknown:
@@ -235,6 +363,11 @@ def verify(suite, dtype="float64", budget_ulp=1, abs_tol=0.0, exclude=None, wors
         msg = err.value.decode(errors="replace")
         raise (DmcheckError if st == 2 else RuntimeError)("dmcheck: " + msg)
     try:
-        return Result(suite, handle, ins, outs, n, row_ulp, row_over, excluded, keep)
+        res = Result(suite, handle, ins, outs, n, row_ulp, row_over, excluded, keep)
+        res.inputs = {c: cols[c] for c in ins + ["id"] if c in cols}
+        res.dtype = dtype
+        res.keep = keep
+        _baseline(res, handle, baseline, baseline_strict, save_baseline, update_baseline)
+        return res
     finally:
         lib.dmv_result_free(handle)

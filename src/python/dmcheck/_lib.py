@@ -71,3 +71,8 @@ _sig("dmv_result_worst", ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_i
      ctypes.POINTER(ctypes.c_long), c_double_p, c_double_p, c_double_p, c_double_p)
 _sig("dmv_result_report", ctypes.c_void_p, ctypes.c_void_p, ctypes.c_char_p)
 _sig("dmv_result_free", None, ctypes.c_void_p)
+_sig("dmv_baseline_text", ctypes.c_void_p, ctypes.c_void_p)
+_sig("dmv_baseline_ulps", ctypes.c_int, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t, c_double_p,
+     ctypes.c_char_p, ctypes.c_size_t)
+_sig("dmv_baseline_check", ctypes.c_int, ctypes.c_void_p, ctypes.c_char_p, ctypes.c_double,
+     ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(ctypes.c_int), ctypes.c_char_p, ctypes.c_size_t)

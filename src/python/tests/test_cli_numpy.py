@@ -6,10 +6,7 @@ import numpy as np
 import pytest
 
 import dmcheck
-from conftest import ROOT
-
-B = os.environ.get("DMCHECK_MAKE_B", "build")
-CLI = os.path.join(ROOT, B, "bin", "dmcheck")
+from conftest import CLI, ROOT
 
 
 def run(*args):

@@ -1,0 +1,183 @@
+/* suite_dpm.c -- suite dpm_solver_coeffs (claim sched.dpm.step): the
+ * first-order DPM-Solver and DPM-Solver++ step from s to t on a VP schedule
+ * given by alphabar_s and alphabar_t (alpha = sqrt(alphabar), sigma =
+ * sqrt(1 - alphabar)): lambda = log alpha - log sigma at both ends, h =
+ * lambda_t - lambda_s, expm1(-h) = e^-h - 1 and expm1(h), and the update
+ * coefficients alpha_t/alpha_s, -sigma_t expm1(h) (noise prediction) and
+ * sigma_t/sigma_s, -alpha_t expm1(-h) (data prediction, ++). eval: h = log1p(R - 1)/2 with
+ * R - 1 = (ab_t - ab_s)/(ab_s (1 - ab_t)) an exact rational (no cancellation
+ * between the two lambdas), e^-h - 1 = expm1(-h); ratios by square roots of
+ * exact rationals. cross: h from MPFR logs at raised precision with the
+ * cancellation counted, e^{+-h} - 1 as sqrt(R)^{-+1} - 1 with its cancellation counted. */
+#include "suites.h"
+#include "suite_util.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+
+static const char *const in_names[] = { "alphabar_s", "alphabar_t" };
+static const char *const out_names[] = { "lambda_s", "lambda_t", "h", "expm1_neg_h", "expm1_h", "alpha_ratio",
+                                         "coef_eps", "sigma_ratio", "coef_x0" };
+#define NOUT 9
+
+/* Rows: pairs (ab_s, ab_t) = (A(u), A(u + d)), A(u) = 1/(1 + e^-u) rounded,
+ * for u in {-12, -6, -3, -1, 0, 1, 3, 6, 12} and d in {1, 0.1, 1e-3, 1e-6,
+ * 1e-9} (d at double resolution: the rounded pairs differ); the row's
+ * inputs are the two doubles. */
+static const double us[] = { -12, -6, -3, -1, 0, 1, 3, 6, 12 };
+static const double ds[] = { 1, 0.1, 1e-3, 1e-6, 1e-9 };
+#define NU (sizeof us / sizeof *us)
+#define ND (sizeof ds / sizeof *ds)
+static size_t dpm_count(void) { return NU * ND; }
+
+static double logistic(double u)
+{
+  mpfr_t x;
+  mpfr_init2(x, 200);
+  mpfr_set_d(x, -u, MPFR_RNDN);
+  mpfr_exp(x, x, MPFR_RNDN);
+  mpfr_add_ui(x, x, 1, MPFR_RNDN);
+  mpfr_ui_div(x, 1, x, MPFR_RNDN);
+  double d = mpfr_get_d(x, MPFR_RNDN);
+  mpfr_clear(x);
+  return d;
+}
+
+static int dpm_inputs(size_t r, double *in)
+{
+  in[0] = logistic(us[r / ND]);
+  in[1] = logistic(us[r / ND] + ds[r % ND]);
+  if (in[1] == in[0]) in[1] = nextafter(in[0], 1);
+  return 0;
+}
+
+static int dpm_ok(const double *in) { return in[0] > 0 && in[0] < 1 && in[1] > 0 && in[1] < 1 && in[0] != in[1]; }
+
+/* r = 1 - v (r and v may alias). */
+static void one_minus(mpq_t r, const mpq_t v)
+{
+  mpq_t one;
+  mpq_init(one);
+  mpq_set_ui(one, 1, 1);
+  mpq_sub(r, one, v);
+  mpq_clear(one);
+}
+
+/* R = ab_t (1 - ab_s) / (ab_s (1 - ab_t)) = e^(2h); Rm1 = R - 1. */
+static void ratio_q(mpq_t R, mpq_t Rm1, const double *in)
+{
+  mpq_t s, t, a, b;
+  mpq_inits(s, t, a, b, (mpq_ptr)0);
+  mpq_set_d(s, in[0]);
+  mpq_set_d(t, in[1]);
+  mpq_set_ui(a, 1, 1);
+  mpq_sub(a, a, t);
+  mpq_mul(a, a, s);                            /* ab_s (1 - ab_t) */
+  mpq_sub(b, t, s);
+  mpq_div(Rm1, b, a);                          /* (ab_t - ab_s) / (ab_s (1 - ab_t)) */
+  mpq_set_ui(R, 1, 1);
+  mpq_add(R, R, Rm1);
+  mpq_clears(s, t, a, b, (mpq_ptr)0);
+}
+
+static long dpm_out(mpfr_t y, const double *in, int k, void *flag)
+{
+  if (!dpm_ok(in)) return MPREF_DOMAIN;
+  int cross = flag != NULL;
+  mpfr_prec_t p = mpfr_get_prec(y) + 64;
+  mpq_t R, Rm1, q;
+  mpq_inits(R, Rm1, q, (mpq_ptr)0);
+  ratio_q(R, Rm1, in);
+  mpfr_t x, h, w;
+  mpfr_inits2(p, x, h, w, (mpfr_ptr)0);
+  long loss = MPREF_SLACK;
+  if (k <= 1) {                                /* lambda = log(ab/(1 - ab))/2 */
+    mpq_t c;
+    mpq_init(c);
+    mpq_set_d(q, in[k]);
+    one_minus(c, q);
+    mpq_div(q, q, c);
+    mpq_clear(c);
+    if (mpq_cmp_ui(q, 1, 1) == 0) { mpfr_set_zero(y, 1); loss = MPREF_EXACT; goto done; } /* alphabar = 1/2 */
+    mpfr_set_q(x, q, MPFR_RNDN);
+    mpfr_log(y, x, MPFR_RNDN);
+    mpfr_div_2ui(y, y, 1, MPFR_RNDN);
+    loss += mpref_bits_lost(y, 1);
+  } else if (k <= 4 || k == 6 || k == 8) {
+    if (!cross) {
+      mpfr_set_q(x, Rm1, MPFR_RNDN);
+      mpfr_log1p(h, x, MPFR_RNDN);
+      mpfr_div_2ui(h, h, 1, MPFR_RNDN);        /* h, relative accuracy */
+    } else {
+      mpfr_set_q(x, R, MPFR_RNDN);
+      mpfr_log(h, x, MPFR_RNDN);
+      mpfr_div_2ui(h, h, 1, MPFR_RNDN);
+      loss += mpref_bits_lost(h, 1);           /* log near 1 */
+    }
+    if (k == 2) mpfr_set(y, h, MPFR_RNDN);
+    else {
+      if (k == 3 || k == 8) mpfr_neg(h, h, MPFR_RNDN);
+      mpfr_expm1(w, h, MPFR_RNDN);             /* e^{+-h} - 1: h's relative error times (1 + |h|) */
+      loss += 2 + (mpfr_get_exp(h) > 0 ? (long)mpfr_get_exp(h) : 0);
+      if (k <= 4) mpfr_set(y, w, MPFR_RNDN);
+      else {                                   /* -sigma_t expm1(h) or -alpha_t expm1(-h) */
+        mpq_set_d(q, in[1]);
+        if (k == 6) one_minus(q, q);
+        mpfr_set_q(x, q, MPFR_RNDN);
+        mpfr_sqrt(x, x, MPFR_RNDN);
+        mpfr_mul(y, x, w, MPFR_RNDN);
+        mpfr_neg(y, y, MPFR_RNDN);
+      }
+    }
+  } else {                                     /* alpha_t/alpha_s or sigma_t/sigma_s: sqrt of a rational */
+    mpq_t a, b;
+    mpq_inits(a, b, (mpq_ptr)0);
+    mpq_set_d(a, in[1]);
+    mpq_set_d(b, in[0]);
+    if (k == 7) { one_minus(a, a); one_minus(b, b); }
+    mpq_div(q, a, b);
+    int inex = 0;
+    SUITE_OP(inex, mpfr_set_q(x, q, MPFR_RNDN));
+    SUITE_OP(inex, mpfr_sqrt(y, x, MPFR_RNDN));
+    loss = SUITE_LOSS(inex, MPREF_SLACK);
+    mpq_clears(a, b, (mpq_ptr)0);
+  }
+done:
+  mpfr_clears(x, h, w, (mpfr_ptr)0);
+  mpq_clears(R, Rm1, q, (mpq_ptr)0);
+  return loss;
+}
+
+static int dpm_eval(const double *in, double *out) { return suite_round_outputs(dpm_out, in, NOUT, NULL, out); }
+static int dpm_cross(const double *in, double *out)
+{
+  int f = 1;
+  return suite_round_outputs(dpm_out, in, NOUT, (void *)(uintptr_t)&f, out);
+}
+
+const dmc_suite dmc_suite_dpm_solver_coeffs = {
+  "dpm_solver_coeffs",
+  "First-order DPM-Solver / DPM-Solver++ step from s to t on a VP schedule, alpha = sqrt(alphabar), sigma ="
+  " sqrt(1 - alphabar): lambda_s, lambda_t (lambda = log alpha - log sigma), h = lambda_t - lambda_s,"
+  " expm1_neg_h = e^-h - 1, expm1_h = e^h - 1, alpha_ratio = alpha_t/alpha_s, coef_eps = -sigma_t expm1(h)"
+  " (noise prediction: x_t = alpha_ratio x_s + coef_eps eps), sigma_ratio = sigma_t/sigma_s, coef_x0 ="
+  " -alpha_t expm1(-h) (data prediction: x_t = sigma_ratio x_s + coef_x0 x0). Rows: alphabar_s ="
+  " logistic(u), alphabar_t = logistic(u + d) rounded, u in {-12, ..., 12}, d in {1, 0.1, 1e-3, 1e-6, 1e-9}."
+  " Domain 0 < alphabar_s, alphabar_t < 1, distinct.",
+  "sched.dpm.step",
+  2, NOUT, in_names, out_names, dpm_count, dpm_inputs, dpm_eval, dpm_cross,
+  "lambda_t - lambda_s as a literal difference of logs at raised precision, e^-h from"
+  " sigma_t alpha_s/(alpha_t sigma_s) (tests/vec_indep_dpm.c)"
+};
+
+int dmc_dpm_suite_domain(const dmc_suite *s, const double *in, char *why, size_t len);
+int dmc_dpm_suite_domain(const dmc_suite *s, const double *in, char *why, size_t len)
+{
+  if (s != &dmc_suite_dpm_solver_coeffs) return -2;
+  if (dpm_ok(in)) return -1;
+  int bad = in[0] > 0 && in[0] < 1 ? 1 : 0;
+  snprintf(why, len, "%s = %.17g (dpm_solver_coeffs: 0 < alphabar_s, alphabar_t < 1,"
+           " distinct)", in_names[bad], in[bad]);
+  return bad;
+}
