@@ -154,6 +154,44 @@ static void check_edm_kdiff_dpm(qcheck *q)
   mpq_clears(s, d, T, l, r, t, u, w, (mpq_ptr)0);
 }
 
+/* DPM-Solver's second-order multistep step. Rational stand-ins: alpha, sigma
+ * at s0 and t, E = e^-h = (sigma_t/alpha_t)/(sigma_s0/alpha_s0) (the
+ * definition of lambda), h, h_0 and m0, m1, x. */
+static void check_dpm2(qcheck *q)
+{
+  mpq_t as, ss, at, st, E, h, h0, m0, m1, x, r, d1, l, rr, t, u;
+  mpq_inits(as, ss, at, st, E, h, h0, m0, m1, x, r, d1, l, rr, t, u, (mpq_ptr)0);
+  int kd = 1, phi = 1, heun = 1;
+  for (int i = 0; i < QC_POINTS; i++) {
+    unit(q, as); unit(q, ss); unit(q, at); unit(q, st);
+    qc_random_pos(q, h); qc_random_pos(q, h0); qc_random(q, m0); qc_random(q, m1); qc_random(q, x);
+    mpq_div(E, st, at); mpq_mul(E, E, as); mpq_div(E, E, ss);
+    mpq_div(r, h0, h);                                            /* r0 */
+    mpq_sub(d1, m0, m1); mpq_div(d1, d1, r);                      /* D1 = (m0 - m1)/r0 */
+    /* diffusers dpmsolver++ midpoint on x_vp = alpha_s0 x_ve */
+    mpq_set_ui(t, 1, 1); mpq_sub(u, E, t);                        /* e^-h - 1 */
+    mpq_div(l, st, ss); mpq_mul(l, l, as); mpq_mul(l, l, x);
+    mpq_div_2exp(t, d1, 1); mpq_add(t, t, m0); mpq_mul(t, t, u); mpq_mul(t, t, at); mpq_sub(l, l, t);
+    /* alpha_t times k-diffusion's sample_dpmpp_2m on x_ve: (sigma_next/sigma) x - expm1(-h) ((1 + 1/(2r)) m0 - m1/(2r)) */
+    mpq_mul_2exp(t, r, 1); mpq_inv(t, t);                         /* 1/(2r) */
+    mpq_set_ui(rr, 1, 1); mpq_add(rr, rr, t); mpq_mul(rr, rr, m0); mpq_mul(t, t, m1); mpq_sub(rr, rr, t);
+    mpq_mul(rr, rr, u); mpq_mul(t, E, x); mpq_sub(rr, t, rr); mpq_mul(rr, rr, at);
+    kd &= qc_eq(q, l, rr);
+    /* the cancellation-free form: (e^-h - 1)/h + 1 = ((e^-h - 1) + h)/h */
+    mpq_div(l, u, h); mpq_set_ui(t, 1, 1); mpq_add(l, l, t);
+    mpq_add(rr, u, h); mpq_div(rr, rr, h);
+    phi &= qc_eq(q, l, rr);
+    /* heun D1 term through D1 = h (m0 - m1)/h_0: alpha_t phi(-h) D1 = alpha_t (e^-h - 1 + h)(m0 - m1)/h_0 */
+    mpq_mul(l, at, l); mpq_mul(l, l, d1);
+    mpq_sub(t, m0, m1); mpq_mul(rr, rr, h); mpq_mul(rr, rr, t); mpq_div(rr, rr, h0); mpq_mul(rr, rr, at);
+    heun &= qc_eq(q, l, rr);
+  }
+  record(q, "sched.dpm.step", kd, "dpmsolver++ midpoint on alpha_s0 x = alpha_t x sample_dpmpp_2m, E = e^-h, D1 = (m0 - m1)/r0", 12);
+  record(q, "sched.dpm.step", phi, "(e^-h - 1)/h + 1 = ((e^-h - 1) + h)/h", 2);
+  record(q, "sched.dpm.step", heun, "alpha_t ((e^-h - 1)/h + 1) D1 = alpha_t (e^-h - 1 + h)(m0 - m1)/h_0", 6);
+  mpq_clears(as, ss, at, st, E, h, h0, m0, m1, x, r, d1, l, rr, t, u, (mpq_ptr)0);
+}
+
 int main(void)
 {
   qcheck q;
@@ -162,6 +200,7 @@ int main(void)
     check_tables(&q);
     check_tanh(&q);
     check_edm_kdiff_dpm(&q);
+    check_dpm2(&q);
   }
   return qc_finish(&q);
 }

@@ -17,7 +17,7 @@ int dmc_tanh_suite_domain(const dmc_suite *s, const double *in, char *why, size_
 extern const dmc_suite dmc_suite_edm_precond, dmc_suite_sigmas_vp, dmc_suite_sigmas_polyexponential,
   dmc_suite_sigma_ve;
 int dmc_kdiff_suite_domain(const dmc_suite *s, const double *in, char *why, size_t len);
-extern const dmc_suite dmc_suite_dpm_solver_coeffs;
+extern const dmc_suite dmc_suite_dpm_solver_coeffs, dmc_suite_dpm_solver2_coeffs;
 int dmc_dpm_suite_domain(const dmc_suite *s, const double *in, char *why, size_t len);
 extern const dmc_suite dmc_suite_sde_param;
 int dmc_sde_param_suite_domain(const dmc_suite *s, const double *in, char *why, size_t len);
@@ -42,7 +42,7 @@ const dmc_suite *const dmc_suites[] = {
   &dmc_suite_ddpm_from_betas,
   &dmc_suite_approx_std_normal_cdf, &dmc_suite_discretized_gaussian_loglik_tanh,
   &dmc_suite_edm_precond, &dmc_suite_sigmas_vp, &dmc_suite_sigmas_polyexponential, &dmc_suite_sigma_ve,
-  &dmc_suite_dpm_solver_coeffs, &dmc_suite_sde_param,
+  &dmc_suite_dpm_solver_coeffs, &dmc_suite_sde_param, &dmc_suite_dpm_solver2_coeffs,
   NULL /* registry sentinel; suites go before it */
 };
 const size_t dmc_nsuites = sizeof dmc_suites / sizeof *dmc_suites - 1;

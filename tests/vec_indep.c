@@ -14,7 +14,7 @@ extern const vi_check vi_sched_linear_t0, vi_sched_scaled_linear_t0, vi_sched_qu
   vi_sched_cosine_t0;
 extern const vi_check vi_ddpm_from_betas, vi_approx_std_normal_cdf, vi_discretized_gaussian_loglik_tanh;
 extern const vi_check vi_edm_precond, vi_sigmas_vp, vi_sigmas_polyexponential, vi_sigma_ve;
-extern const vi_check vi_dpm_solver_coeffs, vi_sde_param;
+extern const vi_check vi_dpm_solver_coeffs, vi_sde_param, vi_dpm_solver2_coeffs;
 
 static const vi_check *const checks[] = {
   &vi_gauss_score, &vi_sched_linear, &vi_sched_scaled_linear, &vi_sched_quadratic, &vi_sched_sigmoid,
@@ -25,7 +25,7 @@ static const vi_check *const checks[] = {
   &vi_sched_linear_t0, &vi_sched_scaled_linear_t0, &vi_sched_quadratic_t0, &vi_sched_sigmoid_t0, &vi_sched_cosine_t0,
   &vi_ddpm_from_betas, &vi_approx_std_normal_cdf, &vi_discretized_gaussian_loglik_tanh,
   &vi_edm_precond, &vi_sigmas_vp, &vi_sigmas_polyexponential, &vi_sigma_ve,
-  &vi_dpm_solver_coeffs, &vi_sde_param,
+  &vi_dpm_solver_coeffs, &vi_sde_param, &vi_dpm_solver2_coeffs,
 };
 
 const vi_check *vi_find(const char *suite)
