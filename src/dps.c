@@ -102,6 +102,8 @@ static int spd_factor(spd *s, size_t n, const dmc_dd *a)
   s->r = gsl_vector_alloc(n);
   s->d = gsl_vector_alloc(n);
   if (!s->f || !s->p || !s->r || !s->d) return DMC_ENOMEM;
+  for (size_t i = 0; i < n * n; i++)
+    if (!isfinite(a[i].hi)) return DMC_ERANGE; /* the inputs are finite: an intermediate overflowed */
   double big = 0.0;
   for (size_t i = 0; i < n; i++) big = fmax(big, fabs(a[i * n + i].hi));
   if (!(big > 0.0)) return DMC_EDOM;
