@@ -433,7 +433,13 @@ static long sweep_cosine(mpfr_t y, sweep_state *w, long T, long s, int cross, in
  * error bound; a value the sweep cannot certify goes through mpref_round. */
 static int sched_betas_path(int kind, long T, long n, int cross, double *beta, unsigned char *clipped)
 {
-  if (n < 1 || !valid_schedule(kind, T, n)) return 1;
+  if (n < 1 || !valid_schedule(kind, T, n)) {
+    for (long t = 0; t < n && t < REF_SCHED_TMAX; t++) { /* NaN out (never past any valid length) */
+      beta[t] = NAN;
+      if (clipped) clipped[t] = 0;
+    }
+    return 1;
+  }
   int roots = (kind == DMC_SCHED_SCALED_LINEAR || kind == DMC_SCHED_QUADRATIC) && T > 1;
   int sweep = kind == DMC_SCHED_SIGMOID || kind == DMC_SCHED_COSINE;
   int worst = 0;
@@ -690,6 +696,7 @@ long sched_ab_quantity(mpfr_t y, int which, const sched_pq *v)
   case REF_AB_LOG_SNR:
     if (mpfr_zero_p(v->Q)) { mpfr_set_inf(y, 1); return MPREF_EXACT; }
     if (mpfr_zero_p(v->P)) { mpfr_set_inf(y, -1); return MPREF_EXACT; }
+    if (v->P_exact && v->Q_exact && mpfr_equal_p(v->P, v->Q)) { mpfr_set_zero(y, 1); return MPREF_EXACT; }
     mpfr_inits2(p + 32, a, b, (mpfr_ptr)0);
     if (!v->cross) { /* log P - log Q */
       SUITE_OP(inex, mpfr_log(a, v->P, MPFR_RNDN));
