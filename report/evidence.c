@@ -58,7 +58,11 @@ static int make_dirs(const char *path)
 FILE *evidence_data_file(const char *subdir, const char *name)
 {
   char dir[4096], path[4200];
-  snprintf(dir, sizeof dir, "%s/%s", evidence_results_dir(), subdir);
+  int len = snprintf(dir, sizeof dir, "%s/%s", evidence_results_dir(), subdir);
+  if (len < 0 || (size_t)len >= sizeof dir || strlen(name) + 1 + (size_t)len >= sizeof path) {
+    fprintf(stderr, "dmcheck: the path %s/%s/%s is too long\n", evidence_results_dir(), subdir, name);
+    return NULL; /* never a truncated path, which would name another directory */
+  }
   if (make_dirs(dir) != 0) {
     fprintf(stderr, "dmcheck: cannot create directory %s: %s\n", dir, strerror(errno));
     return NULL;
