@@ -136,6 +136,11 @@ $(B)/tests/test_ledger: $(B)/obj/tests/test_ledger.o $(call obj,$(LEDGER_SRCS)) 
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka -lm
 
+# The report's units (claims parser, theory reader, evidence writer).
+$(B)/tests/test_report_units: $(B)/obj/tests/test_report_units.o $(call obj,$(LEDGER_SRCS)) $(SUPA)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka -lm
+
 # Proofs are independent of src/: they link only the reference and support code.
 $(B)/proofs/%: $(B)/obj/proofs/%.o $(B)/obj/proofs/qcheck.o $(REFA) $(SUPA)
 	@mkdir -p $(dir $@)
