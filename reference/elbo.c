@@ -345,10 +345,11 @@ static long chain_term(chain_moments *w, const lgc_ctx *c, size_t term, mpfr_pre
     double a1 = m->a[0], c1 = m->c[0];
     mpfr_mul_d(t1, abar[1], a1, MPFR_RNDN);
     mpfr_ui_sub(t2, 1, t1, MPFR_RNDN);
-    loss = lmax(loss, 2 * mpref_cancel_bits(t2, t1, t1));
+    long cancel1 = mpref_cancel_bits(t2, t1, t1);      /* of 1 - a1 l1, before x0 scales it (x0 may be 0) */
+    loss = lmax(loss, 2 * cancel1);
     mpfr_mul(t2, t2, x0, MPFR_RNDN);
     mpfr_sub_d(t3, t2, m->b[0], MPFR_RNDN);
-    if (m->b[0] != 0) loss = lmax(loss, 2 * mpref_cancel_bits(t3, t2, t3) + 2 * mpref_cancel_bits(t2, t1, t1));
+    if (m->b[0] != 0) loss = lmax(loss, 2 * mpref_cancel_bits(t3, t2, t3) + 2 * cancel1);
     mpfr_sqr(t3, t3, MPFR_RNDN);
     mpfr_mul_d(t1, V[1], a1, MPFR_RNDN);
     mpfr_mul_d(t1, t1, a1, MPFR_RNDN);
