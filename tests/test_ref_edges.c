@@ -529,6 +529,71 @@ static void test_alphabar_edges(void **state)
   q = 0;
   assert_int_equal(ref_alphabar_quantity(2, beta, REF_AB_N, &q), 1);
   assert_true(isnan(q));
+  assert_int_equal(ref_alphabar_quantity(2, beta, -1, &q), 1);
+  assert_true(isnan(q));
+  out[0] = out[1] = out[2] = 0;
+  assert_int_equal(ref_alphabar_all(3, beta, REF_AB_N, out), 1);
+  assert_true(isnan(out[0]) && isnan(out[1]) && isnan(out[2]));
+  /* beta = 0: alphabar = 1 exactly, so 1 - alphabar = 0, log(1 - alphabar) = -inf, log SNR = +inf */
+  const double zero[2] = { 0.0, 0.0 };
+  static const struct { int which; double want; } at_one[] = {
+    { REF_AB_ALPHABAR, 1.0 }, { REF_AB_ONE_MINUS, 0.0 }, { REF_AB_SQRT, 1.0 }, { REF_AB_SQRT_ONE_MINUS, 0.0 },
+    { REF_AB_LOG_ONE_MINUS, -INFINITY }, { REF_AB_LOG_SNR, INFINITY },
+  };
+  for (size_t i = 0; i < sizeof at_one / sizeof at_one[0]; i++) {
+    int st = ref_alphabar_quantity(2, zero, at_one[i].which, &q);
+    if (st || q != at_one[i].want) fail_msg("quantity %d at beta = 0: %a (status %d), want %a", at_one[i].which, q, st, at_one[i].want);
+  }
+  assert_int_equal(ref_alphabar_quantity(2, one, REF_AB_LOG_SNR, &q), 0);   /* alphabar = 0 */
+  assert_true(q == -INFINITY);
+  assert_int_equal(ref_alphabar_quantity(2, one, REF_AB_ONE_MINUS, &q), 0);
+  assert_true(q == 1.0);
+  /* one small beta: 1 - alphabar = beta exactly, so log(1 - alphabar) = log(beta) */
+  const double small[1] = { 1e-10 };
+  assert_int_equal(ref_alphabar_quantity(1, small, REF_AB_LOG_ONE_MINUS, &q), 0);
+  assert_true(dmc_ulp_distance(q, log(1e-10)) <= 1);
+  assert_int_equal(ref_alphabar_quantity(1, small, REF_AB_SQRT_ONE_MINUS, &q), 0);
+  assert_true(q == sqrt(1e-10));                  /* IEEE sqrt is correctly rounded */
+  /* log SNR = log((1 - b)/b): within 2 ulps of glibc's log of the IEEE quotient
+   * (0.5 ulp from the division times the condition number 1/|log| < 1, plus log's 1 ulp) */
+  const double b02[1] = { 0.2 };
+  assert_int_equal(ref_alphabar_quantity(1, b02, REF_AB_LOG_SNR, &q), 0);
+  assert_true(dmc_ulp_distance(q, log((1 - 0.2) / 0.2)) <= 2);
+}
+
+/* ---- the linear-Gaussian chain's ELBO terms (reference/elbo.c) ---------- */
+/* The decomposition of D7: ELBO = recon - kl_prior - sum_{t=2..T} KL_t, each
+ * term rounded once, so their double sum is within a few ulps of the
+ * correctly rounded ELBO; a term index past T is a domain error. */
+static void test_lgc_terms(void **state)
+{
+  (void)state;
+  const double lambda[3] = { 0.9, 0.8, 0.7 }, a[3] = { 1.05, 1.1, 1.2 }, b[3] = { 0.01, -0.02, 0.03 },
+               c[3] = { 0.2, 0.3, 0.4 };
+  dmc_lgc m = { 3, lambda, a, b, c, 0.1, 1.2 };
+  for (int k = 0; k < 3; k++) {
+    double x0 = -1.0 + k, elbo, term[4], sum;
+    int st = ref_lgc_elbo(&m, x0, &elbo);
+    if (st) fail_msg("ref_lgc_elbo(x0 = %g): status %d", x0, st);
+    for (size_t w = 0; w <= 3; w++) assert_int_equal(ref_lgc_term(&m, x0, w, &term[w]), 0);
+    sum = term[0] - term[1] - term[2] - term[3];
+    if (!(fabs(sum - elbo) <= 8 * DBL_EPSILON * (fabs(term[0]) + fabs(term[1]) + fabs(term[2]) + fabs(term[3]))))
+      fail_msg("x0 = %g: recon - kl_prior - kl_2 - kl_3 = %a, ELBO %a", x0, sum, elbo);
+    assert_true(term[1] >= 0 && term[2] >= 0 && term[3] >= 0);   /* KL divergences */
+    double lp;
+    assert_int_equal(ref_lgc_log_evidence(&m, x0, &lp), 0);
+    assert_true(elbo <= lp);                                        /* the ELBO bounds log p(x0) */
+  }
+  double out = 0;
+  assert_int_equal(ref_lgc_term(&m, 0.0, 4, &out), 1);
+  assert_true(isnan(out));
+  dmc_lgc empty = { 0, lambda, a, b, c, 0.1, 1.2 };
+  out = 0;
+  assert_int_equal(ref_lgc_term(&empty, 0.0, 0, &out), 1);
+  assert_true(isnan(out));
+  out = 0;
+  assert_int_equal(ref_lgc_elbo(NULL, 0.0, &out), 1);
+  assert_true(isnan(out));
 }
 
 int main(void)
@@ -541,6 +606,7 @@ int main(void)
     cmocka_unit_test(test_dps_mv_range),
     cmocka_unit_test(test_sched_edges),
     cmocka_unit_test(test_alphabar_edges),
+    cmocka_unit_test(test_lgc_terms),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
