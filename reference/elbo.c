@@ -201,7 +201,8 @@ typedef struct { const dmc_lgc *m; double x0; size_t which; } lgc_ctx;
 
 /* KL = (f + E2 / v2) / 2 with f = r - 1 - log r, r = v1 / v2, E2 the mean
  * square difference. Returns the bits lost to cancellation: v1 - v2 and
- * (r - 1) - log1p(r - 1), which cancels to second order near r = 1. */
+ * (r - 1) - log1p(r - 1), which cancels to second order near r = 1 (log r
+ * itself for r < 1/2, where r - 1 can round to -1 and log1p to -inf). */
 static long mp_kl(mpfr_t out, const mpfr_t v1, const mpfr_t v2, const mpfr_t e2, mpfr_prec_t p)
 {
   mpfr_t rm1, f, g;
@@ -209,7 +210,12 @@ static long mp_kl(mpfr_t out, const mpfr_t v1, const mpfr_t v2, const mpfr_t e2,
   mpfr_sub(rm1, v1, v2, MPFR_RNDN);
   long loss = mpref_cancel_bits(rm1, v1, v2);
   mpfr_div(rm1, rm1, v2, MPFR_RNDN);
-  mpfr_log1p(g, rm1, MPFR_RNDN);
+  if (mpfr_cmp_d(rm1, -0.5) < 0) {  /* r < 1/2: log r directly (r - 1 may round to -1) */
+    mpfr_div(g, v1, v2, MPFR_RNDN);
+    mpfr_log(g, g, MPFR_RNDN);
+  } else {
+    mpfr_log1p(g, rm1, MPFR_RNDN);
+  }
   mpfr_sub(f, rm1, g, MPFR_RNDN);
   if (!mpfr_zero_p(rm1)) loss += mpref_cancel_bits(f, rm1, g);
   mpfr_div(g, e2, v2, MPFR_RNDN);
