@@ -21,6 +21,7 @@
 
 #include "dmcheck.h"
 #include "dmcref.h"
+#include "suites.h"
 
 /* ---- one calling convention for every scalar function -------------------- */
 typedef int (*scalar_fn)(const double *in, double *out);
@@ -596,6 +597,54 @@ static void test_lgc_terms(void **state)
   assert_true(isnan(out));
 }
 
+/* ---- every vector suite at special inputs (reference/suites.h) ----------- */
+/* eval and cross are both correctly rounded: wherever both succeed they give
+ * the same doubles, and where both decide (status 0 or 1) they agree. Status 0 never comes
+ * with a NaN output, a non-zero status always does, and a NaN input is a
+ * domain error. */
+static int suite_call(int (*fn)(const double *, double *), const dmc_suite *su, const double *in, double *out)
+{
+  for (int k = 0; k < su->noutputs; k++) out[k] = 12345.0;
+  int st = fn(in, out);
+  int nans = 0;
+  for (int k = 0; k < su->noutputs; k++) nans += isnan(out[k]) != 0;
+  if (!(st >= 0 && st <= 2) || (st == 0 && nans) || (st != 0 && !nans))
+    fail_msg("suite %s: status %d with %d NaN outputs of %d", su->name, st, nans, su->noutputs);
+  return st;
+}
+
+static void test_suites_special(void **state)
+{
+  (void)state;
+  static const double sv[] = { NAN, INFINITY, -INFINITY, 0.0, -0.0, -1.0, 0x1p-1074, 1e300, -1e300 };
+  unsigned long calls = 0, domain = 0;
+  for (size_t i = 0; i < dmc_nsuites; i++) {
+    const dmc_suite *su = dmc_suites[i];
+    double base[DMC_SUITE_MAX_COLS], in[DMC_SUITE_MAX_COLS], eo[DMC_SUITE_MAX_COLS], co[DMC_SUITE_MAX_COLS];
+    assert_int_equal(su->inputs(su->count() / 2, base), 0);
+    for (int a = 0; a < su->ninputs; a++)
+      for (size_t v = 0; v < sizeof sv / sizeof sv[0]; v++) {
+        memcpy(in, base, sizeof in);
+        in[a] = sv[v];
+        int es = suite_call(su->eval, su, in, eo);
+        int cs = suite_call(su->cross, su, in, co);
+        calls += 2;
+        domain += (es == 1) + (cs == 1);
+        if (isnan(sv[v]) && (es != 1 || cs != 1))
+          fail_msg("suite %s: NaN %s gave status %d (eval), %d (cross)", su->name, su->input_names[a], es, cs);
+        if (es != 2 && cs != 2 && es != cs) /* an unproved rounding (2) decides nothing */
+          fail_msg("suite %s, %s = %a: eval status %d, cross status %d", su->name, su->input_names[a], sv[v], es, cs);
+        if (es == 0 && cs == 0)
+          for (int k = 0; k < su->noutputs; k++)
+            if (eo[k] != co[k]) /* the real value 0 has no sign: +-0 agree */
+              fail_msg("suite %s, %s = %a: %s = %a (eval), %a (cross)", su->name, su->input_names[a], sv[v],
+                       su->output_names[k], eo[k], co[k]);
+      }
+  }
+  printf("test_ref_edges: %lu suite calls over %zu suites, %lu domain errors\n", calls, dmc_nsuites, domain);
+  assert_true(domain > 0);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -607,6 +656,7 @@ int main(void)
     cmocka_unit_test(test_sched_edges),
     cmocka_unit_test(test_alphabar_edges),
     cmocka_unit_test(test_lgc_terms),
+    cmocka_unit_test(test_suites_special),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
