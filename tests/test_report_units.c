@@ -21,6 +21,8 @@
 #include "claims.h"
 #include "diag.h"
 #include "evidence.h"
+#include "budgets.h"
+#include "verdict.h"
 
 typedef struct { diag d; char *log; size_t len; } logged;
 
@@ -320,6 +322,126 @@ static void test_evidence_failures(void **state)
   unsetenv("DMC_RESULTS");
 }
 
+/* ---- verdicts (report/verdict.h: the rules, case by case) -------------------- */
+typedef struct { ev_kind kind; int pass; } row;
+
+static verdict_tally tally_of(const row *rows, int n)
+{
+  verdict_tally t;
+  memset(&t, 0, sizeof t);
+  for (int i = 0; i < n; i++) verdict_add(&t, rows[i].kind, rows[i].pass);
+  return t;
+}
+
+static void test_verdicts(void **state)
+{
+  (void)state;
+  static const struct { row rows[3]; int n; claim_class cls; const char *want; } cases[] = {
+    { { { EV_EXACT, 1 } }, 1, CLAIM_MATH, "holds" },
+    { { { EV_NUMERIC, 1 }, { EV_STATISTICAL, 1 } }, 2, CLAIM_MATH, "holds" },
+    { { { EV_EXACT, 0 } }, 1, CLAIM_MATH, "fails" },
+    { { { EV_EXACT, 0 }, { EV_CORRECTED, 1 } }, 2, CLAIM_MATH, "holds-after-correction" },
+    { { { EV_EXACT, 0 }, { EV_CORRECTED, 1 }, { EV_CORRECTED, 0 } }, 3, CLAIM_MATH, "fails" },
+    { { { EV_EXACT, 0 }, { EV_APPROX, 1 } }, 2, CLAIM_MATH, "approximation" },
+    { { { EV_EXACT, 0 }, { EV_APPROX, 1 }, { EV_APPROX, 0 } }, 3, CLAIM_MATH, "fails" },
+    { { { EV_EXACT, 1 }, { EV_CORRECTED, 0 } }, 2, CLAIM_MATH, "fails" },
+    { { { EV_EXACT, 1 }, { EV_APPROX, 0 } }, 2, CLAIM_MATH, "fails" },
+    { { { EV_EXACT, 1 }, { EV_APPROX, 1 } }, 2, CLAIM_MATH, "approximation" },
+    { { { EV_CORRECTED, 1 } }, 1, CLAIM_MATH, "holds-after-correction" },
+    { { { EV_ACCURACY, 1 } }, 1, CLAIM_MATH, "unchecked" },     /* impl rows do not count for math */
+    { { { EV_ACCURACY, 1 }, { EV_VECTORS, 1 } }, 2, CLAIM_IMPL, "holds" },
+    { { { EV_BEHAVIOUR, 0 } }, 1, CLAIM_IMPL, "fails" },
+    { { { EV_CONTROL_KIND, 1 } }, 1, CLAIM_MATH, "unchecked" }, /* controls never count themselves */
+    { { { EV_EXACT, 1 } }, 0, CLAIM_IMPL, "unchecked" },
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    verdict_tally t = tally_of(cases[i].rows, cases[i].n);
+    const char *v = verdict_of(&t, cases[i].cls);
+    if (strcmp(v, cases[i].want)) fail_msg("case %zu: verdict %s, want %s", i, v, cases[i].want);
+  }
+}
+
+static void test_verdict_gaps(void **state)
+{
+  (void)state;
+  verdict_tally t;
+  /* no evidence / only implementation-level evidence for a math claim */
+  memset(&t, 0, sizeof t);
+  assert_non_null(strstr(verdict_gap(&t, CLAIM_MATH), "has no evidence"));
+  assert_non_null(strstr(verdict_gap(&t, CLAIM_IMPL), "has no evidence"));
+  verdict_add(&t, EV_ACCURACY, 1);
+  assert_non_null(strstr(verdict_gap(&t, CLAIM_MATH), "only implementation-level evidence"));
+  assert_null(verdict_gap(&t, CLAIM_IMPL));
+  /* each verdict needs a passing control of its own kind: the gap before the
+   * control, none after it */
+  static const struct { ev_kind kind; const char *gap; } own[] = {
+    { EV_NUMERIC, "holds without" },
+    { EV_CORRECTED, "holds after correction without" },
+    { EV_APPROX, "is an approximation without" },
+  };
+  for (size_t i = 0; i < sizeof own / sizeof own[0]; i++) {
+    memset(&t, 0, sizeof t);
+    verdict_add(&t, own[i].kind, 1);
+    const char *gap = verdict_gap(&t, CLAIM_MATH);
+    if (!gap || !strstr(gap, own[i].gap)) fail_msg("kind %d: gap '%s', want '%s'", (int)own[i].kind, gap, own[i].gap);
+    verdict_add_controlled(&t, own[i].kind);
+    assert_null(verdict_gap(&t, CLAIM_MATH));
+  }
+  /* a control of another kind does not back it */
+  memset(&t, 0, sizeof t);
+  verdict_add(&t, EV_EXACT, 1);
+  verdict_add_controlled(&t, EV_CORRECTED);
+  verdict_add_controlled(&t, EV_APPROX);
+  verdict_add_controlled(&t, EV_ACCURACY);       /* implementation level: not a statement control */
+  assert_non_null(verdict_gap(&t, CLAIM_MATH));
+  /* a failing claim has no gap: the failure is the finding */
+  memset(&t, 0, sizeof t);
+  verdict_add(&t, EV_EXACT, 0);
+  assert_null(verdict_gap(&t, CLAIM_MATH));
+}
+
+/* ---- the budget table (report/budgets.h) ------------------------------------- */
+static void budgets_expect(const char *text, int want, const char *what)
+{
+  char p[512], err[512];
+  snprintf(p, sizeof p, "%s/budgets.tsv", tmp_root);
+  write_file(p, text);
+  budget_row rows[2];
+  int n = budgets_load(p, rows, 2, err, sizeof err);
+  if (n != want || (want < 0 && !strstr(err, what)))
+    fail_msg("budgets_load(%s): %d (%s); want %d and '%s'", text, n, n < 0 ? err : "", want, what);
+  if (want > 0) assert_string_equal(rows[0].function, "dmc_f");
+}
+
+static void test_budgets(void **state)
+{
+  (void)state;
+  budgets_expect("# comment\n\ndmc_f\t1.5\tone reason\n", 1, "");
+  budgets_expect("dmc_f\t1\n", -1, ":1:");                                  /* two fields */
+  budgets_expect("dmc_f\t1\tr\textra\n", -1, "more than three tab-separated fields");
+  budgets_expect("\t1\tr\n", -1, "empty function name");
+  budgets_expect("dmc_f\t-1\tr\n", -1, "is not a non-negative number");
+  budgets_expect("dmc_f\tnan\tr\n", -1, "is not a non-negative number");
+  budgets_expect("dmc_f\tmany\tr\n", -1, "budget");
+  budgets_expect("dmc_f\t1\tr\ndmc_g\t1\tr\ndmc_h\t1\tr\n", -1, "more than 2 rows");
+  char longname[200];
+  memset(longname, 'f', sizeof longname);
+  snprintf(longname + 120, sizeof longname - 120, "\t1\tr\n");
+  budgets_expect(longname, -1, "function name longer than");
+  char err[512], p[512];
+  budget_row rows[1];
+  snprintf(p, sizeof p, "%s/no-such-budgets.tsv", tmp_root);
+  assert_int_equal(budgets_load(p, rows, 1, err, sizeof err), -1);
+  /* lookup through $DMC_BUDGETS */
+  snprintf(p, sizeof p, "%s/budgets.tsv", tmp_root);
+  write_file(p, "dmc_f\t2.5\tr\n");
+  setenv("DMC_BUDGETS", p, 1);
+  assert_true(budgets_lookup("dmc_f", err, sizeof err) == 2.5);
+  assert_true(budgets_lookup("dmc_absent", err, sizeof err) == -1);
+  assert_non_null(strstr(err, "dmc_absent has no row in the budget table"));
+  unsetenv("DMC_BUDGETS");
+}
+
 static int setup(void **state)
 {
   (void)state;
@@ -345,6 +467,9 @@ int main(void)
     cmocka_unit_test(test_evidence_seed),
     cmocka_unit_test(test_evidence_rows),
     cmocka_unit_test(test_evidence_failures),
+    cmocka_unit_test(test_verdicts),
+    cmocka_unit_test(test_verdict_gaps),
+    cmocka_unit_test(test_budgets),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
