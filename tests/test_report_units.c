@@ -23,6 +23,8 @@
 #include "evidence.h"
 #include "budgets.h"
 #include "verdict.h"
+#include "ledger.h"
+#include "texout.h"
 
 typedef struct { diag d; char *log; size_t len; } logged;
 
@@ -442,6 +444,77 @@ static void test_budgets(void **state)
   unsetenv("DMC_BUDGETS");
 }
 
+/* ---- the TeX writer (report/texout.h) ----------------------------------------- */
+#ifndef DMC_SOURCE_DIR
+#define DMC_SOURCE_DIR "."
+#endif
+
+/* texout_write of the judged accept fixture; its status, the log in *log. */
+static int texout_run(const char *out, const char *results, const char *budgets, char **log)
+{
+  logged g;
+  ledger L;
+  log_open(&g);
+  ledger_init(&L, &g.d);
+  int problems = ledger_read_theory(&L, DMC_SOURCE_DIR "/tests/ledger/accept/theory");
+  problems += ledger_read_evidence(&L, DMC_SOURCE_DIR "/tests/ledger/accept");
+  problems += ledger_judge(&L);
+  assert_int_equal(problems, 0);
+  int rc = texout_write(&L, out, results, budgets, NULL);
+  ledger_free(&L);
+  log_close(&g);
+  *log = g.log;
+  return rc;
+}
+
+static void test_texout(void **state)
+{
+  (void)state;
+  char out[512], res[512], acc[600], bud[512], p[700], *log;
+  snprintf(out, sizeof out, "%s/tex", tmp_root);
+  snprintf(res, sizeof res, "%s/texres", tmp_root);
+  snprintf(acc, sizeof acc, "%s/accuracy", res);
+  snprintf(bud, sizeof bud, "%s/tex-budgets.tsv", tmp_root);
+  assert_int_equal(mkdir(out, 0700), 0);
+  assert_int_equal(mkdir(res, 0700), 0);
+  assert_int_equal(mkdir(acc, 0700), 0);
+  write_file(bud, "dmc_f\t1\tone_reason & more\n");
+  snprintf(p, sizeof p, "%s/f.csv", acc);
+  write_file(p, "function,claim,n,budget,max,mean,worst,a,b,c\n"
+                "short,row\n"
+                "dmc_exact,c,100,1,0,0,x,a,b,c\n"
+                "dmc_over,c,100,1,3.5,1,0x1p-3,a,b,c\n");
+  assert_int_equal(texout_run(out, res, bud, &log), 0);
+  free(log);
+  snprintf(p, sizeof p, "%s/accuracy.tex", out);
+  char *text = slurp(p);
+  assert_non_null(strstr(text, "(every point correctly rounded)"));
+  assert_non_null(strstr(text, "\\textcolor{red}{3.5}"));       /* over its budget */
+  assert_null(strstr(text, "short"));                            /* a short row is skipped */
+  snprintf(p, sizeof p, "%s/budgets.tex", out);
+  assert_non_null(strstr(slurp(p), "one\\_reason \\& more"));     /* TeX-escaped */
+  snprintf(p, sizeof p, "%s/verdicts.tex", out);
+  assert_non_null(strstr(slurp(p), "\\csname dmcv@"));
+  /* failures: each is reported and the result is -1 */
+  snprintf(p, sizeof p, "%s/absent", tmp_root);
+  assert_int_equal(texout_run(p, res, bud, &log), -1);            /* no output directory */
+  assert_non_null(strstr(log, "cannot write"));
+  free(log);
+  assert_int_equal(texout_run(out, tmp_root, bud, &log), -1);     /* no accuracy directory */
+  assert_non_null(strstr(log, "cannot read directory"));
+  free(log);
+  snprintf(p, sizeof p, "%s/absent.tsv", tmp_root);
+  assert_int_equal(texout_run(out, res, p, &log), -1);            /* no budget table */
+  free(log);
+  snprintf(p, sizeof p, "%s/meta.tex", out);
+  unlink(p);
+  if (symlink("/dev/full", p) == 0) {                             /* a full disk */
+    assert_int_equal(texout_run(out, res, bud, &log), -1);
+    assert_non_null(strstr(log, "write error"));
+    free(log);
+  }
+}
+
 static int setup(void **state)
 {
   (void)state;
@@ -470,6 +543,7 @@ int main(void)
     cmocka_unit_test(test_verdicts),
     cmocka_unit_test(test_verdict_gaps),
     cmocka_unit_test(test_budgets),
+    cmocka_unit_test(test_texout),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
