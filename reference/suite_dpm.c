@@ -90,8 +90,11 @@ static long dpm_step(mpfr_t y, const double *ab, int cross)
   mpfr_t x;
   mpfr_init2(x, mpfr_get_prec(y));
   long loss = 0;
-  mpfr_set_q(x, cross ? R : Rm1, MPFR_RNDN);
-  if (cross) mpfr_log(y, x, MPFR_RNDN);
+  /* R < 1/2: R - 1 may round to -1 (log1p = -inf), and |log R| > 1/2 has no
+   * cancellation, so log R serves; the cross path always takes log R. */
+  int use_log = cross || mpq_cmp_si(Rm1, -1, 2) < 0;
+  mpfr_set_q(x, use_log ? R : Rm1, MPFR_RNDN);
+  if (use_log) mpfr_log(y, x, MPFR_RNDN);
   else mpfr_log1p(y, x, MPFR_RNDN);
   mpfr_div_2ui(y, y, 1, MPFR_RNDN);
   if (cross) loss = mpref_bits_lost(y, 1);
