@@ -47,7 +47,7 @@ int dir_list(diag *d, const char *dir, const char *suffix, char ***names)
     snprintf(v[n++], len, "%s/%s", dir, e->d_name);
   }
   closedir(dp);
-  qsort(v, n, sizeof *v, cmp_path);
+  if (n) qsort(v, n, sizeof *v, cmp_path); /* v is NULL for an empty listing */
   *names = v;
   return (int)n;
 oom:
