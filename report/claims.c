@@ -148,6 +148,102 @@ static int corrections_parse(claim_set *s, const char *text, const char *file, d
   return problems;
 }
 
+/* \uses{ids}: attached to the last \claim before it in the same file. */
+static int uses_parse(claim_set *s, const char *text, const char *file, diag *d)
+{
+  int problems = 0, line = 1;
+  for (const char *p = text; next_macro(&p, &line, "uses");) {
+    int start = line, k = -1;
+    const char *q = p + 5;
+    char *ids = group(&q, '{', '}', &line);
+    for (int i = 0; i < s->n; i++)
+      if (!strcmp(s->v[i].file, file) && s->v[i].line <= start) k = i;
+    if (!ids) diag_error(d, "%s:%d: \\uses needs {id,id,...}", file, start);
+    else if (k < 0) diag_error(d, "%s:%d: \\uses before any \\claim of this file", file, start);
+    else if (s->v[k].uses_text) diag_error(d, "%s:%d: claim %s has two \\uses (first at line %d)", file, start,
+                                           s->v[k].id, s->v[k].uses_line);
+    else { s->v[k].uses_text = ids; s->v[k].uses_line = start; ids = NULL; k = -2; }
+    problems += k != -2;
+    free(ids);
+    if (!*q) break;
+    p = q;
+  }
+  return problems;
+}
+
+/* Resolves the ids of each \uses into indices. */
+static int uses_resolve(claim_set *s, diag *d)
+{
+  int problems = 0;
+  for (int i = 0; i < s->n; i++) {
+    claim_def *c = &s->v[i];
+    if (!c->uses_text) continue;
+    size_t cap = 1;
+    for (const char *t = c->uses_text; *t; t++) cap += *t == ',';
+    c->uses = malloc(cap * sizeof *c->uses);
+    if (!c->uses) { diag_error(d, "%s:%d: out of memory", c->file, c->uses_line); problems++; continue; }
+    for (const char *t = c->uses_text; ; t++) {
+      t += strspn(t, " \t\n");
+      size_t len = strcspn(t, ",");
+      while (len && strchr(" \t\n", t[len - 1])) len--;
+      char *id = dup_range(t, len);
+      int k = id && len ? claims_index(s, id) : -1;
+      if (k < 0) {
+        diag_error(d, "%s:%d: \\uses of claim %s names unknown claim '%s'", c->file, c->uses_line, c->id,
+                   id ? id : "");
+        problems++;
+      } else c->uses[c->nuses++] = k;
+      free(id);
+      t += strcspn(t, ",");
+      if (!*t) break;
+    }
+  }
+  return problems;
+}
+
+/* Depth-first search; state 1 = on the path, 2 = done. Reports each cycle
+ * once, at the \uses that closes it. */
+static int uses_visit(claim_set *s, int i, char *state, int *path, int depth, diag *d)
+{
+  int problems = 0;
+  state[i] = 1;
+  path[depth] = i;
+  const claim_def *c = &s->v[i];
+  for (int u = 0; u < c->nuses; u++) {
+    int k = c->uses[u];
+    if (state[k] == 1) {
+      int from = depth;
+      while (path[from] != k) from--;
+      size_t len = 1;
+      for (int j = from; j <= depth; j++) len += strlen(s->v[path[j]].id) + 6;
+      char *cycle = malloc(len + strlen(s->v[k].id));
+      if (cycle) {
+        cycle[0] = '\0';
+        for (int j = from; j <= depth; j++) { strcat(cycle, s->v[path[j]].id); strcat(cycle, " uses "); }
+        strcat(cycle, s->v[k].id);
+      }
+      diag_error(d, "%s:%d: \\uses of claim %s closes a cycle: %s", c->file, c->uses_line, c->id,
+                 cycle ? cycle : "(out of memory)");
+      free(cycle);
+      problems++;
+    } else if (!state[k]) problems += uses_visit(s, k, state, path, depth + 1, d);
+  }
+  state[i] = 2;
+  return problems;
+}
+
+static int uses_acyclic(claim_set *s, diag *d)
+{
+  char *state = calloc((size_t)s->n + 1, 1);
+  int *path = malloc(((size_t)s->n + 1) * sizeof *path), problems = 0;
+  if (!state || !path) { free(state); free(path); diag_error(d, "out of memory"); return 1; }
+  for (int i = 0; i < s->n; i++)
+    if (!state[i]) problems += uses_visit(s, i, state, path, 0, d);
+  free(state);
+  free(path);
+  return problems;
+}
+
 static char *read_all(const char *path)
 {
   FILE *f = fopen(path, "rb");
@@ -184,9 +280,11 @@ int claims_read_dir(claim_set *s, const char *dir, diag *d)
     char *text = read_all(s->files[f]);
     if (!text) continue;
     problems += corrections_parse(s, text, s->files[f], d);
+    problems += uses_parse(s, text, s->files[f], d);
     free(text);
   }
-  return problems;
+  problems += uses_resolve(s, d);
+  return problems + uses_acyclic(s, d);
 }
 
 char *claims_file_title(const char *path)
@@ -203,7 +301,7 @@ void claims_free(claim_set *s)
 {
   for (int i = 0; i < s->n; i++) {
     free(s->v[i].id); free(s->v[i].source); free(s->v[i].statement); free(s->v[i].file);
-    free(s->v[i].correction);
+    free(s->v[i].correction); free(s->v[i].uses_text); free(s->v[i].uses);
   }
   free(s->v);
   dir_list_free(s->files, s->nfiles);

@@ -4,8 +4,13 @@
  *   \claim[impl]{id}{source}{statement}    a claim about our implementation
  *   \claim[math]{id}{source}{statement}    the same as no option
  *
+ *   \uses{id1,id2}                         the claims the preceding \claim
+ *                                          of the same file uses (blanks
+ *                                          around the ids are ignored)
+ *
  * Brace groups nest and may span lines; a backslash escapes the next
- * character; % starts a comment outside the groups. */
+ * character; % starts a comment outside the groups. An unknown id in a
+ * \uses, or a cycle of \uses, is a problem (FILE:LINE of the \uses). */
 #ifndef DMC_CLAIMS_H
 #define DMC_CLAIMS_H
 
@@ -15,7 +20,9 @@
 typedef struct {
   char *id, *source, *statement, *file;
   char *correction;   /* the \correction{id}{...} of theory/, or NULL */
-  int line;
+  char *uses_text;    /* the argument of its \uses, or NULL */
+  int *uses, nuses;   /* the claims it uses (indices), after claims_read_dir */
+  int line, uses_line;
   claim_class cls;
 } claim_def;
 

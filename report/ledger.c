@@ -154,6 +154,29 @@ static int pair_controls(ledger *L)
   return problems;
 }
 
+static int is_wrong(const ledger *L, int claim)
+{
+  const char *v = ledger_verdict(L, claim);
+  return !strcmp(v, "holds-after-correction") || !strcmp(v, "fails");
+}
+
+/* Propagates along \uses until nothing changes (n rounds suffice). */
+static void mark_affected(ledger *L)
+{
+  for (int i = 0; i < L->claims.n; i++) L->state[i].affected_by = -1;
+  for (int changed = 1, round = 0; changed && round <= L->claims.n; round++) {
+    changed = 0;
+    for (int i = 0; i < L->claims.n; i++) {
+      const claim_def *c = &L->claims.v[i];
+      for (int u = 0; u < c->nuses && L->state[i].affected_by < 0; u++) {
+        int k = c->uses[u];
+        int by = is_wrong(L, k) ? k : L->state[k].affected_by;
+        if (by >= 0) { L->state[i].affected_by = by; changed = 1; }
+      }
+    }
+  }
+}
+
 int ledger_judge(ledger *L)
 {
   free(L->state);
@@ -172,6 +195,7 @@ int ledger_judge(ledger *L)
       if (!s->counterexample) s->counterexample = r->detail;
     }
   }
+  mark_affected(L);
   for (int i = 0; i < L->claims.n; i++) {
     const claim_def *c = &L->claims.v[i];
     const char *gap = verdict_gap(&L->state[i].tally, c->cls);
@@ -208,7 +232,7 @@ int ledger_write_csv(const ledger *L, const char *path)
 {
   FILE *f = fopen(path, "w");
   if (!f) { diag_error(L->d, "cannot write %s: %s", path, strerror(errno)); return -1; }
-  fprintf(f, "claim,class,source,verdict,evidence,checks,controls,failed,counterexample\n");
+  fprintf(f, "claim,class,source,verdict,evidence,checks,controls,failed,counterexample,affected_by\n");
   int bad = 0;
   for (int i = 0; i < L->claims.n; i++) {
     const claim_def *c = &L->claims.v[i];
@@ -234,6 +258,8 @@ int ledger_write_csv(const ledger *L, const char *path)
     evidence_csv_field(f, ev.bad ? "" : ev.s);
     fprintf(f, ",%d,%d,%d,", s->nrows, s->ncontrols, s->failed);
     evidence_csv_field(f, s->counterexample ? s->counterexample : "");
+    fputc(',', f);
+    evidence_csv_field(f, s->affected_by >= 0 ? L->claims.v[s->affected_by].id : "");
     fputc('\n', f);
     free(ev.s);
   }

@@ -8,6 +8,8 @@
  *   - a claim with no evidence, and a math claim whose verdict is not
  *     backed by a statement-level check with a passing control
  *     (verdict_gap in verdict.h).
+ * A claim is affected when it uses (\uses in theory/, transitively) a claim
+ * that holds only after correction or fails.
  * A control row names its check by the key (claim, program, check): the
  * control's check column is the controlled row's check column, verbatim.
  * Any check may carry a control; only a controlled statement-level check
@@ -33,6 +35,7 @@ typedef struct {
   verdict_tally tally;
   int nrows, ncontrols, failed;
   const char *counterexample;   /* detail of the first failed non-control row */
+  int affected_by;   /* a corrected or failing claim it uses, directly or through \uses, or -1 */
 } ledger_claim;
 
 typedef struct {

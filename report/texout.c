@@ -9,6 +9,7 @@
 
 #include "budgets.h"
 #include "csvread.h"
+#include "texgraph.h"
 
 /* Paths are bounded by PATH_MAX; a truncated one fails visibly at open. */
 #if defined(__GNUC__) && !defined(__clang__)
@@ -225,7 +226,8 @@ static void write_index(const ledger *L, FILE *f)
     fprintf(f, "\\hyperlink{claim:%s}{", c->id); tex_id(f, c->id);
     fprintf(f, "} & %s & ", claim_class_name(c->cls));
     tex(f, c->source);
-    fprintf(f, " & %s\\tabularnewline\n", verdict_macro(ledger_verdict(L, i)));
+    fprintf(f, " & %s%s\\tabularnewline\n", verdict_macro(ledger_verdict(L, i)),
+            L->state[i].affected_by >= 0 ? "\\newline\\dmcaffectedmark" : "");
   }
   fprintf(f, "\\bottomrule\\end{longtable}\n");
 }
@@ -362,6 +364,54 @@ static void write_sections(const ledger *L, outdir *o, const char *figures)
   out_close(o, f);
 }
 
+/* One library function in the accuracy figure: its points, budget and the
+ * largest ULP error observed, over every program that measured it. */
+typedef struct { char *name; unsigned long n; double budget, max; } acc_fn;
+
+static int acc_add(acc_fn **fns, int *n, const char *name, unsigned long points, double budget, double max)
+{
+  for (int i = 0; i < *n; i++)
+    if (!strcmp((*fns)[i].name, name)) {
+      acc_fn *a = &(*fns)[i];
+      a->n += points;
+      if (budget > a->budget) a->budget = budget;
+      if (max > a->max) a->max = max;
+      return 0;
+    }
+  acc_fn *v = realloc(*fns, (size_t)(*n + 1) * sizeof *v);
+  if (!v) return -1;
+  *fns = v;
+  v[*n] = (acc_fn){ strdup(name), points, budget, max };
+  if (!v[*n].name) return -1;
+  (*n)++;
+  return 0;
+}
+
+/* The accuracy table as a picture: per function, the largest ULP error
+ * observed (a bar) against its budget (a red tick). */
+static void acc_figure(FILE *f, const acc_fn *fns, int n)
+{
+  if (!n) return;
+  double top = 1;
+  for (int i = 0; i < n; i++) top = fns[i].budget > top ? fns[i].budget : top;
+  fprintf(f, "\\begin{figure}[htbp]\\centering\n\\begin{tikzpicture}\n"
+             "\\begin{axis}[xbar, width=0.6\\linewidth, height=%.1fcm, xmin=0, xmax=%g, enlarge y limits=0.02,\n"
+             "  bar width=5pt, y dir=reverse, ytick={0,...,%d}, yticklabel style={font=\\scriptsize},\n"
+             "  xlabel={ULP error against the correctly rounded double}, xmajorgrids,\n"
+             "  legend style={font=\\footnotesize, at={(0.5,1.01)}, anchor=south}, legend columns=2,\n"
+             "  yticklabels={", 0.42 * n + 2.5, top + 1, n - 1);
+  for (int i = 0; i < n; i++) { fputs(i ? ",{" : "{", f); tex_id(f, fns[i].name); fputs("}", f); }
+  fprintf(f, "}]\n\\addplot[fill=blue!40, draw=blue!70!black] coordinates {");
+  for (int i = 0; i < n; i++) fprintf(f, "(%g,%d)", fns[i].max, i);
+  fprintf(f, "};\n\\addlegendentry{max observed}\n"
+             "\\addplot[only marks, mark=|, mark size=4pt, red!80!black, very thick] coordinates {");
+  for (int i = 0; i < n; i++) fprintf(f, "(%g,%d)", fns[i].budget, i);
+  fprintf(f, "};\n\\addlegendentry{budget (tests/budgets.tsv)}\n\\end{axis}\n\\end{tikzpicture}\n"
+             "\\caption{The largest ULP error observed for each function of the library, over all the points "
+             "of Table~\\ref{tab:accuracy} (every program that measured it), against its budget. A bar past its "
+             "red tick would be a budget violation.}\\label{fig:accuracy}\n\\end{figure}\n");
+}
+
 static void write_accuracy(outdir *o, const char *results)
 {
   FILE *f = out_open(o, "accuracy.tex");
@@ -374,6 +424,8 @@ static void write_accuracy(outdir *o, const char *results)
   snprintf(accdir, sizeof accdir, "%s/accuracy", results);
   char **files;
   int na = dir_list(o->d, accdir, ".csv", &files);
+  acc_fn *fns = NULL;
+  int nfns = 0;
   if (na < 0) o->bad = 1;
   for (int a = 0; a < na; a++) {
     FILE *in = fopen(files[a], "r");
@@ -386,6 +438,8 @@ static void write_accuracy(outdir *o, const char *results)
       tex_id(f, rec.field[0]);
       fprintf(f, " & %s & %s & %s%s%s & \\texttt{\\footnotesize ", rec.field[2], rec.field[3],
               over ? "\\textcolor{red}{" : "", rec.field[4], over ? "}" : "");
+      if (acc_add(&fns, &nfns, rec.field[0], strtoul(rec.field[2], NULL, 10), strtod(rec.field[3], NULL),
+                  strtod(rec.field[4], NULL))) { diag_error(o->d, "out of memory"); o->bad = 1; }
       if (strtod(rec.field[4], NULL) == 0) fprintf(f, "(every point correctly rounded)");
       else tex(f, rec.field[6]);
       fprintf(f, "}\\\\\n");
@@ -395,6 +449,9 @@ static void write_accuracy(outdir *o, const char *results)
   }
   if (na > 0) dir_list_free(files, na);
   fprintf(f, "\\bottomrule\\end{longtable}\n");
+  acc_figure(f, fns, nfns);
+  for (int i = 0; i < nfns; i++) free(fns[i].name);
+  free(fns);
   out_close(o, f);
 }
 
@@ -480,8 +537,25 @@ int texout_write(const ledger *L, const char *out, const char *results, const ch
   FILE *f = out_open(&o, "verdicts.tex");
   if (f) {
     for (int i = 0; i < L->claims.n; i++)
-      fprintf(f, "\\expandafter\\def\\csname dmcv@%s\\endcsname{%s}\n", L->claims.v[i].id,
+    {
+      const claim_def *c = &L->claims.v[i];
+      fprintf(f, "\\expandafter\\def\\csname dmcv@%s\\endcsname{%s}\n", c->id,
               verdict_macro(ledger_verdict(L, i)));
+      if (!c->nuses) continue;
+      fprintf(f, "\\expandafter\\def\\csname dmcu@%s\\endcsname{", c->id);
+      for (int u = 0; u < c->nuses; u++) {
+        fprintf(f, "%s\\hyperlink{claim:%s}{", u ? ", " : "", L->claims.v[c->uses[u]].id);
+        tex_id(f, L->claims.v[c->uses[u]].id);
+        fprintf(f, "}");
+      }
+      fprintf(f, "}\n");
+      int by = L->state[i].affected_by;
+      if (by < 0) continue;
+      fprintf(f, "\\expandafter\\def\\csname dmca@%s\\endcsname{\\hyperlink{claim:%s}{", c->id,
+              L->claims.v[by].id);
+      tex_id(f, L->claims.v[by].id);
+      fprintf(f, "}}\n");
+    }
     out_close(&o, f);
   }
   if ((f = out_open(&o, "meta.tex"))) {
@@ -495,6 +569,7 @@ int texout_write(const ledger *L, const char *out, const char *results, const ch
   if ((f = out_open(&o, "summary.tex"))) { write_summary(L, f); out_close(&o, f); }
   if ((f = out_open(&o, "index.tex"))) { write_index(L, f); out_close(&o, f); }
   if ((f = out_open(&o, "errata.tex"))) { write_errata(L, f); out_close(&o, f); }
+  if ((f = out_open(&o, "graph.tex"))) { texgraph_write(L, f, tex_id); out_close(&o, f); }
   write_sections(L, &o, figures);
   write_accuracy(&o, results);
   write_budgets(&o, budgets_path);

@@ -88,6 +88,16 @@ static void test_accepts(void **state)
   assert_string_equal(verdict_of_id(&L, "ok.impl"), "holds");
   assert_string_equal(verdict_of_id(&L, "ok.fails"), "fails");
   assert_string_equal(verdict_of_id(&L, "ok.mixed"), "holds");
+  /* \uses: ok.exact uses the corrected ok.corrected, ok.mixed uses ok.exact */
+  int exact = claims_index(&L.claims, "ok.exact"), mixed = claims_index(&L.claims, "ok.mixed");
+  int corrected = claims_index(&L.claims, "ok.corrected"), impl = claims_index(&L.claims, "ok.impl");
+  assert_int_equal(L.claims.v[exact].nuses, 1);
+  assert_int_equal(L.claims.v[exact].uses[0], corrected);
+  assert_int_equal(L.claims.v[mixed].nuses, 2);
+  assert_int_equal(L.state[exact].affected_by, corrected);
+  assert_int_equal(L.state[mixed].affected_by, corrected);
+  assert_int_equal(L.state[corrected].affected_by, -1);
+  assert_int_equal(L.state[impl].affected_by, -1);
   ledger_free(&L);
   free(log);
 }
@@ -119,6 +129,35 @@ static void test_rejects(void **state)
 }
 
 /* One malformed evidence file per case, each one problem. */
+/* An unknown id in a \uses and a cycle of \uses are each refused at the
+ * FILE:LINE of the \uses. */
+static void test_uses(void **state)
+{
+  (void)state;
+  static const struct { const char *dir, *needle; int problems; } cases[] = {
+    { "/uses_unknown/theory", "uses_unknown/theory/fixture.tex:4: \\uses of claim u.two names unknown claim 'u.missing'", 1 },
+    { "/uses_cycle/theory", "uses_cycle/theory/fixture.tex:5: \\uses of claim c.two closes a cycle: c.one uses c.three "
+                            "uses c.two uses c.one", 1 },
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    char *log = NULL;
+    size_t len = 0;
+    diag d = { "test_ledger", open_memstream(&log, &len), 0 };
+    assert_non_null(d.log);
+    ledger L;
+    ledger_init(&L, &d);
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s%s", FIXTURES, cases[i].dir);
+    int problems = ledger_read_theory(&L, dir);
+    fclose(d.log);
+    printf("%s", log);
+    assert_int_equal(problems, cases[i].problems);
+    if (!strstr(log, cases[i].needle)) fail_msg("expected '%s' in:\n%s", cases[i].needle, log);
+    ledger_free(&L);
+    free(log);
+  }
+}
+
 static void test_malformed(void **state)
 {
   (void)state;
@@ -162,6 +201,7 @@ int main(void)
     cmocka_unit_test(test_parser),
     cmocka_unit_test(test_accepts),
     cmocka_unit_test(test_rejects),
+    cmocka_unit_test(test_uses),
     cmocka_unit_test(test_malformed),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
