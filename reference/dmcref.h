@@ -94,4 +94,14 @@ REF_AS_LIBRARY(param_convert);
  * direct log-sum-exp ratio, not the library's posterior-mixture form */
 REF_AS_LIBRARY(empirical_denoiser);
 
+/* D10 Gaussian-mixture oracles (reference/oracle.c); k <= 4096 components */
+REF_AS_LIBRARY(proc_coef);
+REF_AS_LIBRARY(proc_transition);
+REF_AS_LIBRARY(gmm_logpdf);
+REF_AS_LIBRARY(gmm_score);
+REF_AS_LIBRARY(gmm_denoise);
+REF_AS_LIBRARY(gmm_moments);
+REF_AS_LIBRARY(gmm_posterior);
+REF_AS_LIBRARY(gmm_cdf);
+
 #endif

@@ -502,6 +502,78 @@ DMC_API int dmc_empirical_denoiser(double x_t, double alpha, double s, size_t n,
                                    double *x0hat);
 /* (end D8b) */
 
+/* ======================================================================
+ * D10. Exact Gaussian-mixture oracles for sampler checks (src/oracle.c)
+ * ====================================================================== */
+/* Forward processes x_t = alpha(t) x_0 + sigma(t) eps, eps ~ N(0, I) (dmc_proc):
+ *   DMC_PROC_VP  (p0 = beta_min > 0, p1 = beta_max > 0; 0 <= t <= 1): the VP
+ *     SDE of D6, B(t) = beta_min t + (beta_max - beta_min) t^2/2,
+ *     alpha = exp(-B/2), sigma^2 = -expm1(-B).
+ *   DMC_PROC_VE  (p0 = sigma_min, p1 = sigma_max, 0 < sigma_min <= sigma_max
+ *     <= 2^200; 0 <= t <= 1): alpha = 1, sigma = sigma_min (sigma_max/sigma_min)^t
+ *     (the VE SDE started from p_0 * N(0, sigma_min^2)).
+ *   DMC_PROC_EDM (p0, p1 unused; 0 <= t <= 2^200): alpha = 1, sigma = t.
+ * Data: the mixture sum_k w_k N(m_k, diag(S_k)) in R^d (dmc_gmm), 1 <= d <=
+ * DMC_GMM_D_MAX, k >= 1 components, means k x d row-major, variances S_k > 0
+ * given per component (DMC_GMM_ISO: k entries) or per coordinate (DMC_GMM_DIAG:
+ * k x d), weights of kind dmc_weights (normalised by their sum).
+ * Its marginal at t is sum_k w_k N(alpha m_k, diag(V_k)), V_k = alpha^2 S_k + sigma^2.
+ * Evaluation: coefficients, logits and the log-sum-exp in double-double
+ * (as dmc_gmix_score), so far-apart components, tiny weights and both ends of
+ * the schedule (sigma = 0, alpha -> 0) neither overflow nor lose accuracy.
+ * Arguments must keep |x|, |m|, V and (x - alpha m)^2/V inside 2^+-900, else
+ * DMC_ERANGE with NaN outputs. Array outputs get NaN in every entry on error. */
+#define DMC_GMM_D_MAX 64
+enum { DMC_PROC_VP = 1, DMC_PROC_VE = 2, DMC_PROC_EDM = 3 };
+typedef struct { int kind; double p0, p1; } dmc_proc;
+enum { DMC_GMM_ISO = 0, DMC_GMM_DIAG = 1 };
+typedef struct {
+  size_t k, d;
+  const double *w, *mean, *var;
+  int cov;              /* DMC_GMM_ISO or DMC_GMM_DIAG */
+  dmc_weights weights;
+} dmc_gmm;
+
+/* alpha(t) and sigma(t) of the process (either output may be NULL). */
+DMC_API int dmc_proc_coef(const dmc_proc *p, double t, double *alpha, double *sigma);
+/* The forward transition x_t | x_s ~ N(a x_s, var I) for s <= t:
+ * a = alpha_t/alpha_s, var = sigma_t^2 - a^2 sigma_s^2 (formed without
+ * cancellation: -expm1 of the B difference for VP, sigma_s^2 expm1 for VE,
+ * (t - s)(t + s) for EDM). */
+DMC_API int dmc_proc_transition(const dmc_proc *p, double s, double t, double *a, double *var);
+/* log p_t(x), x in R^d. */
+DMC_API int dmc_gmm_logpdf(const dmc_proc *p, const dmc_gmm *g, double t, const double *x,
+                           double *logp);
+/* score[d] = grad_x log p_t(x) = sum_k r_k (alpha m_k - x)/V_k, r_k the
+ * posterior component probabilities at x. */
+DMC_API int dmc_gmm_score(const dmc_proc *p, const dmc_gmm *g, double t, const double *x,
+                          double *score);
+/* x0[d] = E[x_0 | x_t = x] = sum_k r_k (sigma^2 m_k + alpha S_k x)/V_k (the
+ * ideal denoiser; equal to Tweedie's (x + sigma^2 score)/alpha). */
+DMC_API int dmc_gmm_denoise(const dmc_proc *p, const dmc_gmm *g, double t, const double *x,
+                            double *x0);
+/* mean[d] and cov[d*d] (row-major) of p_t: alpha mbar and
+ * alpha^2 sum_k w_k (m_k - mbar)(m_k - mbar)^T + diag(sum_k w_k V_k); either
+ * may be NULL (not both). */
+DMC_API int dmc_gmm_moments(const dmc_proc *p, const dmc_gmm *g, double t, double *mean,
+                            double *cov);
+/* The exact law of x_s given x_t = x for s < t (the reverse conditional of
+ * the forward process): the mixture sum_k exp(logw[k]) N(mean[k], diag(var[k]))
+ * with logw[k] = log r_k(x) (normalised), and per component
+ * var = P v / V_k, mean = (v alpha_s m_k + a P x)/V_k, where P = alpha_s^2 S_k +
+ * sigma_s^2 and (a, v) the forward transition from s to t. logw[k], mean[k*d],
+ * var[k*d]; any may be NULL (not all). */
+DMC_API int dmc_gmm_posterior(const dmc_proc *p, const dmc_gmm *g, double s, double t,
+                              const double *x, double *logw, double *mean, double *var);
+/* The cdf of coordinate i < d of p_t at x: sum_k w_k Phi((x - alpha m_ki)/sqrt(V_ki))
+ * (GSL's Phi in double, the smaller tail summed; absolute error below 1e-13). */
+DMC_API int dmc_gmm_cdf(const dmc_proc *p, const dmc_gmm *g, double t, size_t i, double x,
+                        double *cdf);
+/* n exact draws from p_t into out[n*d] (row-major): a component by weight,
+ * then alpha m_k + sqrt(V_k) z with z from gsl_ran_gaussian_ziggurat(r, 1). */
+DMC_API int dmc_gmm_draw(const dmc_proc *p, const dmc_gmm *g, double t, gsl_rng *r, size_t n,
+                         double *out);
+
 #ifdef __cplusplus
 }
 #endif
