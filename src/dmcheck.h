@@ -574,6 +574,55 @@ DMC_API int dmc_gmm_cdf(const dmc_proc *p, const dmc_gmm *g, double t, size_t i,
 DMC_API int dmc_gmm_draw(const dmc_proc *p, const dmc_gmm *g, double t, gsl_rng *r, size_t n,
                          double *out);
 
+/* The sampler check (src/sampler_check.c). A candidate sampler, run with the
+ * exact oracle as its model for nsets step counts, gives sample sets whose
+ * law should approach p_t of the target (t = the sampler's end time, 0 for
+ * the data). Set s has n[s] rows of d coordinates (x[s], row-major) and was
+ * made with nsteps[s] steps; paired = 1 says row i of every set started from
+ * the same initial draw (common random numbers, e.g. ODE samplers).
+ * Distribution tests on the set with the most steps, each at alpha/(3d+1)
+ * (Bonferroni; alpha <= 1e-6 is the total false-alarm rate):
+ *   - per-coordinate Kolmogorov-Smirnov against the exact mixture cdf, with
+ *     the Dvoretzky-Kiefer-Wolfowitz-Massart threshold sqrt(log(2/a)/(2n))
+ *     (exact for any n);
+ *   - per-coordinate mean and second moment against their exact values
+ *     (z tests with the exact variances of x_i and x_i^2; normal approximation);
+ *   - the Gaussian-kernel MMD^2 (bandwidth^2 = total variance of p_t) as a
+ *     one-sample U-statistic of the first min(n, 1000) rows against the exact
+ *     mixture (closed-form kernel means), threshold sqrt(8 log(1/a)/n) from
+ *     McDiarmid's inequality (valid for any n; conservative, so it has power
+ *     only against gross errors).
+ * Weak order from f(x) = |x|^2/d, whose exact mean is known: successive
+ * differences D_s = fbar_s - fbar_{s+1} (standard errors paired or not), a
+ * weighted fit of log|D_s| against log nsteps over the (up to 3) differences
+ * with the most steps that are significant at z = 5, the slope's interval at
+ * z = 5 widened by 0.25 for the higher-order terms (order_lo..order_hi),
+ * and the Richardson limit fbar_last - D_last/(r^p - 1) against the exact
+ * value (z = 5). consistent = 1 when the last set passes every distribution
+ * test, the limit test passes and the order interval contains `order` (or
+ * fewer than two differences are significant: order_resolved = 0). */
+#define DMC_SAMPLER_SETS_MAX 32
+typedef struct {
+  size_t nsteps, n;
+  double ks, ks_thr; size_t ks_coord;       /* largest KS statistic, its coordinate */
+  double mean_z, m2_z, z_thr;                /* largest |z| of the means / second moments */
+  double mmd2, mmd2_thr;
+  double f_mean, f_se;                       /* fbar and its standard error */
+  int pass;                                  /* every distribution test passed */
+} dmc_sampler_set;
+typedef struct {
+  double alpha, f_exact;
+  double order, order_lo, order_hi;          /* fitted weak order and its interval */
+  int order_resolved, order_ok;
+  double limit, limit_se; int limit_ok;      /* Richardson limit of fbar */
+  int consistent;
+  size_t nsig;                               /* significant differences used */
+  dmc_sampler_set set[DMC_SAMPLER_SETS_MAX]; /* sorted by nsteps */
+} dmc_sampler_report;
+DMC_API int dmc_sampler_check(const dmc_proc *p, const dmc_gmm *g, double t, size_t nsets,
+                              const size_t *nsteps, const size_t *n, const double *const *x,
+                              int paired, double order, double alpha, dmc_sampler_report *rep);
+
 #ifdef __cplusplus
 }
 #endif
