@@ -588,7 +588,7 @@ DMC_API int dmc_gmm_draw(const dmc_proc *p, const dmc_gmm *g, double t, gsl_rng 
  *   - per-coordinate mean and second moment against their exact values
  *     (z tests with the exact variances of x_i and x_i^2; normal approximation);
  *   - the Gaussian-kernel MMD^2 (bandwidth^2 = total variance of p_t) as a
- *     one-sample U-statistic of the first min(n, 1000) rows against the exact
+ *     one-sample U-statistic of the first min(n, 600) rows against the exact
  *     mixture (closed-form kernel means), threshold sqrt(8 log(1/a)/n) from
  *     McDiarmid's inequality (valid for any n; conservative, so it has power
  *     only against gross errors).
@@ -600,7 +600,9 @@ DMC_API int dmc_gmm_draw(const dmc_proc *p, const dmc_gmm *g, double t, gsl_rng 
  * and the Richardson limit fbar_last - D_last/(r^p - 1) against the exact
  * value (z = 5). consistent = 1 when the last set passes every distribution
  * test, the limit test passes and the order interval contains `order` (or
- * fewer than two differences are significant: order_resolved = 0). */
+ * fewer than two differences are significant: order_resolved = 0, and order,
+ * order_lo, order_hi are NaN). A set whose |x|^2 overflows has infinite or
+ * NaN statistics, fails its tests, and makes the verdict inconsistent. */
 #define DMC_SAMPLER_SETS_MAX 32
 typedef struct {
   size_t nsteps, n;

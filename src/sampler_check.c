@@ -110,7 +110,7 @@ static double mmd2(const exact_law *L, size_t n, const double *x)
   return 2.0 * pair / ((double)n * (double)(n - 1)) - 2.0 * cross / (double)n + self;
 }
 
-#define MMD_NMAX 1000
+#define MMD_NMAX 600
 
 /* The distribution tests and fbar of one set; col: scratch of n doubles. */
 static int test_set(const dmc_proc *p, const dmc_gmm *g, double t, const exact_law *L, size_t n,

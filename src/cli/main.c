@@ -10,13 +10,14 @@ static const cli_command commands[] = {
   { "eval", "print one correctly rounded value", cli_eval },
   { "ref", "write a suite's reference vectors", cli_ref },
   { "verify", "measure a candidate CSV against a suite, in ULPs", cli_verify },
+  { "sampler-check", "test a sampler's sample sets against an exact mixture", cli_sampler },
 };
 
 static void usage(FILE *f)
 {
   fprintf(f, "usage: dmcheck COMMAND [ARGS...]\n\ncommands:\n");
   for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-    fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "  %-13s %s\n", commands[i].name, commands[i].summary);
   fprintf(f, "\nRun 'dmcheck help COMMAND' or 'dmcheck COMMAND --help' for a command's options.\n"
              "Exit status: 0 success, 1 check failed / over budget, 2 bad input.\n");
 }

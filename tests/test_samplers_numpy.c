@@ -1,0 +1,126 @@
+/* test_samplers_numpy.c -- D10: the numpy reference samplers of
+ * tests/samplers/ref_samplers.py (test fixtures, run with Debian's
+ * /usr/bin/python3 and python3-numpy) through `dmcheck sampler-check`: every
+ * correct sampler is consistent with its order, every injected-bug twin is
+ * inconsistent (claims sampler.check.*). The samples are seeded by DMC_SEED. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "dmcheck.h"
+#include "prop.h"
+
+#define PROGRAM "test_samplers_numpy"
+#define PYTHON "/usr/bin/python3"
+
+typedef prop_fixture fixture;
+
+typedef struct {
+  const char *name, *process, *bug;
+  double order;
+  int paired, expect;   /* expect 1: consistent */
+} sampler_case;
+
+static const sampler_case cases[] = {
+  { "ddpm", "vp:0.1,20", NULL, 1, 0, 1 },
+  { "ddpm_bug_dropped_sqrt", "vp:0.1,20", "a dropped sqrt (noise scale var for sqrt(var))", 1, 0, 0 },
+  { "ddim0", "vp:0.1,20", NULL, 1, 1, 1 },
+  { "ddim0_bug_sigma_for_sigma2", "vp:0.1,20", "sigma in place of sigma^2 (eps = (x - a x0)/sigma^2)", 1, 1, 0 },
+  { "ddim1", "vp:0.1,20", NULL, 1, 0, 1 },
+  { "ddim_half", "vp:0.1,20", NULL, 1, 0, 1 },
+  { "ddim_half_bug_eta_twice", "vp:0.1,20", "eta applied twice to the noise (eta = 0.5)", 1, 0, 0 },
+  { "euler", "edm", NULL, 1, 1, 1 },
+  { "euler_bug_wrong_t", "edm", "the wrong t passed to the model (sigma^2 for sigma)", 1, 1, 0 },
+  { "heun", "edm", NULL, 2, 1, 1 },
+  { "heun_bug_sigma_late", "edm", "sigma indexed one step late in the corrector", 2, 1, 0 },
+  { "euler_ancestral", "edm", NULL, 1, 0, 1 },
+  { "euler_ancestral_bug_dropped_sqrt", "edm", "a dropped sqrt (sigma_down^2 for sigma_down)", 1, 0, 0 },
+  { "dpm2", "edm", NULL, 2, 1, 1 },
+  { "dpm2_bug_sigma_late", "edm", "the midpoint model called at the next sigma (one step late)", 2, 1, 0 },
+};
+
+static const char *results_dir(void)
+{
+  const char *r = getenv("DMC_RESULTS");
+  return r && *r ? r : DMC_RESULTS_DEFAULT;
+}
+
+static int run(const char *cmd)
+{
+  int st = system(cmd);
+  return st == -1 || !WIFEXITED(st) ? -1 : WEXITSTATUS(st);
+}
+
+/* The line of `path` that starts with `prefix` (without its newline). */
+static void line_of(const char *path, const char *prefix, char *out, size_t len)
+{
+  FILE *f = fopen(path, "r");
+  snprintf(out, len, "(no %s line)", prefix);
+  if (!f) return;
+  char buf[512];
+  while (fgets(buf, sizeof buf, f))
+    if (!strncmp(buf, prefix, strlen(prefix))) {
+      buf[strcspn(buf, "\n")] = 0;
+      snprintf(out, len, "%s", buf);
+      break;
+    }
+  fclose(f);
+}
+
+static void test_samplers_numpy(void **state)
+{
+  fixture *fx = *state;
+  char dir[1024], cmd[4096];
+  snprintf(dir, sizeof dir, "%s/samplers_numpy", results_dir());
+  mkdir(results_dir(), 0777);
+  mkdir(dir, 0777);
+  snprintf(cmd, sizeof cmd, "%s %s/tests/samplers/ref_samplers.py '%s' %lu", PYTHON, DMC_SOURCE_DIR, dir, fx->seed);
+  PROP_CHECK(run(cmd) == 0, "the numpy fixture failed: %s", cmd);
+  int all = 1;
+  for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+    const sampler_case *k = &cases[c];
+    char out[1200];
+    snprintf(out, sizeof out, "%s/%s.txt", dir, k->name);
+    int n = snprintf(cmd, sizeof cmd, "%s/../bin/dmcheck sampler-check --target '%s/target.csv' --process %s --order %g%s",
+                     results_dir(), dir, k->process, k->order, k->paired ? " --paired" : "");
+    static const int steps[] = { 10, 20, 40, 80, 160 };
+    for (size_t s = 0; s < 5; s++)
+      n += snprintf(cmd + n, sizeof cmd - (size_t)n, " %d='%s/%s_%d.csv'", steps[s], dir, k->name, steps[s]);
+    snprintf(cmd + n, sizeof cmd - (size_t)n, " > '%s' 2>&1", out);
+    int st = run(cmd);
+    char order[512], limit[512], last[512];
+    line_of(out, "weak order:", order, sizeof order);
+    line_of(out, "Richardson", limit, sizeof limit);
+    line_of(out, "last set", last, sizeof last);
+    int ok = k->expect ? st == 0 : st == 1;
+    all &= ok;
+    printf("%-34s %-12s %s\n    %s\n    %s\n    %s\n", k->name, st == 0 ? "consistent" : st == 1 ? "inconsistent" : "ERROR",
+           ok ? "as expected" : "UNEXPECTED", order, limit, last);
+    if (k->expect)
+      evidence_row(fx->ev, "sampler.check.correct", "statistical", ok, k->name, 5, fx->seed,
+                   "numpy %s (order %g) %s; %s; %s", k->name, k->order, st == 0 ? "consistent" : "inconsistent",
+                   order, limit);
+    else
+      evidence_row(fx->ev, "sampler.check.twins", "control", ok, k->name, 5, fx->seed,
+                   "twin with %s: %s; %s; %s; %s", k->bug, st == 1 ? "caught (inconsistent)" : "NOT caught",
+                   order, limit, last);
+  }
+  PROP_CHECK(all, "a sampler's verdict differs from the expected one (outputs in %s)", dir);
+}
+
+PROP_FIXTURE(PROGRAM)
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_samplers_numpy),
+  };
+  return cmocka_run_group_tests_name(PROGRAM, tests, setup, teardown);
+}
