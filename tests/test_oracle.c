@@ -289,11 +289,11 @@ static void test_oracle_identities(void **state)
   gsl_rng_free(r);
   evidence_row(fx->ev, "sampler.oracle.denoise", "numeric", tw_bad == 0, "Tweedie (x + sigma^2 score)/alpha = denoiser",
                n, fx->seed, "%lu of %lu points off by more than 1e-9 relative", tw_bad, n);
-  evidence_row(fx->ev, "sampler.oracle.denoise", "control", tw_ctl > 0, "negative control: sigma in place of sigma^2",
+  evidence_row(fx->ev, "sampler.oracle.denoise", "numeric", tw_ctl > 0, "negative control: sigma in place of sigma^2",
                n, fx->seed, "the perturbed identity fails at %lu of %lu points", tw_ctl, n);
   evidence_row(fx->ev, "sampler.oracle.score", "numeric", gr_bad == 0, "score = central difference of logpdf",
                n, fx->seed, "%lu of %lu points off by more than 1e-5", gr_bad, n);
-  evidence_row(fx->ev, "sampler.oracle.score", "control", gr_ctl > 0, "negative control: half the score",
+  evidence_row(fx->ev, "sampler.oracle.score", "numeric", gr_ctl > 0, "negative control: half the score",
                n, fx->seed, "the perturbed identity fails at %lu of %lu points", gr_ctl, n);
   PROP_CHECK(n > 50, "only %lu usable points", n);
   PROP_CHECK(tw_bad == 0 && gr_bad == 0, "identities fail: Tweedie %lu, gradient %lu of %lu", tw_bad, gr_bad, n);

@@ -70,10 +70,10 @@ static void test_sampler_check_libdmcheck(void **state)
   static const sampler_case cases[] = {
     { "probability-flow Heun (order 2)", DMC_HEUN_FLOW, 0, 1, 2.0, 1 },
     { "reverse-SDE Euler-Maruyama (order 1)", DMC_EM_REVERSE, 0, 0, 1.0, 1 },
-    { "control: Heun checked as order 1", DMC_HEUN_FLOW, 0, 1, 1.0, 0 },
-    { "twin: Heun, score x 0.9", DMC_HEUN_FLOW, 1, 1, 2.0, 0 },
-    { "twin: Heun, score one step late", DMC_HEUN_FLOW, 2, 1, 2.0, 0 },
-    { "twin: Euler-Maruyama, score x 0.9", DMC_EM_REVERSE, 1, 0, 1.0, 0 },
+    { "negative control: Heun checked as order 1", DMC_HEUN_FLOW, 0, 1, 1.0, 0 },
+    { "negative control: Heun twin, score x 0.9", DMC_HEUN_FLOW, 1, 1, 2.0, 0 },
+    { "negative control: Heun twin, score one step late", DMC_HEUN_FLOW, 2, 1, 2.0, 0 },
+    { "negative control: Euler-Maruyama twin, score x 0.9", DMC_EM_REVERSE, 1, 0, 1.0, 0 },
   };
   static const dmc_proc vp = { DMC_PROC_VP, 0.1, 20.0 };
   const dmc_gmm g = { 2, 1, w, mu, var, DMC_GMM_ISO, DMC_WEIGHTS_LINEAR };
@@ -92,7 +92,7 @@ static void test_sampler_check_libdmcheck(void **state)
     int ok = rep.consistent == k->expect;
     all &= ok;
     evidence_row(fx->ev, k->expect ? "sampler.check.correct" : "sampler.check.twins",
-                 k->expect ? "statistical" : "control", ok, k->name, (unsigned long)(NSETS * NSAMP), fx->seed,
+                 "statistical", ok, k->name, (unsigned long)(NSETS * NSAMP), fx->seed,
                  "%s; order %.3g [%.3g, %.3g], limit %.5g vs exact %.5g (+-%.2g), last set KS %.4f/%.4f MMD2 %.2e/%.2e",
                  rep.consistent ? "consistent" : "inconsistent", rep.order, rep.order_lo, rep.order_hi,
                  rep.limit, rep.f_exact, rep.limit_se, rep.set[NSETS - 1].ks, rep.set[NSETS - 1].ks_thr,

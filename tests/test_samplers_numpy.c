@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,8 @@
 
 #define PROGRAM "test_samplers_numpy"
 #define PYTHON "/usr/bin/python3"
+/* The CLI of this build (DMC_RESULTS_DEFAULT is <build>/results). */
+#define CLI DMC_RESULTS_DEFAULT "/../bin/dmcheck"
 
 typedef prop_fixture fixture;
 
@@ -74,6 +77,55 @@ static void line_of(const char *path, const char *prefix, char *out, size_t len)
   fclose(f);
 }
 
+/* fbar = E|x|^2/d of the five sets from the report's table; 0 if all found. */
+static int read_fbar(const char *path, double fbar[5])
+{
+  FILE *f = fopen(path, "r");
+  if (!f) return -1;
+  char buf[512];
+  int found = 0;
+  while (fgets(buf, sizeof buf, f) && found < 5) {
+    unsigned long N, n;
+    double v[8];
+    if (sscanf(buf, "%lu %lu %lf %lf %lf %lf %lf %lf %lf %lf", &N, &n, &v[0], &v[1], &v[2], &v[3], &v[4],
+               &v[5], &v[6], &v[7]) == 10)
+      fbar[found++] = v[7];
+  }
+  fclose(f);
+  return found == 5 ? 0 : -1;
+}
+
+/* The figure's data: |fbar_N - fbar_2N| of the paired samplers against N,
+ * with the fitted line |D_last| (N/N_last)^-order. */
+static const char *const fig_names[] = { "euler", "heun", "dpm2", "ddim0", "euler_bug_wrong_t",
+                                         "heun_bug_sigma_late", "dpm2_bug_sigma_late" };
+#define NFIG (sizeof fig_names / sizeof *fig_names)
+
+static void write_figure(const char *dir)
+{
+  double D[NFIG][4], fit[NFIG][4];
+  for (size_t j = 0; j < NFIG; j++) {
+    char path[1200], line[512];
+    double fb[5], order = NAN;
+    snprintf(path, sizeof path, "%s/%s.txt", dir, fig_names[j]);
+    line_of(path, "weak order:", line, sizeof line);
+    if (read_fbar(path, fb) || sscanf(line, "weak order: %lf", &order) != 1) order = NAN;
+    for (int i = 0; i < 4; i++) D[j][i] = isnan(order) ? NAN : fabs(fb[i] - fb[i + 1]);
+    for (int i = 0; i < 4; i++) fit[j][i] = D[j][3] * pow((10 << i) / 80.0, -order);
+  }
+  FILE *f = evidence_data_file("fig", "d10_weak_error.csv");
+  if (!f) return;
+  fprintf(f, "N");
+  for (size_t j = 0; j < NFIG; j++) fprintf(f, ",%s,fit_%s", fig_names[j], fig_names[j]);
+  fprintf(f, "\n");
+  for (int i = 0; i < 4; i++) {
+    fprintf(f, "%d", 10 << i);
+    for (size_t j = 0; j < NFIG; j++) fprintf(f, ",%.6g,%.6g", D[j][i], fit[j][i]);
+    fprintf(f, "\n");
+  }
+  fclose(f);
+}
+
 static void test_samplers_numpy(void **state)
 {
   fixture *fx = *state;
@@ -88,8 +140,7 @@ static void test_samplers_numpy(void **state)
     const sampler_case *k = &cases[c];
     char out[1200];
     snprintf(out, sizeof out, "%s/%s.txt", dir, k->name);
-    int n = snprintf(cmd, sizeof cmd, "%s/../bin/dmcheck sampler-check --target '%s/target.csv' --process %s --order %g%s",
-                     results_dir(), dir, k->process, k->order, k->paired ? " --paired" : "");
+    int n = snprintf(cmd, sizeof cmd, "%s sampler-check --target '%s/target.csv' --process %s --order %g%s", CLI, dir, k->process, k->order, k->paired ? " --paired" : "");
     static const int steps[] = { 10, 20, 40, 80, 160 };
     for (size_t s = 0; s < 5; s++)
       n += snprintf(cmd + n, sizeof cmd - (size_t)n, " %d='%s/%s_%d.csv'", steps[s], dir, k->name, steps[s]);
@@ -100,6 +151,8 @@ static void test_samplers_numpy(void **state)
     line_of(out, "Richardson", limit, sizeof limit);
     line_of(out, "last set", last, sizeof last);
     int ok = k->expect ? st == 0 : st == 1;
+    char check[160];
+    snprintf(check, sizeof check, "negative control: twin %s rejected", k->name);
     all &= ok;
     printf("%-34s %-12s %s\n    %s\n    %s\n    %s\n", k->name, st == 0 ? "consistent" : st == 1 ? "inconsistent" : "ERROR",
            ok ? "as expected" : "UNEXPECTED", order, limit, last);
@@ -108,10 +161,11 @@ static void test_samplers_numpy(void **state)
                    "numpy %s (order %g) %s; %s; %s", k->name, k->order, st == 0 ? "consistent" : "inconsistent",
                    order, limit);
     else
-      evidence_row(fx->ev, "sampler.check.twins", "control", ok, k->name, 5, fx->seed,
+      evidence_row(fx->ev, "sampler.check.twins", "statistical", ok, check, 5, fx->seed,
                    "twin with %s: %s; %s; %s; %s", k->bug, st == 1 ? "caught (inconsistent)" : "NOT caught",
                    order, limit, last);
   }
+  write_figure(dir);
   PROP_CHECK(all, "a sampler's verdict differs from the expected one (outputs in %s)", dir);
 }
 
