@@ -354,7 +354,7 @@ static void test_oracle_draw_cdf(void **state)
 static void test_oracle_domain(void **state)
 {
   fixture *fx = *state;
-  double w[2] = { 1, 1 }, m[4] = { 0, 0, 1, 1 }, v[2] = { 1, 1 }, x[2] = { 0.5, 0.5 }, out[8], o2[8];
+  double w[2] = { 1, 1 }, m[4] = { 0, 0, 1, 1 }, v[2] = { 1, 1 }, x[2] = { 0.5, 0.5 }, out[8], o2[10];
   dmc_gmm g = { 2, 2, w, m, v, DMC_GMM_ISO, DMC_WEIGHTS_LINEAR };
   dmc_proc vp = { DMC_PROC_VP, 0.1, 20 }, bad = { 7, 0, 0 };
   int checked = 0, ok = 1;
@@ -375,9 +375,9 @@ static void test_oracle_domain(void **state)
   v[1] = 1; w[0] = w[1] = 0;
   EXPECT_NAN(dmc_gmm_logpdf(&vp, &g, 0.5, x, out), 1);
   w[0] = w[1] = 1;
-  for (int z = 0; z < 8; z++) o2[z] = 0;
+  for (int z = 0; z < 10; z++) o2[z] = 0;
   ok &= dmc_gmm_posterior(&vp, &g, 0.7, 0.5, x, o2, o2 + 2, o2 + 6) == DMC_EDOM;
-  for (int z = 0; z < 8; z++) ok &= isnan(o2[z]) != 0;
+  for (int z = 0; z < 10; z++) ok &= isnan(o2[z]) != 0;
   checked++;
   evidence_row(fx->ev, "sampler.oracle.domain", "exact", ok, "invalid arguments", (unsigned long)checked, fx->seed,
                "%d invalid calls (unknown process, t outside the schedule, NaN t, s > t, coordinate >= d, inf x, zero variance, no positive weight) returned DMC_EDOM with NaN in every output", checked);

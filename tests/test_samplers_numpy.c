@@ -169,11 +169,60 @@ static void test_samplers_numpy(void **state)
   PROP_CHECK(all, "a sampler's verdict differs from the expected one (outputs in %s)", dir);
 }
 
+/* Malformed input: exit status 2 and one line FILE:LINE:COL: what. */
+static void test_sampler_check_bad_input(void **state)
+{
+  fixture *fx = *state;
+  char dir[512], path[600], cmd[4096], out[640];
+  snprintf(dir, sizeof dir, "%s/samplers_bad", results_dir());
+  mkdir(results_dir(), 0777);
+  mkdir(dir, 0777);
+  static const struct { const char *name, *text, *want; } bad[] = {
+    { "short.csv", "x0,x1\n1,2\n3\n", "short.csv:3:1: 1 fields" },
+    { "word.csv", "x0,x1\n1,2\n3,abc\n", "word.csv:3:3: not a finite number" },
+    { "extra.csv", "x0,x1\n1,2,3\n", "extra.csv:2:5: extra field" },
+    { "cols.csv", "x0\n1\n", "cols.csv:1:1: 1 columns in the header" },
+    { "empty.csv", "", "empty.csv:1:1: empty file" },
+  };
+  snprintf(path, sizeof path, "%s/target.csv", dir);
+  FILE *t = fopen(path, "w");
+  PROP_CHECK(t != NULL, "cannot write %s", path);
+  fprintf(t, "w,m0,m1,v0,v1\n0.5,0,0,1,1\n0.5,1,1,1,1\n");
+  fclose(t);
+  int ok = 1;
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    snprintf(path, sizeof path, "%s/%s", dir, bad[i].name);
+    FILE *f = fopen(path, "w");
+    PROP_CHECK(f != NULL, "cannot write %s", path);
+    fputs(bad[i].text, f);
+    fclose(f);
+    snprintf(out, sizeof out, "%s/%s.err", dir, bad[i].name);
+    snprintf(cmd, sizeof cmd, "%s sampler-check --target '%s/target.csv' --order 1 10='%s' 20='%s' > '%s' 2>&1",
+             CLI, dir, path, path, out);
+    int st = run(cmd);
+    FILE *e = fopen(out, "r");
+    char line[512] = "", second[512];
+    int lines = 0;
+    if (e) {
+      if (fgets(line, sizeof line, e)) lines++;
+      while (fgets(second, sizeof second, e)) lines++;
+      fclose(e);
+    }
+    int good = st == 2 && lines == 1 && strstr(line, bad[i].want) != NULL;
+    if (!good) printf("bad input %s: exit %d, %d lines, first: %s", bad[i].name, st, lines, line);
+    ok &= good;
+  }
+  evidence_row(fx->ev, "sampler.check.correct", "exact", ok, "malformed sample sets", 5, fx->seed,
+               "short row, non-number, extra field, wrong column count, empty file: exit 2 with one FILE:LINE:COL line");
+  PROP_CHECK(ok, "a malformed input was not reported as expected");
+}
+
 PROP_FIXTURE(PROGRAM)
 
 int main(void)
 {
   const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_sampler_check_bad_input),
     cmocka_unit_test(test_samplers_numpy),
   };
   return cmocka_run_group_tests_name(PROGRAM, tests, setup, teardown);

@@ -52,14 +52,17 @@ static int read_table(const char *path, size_t want_cols, size_t *rows, size_t *
   vec_field f;
   size_t nc = 0, cap = 0, n = 0;
   int k;
+  long line = c.line;
   while ((k = vec_csv_field(&c, &f)) > 0) nc++;
   if (k < 0) goto out;
-  if (nc == 0 || nc > 4096) { vec_csv_error(&c, 1, "header line with %zu columns", nc); goto out; }
+  if (nc == 0 || nc > 4096) { c.line = line; vec_csv_error(&c, 1, "header line with %zu columns", nc); goto out; }
   if (want_cols && nc != want_cols) {
-    vec_csv_error(&c, 1, "%zu columns, expected %zu", nc, want_cols);
+    c.line = line;
+    vec_csv_error(&c, 1, "%zu columns in the header, expected %zu", nc, want_cols);
     goto out;
   }
   while (vec_csv_next_record(&c)) {
+    line = c.line;
     if (n * nc + nc > cap) {
       cap = cap ? 2 * cap : 1024 * nc;
       double *p = realloc(*data, cap * sizeof **data);
@@ -79,10 +82,10 @@ static int read_table(const char *path, size_t want_cols, size_t *rows, size_t *
       (*data)[n * nc + j++] = v;
     }
     if (k < 0) goto out;
-    if (j < nc) { vec_csv_error(&c, last_col, "%zu fields, the header has %zu", j, nc); goto out; }
+    if (j < nc) { c.line = line; vec_csv_error(&c, last_col, "%zu fields, the header has %zu", j, nc); goto out; }
     n++;
   }
-  if (n == 0) { vec_csv_error(&c, 1, "no data rows"); goto out; }
+  if (n == 0) { vec_csv_error(&c, 1, "no data rows after the header"); goto out; }
   *rows = n; *cols = nc;
   rc = 0;
 out:
@@ -167,8 +170,7 @@ int cli_sampler(int argc, char **argv)
     }
   }
   if (!target || isnan(order) || argc - optind < 2) {
-    fprintf(stderr, "dmcheck sampler-check: needs --target, --order and at least two N=FILE sets\n");
-    usage(stderr);
+    fprintf(stderr, "dmcheck sampler-check: needs --target, --order and at least two N=FILE sets (see --help)\n");
     return 2;
   }
   if (argc - optind > DMC_SAMPLER_SETS_MAX) {
