@@ -3,7 +3,7 @@
  * verdict. */
 #include "cli.h"
 #include "dmcheck.h"
-#include "vecfile.h"
+#include "csvread.h"
 
 #include <getopt.h>
 #include <math.h>
@@ -40,57 +40,49 @@ static void usage(FILE *f)
 /* A numeric table with a header line: rows x cols into *data (malloc'd). */
 static int read_table(const char *path, size_t want_cols, size_t *rows, size_t *cols, double **data)
 {
-  vec_csv c;
-  if (vec_csv_open(&c, path)) { fprintf(stderr, "%s\n", c.err); return -1; }
+  csv_reader c;
   *data = NULL;
-  int rc = -1;
-  if (!vec_csv_next_record(&c)) {
-    c.line = c.line ? c.line : 1;
-    vec_csv_error(&c, 1, "empty file: no header line");
-    goto out;
-  }
-  vec_field f;
+  if (csv_open(&c, path, ',', 1, 0)) { fprintf(stderr, "%s\n", c.err); return -1; }
+  int rc = -1, k = csv_next_record(&c);
+  csv_field f;
   size_t nc = 0, cap = 0, n = 0;
-  int k;
-  long line = c.line;
-  while ((k = vec_csv_field(&c, &f)) > 0) nc++;
-  if (k < 0) goto out;
-  if (nc == 0 || nc > 4096) { c.line = line; vec_csv_error(&c, 1, "header line with %zu columns", nc); goto out; }
-  if (want_cols && nc != want_cols) {
-    c.line = line;
-    vec_csv_error(&c, 1, "%zu columns in the header, expected %zu", nc, want_cols);
+  if (k <= 0) {
+    if (k == 0) csv_error(&c, 1, "empty file: no header line");
     goto out;
   }
-  while (vec_csv_next_record(&c)) {
-    line = c.line;
+  while ((k = csv_next_field(&c, &f)) > 0) nc++;
+  if (k < 0) goto out;
+  if (nc > 4096) { csv_error(&c, 1, "header line with %zu columns", nc); goto out; }
+  if (want_cols && nc != want_cols) {
+    csv_error(&c, 1, "%zu columns in the header, expected %zu", nc, want_cols);
+    goto out;
+  }
+  while ((k = csv_next_record(&c)) > 0) {
     if (n * nc + nc > cap) {
       cap = cap ? 2 * cap : 1024 * nc;
       double *p = realloc(*data, cap * sizeof **data);
-      if (!p) { vec_csv_error(&c, 1, "out of memory"); goto out; }
+      if (!p) { csv_error(&c, 1, "out of memory"); goto out; }
       *data = p;
     }
     size_t j = 0;
-    long last_col = 1;
-    while ((k = vec_csv_field(&c, &f)) > 0) {
-      last_col = f.col;
-      if (j == nc) { vec_csv_error(&c, f.col, "extra field (the header has %zu columns)", nc); goto out; }
+    while ((k = csv_next_field(&c, &f)) > 0) {
+      if (j == nc) { csv_error(&c, f.col, "extra field (the header has %zu columns)", nc); goto out; }
       double v;
-      if (vec_parse_double(f.s, f.len, &v) || !isfinite(v)) {
-        vec_csv_error(&c, f.col, "not a finite number: '%.*s'", (int)(f.len < 40 ? f.len : 40), f.s);
-        goto out;
-      }
+      if (csv_field_double(&c, &f, "sample", &v)) goto out;
+      if (!isfinite(v)) { csv_error(&c, f.col, "not a finite number: '%.*s'", (int)(f.len < 40 ? f.len : 40), f.s); goto out; }
       (*data)[n * nc + j++] = v;
     }
     if (k < 0) goto out;
-    if (j < nc) { c.line = line; vec_csv_error(&c, last_col, "%zu fields, the header has %zu", j, nc); goto out; }
+    if (j < nc) { csv_error(&c, csv_end_col(&c), "%zu fields, the header has %zu", j, nc); goto out; }
     n++;
   }
-  if (n == 0) { vec_csv_error(&c, 1, "no data rows after the header"); goto out; }
+  if (k < 0) goto out;
+  if (n == 0) { csv_error(&c, 1, "no data rows after the header"); goto out; }
   *rows = n; *cols = nc;
   rc = 0;
 out:
   if (rc) { fprintf(stderr, "%s\n", c.err); free(*data); *data = NULL; }
-  vec_csv_close(&c);
+  csv_close(&c);
   return rc;
 }
 
