@@ -20,7 +20,7 @@
 #include "prop.h"
 
 #define PROGRAM "test_oracle"
-#define N_POINTS 1200
+#define N_POINTS 800
 #define KMAX 5
 #define COND_MAX 0x1p40
 #define TWO_PI 6.283185307179586
@@ -234,7 +234,7 @@ static void test_oracle_moments(void **state)
   acc2 mo;
   acc2_init(&mo, "dmc_gmm_moments", "sampler.oracle.moments");
   static problem q;
-  for (unsigned long i = 0, n = prop_points(300); i < n; i++) {
+  for (unsigned long i = 0, n = prop_points(200); i < n; i++) {
     draw_problem(r, i, &q);
     if (q.g.d > 8) continue;
     size_t d = q.g.d;
@@ -315,7 +315,7 @@ static void test_oracle_draw_cdf(void **state)
   static problem q;
   double max_err = 0.0, max_ks = 0.0;
   unsigned long checks = 0;
-  enum { N = 4000 };
+  enum { N = 2000 };
   static double xs[N * 8], col[N];
   for (unsigned long i = 0; i < 30; i++) {
     draw_problem(r, i, &q);

@@ -16,7 +16,7 @@
 
 #define PROGRAM "test_sampler_check"
 #define NSETS 5
-#define NSAMP 10000
+#define NSAMP 6000
 
 typedef prop_fixture fixture;
 
