@@ -566,7 +566,8 @@ DMC_API int dmc_gmm_moments(const dmc_proc *p, const dmc_gmm *g, double t, doubl
 DMC_API int dmc_gmm_posterior(const dmc_proc *p, const dmc_gmm *g, double s, double t,
                               const double *x, double *logw, double *mean, double *var);
 /* The cdf of coordinate i < d of p_t at x: sum_k w_k Phi((x - alpha m_ki)/sqrt(V_ki))
- * (GSL's Phi in double, the smaller tail summed; absolute error below 1e-13). */
+ * (x - alpha m_ki in double-double, GSL's Phi, the smaller tail summed; absolute
+ * error a few 1e-16). */
 DMC_API int dmc_gmm_cdf(const dmc_proc *p, const dmc_gmm *g, double t, size_t i, double x,
                         double *cdf);
 /* n exact draws from p_t into out[n*d] (row-major): a component by weight,

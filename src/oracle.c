@@ -452,7 +452,8 @@ int dmc_gmm_cdf(const dmc_proc *p, const dmc_gmm *g, double t, size_t i, double 
   for (size_t j = 0; j < g->k; j++) {
     double w = wb[j].hi;
     if (w == 0.0) continue;
-    double z = (x - c.alpha.hi * g->mean[j * g->d + i]) / sqrt(var_dd(&c, var_of(g, j, i)).hi);
+    dmc_dd diff = dd_sub(dd_from(x), dd_mul_d(c.alpha, g->mean[j * g->d + i])); /* no cancellation error in z */
+    double z = diff.hi / sqrt(var_dd(&c, var_of(g, j, i)).hi);
     lo += w * gsl_cdf_ugaussian_P(z);
     hi += w * gsl_cdf_ugaussian_Q(z);
   }

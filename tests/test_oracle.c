@@ -345,10 +345,10 @@ static void test_oracle_draw_cdf(void **state)
   evidence_row(fx->ev, "sampler.oracle.moments", "statistical", max_ks <= eps, "exact draws vs exact coordinate cdf (KS)",
                checks, fx->seed, "max KS %.4g over %lu coordinates, threshold %.4g (DKW, false alarm <= 1e-6 in all)",
                max_ks, checks, eps);
-  evidence_row(fx->ev, "sampler.oracle.moments", "numeric", max_err <= 1e-13, "coordinate cdf vs MPFR",
+  evidence_row(fx->ev, "sampler.oracle.moments", "numeric", max_err <= 1e-15, "coordinate cdf vs MPFR",
                checks, fx->seed, "max absolute error %.3g", max_err);
   printf("draw/cdf: max KS %.4g (threshold %.4g), cdf max abs error %.3g\n", max_ks, eps, max_err);
-  PROP_CHECK(max_ks <= eps && max_err <= 1e-13, "KS %g (eps %g), cdf err %g", max_ks, eps, max_err);
+  PROP_CHECK(max_ks <= eps && max_err <= 1e-15, "KS %g (eps %g), cdf err %g", max_ks, eps, max_err);
 }
 
 static void test_oracle_domain(void **state)
