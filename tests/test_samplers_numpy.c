@@ -86,8 +86,9 @@ static void line_of(const char *path, const char *prefix, char *out, size_t len)
   fclose(f);
 }
 
-/* fbar = E|x|^2/d of the five sets from the report's table; 0 if all found. */
-static int read_fbar(const char *path, double fbar[5])
+/* fbar = E|x|^2/d and the KS statistic (and its threshold) of the five sets
+ * from the report's table; 0 if all found. */
+static int read_table_cols(const char *path, double fbar[5], double ks[5], double *ks_thr)
 {
   FILE *f = fopen(path, "r");
   if (!f) return -1;
@@ -98,7 +99,11 @@ static int read_fbar(const char *path, double fbar[5])
     double v[8];
     if (sscanf(buf, "%lu %lu %lf %lf %lf %lf %lf %lf %lf %lf", &N, &n, &v[0], &v[1], &v[2], &v[3], &v[4],
                &v[5], &v[6], &v[7]) == 10)
+    {
+      ks[found] = v[0];
+      *ks_thr = v[1];
       fbar[found++] = v[7];
+    }
   }
   fclose(f);
   return found == 5 ? 0 : -1;
@@ -115,10 +120,10 @@ static void write_figure(const char *dir)
   double D[NFIG][4], fit[NFIG][4];
   for (size_t j = 0; j < NFIG; j++) {
     char path[1200], line[512];
-    double fb[5], order = NAN;
+    double fb[5], ks[5], thr, order = NAN;
     snprintf(path, sizeof path, "%s/%s.txt", dir, fig_names[j]);
     line_of(path, "weak order:", line, sizeof line);
-    if (read_fbar(path, fb) || sscanf(line, "weak order: %lf", &order) != 1) order = NAN;
+    if (read_table_cols(path, fb, ks, &thr) || sscanf(line, "weak order: %lf", &order) != 1) order = NAN;
     for (int i = 0; i < 4; i++) D[j][i] = isnan(order) ? NAN : fabs(fb[i] - fb[i + 1]);
     for (int i = 0; i < 4; i++) fit[j][i] = D[j][3] * pow((10 << i) / 80.0, -order);
   }
@@ -130,6 +135,28 @@ static void write_figure(const char *dir)
   for (int i = 0; i < 4; i++) {
     fprintf(f, "%d", 10 << i);
     for (size_t j = 0; j < NFIG; j++) fprintf(f, ",%.6g,%.6g", D[j][i], fit[j][i]);
+    fprintf(f, "\n");
+  }
+  fclose(f);
+  /* the KS statistic of the set with N steps, correct samplers beside their twins */
+  static const char *const ks_names[] = { "ddpm", "ddpm_bug_dropped_sqrt", "ddim_half", "ddim_half_bug_eta_twice",
+                                          "euler", "euler_bug_wrong_t", "heun", "heun_bug_sigma_late" };
+  enum { NKS = sizeof ks_names / sizeof *ks_names };
+  double KS[NKS][5], thr = NAN;
+  for (size_t j = 0; j < NKS; j++) {
+    char path[1200];
+    double fb[5];
+    snprintf(path, sizeof path, "%s/%s.txt", dir, ks_names[j]);
+    if (read_table_cols(path, fb, KS[j], &thr)) for (int i = 0; i < 5; i++) KS[j][i] = NAN;
+  }
+  f = evidence_data_file("fig", "d10_ks.csv");
+  if (!f) return;
+  fprintf(f, "N,threshold");
+  for (size_t j = 0; j < NKS; j++) fprintf(f, ",%s", ks_names[j]);
+  fprintf(f, "\n");
+  for (int i = 0; i < 5; i++) {
+    fprintf(f, "%d,%.6g", 10 << i, thr);
+    for (size_t j = 0; j < NKS; j++) fprintf(f, ",%.6g", KS[j][i]);
     fprintf(f, "\n");
   }
   fclose(f);
