@@ -280,14 +280,14 @@ static int mismatch(char *err, size_t errlen, const char *path, const char *what
 /* The baseline's stamps must be this run's: 0, or 2 with the message. */
 static int same_run(const dmv_result *r, const baseline *b, const char *path, char *err, size_t errlen)
 {
-  char now[64];
+  char now[128];
   int pres[DMC_SUITE_MAX_COLS], np = npresent(r, pres);
   if (strcmp(b->suite, r->suite->name)) return mismatch(err, errlen, path, "suite", b->suite, r->suite->name);
   if (r->vectors_hash) snprintf(now, sizeof now, "%016" PRIx64, r->vectors_hash);
   else snprintf(now, sizeof now, "none");
   if (strcmp(b->vectors, now)) return mismatch(err, errlen, path, "reference vectors", b->vectors, now);
   if (strcmp(b->dtype, r->fmt->name)) return mismatch(err, errlen, path, "dtype", b->dtype, r->fmt->name);
-  char was[64];
+  char was[128]; /* room for "%g for " and a 63-byte output name */
   snprintf(was, sizeof was, "%zu", b->rows);
   snprintf(now, sizeof now, "%zu", r->nseen);
   if (b->rows != r->nseen) return mismatch(err, errlen, path, "rows", was, now);
