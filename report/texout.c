@@ -512,7 +512,7 @@ static void write_repro(const ledger *L, outdir *o, const char *results)
   snprintf(dir, sizeof dir, "%s/status", results);
   int n = dir_list(o->d, dir, ".time", &files);
   if (n > 0) {
-    fprintf(f, "\\begin{longtable}{@{}lr@{\\qquad}lr@{\\qquad}lr@{}}\\toprule "
+    fprintf(f, "\\begin{longtable}{@{}lr@{\\quad}lr@{\\quad}lr@{}}\\toprule "
                "program & s & program & s & program & s\\\\\\midrule\\endhead\n");
     for (int i = 0; i < n; i++) {
       FILE *t = fopen(files[i], "r");
