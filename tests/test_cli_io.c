@@ -225,6 +225,49 @@ static void test_output_signals(void **state)
   PROP_CHECK(ok, "signals: %s", msg);
 }
 
+/* verify -o REPORT --rows-out ROWS holds two temporary files at once: a
+ * signal must remove both (the writer once kept one slot, so the report's
+ * temporary was left behind and the saved handlers were lost). */
+static void test_output_signals_two_outputs(void **state)
+{
+  fixture *fx = *state;
+  NEED_CLI(fx);
+  size_t nrows = 200000, cap = nrows * 12 + 16, len = 0;
+  char *cand = malloc(cap);
+  assert_non_null(cand);
+  len += (size_t)snprintf(cand, cap, "id,score\n");
+  for (size_t i = 0; i < nrows; i++) len += (size_t)snprintf(cand + len, cap - len, "%zu,0\n", i % 100);
+  char cpath[PATH_MAX + 64], rep[PATH_MAX + 64], rows[PATH_MAX + 64];
+  cli_write_file(&fx->r, "two.csv", cand, len, cpath, sizeof cpath);
+  free(cand);
+  int ok = 0, caught = 0;
+  char msg[256] = "the signal never arrived while both files were open";
+  for (int attempt = 0; attempt < 5 && !caught; attempt++) {
+    cli_write_file(&fx->r, "two_rep.txt", "old\n", 4, rep, sizeof rep);
+    cli_write_file(&fx->r, "two_rows.csv", "old\n", 4, rows, sizeof rows);
+    const char *argv[] = { "verify", SUITE, cpath, "-o", rep, "--rows-out", rows, NULL };
+    pid_t pid = cli_start(&fx->r, argv);
+    struct timespec ms = { 0, 1000000 };
+    int both = 0;
+    for (int w = 0; w < 20000 && !both; w++) {
+      both = count_prefixed(fx, ".two_rep.txt.") && count_prefixed(fx, ".two_rows.csv.");
+      if (!both) nanosleep(&ms, NULL);
+    }
+    if (both) kill(pid, SIGINT);
+    if (cli_wait(&fx->r, pid) == 128 + SIGINT) {
+      caught = 1;
+      int left = count_prefixed(fx, ".two_rep.txt.") + count_prefixed(fx, ".two_rows.csv.");
+      int kept = same_bytes(rep, "old\n") && same_bytes(rows, "old\n");
+      ok = !left && kept;
+      snprintf(msg, sizeof msg, "%d temporary file(s) left, targets %s", left, kept ? "kept" : "changed");
+    }
+  }
+  evidence_row(fx->ev, "vectors.format.roundtrip", "behaviour", ok,
+               "SIGINT during dmcheck verify -o REPORT --rows-out ROWS: both targets unchanged, both temporaries removed",
+               (unsigned long)caught, fx->seed, "%s", msg);
+  PROP_CHECK(ok, "two outputs: %s", msg);
+}
+
 /* ---- inputs: exit 2 with FILE:LINE:COL ----------------------------------- */
 
 typedef struct {
@@ -862,6 +905,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_output_refusals),
     cmocka_unit_test(test_output_signals),
+    cmocka_unit_test(test_output_signals_two_outputs),
     cmocka_unit_test(test_bad_inputs),
     cmocka_unit_test(test_report_names),
     cmocka_unit_test(test_report_accounting),

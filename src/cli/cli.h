@@ -70,6 +70,7 @@ typedef struct {
   FILE *f;              /* write here */
   const char *target;   /* NULL: stdout */
   char *tmp;            /* the temporary file beside the target */
+  int slot;             /* its signal-cleanup slot (cli_output.c) */
 } cli_output;
 /* Opens TARGET for writing (NULL or "-": stdout). Refuses, with exit status
  * 2 and a message, a symlink, a non-regular file or one of inputs[] (NULL

@@ -7,9 +7,11 @@
  * that is one of the command's own inputs. "-" (or a path that is stdout's own
  * file, such as /dev/stdout) writes to stdout.
  *
- * Process state, CLI only: while a temporary file exists its path is kept in
- * a static buffer, and SIGINT/SIGTERM/SIGHUP handlers unlink it before the
- * signal's default action proceeds. One output is open at a time. The
+ * Process state, CLI only: while temporary files exist their paths are kept
+ * in static slots (at most CLI_OUTPUTS_MAX outputs open at once, as verify's
+ * report beside its --rows-out), and SIGINT/SIGTERM/SIGHUP handlers unlink
+ * them before the signal's default action proceeds. The handlers in place
+ * before the first output opened are restored when the last one closes. The
  * library itself has no such state. */
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
@@ -24,35 +26,47 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char pending_tmp[PATH_MAX];
-static volatile sig_atomic_t pending;
+#define CLI_OUTPUTS_MAX 4
+static char pending_tmp[CLI_OUTPUTS_MAX][PATH_MAX];
+static volatile sig_atomic_t pending[CLI_OUTPUTS_MAX];
+static int open_outputs; /* guarded slots in use; handlers installed while > 0 */
 static const int cleanup_signals[] = { SIGINT, SIGTERM, SIGHUP };
 #define NSIG_CLEANUP (int)(sizeof cleanup_signals / sizeof *cleanup_signals)
 static struct sigaction saved[NSIG_CLEANUP];
 
 static void on_signal(int sig)
 {
-  if (pending) unlink(pending_tmp); /* async-signal-safe */
-  pending = 0;
+  for (int i = 0; i < CLI_OUTPUTS_MAX; i++)
+    if (pending[i]) unlink(pending_tmp[i]); /* async-signal-safe */
+  for (int i = 0; i < CLI_OUTPUTS_MAX; i++) pending[i] = 0;
   signal(sig, SIG_DFL);
   raise(sig);
 }
 
-static void guard(const char *tmp)
+/* Called with the cleanup signals blocked; the slot index, or -1 when all are taken. */
+static int guard(const char *tmp)
 {
-  snprintf(pending_tmp, sizeof pending_tmp, "%s", tmp);
-  pending = 1;
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  for (int i = 0; i < NSIG_CLEANUP; i++) sigaction(cleanup_signals[i], &sa, &saved[i]);
+  int k = 0;
+  while (k < CLI_OUTPUTS_MAX && pending[k]) k++;
+  if (k == CLI_OUTPUTS_MAX) return -1;
+  snprintf(pending_tmp[k], sizeof pending_tmp[k], "%s", tmp);
+  pending[k] = 1;
+  if (open_outputs++ == 0) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    for (int i = 0; i < NSIG_CLEANUP; i++) sigaction(cleanup_signals[i], &sa, &saved[i]);
+  }
+  return k;
 }
 
-static void unguard(void)
+static void unguard(int k)
 {
-  pending = 0;
-  for (int i = 0; i < NSIG_CLEANUP; i++) sigaction(cleanup_signals[i], &saved[i], NULL);
+  if (k < 0 || !pending[k]) return;
+  pending[k] = 0;
+  if (--open_outputs == 0)
+    for (int i = 0; i < NSIG_CLEANUP; i++) sigaction(cleanup_signals[i], &saved[i], NULL);
 }
 
 static int same_file(const struct stat *a, const struct stat *b)
@@ -95,7 +109,7 @@ int cli_output_open(cli_output *o, const char *prog, const char *target, const c
     return 2;
   }
   size_t n = dirlen + strlen(base) + sizeof "..XXXXXX";
-  if (n > sizeof pending_tmp) {
+  if (n > sizeof pending_tmp[0]) {
     fprintf(stderr, "%s: output path too long: %s\n", prog, target);
     return 2;
   }
@@ -107,7 +121,13 @@ int cli_output_open(cli_output *o, const char *prog, const char *target, const c
   for (int i = 0; i < NSIG_CLEANUP; i++) sigaddset(&block, cleanup_signals[i]);
   sigprocmask(SIG_BLOCK, &block, &old); /* no signal between creating and guarding */
   int fd = mkstemp(o->tmp);
-  if (fd >= 0) guard(o->tmp);
+  o->slot = fd >= 0 ? guard(o->tmp) : -1;
+  if (fd >= 0 && o->slot < 0) {
+    unlink(o->tmp);
+    close(fd);
+    fd = -1;
+    errno = EMFILE;
+  }
   sigprocmask(SIG_SETMASK, &old, NULL);
   if (fd < 0) {
     fprintf(stderr, "%s: cannot create a file beside %s: %s\n", prog, target, strerror(errno));
@@ -151,7 +171,7 @@ int cli_output_commit(cli_output *o, const char *prog)
     cli_output_abort(o);
     return 1;
   }
-  unguard();
+  unguard(o->slot);
   free(o->tmp);
   o->tmp = NULL;
   return 0;
@@ -163,7 +183,7 @@ void cli_output_abort(cli_output *o)
   o->f = NULL;
   if (o->tmp) {
     unlink(o->tmp);
-    unguard();
+    unguard(o->slot);
     free(o->tmp);
     o->tmp = NULL;
   }

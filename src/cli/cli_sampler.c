@@ -148,7 +148,7 @@ int cli_sampler(int argc, char **argv)
   dmc_proc proc = { DMC_PROC_VP, 0.1, 20.0 };
   double t = 0.0, order = NAN, alpha = 1e-6;
   int paired = 0, c;
-  optind = 1;
+  optind = 0; /* glibc: 0 also resets the scan state a previous call may have left (CLI tests, fuzz_args) */
   while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
     switch (c) {
     case 'm': target = optarg; break;

@@ -7,6 +7,7 @@
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L
 #endif
+#include <dirent.h>
 #include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -41,6 +42,18 @@ static inline const char *fuzz_dir(void)
     close(fd);
   }
   return fuzz_dir_path;
+}
+
+/* Empties the scratch directory, so that no input sees files an earlier
+ * input wrote (each finding then reproduces from its own input alone). */
+static inline void fuzz_scratch_clear(void)
+{
+  DIR *d = opendir(fuzz_dir());
+  if (!d) abort();
+  struct dirent *e;
+  while ((e = readdir(d)))
+    if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && unlinkat(dirfd(d), e->d_name, 0)) abort();
+  closedir(d);
 }
 
 /* Writes data to NAME in the scratch directory; returns its path. */
