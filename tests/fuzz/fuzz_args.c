@@ -5,10 +5,30 @@
  * those cases are skipped. Files the command writes (-o, --rows-out, ...)
  * are removed after each input, so no input depends on an earlier one. */
 #include "fuzz_util.h"
+#include <sys/stat.h>
 #include "suites.h"
 #define main dmcheck_main
 #include "../../src/cli/main.c"
 #undef main
+
+/* Reading a terminal, the console, /proc/kmsg or an inherited pipe waits
+ * for data that never comes, as `cat` would: such paths test the machine,
+ * not the command line. Any argument (or its VALUE after '=') naming one is
+ * skipped; /dev/null, /dev/zero and /dev/full stay in. */
+static int may_block(const char *arg)
+{
+  const char *eq = strchr(arg, '=');
+  const char *paths[2] = { arg, eq ? eq + 1 : NULL };
+  for (int k = 0; k < 2 && paths[k]; k++) {
+    const char *p = paths[k];
+    if (!strncmp(p, "/proc", 5) || !strncmp(p, "/sys", 4)) return 1;
+    struct stat st;
+    if (stat(p, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode) && strcmp(p, "/dev/null") &&
+        strcmp(p, "/dev/zero") && strcmp(p, "/dev/full"))
+      return 1;
+  }
+  return 0;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -31,6 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   for (int i = 2; i < argc && argc > 1 && !strcmp(argv[1], "ref"); i++) skip |= dmc_suite_find(argv[i]) != NULL;
   for (int i = 2; i < argc && argc > 1 && !strcmp(argv[1], "verify"); i++)
     skip |= !strcmp(argv[i], "--live") || !strcmp(argv[i], "--vectors"); /* would compute whole suites */
+  for (int i = 1; i < argc; i++) skip |= may_block(argv[i]);
   if (!skip) {
     int st = dmcheck_main(argc, argv);
     if (st < 0 || st > 2) abort();
