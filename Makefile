@@ -343,6 +343,7 @@ report: | $(DEPS_OK)
 	  || { tail -n 40 latexmk.log; echo "make report: LaTeX failed; log: $(B)/report/latexmk.log"; exit 1; }
 	@echo "make report: wrote $(REPORT_PDF)"
 	@$(TEXLOG_CHECK) $(B)/report/dmcheck-report.log
+	@sh report/pagefill.sh $(REPORT_PDF) $(B)/report/dmcheck-report.toc || { echo "make report: pages more than half empty (see above)"; exit 1; }
 	@failed=$$($(FAILED_RUNS)); status=0; \
 	  if [ -n "$$failed" ]; then echo "make report: programs failed (the report shows what):"; echo "$$failed" | sed 's/^/  /'; status=1; fi; \
 	  if [ -s $(RESULTS)/ledger-errors.txt ]; then echo "make report: ledger problems:"; sed 's/^/  /' $(RESULTS)/ledger-errors.txt; status=1; fi; \

@@ -860,6 +860,19 @@ static void check_continuous(qcheck *q)
   control(q, "ddpm.continuous", "numeric", !(fabs(log2(fabs(c1 / c2)) - 1) < 0.01 && fabs(cd1 / cd2 - 2) < 0.02),
           "discrete VP chain -> VP SDE: coefficient and marginal errors O(1/T)",
           "lambda_i = 1 - beta_i/T (the 1/2 of the VP drift dropped): errors do not shrink with T");
+  /* figure data: both errors against T, beside the first-order terms C/T and (beta(1)^2/8)/T
+   * and the control's errors */
+  FILE *f = evidence_data_file("fig", "ddpm_continuous.csv");
+  if (f) {
+    fprintf(f, "T,marg,drift,marg_ref,drift_ref,ctl_marg,ctl_drift\n");
+    for (unsigned long t = 32; t <= 2 * T; t *= 2) {   /* from T = 32: beta(1)/T < 1 */
+      double m, d, cm0, cd0;
+      cont_err(t, 0, &m, &d);
+      cont_err(t, 1, &cm0, &cd0);
+      fprintf(f, "%lu,%.6e,%.6e,%.6e,%.6e,%.6e,%.6e\n", t, fabs(m), d, C / (double)t, 20.0 * 20.0 / 8 / (double)t, fabs(cm0), cd0);
+    }
+    fclose(f);
+  }
 }
 
 /* ---- ddpm.multid: the 2-d reverse kernel does not factorise ------------- */

@@ -5,6 +5,7 @@
  * at random rational points (Schwartz-Zippel bounds stated per check). */
 #include "qcheck.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -939,6 +940,33 @@ static void check_demo(qcheck *q)
   pt_clear(&pt);
 }
 
+/* The figure (fig/dsm_w_sigma.csv): at mu = 1, sigma^2 = 1, against sigma_eps,
+ * the document's w = 1/(sigma^2 + sigma_eps^2) as written and the DSM
+ * minimiser w*, solved from the normal equations of the DSM loss in exact
+ * rationals (normal_solve, not the closed form); the data score's slope
+ * -1/sigma^2 is the limit sigma_eps -> 0 of w*. */
+static void write_figure(void)
+{
+  FILE *f = evidence_data_file("fig", "dsm_w_sigma.csv");
+  if (!f) return;
+  point pt;
+  pt_init(&pt);
+  mpq_t w, b, wd;
+  mpq_inits(w, b, wd, NULL);
+  fprintf(f, "sigma_eps,w_doc,w_star,b_star,w_data\n");
+  for (int j = -20; j <= 10; j++) {
+    double se = pow(10, j / 10.0);
+    mpq_set_ui(pt.mu, 1, 1); mpq_set_ui(pt.s2, 1, 1); mpq_set_d(pt.se2, se * se);
+    pt_moments(&pt);
+    normal_solve(w, b, &pt, TGT_DSM);
+    mpq_inv(wd, pt.v);
+    fprintf(f, "%.6g,%.9g,%.9g,%.9g,%d\n", se, mpq_get_d(wd), mpq_get_d(w), mpq_get_d(b), -1);
+  }
+  mpq_clears(w, b, wd, NULL);
+  pt_clear(&pt);
+  fclose(f);
+}
+
 int main(void)
 {
   qcheck q;
@@ -952,5 +980,6 @@ int main(void)
     check_fixedx(&q);
     check_demo(&q);
   }
+  write_figure();
   return qc_finish(&q);
 }

@@ -793,15 +793,16 @@ static void check_chapman(qcheck *q)
  *     from the demo's x_0 = 0 (v_0 = 0): the step at which v passes 1/2, and
  *     v after the demo's 1000 steps (tLen = 10).
  * Negative control: "about 25.5" at the stationary v is rejected (> 1% off). */
-static void factor_by_quadrature(mpfr_t out, double vd)
+/* The factor at dt = 1/dt_den (theta = 1, g^2 = 2: A = 1 - dt, c^2 = 2 dt) and
+ * v = v_num/v_den; the demo is dt_den = 100. */
+static void factor_by_quadrature(mpfr_t out, unsigned long dt_den, unsigned long v_num, unsigned long v_den)
 {
   mpfr_t A, c2, m, v, x, y, h, ky, py, dk, s0, s1, es, tmp;
   mpfr_inits2(ODE_PREC, A, c2, m, v, x, y, h, ky, py, dk, s0, s1, es, tmp, (mpfr_ptr)0);
-  mpfr_set_ui(A, 99, MPFR_RNDN); mpfr_div_ui(A, A, 100, MPFR_RNDN);
-  mpfr_set_ui(c2, 1, MPFR_RNDN); mpfr_div_ui(c2, c2, 50, MPFR_RNDN);
+  mpfr_set_ui(A, dt_den - 1, MPFR_RNDN); mpfr_div_ui(A, A, dt_den, MPFR_RNDN);
+  mpfr_set_ui(c2, 2, MPFR_RNDN); mpfr_div_ui(c2, c2, dt_den, MPFR_RNDN);
   mpfr_set_ui(m, 1, MPFR_RNDN); mpfr_set_ui(x, 0, MPFR_RNDN);
-  if (vd == 0) { mpfr_set_ui(v, 200, MPFR_RNDN); mpfr_div_ui(v, v, 199, MPFR_RNDN); }
-  else mpfr_set_d(v, vd, MPFR_RNDN);
+  mpfr_set_ui(v, v_num, MPFR_RNDN); mpfr_div_ui(v, v, v_den, MPFR_RNDN);
   mpfr_set_ui_2exp(h, 1, -9, MPFR_RNDN);
   mpfr_set_zero(s0, 1); mpfr_set_zero(s1, 1); mpfr_set_zero(es, 1);
   for (long j = -12 * 512; j <= 12 * 512; j++) {        /* y in m + [-12, 12] */
@@ -839,8 +840,8 @@ static void check_demo_bias_factor(qcheck *q)
   double f_inf_exact = mpq_get_d(f);
   mpfr_t r1, r2, vk, a2, cc, tmp;
   mpfr_inits2(ODE_PREC, r1, r2, vk, a2, cc, tmp, (mpfr_ptr)0);
-  factor_by_quadrature(r1, 0.5);
-  factor_by_quadrature(r2, 0);
+  factor_by_quadrature(r1, 100, 1, 2);
+  factor_by_quadrature(r2, 100, 200, 199);
   double q_half = mpfr_get_d(r1, MPFR_RNDN), q_inf = mpfr_get_d(r2, MPFR_RNDN);
   int num_ok = qc_small(q, fabs(q_half - 10201.0 / 400), 1e-12) && qc_small(q, fabs(q_inf - 10000.0 / 199), 1e-12);
   /* the variance recursion from v_0 = 0 */
@@ -874,6 +875,33 @@ static void check_demo_bias_factor(qcheck *q)
   mpq_clears(A2, c2, v, f, t, NULL);
 }
 
+/* The figure (fig/sde_score_bias.csv): the bias E s^/s_t - 1 of the
+ * single-sample score with an independent x~ against dt (theta = 1, g^2 = 2,
+ * x_t = 0, p_{t-1} = N(1, v)), at v = 1/2 and at the chain's stationary
+ * v = 2/(2 - dt): the closed form A^2 v/(g^2 dt) beside the MPFR quadrature
+ * of factor_by_quadrature (no closed form); and the relative standard
+ * deviation sqrt(A^2 v/(c^2 v_t))/|s_t| of the unbiased posterior draw. */
+static void write_bias_figure(void)
+{
+  FILE *f = evidence_data_file("fig", "sde_score_bias.csv");
+  if (!f) return;
+  mpfr_t r;
+  mpfr_init2(r, ODE_PREC);
+  fprintf(f, "dt,bias_half,quad_half,bias_stat,quad_stat,relsd_post\n");
+  for (unsigned long n = 2; n <= 1024; n *= 2) {
+    double dt = 1.0 / (double)n, A = 1 - dt, c2 = 2 * dt, vs = 2 / (2 - dt), vt = A * A * 0.5 + c2;
+    factor_by_quadrature(r, n, 1, 2);
+    double qh = mpfr_get_d(r, MPFR_RNDN) - 1;
+    factor_by_quadrature(r, n, 2 * n, 2 * n - 1);
+    double qs = mpfr_get_d(r, MPFR_RNDN) - 1;
+    double st = A / vt;   /* |s_t| at x_t = 0, m = 1, v = 1/2 */
+    fprintf(f, "%.9g,%.9g,%.9g,%.9g,%.9g,%.9g\n", dt, A * A * 0.5 / c2, qh, A * A * vs / c2, qs,
+            sqrt(A * A * 0.5 / (c2 * vt)) / st);
+  }
+  mpfr_clear(r);
+  fclose(f);
+}
+
 int main(void)
 {
   qcheck q;
@@ -889,5 +917,6 @@ int main(void)
     check_chapman(&q);
     check_demo_bias_factor(&q);
   }
+  write_bias_figure();
   return qc_finish(&q);
 }

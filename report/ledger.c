@@ -177,6 +177,33 @@ static void mark_affected(ledger *L)
   }
 }
 
+/* For each claim, the number of other claims that use it, directly or
+ * through \uses (the graph is acyclic: claims_read_dir refuses a cycle).
+ * reach[] marks the users of claim k found so far; n rounds suffice. */
+static int count_downstream(ledger *L)
+{
+  int n = L->claims.n;
+  char *reach = calloc((size_t)(n ? n : 1), 1);
+  if (!reach) { diag_error(L->d, "out of memory"); return 1; }
+  for (int k = 0; k < n; k++) {
+    memset(reach, 0, (size_t)n);
+    reach[k] = 1;
+    for (int changed = 1, round = 0; changed && round <= n; round++) {
+      changed = 0;
+      for (int i = 0; i < n; i++) {
+        const claim_def *c = &L->claims.v[i];
+        for (int u = 0; u < c->nuses && !reach[i]; u++)
+          if (reach[c->uses[u]]) { reach[i] = 1; changed = 1; }
+      }
+    }
+    int count = 0;
+    for (int i = 0; i < n; i++) count += reach[i] && i != k;
+    L->state[k].downstream = count;
+  }
+  free(reach);
+  return 0;
+}
+
 int ledger_judge(ledger *L)
 {
   free(L->state);
@@ -196,6 +223,7 @@ int ledger_judge(ledger *L)
     }
   }
   mark_affected(L);
+  problems += count_downstream(L);
   for (int i = 0; i < L->claims.n; i++) {
     const claim_def *c = &L->claims.v[i];
     const char *gap = verdict_gap(&L->state[i].tally, c->cls);

@@ -36,6 +36,7 @@ typedef struct {
   int nrows, ncontrols, failed;
   const char *counterexample;   /* detail of the first failed non-control row */
   int affected_by;   /* a corrected or failing claim it uses, directly or through \uses, or -1 */
+  int downstream;    /* the number of claims that use it, directly or through \uses */
 } ledger_claim;
 
 typedef struct {

@@ -235,58 +235,102 @@ static void write_index(const ledger *L, FILE *f)
 static void erratum_head(FILE *f, const ledger *L, int i)
 {
   const claim_def *c = &L->claims.v[i];
+  int n = L->state[i].downstream;
   fprintf(f, "\\dmcerratum{%s}{", c->id); tex_id(f, c->id);
   fprintf(f, "}{"); tex(f, c->source);
-  fprintf(f, "}{%s}\n", verdict_macro(ledger_verdict(L, i)));
+  fprintf(f, "}{%s}{%d claim%s downstream}\n", verdict_macro(ledger_verdict(L, i)), n, n == 1 ? "" : "s");
   fprintf(f, "\\dmcasswritten{%s}\n", c->statement);
 }
 
-/* The errata: for each document, every statement that fails as written (the
- * failing claims first, then those that hold after correction), with its
- * correction and counterexample; then the approximations with their error
- * terms (the approx evidence). */
-static void write_errata(const ledger *L, FILE *f)
+/* The order of the errata within a document: by the number of claims
+ * downstream (more first), then failing before corrected, then theory order. */
+typedef struct { int claim, downstream, fails; } erratum_key;
+static int erratum_cmp(const void *a, const void *b)
 {
-  static const char *const order[] = { "fails", "holds-after-correction" };
+  const erratum_key *x = a, *y = b;
+  if (x->downstream != y->downstream) return x->downstream > y->downstream ? -1 : 1;
+  if (x->fails != y->fails) return x->fails ? -1 : 1;
+  return (x->claim > y->claim) - (x->claim < y->claim);
+}
+
+/* The claims of document d whose verdict is one of verdicts[0..nv), in
+ * erratum order; the count, or -1 if out of memory. Free *out. */
+static int errata_of(const ledger *L, int d, const char *const *verdicts, int nv, erratum_key **out)
+{
+  erratum_key *k = malloc(sizeof *k * (size_t)(L->claims.n ? L->claims.n : 1));
+  *out = k;
+  if (!k) return -1;
+  int n = 0;
+  for (int i = 0; i < L->claims.n; i++) {
+    const char *v = ledger_verdict(L, i);
+    int match = 0;
+    for (int j = 0; j < nv; j++) match |= !strcmp(v, verdicts[j]);
+    if (claim_doc(&L->claims.v[i]) != d || !match) continue;
+    k[n++] = (erratum_key){ i, L->state[i].downstream, !strcmp(v, "fails") };
+  }
+  qsort(k, (size_t)n, sizeof *k, erratum_cmp);
+  return n;
+}
+
+/* The errata: for each document, every statement that fails as written (those
+ * that fail, and those that hold after correction), with its correction and
+ * counterexample; then the approximations with their error terms (the approx
+ * evidence). Both lists in erratum order (erratum_cmp), explained in the text. */
+static int write_errata(const ledger *L, FILE *f)
+{
+  static const char *const wrong[] = { "fails", "holds-after-correction" }, *const approx[] = { "approximation" };
+  fprintf(f, "Within each document the entries are ordered by how much they matter, computed from the "
+             "ledger and not typed: first by the number of claims \\emph{downstream} of the entry, that is, "
+             "the claims that use it in their derivation, directly or through other claims "
+             "(\\texttt{\\textbackslash uses} in the theory files, Section~\\ref{sec:graph}); an error "
+             "that more of the mathematics rests on comes first. Ties go to a statement that fails outright "
+             "before one that holds after a correction, then to the order of the theory files. Each entry "
+             "states its count.\n");
   for (int d = 0; d < NDOCS; d++) {
-    int any = 0;
-    for (int i = 0; i < L->claims.n; i++) {
-      const char *v = ledger_verdict(L, i);
-      any += claim_doc(&L->claims.v[i]) == d && (!strcmp(v, "fails") || !strcmp(v, "holds-after-correction") ||
-                                                   !strcmp(v, "approximation"));
-    }
-    if (!any) continue;
-    fprintf(f, "\\subsection{%s}\n", doc_names[d]);
-    int nerr = 0;
-    for (int o = 0; o < 2; o++)
-      for (int i = 0; i < L->claims.n; i++) {
-        const claim_def *c = &L->claims.v[i];
-        if (claim_doc(c) != d || strcmp(ledger_verdict(L, i), order[o])) continue;
-        if (!nerr++) fprintf(f, "\\subsubsection*{Errors}\n");
-        erratum_head(f, L, i);
-        if (c->correction) fprintf(f, "\\dmccorrected{%s}\n", c->correction);
-        else fprintf(f, "\\dmccorrected{\\emph{(no correction stated)}}\n");
-        fprintf(f, "\\dmccounter{");
-        if (L->state[i].counterexample) tex_math(f, L->state[i].counterexample);
-        else fprintf(f, "\\emph{(none recorded)}");
-        fprintf(f, "}\n");
-      }
-    int napp = 0;
-    for (int i = 0; i < L->claims.n; i++) {
+    erratum_key *err, *app;
+    int nerr = errata_of(L, d, wrong, 2, &err), napp = errata_of(L, d, approx, 1, &app);
+    if (nerr < 0 || napp < 0) { free(err); free(app); return -1; }
+    if (nerr + napp) fprintf(f, "\\subsection{%s}\n", doc_names[d]);
+    if (nerr) fprintf(f, "\\subsubsection*{Errors}\n");
+    for (int e = 0; e < nerr; e++) {
+      int i = err[e].claim;
       const claim_def *c = &L->claims.v[i];
-      if (claim_doc(c) != d || strcmp(ledger_verdict(L, i), "approximation")) continue;
-      if (!napp++) fprintf(f, "\\subsubsection*{Approximations}\n");
+      erratum_head(f, L, i);
+      if (c->correction) fprintf(f, "\\dmccorrected{%s}\n", c->correction);
+      else fprintf(f, "\\dmccorrected{\\emph{(no correction stated)}}\n");
+      fprintf(f, "\\dmccounter{");
+      if (L->state[i].counterexample) tex_math(f, L->state[i].counterexample);
+      else fprintf(f, "\\emph{(none recorded)}");
+      fprintf(f, "}\n");
+    }
+    if (napp) fprintf(f, "\\subsubsection*{Approximations}\n");
+    for (int e = 0; e < napp; e++) {
+      int i = app[e].claim;
+      const claim_def *c = &L->claims.v[i];
       erratum_head(f, L, i);
       if (c->correction) fprintf(f, "\\dmccorrected{%s}\n", c->correction);
       for (int r = 0; r < L->nrows; r++) {
-        const ledger_row *e = &L->rows[r];
-        if (e->claim != i || e->kind != EV_APPROX) continue;
+        const ledger_row *row = &L->rows[r];
+        if (row->claim != i || row->kind != EV_APPROX) continue;
         fprintf(f, "\\dmcerrterm{");
-        tex_math(f, e->check); fprintf(f, ": "); tex_math(f, e->detail);
+        tex_math(f, row->check); fprintf(f, ": "); tex_math(f, row->detail);
         fprintf(f, "}\n");
       }
     }
+    free(err);
+    free(app);
   }
+  return 0;
+}
+
+/* The base seed of the run: the smallest seed of any row (a derived seed is
+ * the base seed + k, k > 0; see the evidence appendix). */
+static unsigned long base_seed(const ledger *L)
+{
+  unsigned long b = L->nrows ? L->rows[0].seed : 0UL;
+  for (int r = 1; r < L->nrows; r++)
+    if (L->rows[r].seed < b) b = L->rows[r].seed;
+  return b;
 }
 
 /* The kind column: the kind and its level; the result column: what pass or
@@ -315,7 +359,9 @@ static void evidence_row(const ledger *L, FILE *g, const ledger_row *e, int firs
   else
     fprintf(g, "\\textbf{");
   tex_math(g, e->check); fprintf(g, "} (\\texttt{"); tex(g, e->program);
-  fprintf(g, "}, $N=%lu$, seed %lu): ", e->n, e->seed);
+  unsigned long base = base_seed(L);
+  if (e->seed == base) fprintf(g, "}, $N=%lu$, seed %lu, \\dmcseedbase): ", e->n, e->seed);
+  else fprintf(g, "}, $N=%lu$, seed %lu, \\dmcseedderived{%lu}): ", e->n, e->seed, e->seed - base);
   tex_math(g, e->detail);
   fprintf(g, "\\\\\n");
 }
@@ -333,12 +379,12 @@ static void write_sections(const ledger *L, outdir *o, const char *figures)
     stem(file, name, sizeof name);
     snprintf(evname, sizeof evname, "evidence-%s.tex", name);
     if (!realpath(file, abs)) snprintf(abs, sizeof abs, "%s", file);
-    fprintf(f, "\\input{%s}\n", abs);
-    if (figures) {
+    if (figures) {   /* input by the frame right after the file's \\section, so they float through it */
       char fig[PATH_MAX], figabs[PATH_MAX];
       snprintf(fig, sizeof fig, "%s/%s.tex", figures, name);
-      if (realpath(fig, figabs)) fprintf(f, "\\input{%s}\n", figabs);
+      if (realpath(fig, figabs)) fprintf(f, "\\dmcsectionfigures{%s}\n", figabs);
     }
+    fprintf(f, "\\input{%s}\n", abs);
     fprintf(f, "\\clearpage\n");
     int nrows = 0;
     for (int r = 0; r < L->nrows; r++) nrows += !strcmp(L->claims.v[L->rows[r].claim].file, file);
@@ -399,7 +445,7 @@ static void acc_figure(FILE *f, const acc_fn *fns, int n)
              "  bar width=5pt, y dir=reverse, ytick={0,...,%d}, yticklabel style={font=\\scriptsize},\n"
              "  xlabel={ULP error against the correctly rounded double}, xmajorgrids,\n"
              "  legend style={font=\\footnotesize, at={(0.5,1.01)}, anchor=south}, legend columns=2,\n"
-             "  yticklabels={", 0.42 * n + 2.5, top + 1, n - 1);
+             "  yticklabels={", 0.38 * n + 2.0, top + 1, n - 1);
   for (int i = 0; i < n; i++) { fputs(i ? ",{" : "{", f); tex_id(f, fns[i].name); fputs("}", f); }
   fprintf(f, "}]\n\\addplot[fill=blue!40, draw=blue!70!black] coordinates {");
   for (int i = 0; i < n; i++) fprintf(f, "(%g,%d)", fns[i].max, i);
@@ -449,7 +495,10 @@ static void write_accuracy(outdir *o, const char *results)
   }
   if (na > 0) dir_list_free(files, na);
   fprintf(f, "\\bottomrule\\end{longtable}\n");
-  acc_figure(f, fns, nfns);
+  /* the figure in its own file, input before the table: a float defined after
+   * the long table would wait for the end of the section */
+  FILE *g = out_open(o, "accuracy-figure.tex");
+  if (g) { acc_figure(g, fns, nfns); out_close(o, g); }
   for (int i = 0; i < nfns; i++) free(fns[i].name);
   free(fns);
   out_close(o, f);
@@ -497,16 +546,13 @@ static void write_repro(const ledger *L, outdir *o, const char *results)
     tex(f, line); fprintf(f, " & "); tex(f, tab + 1); fprintf(f, "\\\\\n");
   }
   fclose(in);
-  fprintf(f, "base seed & %lu (\\texttt{DMC\\_SEED}; the default is 20261125)\\\\\n",
-          L->nrows ? L->rows[0].seed : 0UL);
+  unsigned long base = base_seed(L);
+  int nderived = 0;
+  for (int r = 0; r < L->nrows; r++) nderived += L->rows[r].seed != base;
+  fprintf(f, "base seed & %lu (\\texttt{DMC\\_SEED}; the default is 20261125)\\\\\n"
+             "derived seeds & %d of the %d evidence rows ran on a derived seed (base $+\\,k$); the "
+             "rule is in Appendix~\\ref{app:evidence}, \\hyperlink{seeds}{Seeds}\\\\\n", base, nderived, L->nrows);
   fprintf(f, "\\bottomrule\\end{longtable}\n\n"
-             "\\paragraph{Derived seeds.} Every program starts from the base seed. A Monte Carlo draws "
-             "stream $k$ (its trial or block number) from GSL's \\texttt{mt19937} seeded with "
-             "$1+m_{31}(h\\oplus k)$, where $h$ is the base seed folded by the splitmix64 finaliser "
-             "modulo $2^{31}$ and $m_{31}$ is a bijection of $[0,2^{31})$ (\\texttt{dmc\\_stream\\_key} "
-             "in \\texttt{src/rng.c}); results do not depend on the number of threads. An evidence row "
-             "whose seed is the base seed $+\\,k$ is the $k$-th independent repetition of its check "
-             "(e.g.\\ the SDE sampler's laws, \\texttt{tests/test\\_sde.c}).\n\n"
              "\\paragraph{Wall time per program} (seconds, as run by \\texttt{make check}).\n\n");
   char dir[PATH_MAX], **files;
   snprintf(dir, sizeof dir, "%s/status", results);
@@ -563,12 +609,15 @@ int texout_write(const ledger *L, const char *out, const char *results, const ch
     for (int r = 0; r < L->nrows; r++) ncontrols += L->rows[r].kind == EV_CONTROL_KIND;
     fprintf(f, "\\def\\dmcresults{%s}\n", results);
     fprintf(f, "\\def\\dmcseed{%lu}\n\\def\\dmcnclaims{%d}\n\\def\\dmcnrows{%d}\n\\def\\dmcncontrols{%d}\n",
-            L->nrows ? L->rows[0].seed : 0UL, L->claims.n, L->nrows, ncontrols);
+            base_seed(L), L->claims.n, L->nrows, ncontrols);
     out_close(&o, f);
   }
   if ((f = out_open(&o, "summary.tex"))) { write_summary(L, f); out_close(&o, f); }
   if ((f = out_open(&o, "index.tex"))) { write_index(L, f); out_close(&o, f); }
-  if ((f = out_open(&o, "errata.tex"))) { write_errata(L, f); out_close(&o, f); }
+  if ((f = out_open(&o, "errata.tex"))) {
+    if (write_errata(L, f)) { diag_error(o.d, "out of memory"); o.bad = 1; }
+    out_close(&o, f);
+  }
   if ((f = out_open(&o, "graph.tex"))) { texgraph_write(L, f, tex_id); out_close(&o, f); }
   write_sections(L, &o, figures);
   write_accuracy(&o, results);

@@ -559,22 +559,28 @@ static int rb_variance_test(gsl_rng *r, rb_design *d)
   d->zmax = -INFINITY;
   d->zcf_max = 0;
   d->tmin = d->tncp = 0;
+  FILE *fig = evidence_data_file("fig", "elbo_rb_terms.csv");   /* the figure: per-term variances */
+  if (fig) fprintf(fig, "t,var_plain,var_rb,diff,diff_se,diff_closed\n");
   for (size_t t = 1; t <= RB_T; t++) {
     double mp = 0, mr = 0;
     for (unsigned long i = 0; i < n; i++) { mp += pt[i * stride + t]; mr += rt[i * stride + t]; }
     mp /= (double)n;
     mr /= (double)n;
-    moments w = { 0 };
+    moments w = { 0 }, vp = { 0 }, vr = { 0 };
     for (unsigned long i = 0; i < n; i++) {
       double dp = pt[i * stride + t] - mp, dr = rt[i * stride + t] - mr;
       mom_add(&w, dp * dp - dr * dr);
+      mom_add(&vp, dp * dp);
+      mom_add(&vr, dr * dr);
     }
     double se = sqrt(mom_var(&w) / w.n), z = w.mean / se, ncp = delta[t] / se, zcf = fabs(w.mean - delta[t]) / se;
+    if (fig) fprintf(fig, "%zu,%.6e,%.6e,%.6e,%.6e,%.6e\n", t, vp.mean, vr.mean, w.mean, se, delta[t]);
     if (z < d->zmin) { d->zmin = z; d->tmin = (int)t; }
     if (z > d->zmax) d->zmax = z;
     if (ncp < d->ncp_min) { d->ncp_min = ncp; d->tncp = (int)t; }
     if (zcf > d->zcf_max) d->zcf_max = zcf;
   }
+  if (fig) fclose(fig);
   free(pt);
   free(rt);
   d->var_plain = mom_var(&sp);

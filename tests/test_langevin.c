@@ -132,7 +132,8 @@ static void test_moments(void **state)
   const size_t ks[2] = { k1, k2 };
   for (int j = 0; j < 2; j++) {
     size_t k = ks[j];
-    PROP_CHECK(dmc_langevin_run(&p, x0, n, k, fx->seed + 17 + (unsigned long)j, 2, x, e) == DMC_OK, "run failed");
+    const unsigned long seed = fx->seed + 17 + (unsigned long)j;   /* a derived seed: base + 17 + j */
+    PROP_CHECK(dmc_langevin_run(&p, x0, n, k, seed, 2, x, e) == DMC_OK, "run failed");
     double want_mean = mu + pow(rho, (double)k) * (x0 - mu);
     double want_var = s2 * (1 - pow(rho, 2.0 * (double)k)) / (1 - rho * rho);
     double mean, var, zm, zv;
@@ -144,7 +145,7 @@ static void test_moments(void **state)
       int rejected = !moments_test(x, n, mu, want_var, &cm, &cv, &czm, &czv);
       ok &= rejected;
       evidence_row(fx->ev, "elbo.langevin.moments", "control", rejected,
-                   "mean and variance after k steps = discrete-chain closed form", n, fx->seed,
+                   "mean and variance after k steps = discrete-chain closed form", n, seed,
                    "the same test with the mean mu (x0 forgotten) after k=%zu steps: z = %.1f: %s", k, czm,
                    rejected ? "rejected, as it must be" : "NOT rejected");
     }
@@ -154,7 +155,7 @@ static void test_moments(void **state)
      * that is elbo.langevin.stationary's own test below. */
     double k999 = prop_shift_for_power(Z_CRIT, 0.999);
     evidence_row(fx->ev, "elbo.langevin.moments", "statistical", pass,
-                 "mean and variance after k steps = discrete-chain closed form", n, fx->seed,
+                 "mean and variance after k steps = discrete-chain closed form", n, seed,
                  "mu=%g sigma=%g tau=%g dt=%g x0=%g, k=%zu steps, %zu trials: mean %.5f (exact %.5f, z=%.2f), variance %.5f "
                  "(exact %.5f, z=%.2f); |z| < %.1f each, false alarm %.1e; power 0.999 against a mean shift of %.2g and a "
                  "relative variance deviation of %.2g (not enough to see the stationary inflation h/2 = %.2g)",
@@ -191,7 +192,8 @@ static void test_stationary(void **state)
   const size_t n = STAT_N, k = 100;
   double *x = malloc(n * sizeof *x);
   PROP_CHECK(x, "out of memory");
-  PROP_CHECK(dmc_langevin_run(&p, x0, n, k, fx->seed + 31, 2, x, NULL) == DMC_OK, "run failed");
+  const unsigned long seed = fx->seed + 31;   /* a derived seed: base + 31 */
+  PROP_CHECK(dmc_langevin_run(&p, x0, n, k, seed, 2, x, NULL) == DMC_OK, "run failed");
   double mean = 0, m2 = 0;
   for (size_t i = 0; i < n; i++) mean += x[i];
   mean /= (double)n;
@@ -210,14 +212,14 @@ static void test_stationary(void **state)
     if (chisq_power(l, u, nn, 1 - 0.01 / 2) >= 0.999) need = nn;
   }
   evidence_row(fx->ev, "elbo.langevin.stationary", "statistical", pass && power >= 1 - 1e-6,
-               "variance of x_k = sigma^2/(1-h/2) (1-rho^2k), exact chi-square test", n, fx->seed,
+               "variance of x_k = sigma^2/(1-h/2) (1-rho^2k), exact chi-square test", n, seed,
                "mu=%g sigma=%g tau=%g dt=%g (h=%g), x0=mu, k=%zu steps, %zu trials: sample variance %.5f vs sigma^2/(1-h/2) "
                "(1-rho^2k) = %.5f; (n-1)s^2/v = %.1f in the chi^2_%zu acceptance interval [%.1f, %.1f] (false alarm %.0e); "
                "power against sigma^2 (relative effect h/2 = %.2g): 1 - %.1e; at the demo's h = 0.01 power 0.999 needs about "
                "%.2g trials", mu, sigma, tau, dt, h, k, n, m2 / dof, v_claim, t_claim, n - 1, lo, hi, STAT_ALPHA, h / 2,
                1 - power, need);
   evidence_row(fx->ev, "elbo.langevin.stationary", "control", control,
-               "variance of x_k = sigma^2/(1-h/2) (1-rho^2k), exact chi-square test", n, fx->seed,
+               "variance of x_k = sigma^2/(1-h/2) (1-rho^2k), exact chi-square test", n, seed,
                "the same test and sample with the continuous-time variance sigma^2 (1-rho^2k) = %.5f: (n-1)s^2/v = %.1f, %s the "
                "acceptance interval [%.1f, %.1f]", v_pert, t_pert, control ? "outside" : "INSIDE", lo, hi);
   PROP_CHECK(pass, "stationary variance off: (n-1)s^2/v = %.1f outside [%.1f, %.1f]", t_claim, lo, hi);
@@ -235,7 +237,8 @@ static void test_demo_elbo(void **state)
   const size_t n = prop_points(20000), k = 1000;
   double *x = malloc(n * sizeof *x), *e = malloc(n * sizeof *e);
   PROP_CHECK(x && e, "out of memory");
-  PROP_CHECK(dmc_langevin_run(&p, 0.0, n, k, fx->seed + 99, 2, x, e) == DMC_OK, "run failed");
+  const unsigned long seed = fx->seed + 99;   /* a derived seed: base + 99 */
+  PROP_CHECK(dmc_langevin_run(&p, 0.0, n, k, seed, 2, x, e) == DMC_OK, "run failed");
   double mean = 0, norm_mean = 0;
   for (size_t i = 0; i < n; i++) mean += e[i];
   mean /= (double)n;
@@ -247,13 +250,13 @@ static void test_demo_elbo(void **state)
   double want_norm = kk * (c + log1p(-dt));
   double zn = (norm_mean - want_norm) / (sd / sqrt((double)n));
   int pass = fabs(z) < Z_CRIT;
-  evidence_row(fx->ev, "elbo.demo.increment", "statistical", pass, "demo ELBO_k = dt(1-dt/2) chi^2_k", n, fx->seed,
+  evidence_row(fx->ev, "elbo.demo.increment", "statistical", pass, "demo ELBO_k = dt(1-dt/2) chi^2_k", n, seed,
                "demo settings (mu=0, sigma=1, tau=1, dt=0.01), k=1000 steps, %zu trials: mean ELBO %.5f vs k dt(1-dt/2) = %.5f, "
                "z = %.2f (|z| < %.1f, false alarm 1.2e-7); power 0.999 against a shift of the mean of %.2g (%.1f%%)",
                n, mean, want, z, Z_CRIT, prop_shift_for_power(Z_CRIT, 0.999) * sd / sqrt((double)n),
                100 * prop_shift_for_power(Z_CRIT, 0.999) * sd / sqrt((double)n) / want);
   /* as written: an ELBO term E_q log(p/q) of normalised densities is <= 0 */
-  evidence_row(fx->ev, "elbo.demo.bound", "statistical", mean <= 0, "demo's accumulated ELBO has expectation <= 0", n, fx->seed,
+  evidence_row(fx->ev, "elbo.demo.bound", "statistical", mean <= 0, "demo's accumulated ELBO has expectation <= 0", n, seed,
                "counterexample: the demo's own settings, k=1000 steps, %zu trials: mean accumulated ELBO = %.4f > 0 "
                "(exact k dt(1-dt/2) = %.4f, growing linearly in k); a sum of E log(p/q) over normalised densities cannot be positive",
                n, mean, want);
@@ -261,12 +264,12 @@ static void test_demo_elbo(void **state)
   double zc = (mean - want_norm) / (sd / sqrt((double)n));
   int rejected = !(fabs(zc) < Z_CRIT && want_norm < 0);
   evidence_row(fx->ev, "elbo.demo.bound", "control", rejected,
-               "with the backward density normalised, mean = k(dt - dt^2/2 + log(1-dt)) < 0", n, fx->seed,
+               "with the backward density normalised, mean = k(dt - dt^2/2 + log(1-dt)) < 0", n, seed,
                "the same test on the demo's accumulated ELBO without the normaliser (mean %.4f): z = %.1f: %s", mean, zc,
                rejected ? "rejected, as it must be" : "NOT rejected");
   PROP_CHECK(rejected, "the un-normalised ELBO passed the normalised test");
   evidence_row(fx->ev, "elbo.demo.bound", "corrected", fabs(zn) < Z_CRIT && want_norm < 0,
-               "with the backward density normalised, mean = k(dt - dt^2/2 + log(1-dt)) < 0", n, fx->seed,
+               "with the backward density normalised, mean = k(dt - dt^2/2 + log(1-dt)) < 0", n, seed,
                "adding the missing normaliser log(1-dt) per step: mean %.6f vs exact -k KL = %.6f, z = %.2f (|z| < %.1f, "
                "false alarm 1.2e-7; power 0.999 against a shift of %.2g)",
                norm_mean, want_norm, zn, Z_CRIT, prop_shift_for_power(Z_CRIT, 0.999) * sd / sqrt((double)n));
@@ -278,13 +281,80 @@ static void test_demo_elbo(void **state)
   double want_e = exp(-kk * log1p(-dt)), var_e = exp(-kk / 2 * log1p(-4 * c)) - want_e * want_e;
   double ze = (me - want_e) / sqrt(var_e / (double)n);
   int pass_e = fabs(ze) < Z_CRIT;
-  evidence_row(fx->ev, "elbo.demo.increment", "statistical", pass_e, "demo's log mean exp(ELBO_k) -> -k log(1-dt)", n, fx->seed,
+  evidence_row(fx->ev, "elbo.demo.increment", "statistical", pass_e, "demo's log mean exp(ELBO_k) -> -k log(1-dt)", n, seed,
                "mean of exp(ELBO_k) over %zu trials %.4f vs (1-dt)^-k = %.4f (log: %.5f vs %.5f), z = %.2f (|z| < %.1f, "
                "false alarm 1.2e-7); power 0.999 against a relative shift of %.2g", n, me, want_e, log(me), -kk * log1p(-dt),
                ze, Z_CRIT, prop_shift_for_power(Z_CRIT, 0.999) * sqrt(var_e / (double)n) / want_e);
   free(x);
   free(e);
   PROP_CHECK(pass && pass_e && fabs(zn) < Z_CRIT, "demo ELBO distribution off: z = %.2f, exp z = %.2f, normalised z = %.2f", z, ze, zn);
+}
+
+/* Figure data (fig/langevin_demo_elbo.csv): the demo's accumulated "ELBO"
+ * after k steps, as written and with the missing normaliser log(1 - dt) per
+ * step, over the same trials observed at k = 50, 100, ..., 1000 (the runs
+ * share the seed, so each is the prefix of the next), beside the exact means
+ * k dt(1 - dt/2) and k(dt - dt^2/2 + log(1 - dt)). */
+static void test_demo_elbo_figure(void **state)
+{
+  fixture *fx = *state;
+  const double dt = 0.01, c = dt * (1 - dt / 2);
+  const dmc_langevin p = { 0.0, 1.0, 1.0, dt };
+  const size_t n = prop_points(2000);
+  double *e = malloc(n * sizeof *e);
+  FILE *f = evidence_data_file("fig", "langevin_demo_elbo.csv");
+  int ok = e && f;
+  if (ok) fprintf(f, "k,demo,demo_se,demo_exact,normalised,normalised_exact\n");
+  for (size_t k = 50; ok && k <= 1000; k += 50) {
+    if (!(ok = dmc_langevin_run(&p, 0.0, n, k, fx->seed + 99, 2, NULL, e) == DMC_OK)) break;
+    double mean = 0, m2 = 0, kk = (double)k;
+    for (size_t i = 0; i < n; i++) mean += e[i];
+    mean /= (double)n;
+    for (size_t i = 0; i < n; i++) m2 += (e[i] - mean) * (e[i] - mean);
+    fprintf(f, "%zu,%.6e,%.6e,%.6e,%.6e,%.6e\n", k, mean, sqrt(m2 / (double)(n - 1) / (double)n), kk * c,
+            mean + kk * log1p(-dt), kk * (c + log1p(-dt)));
+  }
+  if (f) fclose(f);
+  free(e);
+  PROP_CHECK(ok, "out of memory, no figure file or a failed run");
+}
+
+/* Figure data (fig/langevin_stationary_h.csv): the sample variance of x_k
+ * (k = 400 steps from x0 = mu, so rho^2k < 2e-18 for every h here; the j-th h
+ * on the derived seed base + 40 + j, so the points are independent) against the
+ * step h = dt/(tau sigma^2), with its standard error v sqrt(2/(n-1)), beside
+ * sigma^2/(1 - h/2) (1 - rho^2k) and sigma^2; fig/langevin_stationary_curve.csv
+ * has the closed form on a fine grid of h. */
+static void test_stationary_figure(void **state)
+{
+  fixture *fx = *state;
+  const double mu = 0.0, sigma = 1.0, tau = 1.0;
+  const size_t n = prop_points(20000), k = 400;
+  static const double hs[] = { 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0, 1.2, 1.4, 1.6, 1.8 };
+  double *x = malloc(n * sizeof *x);
+  FILE *f = evidence_data_file("fig", "langevin_stationary_h.csv");
+  int ok = x && f;
+  if (ok) fprintf(f, "h,var,var_se,var_exact,sigma2\n");
+  for (size_t j = 0; ok && j < sizeof hs / sizeof hs[0]; j++) {
+    const double h = hs[j], rho = 1 - h;
+    const dmc_langevin p = { mu, sigma, tau, h * tau * sigma * sigma };
+    if (!(ok = dmc_langevin_run(&p, mu, n, k, fx->seed + 40 + j, 2, x, NULL) == DMC_OK)) break;
+    double mean = 0, m2 = 0;
+    for (size_t i = 0; i < n; i++) mean += x[i];
+    mean /= (double)n;
+    for (size_t i = 0; i < n; i++) m2 += (x[i] - mean) * (x[i] - mean);
+    double v = m2 / (double)(n - 1);
+    fprintf(f, "%.3f,%.6e,%.6e,%.6e,%.6e\n", h, v, v * sqrt(2.0 / (double)(n - 1)),
+            sigma * sigma / (1 - h / 2) * (1 - pow(rho, 2.0 * (double)k)), sigma * sigma);
+  }
+  if (f) fclose(f);
+  free(x);
+  PROP_CHECK(ok, "out of memory, no figure file or a failed run");
+  f = evidence_data_file("fig", "langevin_stationary_curve.csv");
+  PROP_CHECK(f, "no figure file");
+  fprintf(f, "h,var_exact\n");
+  for (int i = 1; i <= 190; i++) fprintf(f, "%.3f,%.6e\n", i / 100.0, sigma * sigma / (1 - i / 200.0));
+  fclose(f);
 }
 
 static void test_invalid(void **state)
@@ -319,6 +389,8 @@ int main(void)
     cmocka_unit_test(test_moments),
     cmocka_unit_test(test_stationary),
     cmocka_unit_test(test_demo_elbo),
+    cmocka_unit_test(test_demo_elbo_figure),
+    cmocka_unit_test(test_stationary_figure),
     cmocka_unit_test(test_invalid),
   };
   return cmocka_run_group_tests_name(PROGRAM, tests, setup, teardown);

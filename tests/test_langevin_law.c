@@ -88,9 +88,10 @@ static int sample_chain(const dmc_langevin *p, double x0, size_t n, size_t k, ui
 }
 
 /* A perturbed sampler: the same test at its exact moments must reject. */
-static int control_row(fixture *fx, const char *check, int rejected, double power, size_t n, const char *what, double stat)
+static int control_row(fixture *fx, const char *check, int rejected, double power, size_t n, unsigned long seed,
+                       const char *what, double stat)
 {
-  evidence_row(fx->ev, CLAIM, "control", rejected, check, n, fx->seed,
+  evidence_row(fx->ev, CLAIM, "control", rejected, check, n, seed,
                "%s; the same test on the same sample gives %.2f: %s (power 1 - %.1e)", what, stat,
                rejected ? "rejected, as it must be" : "NOT rejected", 1 - power);
   return rejected;
@@ -107,27 +108,28 @@ static void test_transient_mean(void **state)
   const size_t n = N_TRANSIENT, k = 5;
   const dmc_langevin p = { mu, sigma, tau, dt };
   sample s;
-  PROP_CHECK(sample_chain(&p, x0, n, k, fx->seed + 501, &s), "run failed");
+  const unsigned long seed = fx->seed + 501;   /* a derived seed: base + 501 */
+  PROP_CHECK(sample_chain(&p, x0, n, k, seed, &s), "run failed");
   const chain ok = { h, 2 * dt / tau }, off = { 1.01 * h, 2 * dt / tau };
   double m = law_mean(ok, mu, x0, k), v = law_var(ok, k), m1 = law_mean(off, mu, x0, k);
   double z, z1, t;
   int pass = mean_accepts(s, m, v, ALPHA, &z), vpass = var_accepts(s, v, ALPHA, &t);
   double pw = mean_power(m, v, m1, n, ALPHA);
   const char *chk = "mean of x_k = mu + rho^k (x0 - mu) (z-test)";
-  evidence_row(fx->ev, CLAIM, "statistical", pass && pw >= 1 - ALPHA, chk, n, fx->seed,
+  evidence_row(fx->ev, CLAIM, "statistical", pass && pw >= 1 - ALPHA, chk, n, seed,
                "mu=%g sigma=%g tau=%g dt=%g (h=%g), x0=%g, k=%zu steps, %zu trials: sample mean %.6f vs exact %.6f "
                "(stationary mean %g), z = %.2f, |z| < %.3f (two-sided false alarm %.0e); power against h off by 1%% (exact "
                "mean %.6f, shift %.1f standard errors): 1 - %.1e", mu, sigma, tau, dt, h, x0, k, n, s.mean, m, mu, z,
                z_crit(ALPHA), ALPHA, m1, (m - m1) / sqrt(v / (double)n), 1 - pw);
   int rej = !mean_accepts(s, m1, v, ALPHA, &z1);
-  control_row(fx, chk, rej, pw, n, "the sampler's drift rate h off by 1% (h = 0.202)", z1);
+  control_row(fx, chk, rej, pw, n, seed, "the sampler's drift rate h off by 1% (h = 0.202)", z1);
   const char *vchk = "variance of x_k = c (1 - rho^2k)/(1 - rho^2) (chi-square)";
-  evidence_row(fx->ev, CLAIM, "statistical", vpass, vchk, n, fx->seed,
+  evidence_row(fx->ev, CLAIM, "statistical", vpass, vchk, n, seed,
                "the same sample: (n-1) s^2/v_k = %.1f for v_k = %.6f (stationary V = %.6f) inside the chi^2_%zu acceptance "
                "interval (false alarm %.0e)", t, v, sigma * sigma / (1 - h / 2), n - 1, ALPHA);
   double t1, v_ctl = v / 2;
   int vrej = !var_accepts(s, v_ctl, ALPHA, &t1);
-  control_row(fx, vchk, vrej, var_power(v, v_ctl, n, ALPHA), n, "the noise without the sqrt(2) (variance v_k/2)", t1);
+  control_row(fx, vchk, vrej, var_power(v, v_ctl, n, ALPHA), n, seed, "the noise without the sqrt(2) (variance v_k/2)", t1);
   PROP_CHECK(pass && vpass, "x_k off the exact law: z = %.2f, chi2 = %.1f", z, t);
   PROP_CHECK(pw >= 1 - ALPHA, "mean test power %.3g < 1 - %g", pw, ALPHA);
   PROP_CHECK(rej && vrej, "a perturbed law was not rejected: z = %.2f, chi2 = %.1f", z1, t1);
@@ -144,7 +146,8 @@ static void test_demo_variance(void **state)
   const size_t n = N_DEMO, k = 10;
   const dmc_langevin p = { mu, sigma, tau, dt };
   sample s;
-  PROP_CHECK(sample_chain(&p, x0, n, k, fx->seed + 502, &s), "run failed");
+  const unsigned long seed = fx->seed + 502;   /* a derived seed: base + 502 */
+  PROP_CHECK(sample_chain(&p, x0, n, k, seed, &s), "run failed");
   const double h = dt / (tau * sigma * sigma);
   const chain ok = { h, 2 * dt / tau }, big = { 1.01 * h, 1.01 * 2 * dt / tau };
   double v = law_var(ok, k), t, z;
@@ -156,7 +159,7 @@ static void test_demo_variance(void **state)
   double pw[3], least = 1;
   for (int i = 0; i < 3; i++) { pw[i] = var_power(v, perturbed[i], n, ALPHA / 2); if (pw[i] < least) least = pw[i]; }
   const char *chk = "variance of x_k = c (1 - rho^2k)/(1 - rho^2) at the demo's parameters (chi-square)";
-  evidence_row(fx->ev, CLAIM, "statistical", pass && least >= 1 - ALPHA, chk, n, fx->seed,
+  evidence_row(fx->ev, CLAIM, "statistical", pass && least >= 1 - ALPHA, chk, n, seed,
                "mu=0 sigma=tau=1 dt=0.01 x0=0 (the demo's), k=%zu steps, %zu trials: sample variance %.6f vs exact %.6f "
                "(stationary %.6f); (n-1)s^2/v_k = %.1f inside the chi^2_%zu acceptance interval, mean z = %.2f (false alarm "
                "%.0e each, %.0e for the row); power against the variance %.6f (%s): 1 - %.1e, %.6f (%s): 1 - %.1e, %.6f (%s): 1 - %.1e", k, n,
@@ -166,7 +169,7 @@ static void test_demo_variance(void **state)
   for (int i = 0; i < 3; i++) {
     double t1;
     int rejected = !var_accepts(s, perturbed[i], ALPHA / 2, &t1);
-    all &= control_row(fx, chk, rejected, pw[i], n, what[i], t1);
+    all &= control_row(fx, chk, rejected, pw[i], n, seed, what[i], t1);
   }
   PROP_CHECK(pass, "x_k off the exact law at the demo's parameters: chi2 = %.1f, z = %.2f", t, z);
   PROP_CHECK(least >= 1 - ALPHA, "variance test power %.3g < 1 - %g", least, ALPHA);

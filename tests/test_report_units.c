@@ -495,6 +495,19 @@ static void test_texout(void **state)
   assert_non_null(strstr(slurp(p), "one\\_reason \\& more"));     /* TeX-escaped */
   snprintf(p, sizeof p, "%s/verdicts.tex", out);
   assert_non_null(strstr(slurp(p), "\\csname dmcv@"));
+  /* the errata in order of the claims downstream: ok.corrected (used by ok.exact
+   * and, through it, ok.mixed) before ok.fails (used by none), though it fails */
+  snprintf(p, sizeof p, "%s/errata.tex", out);
+  text = slurp(p);
+  const char *cor = strstr(text, "\\dmcerratum{ok.corrected}"), *fails = strstr(text, "\\dmcerratum{ok.fails}");
+  assert_non_null(cor);
+  assert_non_null(fails);
+  assert_true(cor < fails);
+  assert_non_null(strstr(cor, "{2 claims downstream}"));
+  assert_non_null(strstr(fails, "{0 claims downstream}"));
+  /* every evidence row says what its seed is (all rows of the fixture: the base seed 7) */
+  snprintf(p, sizeof p, "%s/evidence-fixture.tex", out);
+  assert_non_null(strstr(slurp(p), "seed 7, \\dmcseedbase)"));
   /* failures: each is reported and the result is -1 */
   snprintf(p, sizeof p, "%s/absent", tmp_root);
   assert_int_equal(texout_run(p, res, bud, &log), -1);            /* no output directory */

@@ -551,6 +551,17 @@ static void write_histogram(const char *name, const double *x, size_t n)
   fclose(f);
 }
 
+/* The empirical cdf of the sorted x[0..n) at the figure's grid points. */
+static double ecdf_x(int i) { return -4.0 + 0.05 * i; }
+static void ecdf_on_grid(const double *x, size_t n, int grid, double *out)
+{
+  size_t j = 0;
+  for (int i = 0; i < grid; i++) {
+    while (j < n && x[j] <= ecdf_x(i)) j++;
+    out[i] = (double)j / (double)n;
+  }
+}
+
 /* The recovery test: mean and variance z-tests against p_0's and the KS
  * distance to p_0's cdf (sorts x). */
 static int recovery_test(double *x, size_t n, double mean0, double var0, double ks_crit, double *mean, double *var,
@@ -581,6 +592,8 @@ static void test_mixture_recovery(void **state)
     { "sde.reverse.recovers", "reverse EM, VP, T=1, 400 steps", &vp, DMC_EM_REVERSE, 400, "sde_hist_rev_vp.csv" },
     { "sde.flow.marginals", "probability-flow Heun, VP, T=1, 100 steps", &vp, DMC_HEUN_FLOW, 100, "sde_hist_flow_vp.csv" } };
   const double ks_crit = sqrt(-log(KS_ALPHA / 2) / 2) / sqrt((double)N);
+  enum { GRID = 171 };   /* the figure's x grid: -4 .. 4.5 in steps of 0.05 */
+  double ecdf[4][GRID];
   int all = 1;
   for (int k = 0; k < 3; k++) {
     dmc_mixture_at init = { *run[k].sde, data, 1.0 };
@@ -591,6 +604,7 @@ static void test_mixture_recovery(void **state)
     write_histogram(run[k].fig, x, N);
     int pass = recovery_test(x, N, mean0, var0, ks_crit, &mean, &var, &zm, &zv, &d);
     all &= pass;
+    ecdf_on_grid(x, N, GRID, ecdf[k]);   /* x is sorted now */
     double m4, mm, vv;   /* the fourth moment, for the variance test's standard error in the power statement */
     moments(x, N, &mm, &vv, &m4);
     evidence_row(fx->ev, run[k].claim, "statistical", pass, run[k].name, N, fx->seed + (unsigned long)k,
@@ -608,11 +622,22 @@ static void test_mixture_recovery(void **state)
     double cm, cv, czm, czv, cd;
     int rejected = !recovery_test(x, N, mean0, var0, ks_crit, &cm, &cv, &czm, &czv, &cd);
     all &= rejected;
+    if (k == 0) ecdf_on_grid(x, N, GRID, ecdf[3]);
     evidence_row(fx->ev, run[k].claim, "control", rejected, run[k].name, N, fx->seed + (unsigned long)k,
                  "the same test of the statement that the samples have the law of x_0 + 1/4: z = %.1f, %.1f, KS D = %.4f: %s",
                  czm, czv, cd, rejected ? "rejected, as it must be" : "NOT rejected");
   }
-  FILE *f = evidence_data_file("fig", "sde_exact_density.csv");
+  FILE *f = evidence_data_file("fig", "sde_ecdf.csv");
+  if (f) {
+    fprintf(f, "x,exact,rev_ou,rev_vp,flow_vp,diff_rev_ou,diff_rev_vp,diff_flow_vp,diff_control,crit,mcrit\n");
+    for (int i = 0; i < GRID; i++) {
+      double xx = ecdf_x(i), F = mix_cdf0(xx);
+      fprintf(f, "%.4f,%.6f,%.6f,%.6f,%.6f,%.6e,%.6e,%.6e,%.6e,%.6e,%.6e\n", xx, F, ecdf[0][i], ecdf[1][i], ecdf[2][i],
+              ecdf[0][i] - F, ecdf[1][i] - F, ecdf[2][i] - F, ecdf[3][i] - F, ks_crit, -ks_crit);
+    }
+    fclose(f);
+  }
+  f = evidence_data_file("fig", "sde_exact_density.csv");
   if (f) {
     fprintf(f, "x,pdf\n");
     for (int i = 0; i <= 200; i++) { double xx = -4.0 + 8.5 * i / 200.0; fprintf(f, "%.6f,%.6e\n", xx, mix_pdf0(xx)); }
