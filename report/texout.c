@@ -232,7 +232,9 @@ static void write_index(const ledger *L, FILE *f)
   fprintf(f, "\\bottomrule\\end{longtable}\n");
 }
 
-static void erratum_head(FILE *f, const ledger *L, int i)
+/* An erratum's head: id, source, verdict, weight, the statement as written and
+ * its correction (no_correction if it has none; NULL: then nothing). */
+static void erratum_head(FILE *f, const ledger *L, int i, const char *no_correction)
 {
   const claim_def *c = &L->claims.v[i];
   int n = L->state[i].downstream;
@@ -240,6 +242,7 @@ static void erratum_head(FILE *f, const ledger *L, int i)
   fprintf(f, "}{"); tex(f, c->source);
   fprintf(f, "}{%s}{%d claim%s downstream}\n", verdict_macro(ledger_verdict(L, i)), n, n == 1 ? "" : "s");
   fprintf(f, "\\dmcasswritten{%s}\n", c->statement);
+  if (c->correction || no_correction) fprintf(f, "\\dmccorrected{%s}\n", c->correction ? c->correction : no_correction);
 }
 
 /* The order of the errata within a document: by the number of claims
@@ -294,10 +297,7 @@ static int write_errata(const ledger *L, FILE *f)
     if (nerr) fprintf(f, "\\subsubsection*{Errors}\n");
     for (int e = 0; e < nerr; e++) {
       int i = err[e].claim;
-      const claim_def *c = &L->claims.v[i];
-      erratum_head(f, L, i);
-      if (c->correction) fprintf(f, "\\dmccorrected{%s}\n", c->correction);
-      else fprintf(f, "\\dmccorrected{\\emph{(no correction stated)}}\n");
+      erratum_head(f, L, i, "\\emph{(no correction stated)}");
       fprintf(f, "\\dmccounter{");
       if (L->state[i].counterexample) tex_math(f, L->state[i].counterexample);
       else fprintf(f, "\\emph{(none recorded)}");
@@ -306,9 +306,7 @@ static int write_errata(const ledger *L, FILE *f)
     if (napp) fprintf(f, "\\subsubsection*{Approximations}\n");
     for (int e = 0; e < napp; e++) {
       int i = app[e].claim;
-      const claim_def *c = &L->claims.v[i];
-      erratum_head(f, L, i);
-      if (c->correction) fprintf(f, "\\dmccorrected{%s}\n", c->correction);
+      erratum_head(f, L, i, NULL);
       for (int r = 0; r < L->nrows; r++) {
         const ledger_row *row = &L->rows[r];
         if (row->claim != i || row->kind != EV_APPROX) continue;
