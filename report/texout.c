@@ -321,19 +321,24 @@ static int write_errata(const ledger *L, FILE *f)
   return 0;
 }
 
-/* The base seed of the run: the smallest seed of any row (a derived seed is
- * the base seed + k, k > 0; see the evidence appendix). */
+/* The base seed of the run: the seed of most rows (a derived seed is the
+ * base seed + k, k > 0, modulo 2^64 in the programs; see the evidence
+ * appendix). Quadratic in the rows, so computed once per output file. */
 static unsigned long base_seed(const ledger *L)
 {
   unsigned long b = L->nrows ? L->rows[0].seed : 0UL;
-  for (int r = 1; r < L->nrows; r++)
-    if (L->rows[r].seed < b) b = L->rows[r].seed;
+  int best = 0;
+  for (int r = 0; r < L->nrows; r++) {
+    int n = 0;
+    for (int q = 0; q < L->nrows; q++) n += L->rows[q].seed == L->rows[r].seed;
+    if (n > best) { best = n; b = L->rows[r].seed; }
+  }
   return b;
 }
 
 /* The kind column: the kind and its level; the result column: what pass or
  * failure means for that kind. */
-static void evidence_row(const ledger *L, FILE *g, const ledger_row *e, int first)
+static void evidence_row(const ledger *L, FILE *g, const ledger_row *e, int first, unsigned long base)
 {
   const claim_def *c = &L->claims.v[e->claim];
   int control = e->kind == EV_CONTROL_KIND;
@@ -357,7 +362,6 @@ static void evidence_row(const ledger *L, FILE *g, const ledger_row *e, int firs
   else
     fprintf(g, "\\textbf{");
   tex_math(g, e->check); fprintf(g, "} (\\texttt{"); tex(g, e->program);
-  unsigned long base = base_seed(L);
   if (e->seed == base) fprintf(g, "}, $N=%lu$, seed %lu, \\dmcseedbase): ", e->n, e->seed);
   else fprintf(g, "}, $N=%lu$, seed %lu, \\dmcseedderived{%lu}): ", e->n, e->seed, e->seed - base);
   tex_math(g, e->detail);
@@ -371,13 +375,14 @@ static void write_sections(const ledger *L, outdir *o, const char *figures)
   FILE *f = out_open(o, "sections.tex");
   if (!f) return;
   FILE *ev = out_open(o, "evidence.tex");
+  const unsigned long base = base_seed(L);
   for (int t = 0; t < L->claims.nfiles; t++) {
     const char *file = L->claims.files[t];
     char name[256], evname[300], abs[PATH_MAX];
     stem(file, name, sizeof name);
     snprintf(evname, sizeof evname, "evidence-%s.tex", name);
     if (!realpath(file, abs)) snprintf(abs, sizeof abs, "%s", file);
-    if (figures) {   /* input by the frame right after the file's \\section, so they float through it */
+    if (figures) {   /* input by the frame right after the file's \section, so they float through it */
       char fig[PATH_MAX], figabs[PATH_MAX];
       snprintf(fig, sizeof fig, "%s/%s.tex", figures, name);
       if (realpath(fig, figabs)) fprintf(f, "\\dmcsectionfigures{%s}\n", figabs);
@@ -399,7 +404,7 @@ static void write_sections(const ledger *L, outdir *o, const char *figures)
       if (strcmp(L->claims.v[i].file, file)) continue;
       int first = 1;
       for (int r = 0; r < L->nrows; r++)
-        if (L->rows[r].claim == i) { evidence_row(L, g, &L->rows[r], first); first = 0; }
+        if (L->rows[r].claim == i) { evidence_row(L, g, &L->rows[r], first, base); first = 0; }
     }
     fprintf(g, "\\bottomrule\\end{longtable}\n");
     out_close(o, g);
