@@ -211,7 +211,7 @@ FORCE:
 # (run beside it) then only read them, never relink them under a running program
 run-checks: $(CLI) $(VERSO) | $(DEPS_OK)
 	@$(MAKE) --no-print-directory -s -j2 $(PROOFS) $(TESTS) $(CXX_TESTS) $(MKREPORT) $(CLI)
-	@mkdir -p $(RESULTS) && find $(RESULTS) -mindepth 1 -maxdepth 1 ! -name 'mutants.*' -exec rm -rf {} +
+	@mkdir -p $(RESULTS) && find $(RESULTS) -mindepth 1 -maxdepth 1 ! -name 'mutants.*' ! -name 'coverage.tex' -exec rm -rf {} +
 	@$(MAKE) --no-print-directory -j2 $(RUNS)
 
 # The reproducibility data of the run (key<TAB>value; the report's appendix).
@@ -336,7 +336,8 @@ report: | $(DEPS_OK)
 	-@$(MAKE) --no-print-directory vectors-drift; echo $$? > $(RESULTS)/drift.status
 	@test -f $(RESULTS)/claims.csv || { echo "make report: no ledger was written"; exit 1; }
 	@mkdir -p $(B)/report/gen
-	@if [ -f $(RESULTS)/mutants.tex ]; then cp $(RESULTS)/mutants.tex $(B)/report/gen/; else rm -f $(B)/report/gen/mutants.tex; fi
+	@for f in mutants coverage; do \
+	  if [ -f $(RESULTS)/$$f.tex ]; then cp $(RESULTS)/$$f.tex $(B)/report/gen/; else rm -f $(B)/report/gen/$$f.tex; fi; done
 	cd $(B)/report && TEXINPUTS=$(CURDIR)/report:$(CURDIR):$(CURDIR)/$(B)/report: BIBINPUTS=$(CURDIR)/report: \
 	  latexmk -g -pdf -interaction=nonstopmode -halt-on-error -quiet \
 	  -jobname=dmcheck-report $(CURDIR)/report/dmcheck-report.tex > latexmk.log 2>&1 \
@@ -373,7 +374,7 @@ coverage: | $(DEPS_OK)
 	@cd $(B)/coverage && gcovr --root $(CURDIR) --object-directory $(CURDIR)/$(B)/coverage/obj \
 	  $(foreach d,$(COV_DIRS),--filter $(CURDIR)/$(d)) --exclude-unreachable-branches \
 	  --json-summary coverage.json --txt coverage.txt
-	@python3 tests/coverage_table.py $(B)/coverage/coverage.json $(COV_DIRS)
+	@mkdir -p $(RESULTS) && python3 tests/coverage_table.py --tex $(RESULTS)/coverage.tex $(B)/coverage/coverage.json $(COV_DIRS)
 	@if [ "$$(cat $(B)/coverage.status)" != 0 ]; then \
 	  echo "make coverage: make check failed under coverage (log: $(B)/coverage.log)"; tail -n 20 $(B)/coverage.log; exit 1; fi
 
