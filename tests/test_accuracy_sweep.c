@@ -1,0 +1,169 @@
+/* test_accuracy_sweep.c -- Herbie-style accuracy sweeps (claim
+ * vectors.accuracy.sweep): for library functions whose textbook formula
+ * loses accuracy somewhere, one input is swept over a log-spaced grid and at
+ * every point the ULP error of libdmcheck and of the textbook formula
+ * (written below in plain double, each in a function named textbook_*) are
+ * measured against the correctly rounded MPFR reference (reference/).
+ *
+ * The library must stay within its budget (tests/budgets.tsv) at every point
+ * (an accuracy row). The textbook formula exceeding the same budget somewhere
+ * on the same sweep is the negative control: it shows that the sweep reaches
+ * the inputs where a formula that cancels or underflows goes wrong (a control
+ * row on the same check).
+ *
+ * Grid: point k of N lies at 10^(lo + (hi - lo)(k + u_k)/N), u_k uniform in
+ * [0, 1) from the test's own stream of DMC_SEED (prop_rng), so each seed
+ * probes other points of the same cells. Figure data: fig/acc_<name>.csv
+ * (the swept input, the reference, both ULP errors and the values drawn on
+ * the report's log axis) and fig/acc_<name>.tex (the maxima and N for the
+ * caption of report/figures/accuracy_sweeps.tex). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "dmcheck.h"
+#include "dmcref.h"
+#include "prop.h"
+
+#define PROGRAM "test_accuracy_sweep"
+#define CLAIM "vectors.accuracy.sweep"
+/* Where the report's log axis draws a 0-ULP point and a NaN/infinity
+ * mismatch (a finite ULP distance is below 2^64 < 1e20). */
+#define PLOT_ZERO 1e-2
+#define PLOT_NAN 1e21
+
+typedef prop_fixture fixture;
+
+/* One sweep: the library's accumulator (budget, worst point, evidence) and
+ * the textbook formula's maximum, with the figure data. */
+typedef struct {
+  const char *name, *xname, *what;   /* file stem, swept input, the sweep in words */
+  FILE *csv;
+  prop_acc acc;
+  double text_max, text_x;
+  unsigned long text_over;
+} sweep;
+
+static void sweep_open(sweep *s, const char *name, const char *function, const char *xname,
+                       const char *what, int nin, const char *const *names)
+{
+  s->name = name;
+  s->xname = xname;
+  s->what = what;
+  s->text_max = -1;
+  s->text_x = NAN;
+  s->text_over = 0;
+  prop_acc_init(&s->acc, function, CLAIM, nin, names);
+  char file[128];
+  snprintf(file, sizeof file, "acc_%s.csv", name);
+  s->csv = evidence_data_file("fig", file);
+  PROP_CHECK(s->csv != NULL, "cannot write fig/%s", file);
+  fprintf(s->csv, "x,reference,lib_ulp,textbook_ulp,lib_plot,textbook_plot\n");
+}
+
+static double plot_value(double ulp) { return ulp == 0 ? PLOT_ZERO : isinf(ulp) ? PLOT_NAN : ulp; }
+
+/* One point: x is the swept input (the figure's abscissa), in[] the
+ * function's arguments. */
+static void sweep_point(sweep *s, double x, const double *in, double lib, double text, double want, int rs)
+{
+  double ul = prop_acc_add(&s->acc, in, lib, want, rs);
+  double ut = dmc_ulp_distance(text, want);
+  if (ut > s->text_max) { s->text_max = ut; s->text_x = x; }
+  s->text_over += ut > s->acc.budget;
+  fprintf(s->csv, "%.17g,%.17g,%.17g,%.17g,%.17g,%.17g\n", x, want, ul, ut, plot_value(ul), plot_value(ut));
+}
+
+/* A ULP count for a caption: an integer, m.m x 10^e, or NaN/infinity. */
+static void tex_ulp(FILE *f, double u)
+{
+  if (isinf(u)) { fprintf(f, "NaN or $\\infty$"); return; }
+  if (u < 1e5) { fprintf(f, "%.0f", u); return; }
+  int e = (int)floor(log10(u));
+  double m = u / pow(10, e);
+  if (m >= 9.95) { m /= 10; e++; }
+  fprintf(f, "$%.1f\\cdot10^{%d}$", m, e);
+}
+
+/* The control row and the accuracy row (both on the check named by the
+ * function), the caption macros, and the assertions. */
+static void sweep_finish(fixture *fx, sweep *s, const char *textbook)
+{
+  fclose(s->csv);
+  int rejected = s->text_max > s->acc.budget;
+  evidence_row(fx->ev, CLAIM, "control", rejected, s->acc.function, s->acc.n, fx->seed,
+               "the textbook formula %s in double, over the same %lu-point sweep of %s: max %.3g ULP at %s = %a "
+               "(%lu of %lu points over the budget of %.0f ULP; data: fig/acc_%s.csv)",
+               textbook, s->acc.n, s->what, s->text_max, s->xname, s->text_x, s->text_over, s->acc.n,
+               s->acc.budget, s->name);
+  char file[128];
+  snprintf(file, sizeof file, "acc_%s.tex", s->name);
+  FILE *f = evidence_data_file("fig", file);
+  PROP_CHECK(f != NULL, "cannot write fig/%s", file);
+  fprintf(f, "\\expandafter\\def\\csname dmcacc %s n\\endcsname{%lu}\n", s->name, s->acc.n);
+  fprintf(f, "\\expandafter\\def\\csname dmcacc %s lib\\endcsname{", s->name);
+  tex_ulp(f, s->acc.max_ulp);
+  fprintf(f, "}\n\\expandafter\\def\\csname dmcacc %s text\\endcsname{", s->name);
+  tex_ulp(f, s->text_max);
+  fprintf(f, "}\n\\expandafter\\def\\csname dmcacc %s budget\\endcsname{%.0f}\n", s->name, s->acc.budget);
+  PROP_CHECK(fclose(f) == 0, "cannot write fig/%s", file);
+  printf("%s: %s over %lu points: library max %.0f ULP, textbook max %.3g ULP (budget %.0f)\n", PROGRAM,
+         s->acc.function, s->acc.n, s->acc.max_ulp, s->text_max, s->acc.budget);
+  PROP_ASSERT_ACC(s->acc, fx->ev, PROGRAM, fx->seed);
+  PROP_CHECK(rejected, "negative control not rejected: the textbook %s stays within %.0f ULP on the sweep of %s "
+             "(max %.3g ULP): the sweep misses the inputs where it fails", textbook, s->acc.budget, s->what,
+             s->text_max);
+}
+
+/* Point k of n of the jittered log-spaced grid over [10^lo, 10^hi]. */
+static double grid_point(gsl_rng *r, unsigned long k, unsigned long n, double lo, double hi)
+{
+  return pow(10.0, lo + (hi - lo) * ((double)k + gsl_rng_uniform(r)) / (double)n);
+}
+
+#define N_SWEEP 400
+
+/* ---- 1. Gaussian KL near coincidence ---------------------------------------- */
+/* The textbook formula: 0.5 (log v2 - log v1 + (v1 + (mu1 - mu2)^2)/v2 - 1). */
+static double textbook_gauss_kl(double mu1, double logvar1, double mu2, double logvar2)
+{
+  return 0.5 * (logvar2 - logvar1 + (exp(logvar1) + (mu1 - mu2) * (mu1 - mu2)) / exp(logvar2) - 1);
+}
+
+static const char *const names_kl[] = { "mu1", "logvar1", "mu2", "logvar2" };
+
+/* d = logvar1 - logvar2 in [1e-16, 1], equal means 0.25, logvar2 = 0 (so
+ * that d is the double logvar1 itself, not quantised by the ulp of logvar2). */
+static void test_sweep_kl(void **state)
+{
+  fixture *fx = *state;
+  gsl_rng *r = prop_rng(fx->seed, 1);
+  sweep s;
+  sweep_open(&s, "kl", "dmc_gauss_kl", "d",
+             "d = logvar1 - logvar2 in [1e-16, 1] (logvar2 = 0, mu1 = mu2 = 0.25)", 4, names_kl);
+  const unsigned long n = prop_points(N_SWEEP);
+  for (unsigned long k = 0; k < n; k++) {
+    double in[4] = { 0.25, 0, 0.25, 0 }, got, want;
+    in[1] = in[3] + grid_point(r, k, n, -16, 0);
+    PROP_CHECK(dmc_gauss_kl(in[0], in[1], in[2], in[3], &got) == DMC_OK, "dmc_gauss_kl failed");
+    int rs = ref_gauss_kl(in[0], in[1], in[2], in[3], &want);
+    sweep_point(&s, in[1], in, got, textbook_gauss_kl(in[0], in[1], in[2], in[3]), want, rs);
+  }
+  gsl_rng_free(r);
+  sweep_finish(fx, &s, "0.5*(logvar2 - logvar1 + (exp(logvar1) + (mu1-mu2)^2)/exp(logvar2) - 1)");
+}
+
+PROP_FIXTURE(PROGRAM)
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_sweep_kl),
+  };
+  return cmocka_run_group_tests_name(PROGRAM, tests, setup, teardown);
+}
