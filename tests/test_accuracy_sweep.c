@@ -158,12 +158,170 @@ static void test_sweep_kl(void **state)
   sweep_finish(fx, &s, "0.5*(logvar2 - logvar1 + (exp(logvar1) + (mu1-mu2)^2)/exp(logvar2) - 1)");
 }
 
+/* ---- 2. 1 - alphabar of the linear schedule ------------------------------------ */
+/* The textbook formula: alphabar_t = prod_{s<=t} (1 - beta_s) by a running
+ * product, then 1 - alphabar_t. */
+static void textbook_one_minus(size_t T, const double *beta, double *one_minus)
+{
+  double ab = 1;
+  for (size_t i = 0; i < T; i++) {
+    ab *= 1.0 - beta[i];
+    one_minus[i] = 1.0 - ab;
+  }
+}
+
+static const char *const names_t[] = { "t" };
+
+/* DDPM's linear schedule at T = 1000 (dmc_sched_betas, correctly rounded
+ * betas: the same doubles go to the library, the textbook and the
+ * reference), every t = 1..T; the grid is the schedule's, not the seed's. */
+static void test_sweep_one_minus(void **state)
+{
+  fixture *fx = *state;
+  enum { T = 1000 };
+  double *beta = malloc(3 * T * sizeof *beta), *om = beta + T, *want = beta + 2 * T, text[T];
+  PROP_CHECK(beta != NULL, "out of memory");
+  PROP_CHECK(dmc_sched_betas(DMC_SCHED_LINEAR, T, beta, NULL) == DMC_OK, "dmc_sched_betas failed");
+  PROP_CHECK(dmc_alphas_cumprod(T, beta, NULL, om) == DMC_OK, "dmc_alphas_cumprod failed");
+  int rs = ref_alphabar_all(T, beta, REF_AB_ONE_MINUS, want);
+  textbook_one_minus(T, beta, text);
+  sweep s;
+  sweep_open(&s, "oneminus", "dmc_alphas_cumprod", "t",
+             "t = 1..1000 of the linear schedule (T = 1000, beta from 1e-4 to 0.02)", 1, names_t);
+  for (int t = 1; t <= T; t++) {
+    double in[1] = { t };
+    sweep_point(&s, t, in, om[t - 1], text[t - 1], want[t - 1], rs);
+  }
+  free(beta);
+  sweep_finish(fx, &s, "1 - prod(1 - beta_s) (running product)");
+}
+
+/* ---- 3. log-SNR ---------------------------------------------------------------- */
+/* The textbook formula from alphabar alone: log(alphabar / (1 - alphabar)). */
+static double textbook_log_snr(double alphabar) { return log(alphabar / (1.0 - alphabar)); }
+
+static const char *const names_snr[] = { "alphabar", "one_minus" };
+
+/* 1 - alphabar = 10^u over [1e-16, 0.99], alphabar the double nearest
+ * 1 - (1 - alphabar): the library and the reference get both, as the library
+ * asks ("pass the accurate 1 - alphabar"); the textbook formula, as code
+ * written from the definition does, gets alphabar only. */
+static void test_sweep_log_snr(void **state)
+{
+  fixture *fx = *state;
+  gsl_rng *r = prop_rng(fx->seed, 3);
+  sweep s;
+  sweep_open(&s, "logsnr", "dmc_log_snr", "1 - alphabar",
+             "1 - alphabar in [1e-16, 0.99], alphabar = RN(1 - (1 - alphabar))", 2, names_snr);
+  const unsigned long n = prop_points(N_SWEEP);
+  for (unsigned long k = 0; k < n; k++) {
+    double in[2], got, want;
+    in[1] = grid_point(r, k, n, -16, log10(0.99));
+    in[0] = 1.0 - in[1];
+    PROP_CHECK(dmc_log_snr(in[0], in[1], &got) == DMC_OK, "dmc_log_snr failed");
+    int rs = ref_log_snr(in[0], in[1], &want);
+    sweep_point(&s, in[1], in, got, textbook_log_snr(in[0]), want, rs);
+  }
+  gsl_rng_free(r);
+  sweep_finish(fx, &s, "log(alphabar/(1 - alphabar))");
+}
+
+/* ---- 4. discretised Gaussian log-likelihood ------------------------------------- */
+static double textbook_phi_cdf(double z) { return 0.5 * erfc(-z / sqrt(2.0)); }
+
+/* The textbook formula (Ho et al.'s, with the exact normal cdf in place of
+ * their tanh approximation): log(Phi(z+) - Phi(z-)) with
+ * z+- = (x - mean +- 1/255) e^-log_scale; log Phi(z+) and log(1 - Phi(z-))
+ * in the end bins. */
+static double textbook_discretized(double x, double mean, double log_scale)
+{
+  double inv = exp(-log_scale), c = x - mean;
+  double cdf_plus = textbook_phi_cdf(inv * (c + 1.0 / 255)), cdf_min = textbook_phi_cdf(inv * (c - 1.0 / 255));
+  if (x < -0.999) return log(cdf_plus);
+  if (x > 0.999) return log(1.0 - cdf_min);
+  return log(cdf_plus - cdf_min);
+}
+
+static const char *const names_dg[] = { "x", "mean", "log_scale" };
+
+/* sigma = e^log_scale in [1e-3, 1e3] at the level x = 1/255 (k = 128) and
+ * mean -0.1: small sigma puts the bin far in the upper tail (both cdfs near
+ * 1), large sigma makes the bin narrow against sigma (two nearly equal cdfs). */
+static void test_sweep_discretized(void **state)
+{
+  fixture *fx = *state;
+  gsl_rng *r = prop_rng(fx->seed, 4);
+  sweep s;
+  sweep_open(&s, "discretized", "dmc_discretized_gaussian_loglik", "sigma",
+             "sigma = exp(log_scale) in [1e-3, 1e3] at x = 1/255, mean = -0.1", 3, names_dg);
+  const unsigned long n = prop_points(N_SWEEP);
+  for (unsigned long k = 0; k < n; k++) {
+    double in[3] = { 2.0 * 128 / 255 - 1, -0.1, 0 }, got, want;
+    in[2] = log(grid_point(r, k, n, -3, 3));
+    PROP_CHECK(dmc_discretized_gaussian_loglik(in[0], in[1], in[2], &got) == DMC_OK,
+               "dmc_discretized_gaussian_loglik failed");
+    int rs = ref_discretized_gaussian_loglik(in[0], in[1], in[2], &want);
+    sweep_point(&s, exp(in[2]), in, got, textbook_discretized(in[0], in[1], in[2]), want, rs);
+  }
+  gsl_rng_free(r);
+  sweep_finish(fx, &s, "log(Phi(z+) - Phi(z-)), Phi(z) = erfc(-z/sqrt 2)/2");
+}
+
+/* ---- 5. mixture score ----------------------------------------------------------- */
+/* The textbook formula: p_k = w_k N(x_t; mu m_k, v_k), v_k = mu^2 s_k^2 +
+ * sigma^2, score = sum_k p_k (mu m_k - x_t)/v_k / sum_k p_k. */
+static double textbook_gmix_score(double x, double mu, double sigma, int n, const double *w, const double *m,
+                                  const double *sd)
+{
+  double num = 0, den = 0;
+  for (int k = 0; k < n; k++) {
+    double v = mu * mu * sd[k] * sd[k] + sigma * sigma, c = x - mu * m[k];
+    double p = w[k] / sqrt(2 * 3.14159265358979323846 * v) * exp(-c * c / (2 * v));
+    num += p * (mu * m[k] - x) / v;
+    den += p;
+  }
+  return num / den;
+}
+
+static const char *const names_gmix[] = { "x_t" };
+
+/* Two equal components at -20 and 20 (s = 0.3), mu_t = 0.8, sigma_t = 0.6:
+ * the means mu_t m_k lie 62 marginal standard deviations apart. x_t in
+ * [1e-8, 1e3]: near 0 the two responsibilities' terms cancel (the score's
+ * zero), beyond |x_t| ~ 40 both densities underflow. */
+static void test_sweep_gmix(void **state)
+{
+  fixture *fx = *state;
+  gsl_rng *r = prop_rng(fx->seed, 5);
+  static const double w[2] = { 0.5, 0.5 }, m[2] = { -20, 20 }, sd[2] = { 0.3, 0.3 };
+  const double mu = 0.8, sigma = 0.6;
+  sweep s;
+  sweep_open(&s, "gmix", "dmc_gmix_score", "x_t",
+             "x_t in [1e-8, 1e3] for the mixture 0.5 N(-20, 0.3^2) + 0.5 N(20, 0.3^2), mu_t = 0.8, sigma_t = 0.6",
+             1, names_gmix);
+  const unsigned long n = prop_points(N_SWEEP);
+  for (unsigned long k = 0; k < n; k++) {
+    double in[1], got, want;
+    in[0] = grid_point(r, k, n, -8, 3);
+    PROP_CHECK(dmc_gmix_score(in[0], mu, sigma, 2, w, m, sd, DMC_WEIGHTS_LINEAR, &got) == DMC_OK,
+               "dmc_gmix_score failed");
+    int rs = ref_gmix_score(in[0], mu, sigma, 2, w, m, sd, DMC_WEIGHTS_LINEAR, &want);
+    sweep_point(&s, in[0], in, got, textbook_gmix_score(in[0], mu, sigma, 2, w, m, sd), want, rs);
+  }
+  gsl_rng_free(r);
+  sweep_finish(fx, &s, "sum_k p_k (mu m_k - x_t)/v_k / sum_k p_k with p_k = w_k N(x_t; mu m_k, v_k)");
+}
+
 PROP_FIXTURE(PROGRAM)
 
 int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_sweep_kl),
+    cmocka_unit_test(test_sweep_one_minus),
+    cmocka_unit_test(test_sweep_log_snr),
+    cmocka_unit_test(test_sweep_discretized),
+    cmocka_unit_test(test_sweep_gmix),
   };
   return cmocka_run_group_tests_name(PROGRAM, tests, setup, teardown);
 }
