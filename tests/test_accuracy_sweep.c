@@ -312,6 +312,35 @@ static void test_sweep_gmix(void **state)
   sweep_finish(fx, &s, "sum_k p_k (mu m_k - x_t)/v_k / sum_k p_k with p_k = w_k N(x_t; mu m_k, v_k)");
 }
 
+/* ---- 6. VP marginal standard deviation ------------------------------------------ */
+/* The textbook formula: sigma(t) = sqrt(1 - exp(-B(t))),
+ * B(t) = beta_min t + (beta_max - beta_min) t^2/2. */
+static double textbook_vp_sigma(double bmin, double bmax, double t)
+{
+  return sqrt(1.0 - exp(-(bmin * t + 0.5 * (bmax - bmin) * t * t)));
+}
+
+/* Song et al.'s VP SDE (beta_min = 0.1, beta_max = 20), t in [1e-12, 1]. */
+static void test_sweep_vp_sigma(void **state)
+{
+  fixture *fx = *state;
+  gsl_rng *r = prop_rng(fx->seed, 6);
+  const dmc_proc vp = { DMC_PROC_VP, 0.1, 20 };
+  sweep s;
+  sweep_open(&s, "vpsigma", "dmc_proc_coef", "t", "t in [1e-12, 1] of the VP SDE (beta_min = 0.1, beta_max = 20)",
+             1, names_t);
+  const unsigned long n = prop_points(N_SWEEP);
+  for (unsigned long k = 0; k < n; k++) {
+    double in[1], alpha, got, ralpha, want;
+    in[0] = grid_point(r, k, n, -12, 0);
+    PROP_CHECK(dmc_proc_coef(&vp, in[0], &alpha, &got) == DMC_OK, "dmc_proc_coef failed");
+    int rs = ref_proc_coef(&vp, in[0], &ralpha, &want);
+    sweep_point(&s, in[0], in, got, textbook_vp_sigma(vp.p0, vp.p1, in[0]), want, rs);
+  }
+  gsl_rng_free(r);
+  sweep_finish(fx, &s, "sqrt(1 - exp(-B(t)))");
+}
+
 PROP_FIXTURE(PROGRAM)
 
 int main(void)
@@ -322,6 +351,7 @@ int main(void)
     cmocka_unit_test(test_sweep_log_snr),
     cmocka_unit_test(test_sweep_discretized),
     cmocka_unit_test(test_sweep_gmix),
+    cmocka_unit_test(test_sweep_vp_sigma),
   };
   return cmocka_run_group_tests_name(PROGRAM, tests, setup, teardown);
 }
