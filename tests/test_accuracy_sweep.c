@@ -14,8 +14,8 @@
  * Grid: point k of N lies at 10^(lo + (hi - lo)(k + u_k)/N), u_k uniform in
  * [0, 1) from the test's own stream of DMC_SEED (prop_rng), so each seed
  * probes other points of the same cells. Figure data: fig/acc_<name>.csv
- * (the swept input, the reference, both ULP errors and the values drawn on
- * the report's log axis) and fig/acc_<name>.tex (the maxima and N for the
+ * (the swept input, the reference, both ULP errors, the values drawn on
+ * the report's log axis and the budget) and fig/acc_<name>.tex (the maxima and N for the
  * caption of report/figures/accuracy_sweeps.tex). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -63,7 +63,7 @@ static void sweep_open(sweep *s, const char *name, const char *function, const c
   snprintf(file, sizeof file, "acc_%s.csv", name);
   s->csv = evidence_data_file("fig", file);
   PROP_CHECK(s->csv != NULL, "cannot write fig/%s", file);
-  fprintf(s->csv, "x,reference,lib_ulp,textbook_ulp,lib_plot,textbook_plot\n");
+  fprintf(s->csv, "x,reference,lib_ulp,textbook_ulp,lib_plot,textbook_plot,budget\n");
 }
 
 static double plot_value(double ulp) { return ulp == 0 ? PLOT_ZERO : isinf(ulp) ? PLOT_NAN : ulp; }
@@ -76,7 +76,8 @@ static void sweep_point(sweep *s, double x, const double *in, double lib, double
   double ut = dmc_ulp_distance(text, want);
   if (ut > s->text_max) { s->text_max = ut; s->text_x = x; }
   s->text_over += ut > s->acc.budget;
-  fprintf(s->csv, "%.17g,%.17g,%.17g,%.17g,%.17g,%.17g\n", x, want, ul, ut, plot_value(ul), plot_value(ut));
+  fprintf(s->csv, "%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%g\n", x, want, ul, ut, plot_value(ul), plot_value(ut),
+          s->acc.budget);
 }
 
 /* A ULP count for a caption: an integer, m.m x 10^e, or NaN/infinity. */
