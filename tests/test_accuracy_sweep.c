@@ -1,0 +1,358 @@
+/* test_accuracy_sweep.c -- Herbie-style accuracy sweeps (claim
+ * vectors.accuracy.sweep): for library functions whose textbook formula
+ * loses accuracy somewhere, one input is swept over a log-spaced grid and at
+ * every point the ULP error of libdmcheck and of the textbook formula
+ * (written below in plain double, each in a function named textbook_*) are
+ * measured against the correctly rounded MPFR reference (reference/).
+ *
+ * The library must stay within its budget (tests/budgets.tsv) at every point
+ * (an accuracy row). The textbook formula exceeding the same budget somewhere
+ * on the same sweep is the negative control: it shows that the sweep reaches
+ * the inputs where a formula that cancels or underflows goes wrong (a control
+ * row on the same check).
+ *
+ * Grid: point k of N lies at 10^(lo + (hi - lo)(k + u_k)/N), u_k uniform in
+ * [0, 1) from the test's own stream of DMC_SEED (prop_rng), so each seed
+ * probes other points of the same cells. Figure data: fig/acc_<name>.csv
+ * (the swept input, the reference, both ULP errors, the values drawn on
+ * the report's log axis and the budget) and fig/acc_<name>.tex (the maxima and N for the
+ * caption of report/figures/accuracy_sweeps.tex). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "dmcheck.h"
+#include "dmcref.h"
+#include "prop.h"
+
+#define PROGRAM "test_accuracy_sweep"
+#define CLAIM "vectors.accuracy.sweep"
+/* Where the report's log axis draws a 0-ULP point and a NaN/infinity
+ * mismatch (a finite ULP distance is below 2^64 < 1e20). */
+#define PLOT_ZERO 1e-2
+#define PLOT_NAN 1e21
+
+typedef prop_fixture fixture;
+
+/* One sweep: the library's accumulator (budget, worst point, evidence) and
+ * the textbook formula's maximum, with the figure data. */
+typedef struct {
+  const char *name, *xname, *what;   /* file stem, swept input, the sweep in words */
+  FILE *csv;
+  prop_acc acc;
+  double text_max, text_x;
+  unsigned long text_over;
+} sweep;
+
+static void sweep_open(sweep *s, const char *name, const char *function, const char *xname,
+                       const char *what, int nin, const char *const *names)
+{
+  s->name = name;
+  s->xname = xname;
+  s->what = what;
+  s->text_max = -1;
+  s->text_x = NAN;
+  s->text_over = 0;
+  prop_acc_init(&s->acc, function, CLAIM, nin, names);
+  char file[128];
+  snprintf(file, sizeof file, "acc_%s.csv", name);
+  s->csv = evidence_data_file("fig", file);
+  PROP_CHECK(s->csv != NULL, "cannot write fig/%s", file);
+  fprintf(s->csv, "x,reference,lib_ulp,textbook_ulp,lib_plot,textbook_plot,budget\n");
+}
+
+static double plot_value(double ulp) { return ulp == 0 ? PLOT_ZERO : isinf(ulp) ? PLOT_NAN : ulp; }
+
+/* One point: x is the swept input (the figure's abscissa), in[] the
+ * function's arguments. */
+static void sweep_point(sweep *s, double x, const double *in, double lib, double text, double want, int rs)
+{
+  double ul = prop_acc_add(&s->acc, in, lib, want, rs);
+  double ut = dmc_ulp_distance(text, want);
+  if (ut > s->text_max) { s->text_max = ut; s->text_x = x; }
+  s->text_over += ut > s->acc.budget;
+  fprintf(s->csv, "%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%g\n", x, want, ul, ut, plot_value(ul), plot_value(ut),
+          s->acc.budget);
+}
+
+/* A ULP count for a caption: an integer, m.m x 10^e, or NaN/infinity. */
+static void tex_ulp(FILE *f, double u)
+{
+  if (isinf(u)) { fprintf(f, "NaN or $\\infty$"); return; }
+  if (u < 1e5) { fprintf(f, "%.0f", u); return; }
+  int e = (int)floor(log10(u));
+  double m = u / pow(10, e);
+  if (m >= 9.95) { m /= 10; e++; }
+  fprintf(f, "$%.1f\\cdot10^{%d}$", m, e);
+}
+
+/* The control row and the accuracy row (both on the check named by the
+ * function), the caption macros, and the assertions. */
+static void sweep_finish(fixture *fx, sweep *s, const char *textbook)
+{
+  fclose(s->csv);
+  int rejected = s->text_max > s->acc.budget;
+  evidence_row(fx->ev, CLAIM, "control", rejected, s->acc.function, s->acc.n, fx->seed,
+               "the textbook formula %s in double, over the same %lu-point sweep of %s: max %.3g ULP at %s = %a "
+               "(%lu of %lu points over the budget of %.0f ULP; data: fig/acc_%s.csv)",
+               textbook, s->acc.n, s->what, s->text_max, s->xname, s->text_x, s->text_over, s->acc.n,
+               s->acc.budget, s->name);
+  char file[128];
+  snprintf(file, sizeof file, "acc_%s.tex", s->name);
+  FILE *f = evidence_data_file("fig", file);
+  PROP_CHECK(f != NULL, "cannot write fig/%s", file);
+  fprintf(f, "\\expandafter\\def\\csname dmcacc %s n\\endcsname{%lu}\n", s->name, s->acc.n);
+  fprintf(f, "\\expandafter\\def\\csname dmcacc %s lib\\endcsname{", s->name);
+  tex_ulp(f, s->acc.max_ulp);
+  fprintf(f, "}\n\\expandafter\\def\\csname dmcacc %s text\\endcsname{", s->name);
+  tex_ulp(f, s->text_max);
+  fprintf(f, "}\n\\expandafter\\def\\csname dmcacc %s budget\\endcsname{%.0f}\n", s->name, s->acc.budget);
+  PROP_CHECK(fclose(f) == 0, "cannot write fig/%s", file);
+  printf("%s: %s over %lu points: library max %.0f ULP, textbook max %.3g ULP (budget %.0f)\n", PROGRAM,
+         s->acc.function, s->acc.n, s->acc.max_ulp, s->text_max, s->acc.budget);
+  PROP_ASSERT_ACC(s->acc, fx->ev, PROGRAM, fx->seed);
+  PROP_CHECK(rejected, "negative control not rejected: the textbook %s stays within %.0f ULP on the sweep of %s "
+             "(max %.3g ULP): the sweep misses the inputs where it fails", textbook, s->acc.budget, s->what,
+             s->text_max);
+}
+
+/* Point k of n of the jittered log-spaced grid over [10^lo, 10^hi]. */
+static double grid_point(gsl_rng *r, unsigned long k, unsigned long n, double lo, double hi)
+{
+  return pow(10.0, lo + (hi - lo) * ((double)k + gsl_rng_uniform(r)) / (double)n);
+}
+
+#define N_SWEEP 400
+
+/* ---- 1. Gaussian KL near coincidence ---------------------------------------- */
+/* The textbook formula: 0.5 (log v2 - log v1 + (v1 + (mu1 - mu2)^2)/v2 - 1). */
+static double textbook_gauss_kl(double mu1, double logvar1, double mu2, double logvar2)
+{
+  return 0.5 * (logvar2 - logvar1 + (exp(logvar1) + (mu1 - mu2) * (mu1 - mu2)) / exp(logvar2) - 1);
+}
+
+static const char *const names_kl[] = { "mu1", "logvar1", "mu2", "logvar2" };
+
+/* d = logvar1 - logvar2 in [1e-16, 1], equal means 0.25, logvar2 = 0 (so
+ * that d is the double logvar1 itself, not quantised by the ulp of logvar2). */
+static void test_sweep_kl(void **state)
+{
+  fixture *fx = *state;
+  gsl_rng *r = prop_rng(fx->seed, 1);
+  sweep s;
+  sweep_open(&s, "kl", "dmc_gauss_kl", "d",
+             "d = logvar1 - logvar2 in [1e-16, 1] (logvar2 = 0, mu1 = mu2 = 0.25)", 4, names_kl);
+  const unsigned long n = prop_points(N_SWEEP);
+  for (unsigned long k = 0; k < n; k++) {
+    double in[4] = { 0.25, 0, 0.25, 0 }, got, want;
+    in[1] = in[3] + grid_point(r, k, n, -16, 0);
+    PROP_CHECK(dmc_gauss_kl(in[0], in[1], in[2], in[3], &got) == DMC_OK, "dmc_gauss_kl failed");
+    int rs = ref_gauss_kl(in[0], in[1], in[2], in[3], &want);
+    sweep_point(&s, in[1], in, got, textbook_gauss_kl(in[0], in[1], in[2], in[3]), want, rs);
+  }
+  gsl_rng_free(r);
+  sweep_finish(fx, &s, "0.5*(logvar2 - logvar1 + (exp(logvar1) + (mu1-mu2)^2)/exp(logvar2) - 1)");
+}
+
+/* ---- 2. 1 - alphabar of the linear schedule ------------------------------------ */
+/* The textbook formula: alphabar_t = prod_{s<=t} (1 - beta_s) by a running
+ * product, then 1 - alphabar_t. */
+static void textbook_one_minus(size_t T, const double *beta, double *one_minus)
+{
+  double ab = 1;
+  for (size_t i = 0; i < T; i++) {
+    ab *= 1.0 - beta[i];
+    one_minus[i] = 1.0 - ab;
+  }
+}
+
+static const char *const names_t[] = { "t" };
+
+/* DDPM's linear schedule at T = 1000 (dmc_sched_betas, correctly rounded
+ * betas: the same doubles go to the library, the textbook and the
+ * reference), every t = 1..T; the grid is the schedule's, not the seed's. */
+static void test_sweep_one_minus(void **state)
+{
+  fixture *fx = *state;
+  enum { T = 1000 };
+  double *beta = malloc(3 * T * sizeof *beta), *om = beta + T, *want = beta + 2 * T, text[T];
+  PROP_CHECK(beta != NULL, "out of memory");
+  PROP_CHECK(dmc_sched_betas(DMC_SCHED_LINEAR, T, beta, NULL) == DMC_OK, "dmc_sched_betas failed");
+  PROP_CHECK(dmc_alphas_cumprod(T, beta, NULL, om) == DMC_OK, "dmc_alphas_cumprod failed");
+  int rs = ref_alphabar_all(T, beta, REF_AB_ONE_MINUS, want);
+  textbook_one_minus(T, beta, text);
+  sweep s;
+  sweep_open(&s, "oneminus", "dmc_alphas_cumprod", "t",
+             "t = 1..1000 of the linear schedule (T = 1000, beta from 1e-4 to 0.02)", 1, names_t);
+  for (int t = 1; t <= T; t++) {
+    double in[1] = { t };
+    sweep_point(&s, t, in, om[t - 1], text[t - 1], want[t - 1], rs);
+  }
+  free(beta);
+  sweep_finish(fx, &s, "1 - prod(1 - beta_s) (running product)");
+}
+
+/* ---- 3. log-SNR ---------------------------------------------------------------- */
+/* The textbook formula from alphabar alone: log(alphabar / (1 - alphabar)). */
+static double textbook_log_snr(double alphabar) { return log(alphabar / (1.0 - alphabar)); }
+
+static const char *const names_snr[] = { "alphabar", "one_minus" };
+
+/* 1 - alphabar = 10^u over [1e-16, 0.99], alphabar the double nearest
+ * 1 - (1 - alphabar): the library and the reference get both, as the library
+ * asks ("pass the accurate 1 - alphabar"); the textbook formula, as code
+ * written from the definition does, gets alphabar only. */
+static void test_sweep_log_snr(void **state)
+{
+  fixture *fx = *state;
+  gsl_rng *r = prop_rng(fx->seed, 3);
+  sweep s;
+  sweep_open(&s, "logsnr", "dmc_log_snr", "1 - alphabar",
+             "1 - alphabar in [1e-16, 0.99], alphabar = RN(1 - (1 - alphabar))", 2, names_snr);
+  const unsigned long n = prop_points(N_SWEEP);
+  for (unsigned long k = 0; k < n; k++) {
+    double in[2], got, want;
+    in[1] = grid_point(r, k, n, -16, log10(0.99));
+    in[0] = 1.0 - in[1];
+    PROP_CHECK(dmc_log_snr(in[0], in[1], &got) == DMC_OK, "dmc_log_snr failed");
+    int rs = ref_log_snr(in[0], in[1], &want);
+    sweep_point(&s, in[1], in, got, textbook_log_snr(in[0]), want, rs);
+  }
+  gsl_rng_free(r);
+  sweep_finish(fx, &s, "log(alphabar/(1 - alphabar))");
+}
+
+/* ---- 4. discretised Gaussian log-likelihood ------------------------------------- */
+static double textbook_phi_cdf(double z) { return 0.5 * erfc(-z / sqrt(2.0)); }
+
+/* The textbook formula (Ho et al.'s, with the exact normal cdf in place of
+ * their tanh approximation): log(Phi(z+) - Phi(z-)) with
+ * z+- = (x - mean +- 1/255) e^-log_scale; log Phi(z+) and log(1 - Phi(z-))
+ * in the end bins. */
+static double textbook_discretized(double x, double mean, double log_scale)
+{
+  double inv = exp(-log_scale), c = x - mean;
+  double cdf_plus = textbook_phi_cdf(inv * (c + 1.0 / 255)), cdf_min = textbook_phi_cdf(inv * (c - 1.0 / 255));
+  if (x < -0.999) return log(cdf_plus);
+  if (x > 0.999) return log(1.0 - cdf_min);
+  return log(cdf_plus - cdf_min);
+}
+
+static const char *const names_dg[] = { "x", "mean", "log_scale" };
+
+/* sigma = e^log_scale in [1e-3, 1e3] at the level x = 1/255 (k = 128) and
+ * mean -0.1: small sigma puts the bin far in the upper tail (both cdfs near
+ * 1), large sigma makes the bin narrow against sigma (two nearly equal cdfs). */
+static void test_sweep_discretized(void **state)
+{
+  fixture *fx = *state;
+  gsl_rng *r = prop_rng(fx->seed, 4);
+  sweep s;
+  sweep_open(&s, "discretized", "dmc_discretized_gaussian_loglik", "sigma",
+             "sigma = exp(log_scale) in [1e-3, 1e3] at x = 1/255, mean = -0.1", 3, names_dg);
+  const unsigned long n = prop_points(N_SWEEP);
+  for (unsigned long k = 0; k < n; k++) {
+    double in[3] = { 2.0 * 128 / 255 - 1, -0.1, 0 }, got, want;
+    in[2] = log(grid_point(r, k, n, -3, 3));
+    PROP_CHECK(dmc_discretized_gaussian_loglik(in[0], in[1], in[2], &got) == DMC_OK,
+               "dmc_discretized_gaussian_loglik failed");
+    int rs = ref_discretized_gaussian_loglik(in[0], in[1], in[2], &want);
+    sweep_point(&s, exp(in[2]), in, got, textbook_discretized(in[0], in[1], in[2]), want, rs);
+  }
+  gsl_rng_free(r);
+  sweep_finish(fx, &s, "log(Phi(z+) - Phi(z-)), Phi(z) = erfc(-z/sqrt 2)/2");
+}
+
+/* ---- 5. mixture score ----------------------------------------------------------- */
+/* The textbook formula: p_k = w_k N(x_t; mu m_k, v_k), v_k = mu^2 s_k^2 +
+ * sigma^2, score = sum_k p_k (mu m_k - x_t)/v_k / sum_k p_k. */
+static double textbook_gmix_score(double x, double mu, double sigma, int n, const double *w, const double *m,
+                                  const double *sd)
+{
+  double num = 0, den = 0;
+  for (int k = 0; k < n; k++) {
+    double v = mu * mu * sd[k] * sd[k] + sigma * sigma, c = x - mu * m[k];
+    double p = w[k] / sqrt(2 * 3.14159265358979323846 * v) * exp(-c * c / (2 * v));
+    num += p * (mu * m[k] - x) / v;
+    den += p;
+  }
+  return num / den;
+}
+
+static const char *const names_gmix[] = { "x_t" };
+
+/* Two equal components at -20 and 20 (s = 0.3), mu_t = 0.8, sigma_t = 0.6:
+ * the means mu_t m_k lie 62 marginal standard deviations apart. x_t in
+ * [1e-8, 1e3]: near 0 the two responsibilities' terms cancel (the score's
+ * zero), beyond |x_t| ~ 40 both densities underflow. */
+static void test_sweep_gmix(void **state)
+{
+  fixture *fx = *state;
+  gsl_rng *r = prop_rng(fx->seed, 5);
+  static const double w[2] = { 0.5, 0.5 }, m[2] = { -20, 20 }, sd[2] = { 0.3, 0.3 };
+  const double mu = 0.8, sigma = 0.6;
+  sweep s;
+  sweep_open(&s, "gmix", "dmc_gmix_score", "x_t",
+             "x_t in [1e-8, 1e3] for the mixture 0.5 N(-20, 0.3^2) + 0.5 N(20, 0.3^2), mu_t = 0.8, sigma_t = 0.6",
+             1, names_gmix);
+  const unsigned long n = prop_points(N_SWEEP);
+  for (unsigned long k = 0; k < n; k++) {
+    double in[1], got, want;
+    in[0] = grid_point(r, k, n, -8, 3);
+    PROP_CHECK(dmc_gmix_score(in[0], mu, sigma, 2, w, m, sd, DMC_WEIGHTS_LINEAR, &got) == DMC_OK,
+               "dmc_gmix_score failed");
+    int rs = ref_gmix_score(in[0], mu, sigma, 2, w, m, sd, DMC_WEIGHTS_LINEAR, &want);
+    sweep_point(&s, in[0], in, got, textbook_gmix_score(in[0], mu, sigma, 2, w, m, sd), want, rs);
+  }
+  gsl_rng_free(r);
+  sweep_finish(fx, &s, "sum_k p_k (mu m_k - x_t)/v_k / sum_k p_k with p_k = w_k N(x_t; mu m_k, v_k)");
+}
+
+/* ---- 6. VP marginal standard deviation ------------------------------------------ */
+/* The textbook formula: sigma(t) = sqrt(1 - exp(-B(t))),
+ * B(t) = beta_min t + (beta_max - beta_min) t^2/2. */
+static double textbook_vp_sigma(double bmin, double bmax, double t)
+{
+  return sqrt(1.0 - exp(-(bmin * t + 0.5 * (bmax - bmin) * t * t)));
+}
+
+/* Song et al.'s VP SDE (beta_min = 0.1, beta_max = 20), t in [1e-12, 1]. */
+static void test_sweep_vp_sigma(void **state)
+{
+  fixture *fx = *state;
+  gsl_rng *r = prop_rng(fx->seed, 6);
+  const dmc_proc vp = { DMC_PROC_VP, 0.1, 20 };
+  sweep s;
+  sweep_open(&s, "vpsigma", "dmc_proc_coef", "t", "t in [1e-12, 1] of the VP SDE (beta_min = 0.1, beta_max = 20)",
+             1, names_t);
+  const unsigned long n = prop_points(N_SWEEP);
+  for (unsigned long k = 0; k < n; k++) {
+    double in[1], alpha, got, ralpha, want;
+    in[0] = grid_point(r, k, n, -12, 0);
+    PROP_CHECK(dmc_proc_coef(&vp, in[0], &alpha, &got) == DMC_OK, "dmc_proc_coef failed");
+    int rs = ref_proc_coef(&vp, in[0], &ralpha, &want);
+    sweep_point(&s, in[0], in, got, textbook_vp_sigma(vp.p0, vp.p1, in[0]), want, rs);
+  }
+  gsl_rng_free(r);
+  sweep_finish(fx, &s, "sqrt(1 - exp(-B(t)))");
+}
+
+PROP_FIXTURE(PROGRAM)
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_sweep_kl),
+    cmocka_unit_test(test_sweep_one_minus),
+    cmocka_unit_test(test_sweep_log_snr),
+    cmocka_unit_test(test_sweep_discretized),
+    cmocka_unit_test(test_sweep_gmix),
+    cmocka_unit_test(test_sweep_vp_sigma),
+  };
+  return cmocka_run_group_tests_name(PROGRAM, tests, setup, teardown);
+}
