@@ -290,6 +290,22 @@ static void order_power(const cli_report *u, double p, power_bound *pb)
            2.0 * u->z);
 }
 
+/* One CSV row with its header, built column by column. */
+typedef struct { char head[8192], vals[8192]; } table_row;
+
+static void tab_add(table_row *t, const char *name, const char *suffix, const char *fmt, ...)
+  __attribute__((format(printf, 4, 5)));
+static void tab_add(table_row *t, const char *name, const char *suffix, const char *fmt, ...)
+{
+  size_t h = strlen(t->head), v = strlen(t->vals);
+  if (*name) snprintf(t->head + h, sizeof t->head - h, ",%s%s", name, suffix);
+  if (v && v + 1 < sizeof t->vals) { t->vals[v++] = ','; t->vals[v] = 0; }
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(t->vals + v, sizeof t->vals - v, fmt, ap);
+  va_end(ap);
+}
+
 /* Runs `dmcheck sampler-check` on the sets of case k in dir, output to out. */
 static int run_check(const sampler_case *k, const char *dir, const char *sets, const char *out)
 {
@@ -312,10 +328,10 @@ static void test_samplers_numpy(void **state)
   mkdir(dir, 0777);
   snprintf(cmd, sizeof cmd, "%s %s/tests/samplers/ref_samplers.py '%s' %lu", PYTHON, DMC_SOURCE_DIR, dir, fx->seed);
   PROP_CHECK(run(cmd) == 0, "the numpy fixture failed: %s", cmd);
-  FILE *pw = evidence_data_file("fig", "d10_power.csv"), *ow = evidence_data_file("fig", "d10_orders.csv");
-  PROP_CHECK(pw && ow, "cannot write the D10 power and order tables");
-  fprintf(pw, "twin,stat,effect,threshold,sd,miss,floor,order\n");
-  fprintf(ow, "sampler,theory,resolved,order,lo,hi,nsig\n");
+  /* the report's table (theory/d10_samplers.tex): one row, a column per
+   * sampler and quantity, e.g. heun_order, heun_bug_sigma_late_miss */
+  table_row tab = { "floor", "" };
+  tab_add(&tab, "", "", "%g", MISS_MAX);
   int all = 1;
   char summary[NCASES][200];
   for (size_t c = 0; c < NCASES; c++) {
@@ -332,7 +348,11 @@ static void test_samplers_numpy(void **state)
     power_bound pb = { NAN, NAN, NAN, 0.0, "" };
     char miss[32] = "1";
     if (k->expect) {
-      fprintf(ow, "%s,%g,%d,%.6g,%.6g,%.6g,%zu\n", k->name, k->order, t.resolved, t.order, t.lo, t.hi, t.nsig);
+      tab_add(&tab, k->name, "_resolved", "%d", t.resolved);
+      tab_add(&tab, k->name, "_order", "%.3f", t.order);
+      tab_add(&tab, k->name, "_lo", "%.3f", t.lo);
+      tab_add(&tab, k->name, "_hi", "%.3f", t.hi);
+      tab_add(&tab, k->name, "_nsig", "%zu", t.nsig);
       if (t.resolved)
         snprintf(summary[c], sizeof summary[c], "%-18s weak order %.3f, interval [%.3f, %.3f] (theory %g)", k->name,
                  t.order, t.lo, t.hi, k->order);
@@ -352,8 +372,12 @@ static void test_samplers_numpy(void **state)
         snprintf(pb.how, sizeof pb.how, "the independent run failed (exit %d; %s)", su, uout);
       }
       sci(miss, sizeof miss, pb.lmiss);
-      fprintf(pw, "%s,%s,%.6g,%.6g,%.6g,%s,%g,%.6g\n", k->name, stat_name[k->stat], pb.effect, pb.thr, pb.sd,
-              miss, MISS_MAX, k->stat == STAT_ORDER ? u.order : NAN);
+      tab_add(&tab, k->name, "_stat", "%s", stat_name[k->stat]);
+      tab_add(&tab, k->name, "_effect", "%.4f", pb.effect);
+      tab_add(&tab, k->name, "_threshold", "%.4f", pb.thr);
+      tab_add(&tab, k->name, "_sd", "%.4f", pb.sd);
+      tab_add(&tab, k->name, "_miss", "%s", miss);
+      tab_add(&tab, k->name, "_order", "%.3f", k->stat == STAT_ORDER ? u.order : NAN);
       snprintf(summary[c], sizeof summary[c], "%-34s %-5s effect %.4g, threshold %.4g: power >= 1 - %s", k->name,
                stat_name[k->stat], pb.effect, pb.thr, miss);
     }
@@ -381,8 +405,10 @@ static void test_samplers_numpy(void **state)
                    st == 1 ? "rejected (inconsistent)" : "NOT rejected", stat_name[k->stat], miss, MISS_MAX,
                    order, limit, last);
   }
-  fclose(pw);
-  fclose(ow);
+  FILE *tf = evidence_data_file("fig", "d10_twins.csv");
+  PROP_CHECK(tf != NULL, "cannot write the D10 table");
+  fprintf(tf, "%s\n%s\n", tab.head, tab.vals);
+  fclose(tf);
   printf("\nweak orders of the correct samplers (interval: z = 5, widened by 0.25):\n");
   for (size_t c = 0; c < NCASES; c++) if (cases[c].expect) printf("  %s\n", summary[c]);
   printf("twins: the statistic that catches each, its effect and threshold, the power (floor 1 - %g):\n", MISS_MAX);
