@@ -381,6 +381,11 @@ static void test_samplers_numpy(void **state)
       snprintf(summary[c], sizeof summary[c], "%-34s %-5s effect %.4g, threshold %.4g: power >= 1 - %s", k->name,
                stat_name[k->stat], pb.effect, pb.thr, miss);
     }
+    if (c == 0 && parsed) {   /* the sizes the report's text quotes */
+      tab_add(&tab, "n", "", "%zu", t.n[t.rows - 1]);
+      tab_add(&tab, "steps_min", "", "%zu", t.N[0]);
+      tab_add(&tab, "steps_max", "", "%zu", t.N[t.rows - 1]);
+    }
     int rejected = st == 1, powered = pb.lmiss <= log10(MISS_MAX);
     int ok = k->expect ? st == 0 : rejected && powered;
     all &= ok;
