@@ -156,7 +156,8 @@ static void test_set(const exact_law *L, size_t n, const double *x, double alpha
     fs += f; fs2 += f * f;
   }
   r->f_mean = fs / (double)n;
-  r->f_se = sqrt(fmax(fs2 / (double)n - r->f_mean * r->f_mean, 0.0) / (double)(n - 1));
+  /* |x|^4 may overflow where |x|^2 does not (a diverging sampler): se = inf, not 0 */
+  r->f_se = isfinite(fs2) ? sqrt(fmax(fs2 / (double)n - r->f_mean * r->f_mean, 0.0) / (double)(n - 1)) : INFINITY;
   r->pass = r->ks <= r->ks_thr && fabs(r->mean_z) <= r->z_thr && fabs(r->m2_z) <= r->z_thr &&
             r->mmd2 <= r->mmd2_thr;
 }
@@ -276,7 +277,7 @@ int dmc_sampler_check(const dmc_proc *p, const dmc_gmm *g, double t, size_t nset
   rep->limit = c1 * last->f_mean - c2 * prev->f_mean;
   rep->limit_se = paired && n[pa] == n[la] ? paired_se(n[la], g->d, x[la], x[pa], c1, c2)
                   : hypot(c1 * last->f_se, c2 * prev->f_se);
-  rep->limit_ok = fabs(rep->limit - L.f_exact) <= Z_ORDER * rep->limit_se;
+  rep->limit_ok = isfinite(rep->limit_se) && fabs(rep->limit - L.f_exact) <= Z_ORDER * rep->limit_se;
   rep->consistent = last->pass && rep->limit_ok && rep->order_ok;
   law_free(&L);
   return DMC_OK;

@@ -135,7 +135,7 @@ static void print_report(const dmc_sampler_report *r, size_t nsets, double order
     printf("%8zu %9zu %9.5f %9.5f %s %s %8.3f %+11.3e %11.3e %s %10.2e %s %s %s\n", t->nsteps, t->n, t->ks,
            t->ks_thr, num(zm, sizeof zm, 9, 3, 1, t->mean_z), num(z2, sizeof z2, 9, 3, 1, t->m2_z), t->z_thr,
            t->mmd2, t->mmd2_thr, num(fm, sizeof fm, 12, 7, 0, t->f_mean), t->f_se,
-           s + 1 < nsets ? num(dn, sizeof dn, 11, 6, 1, t->diff) : "          -",
+           s + 1 < nsets ? (snprintf(dn, sizeof dn, "%+11.4e", t->diff), dn) : "          -",
            s + 1 < nsets ? num(zd, sizeof zd, 9, 2, 1, t->diff / t->diff_se) : "        -",
            t->pass ? "pass" : "FAIL");
   }
