@@ -34,7 +34,8 @@ static void usage(FILE *f)
     "\n"
     "Prints each set's statistics (KS, moment z-scores, MMD^2, E|x|^2/d, its difference\n"
     "to the next set and that difference's z) with their thresholds, the fitted weak\n"
-    "order and its interval (or that it diverges), the Richardson limit, and\n"
+    "order and its interval (or that it diverges: the whole interval below 0, or a\n"
+    "fit that overflows), the Richardson limit, and\n"
     "the verdict. Exit status: 0 consistent, 1 inconsistent, 2 bad input.\n");
 }
 
@@ -142,7 +143,7 @@ static void print_report(const dmc_sampler_report *r, size_t nsets, double order
   if (r->order_resolved && !(isfinite(r->order) && isfinite(r->order_lo) && isfinite(r->order_hi)))
     printf("weak order: diverges (E|x|^2/d grows until it overflows; the fit is not finite); theory %g: OUT\n",
            order);
-  else if (r->order_resolved && r->order < 0.0)
+  else if (r->order_resolved && r->order_hi < 0.0)   /* the whole interval below 0 */
     printf("weak order: diverges (the differences grow with N: slope %.3f, interval [%.3f, %.3f]); theory %g: OUT\n",
            r->order, r->order_lo, r->order_hi, order);
   else if (r->order_resolved)
