@@ -188,7 +188,7 @@ $(MKREPORT): $(call obj,$(REPORT_SRCS)) $(SUPA)
 RESULTS := $(B)/results
 # Slowest first (CPU seconds measured on the 2-core machine): with -j2 the
 # long programs overlap the many short ones instead of ending the run alone.
-SLOW_FIRST := tests/test_gauss tests/test_elbo tests/test_sde tests/test_ddmath tests/test_dps tests/test_vectors \
+SLOW_FIRST := tests/test_samplers_numpy tests/test_gauss tests/test_elbo tests/test_sde tests/test_ddmath tests/test_dps tests/test_vectors \
   tests/test_tweedie tests/test_api_edges tests/test_schedule proofs/elbo proofs/dps tests/test_dsm tests/test_normal
 ALL_RUN := $(PROOFS) $(TESTS) $(CXX_TESTS)
 RUN_ORDER := $(foreach p,$(SLOW_FIRST),$(filter $(B)/$(p),$(ALL_RUN))) \

@@ -583,7 +583,8 @@ DMC_API int dmc_gmm_draw(const dmc_proc *p, const dmc_gmm *g, double t, gsl_rng 
  * the same initial draw (common random numbers, e.g. ODE samplers).
  * Distribution tests on the set with the most steps, each at alpha/(3d+1)
  * (Bonferroni; alpha <= 1e-6 is the total false-alarm rate):
- *   - per-coordinate Kolmogorov-Smirnov against the exact mixture cdf, with
+ *   - per-coordinate Kolmogorov-Smirnov against the exact mixture cdf (a
+ *     weighted sum of GSL's normal cdf, absolute error a few 1e-16), with
  *     the Dvoretzky-Kiefer-Wolfowitz-Massart threshold sqrt(log(2/a)/(2n))
  *     (exact for any n);
  *   - per-coordinate mean and second moment against their exact values
@@ -594,7 +595,8 @@ DMC_API int dmc_gmm_draw(const dmc_proc *p, const dmc_gmm *g, double t, gsl_rng 
  *     McDiarmid's inequality (valid for any n; conservative, so it has power
  *     only against gross errors).
  * Weak order from f(x) = |x|^2/d, whose exact mean is known: successive
- * differences D_s = fbar_s - fbar_{s+1} (standard errors paired or not), a
+ * differences D_s = fbar_s - fbar_{s+1} (set[s].diff, standard errors
+ * set[s].diff_se, paired or not), a
  * weighted fit of log|D_s| against log nsteps over the (up to 3) differences
  * with the most steps that are significant at z = 5, the slope's interval at
  * z = 5 widened by 0.25 for the higher-order terms (order_lo..order_hi),
@@ -611,6 +613,8 @@ typedef struct {
   double mean_z, m2_z, z_thr;                /* largest |z| of the means / second moments */
   double mmd2, mmd2_thr;
   double f_mean, f_se;                       /* fbar and its standard error */
+  double diff, diff_se;                      /* fbar minus the next set's fbar, its standard
+                                                error (paired or not); NaN for the last set */
   int pass;                                  /* every distribution test passed */
 } dmc_sampler_set;
 typedef struct {

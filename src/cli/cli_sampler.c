@@ -32,8 +32,10 @@ static void usage(FILE *f)
     "  N=FILE            a sample set made with N steps: a header line (d column names),\n"
     "                    then one row per sample with d numbers (decimal or C99 hex)\n"
     "\n"
-    "Prints each set's statistics (KS, moment z-scores, MMD^2, E|x|^2/d) with their\n"
-    "thresholds, the fitted weak order and its interval, the Richardson limit, and\n"
+    "Prints each set's statistics (KS, moment z-scores, MMD^2, E|x|^2/d, its difference\n"
+    "to the next set and that difference's z) with their thresholds, the fitted weak\n"
+    "order and its interval (or that it diverges: the whole interval below 0, or a\n"
+    "fit that overflows), the Richardson limit, and\n"
     "the verdict. Exit status: 0 consistent, 1 inconsistent, 2 bad input.\n");
 }
 
@@ -113,23 +115,43 @@ static void inputs_free(inputs *in)
   free(in->mix);
 }
 
+/* v in a field of `width`: fixed with `prec` decimals while it fits, else
+ * in e-notation (a diverging sampler's statistics). */
+static const char *num(char *buf, size_t len, int width, int prec, int sign, double v)
+{
+  if (isfinite(v) && fabs(v) < 1e6) snprintf(buf, len, sign ? "%+*.*f" : "%*.*f", width, prec, v);
+  else snprintf(buf, len, sign ? "%+*.*e" : "%*.*e", width, width > 10 ? 4 : 2, v);
+  return buf;
+}
+
 static void print_report(const dmc_sampler_report *r, size_t nsets, double order, size_t d)
 {
   printf("exact E|x|^2/d = %.9g; tests per set: %zu KS, %zu mean, %zu second-moment, 1 MMD at alpha %.3g/%zu each\n",
          r->f_exact, d, d, d, r->alpha, 3 * d + 1);
-  printf("%8s %9s %9s %9s %9s %9s %8s %11s %11s %12s %10s %s\n", "N", "n", "KS", "KS_thr", "z_mean", "z_m2",
-         "z_thr", "MMD2", "MMD2_thr", "E|x|^2/d", "se", "tests");
+  printf("%8s %9s %9s %9s %9s %9s %8s %11s %11s %12s %10s %11s %9s %s\n", "N", "n", "KS", "KS_thr", "z_mean",
+         "z_m2", "z_thr", "MMD2", "MMD2_thr", "E|x|^2/d", "se", "D_next", "z_D", "tests");
   for (size_t s = 0; s < nsets; s++) {
     const dmc_sampler_set *t = &r->set[s];
-    printf("%8zu %9zu %9.5f %9.5f %+9.3f %+9.3f %8.3f %+11.3e %11.3e %12.7f %10.2e %s\n", t->nsteps, t->n,
-           t->ks, t->ks_thr, t->mean_z, t->m2_z, t->z_thr, t->mmd2, t->mmd2_thr, t->f_mean, t->f_se,
+    char zm[32], z2[32], fm[32], dn[32], zd[32];
+    printf("%8zu %9zu %9.5f %9.5f %s %s %8.3f %+11.3e %11.3e %s %10.2e %s %s %s\n", t->nsteps, t->n, t->ks,
+           t->ks_thr, num(zm, sizeof zm, 9, 3, 1, t->mean_z), num(z2, sizeof z2, 9, 3, 1, t->m2_z), t->z_thr,
+           t->mmd2, t->mmd2_thr, num(fm, sizeof fm, 12, 7, 0, t->f_mean), t->f_se,
+           s + 1 < nsets ? (snprintf(dn, sizeof dn, "%+11.4e", t->diff), dn) : "          -",
+           s + 1 < nsets ? num(zd, sizeof zd, 9, 2, 1, t->diff / t->diff_se) : "        -",
            t->pass ? "pass" : "FAIL");
   }
-  if (r->order_resolved)
+  if (r->order_resolved && !(isfinite(r->order) && isfinite(r->order_lo) && isfinite(r->order_hi)))
+    printf("weak order: diverges (E|x|^2/d grows until it overflows; the fit is not finite); theory %g: OUT\n",
+           order);
+  else if (r->order_resolved && r->order_hi < 0.0)   /* the whole interval below 0 */
+    printf("weak order: diverges (the differences grow with N: slope %.3f, interval [%.3f, %.3f]); theory %g: OUT\n",
+           r->order, r->order_lo, r->order_hi, order);
+  else if (r->order_resolved)
     printf("weak order: %.3f, interval [%.3f, %.3f] from %zu significant differences (z = 5, +-0.25); theory %g: %s\n",
            r->order, r->order_lo, r->order_hi, r->nsig, order, r->order_ok ? "ok" : "OUT");
   else
-    printf("weak order: not resolved (%zu significant differences; the weak error is below the noise)\n", r->nsig);
+    printf("weak order: not resolved (%zu significant difference%s; the weak error is below the noise)\n", r->nsig,
+           r->nsig == 1 ? "" : "s");
   printf("Richardson limit of E|x|^2/d: %.7g +- %.2g (exact %.7g): %s\n", r->limit, r->limit_se, r->f_exact,
          r->limit_ok ? "ok" : "OFF");
   printf("last set (N = %zu): %s\n", r->set[nsets - 1].nsteps,

@@ -5,8 +5,11 @@ exact denoiser of a Gaussian mixture as its model, and an injected-bug twin
 of each. Usage: ref_samplers.py OUTDIR SEED [N ...]
 
 Writes OUTDIR/target.csv (the mixture, dmcheck sampler-check --target format)
-and OUTDIR/<sampler>_<N>.csv, one sample set per step count (header x0,x1).
+and OUTDIR/<sampler>_<N>.csv, one sample set per step count (header x0,x1),
+and for every twin OUTDIR/indep/<twin>_<N>.csv, the same twin run again on
+independent random streams (the test's estimate of the twin's effect).
 ODE samplers start every step count from the same initial draws (paired).
+The samplers keep their samples as one coordinate per row, shape (d, n).
 Samplers: VP (beta_min 0.1, beta_max 20, t from 1 to 0 on a uniform grid):
 DDPM ancestral, DDIM eta = 0, 1 and 0.5; EDM (Karras sigmas, rho 7, 80 to
 0.002, then 0): Euler, Heun, Euler ancestral, DPM-Solver-2."""
@@ -20,6 +23,7 @@ M = np.array([[-2.0, 0.5], [1.5, -1.0]])
 S = np.array([[0.25, 0.5], [0.5, 0.3]])
 BMIN, BMAX = 0.1, 20.0
 N_SAMPLES = 6000
+INDEP = 0x1de9                  # the stream tag of the independent twin runs
 
 
 def vp(t):
@@ -28,21 +32,23 @@ def vp(t):
 
 
 def denoise(x, alpha, sigma):
-    """E[x_0 | x_t = x] for x_t = alpha x_0 + sigma eps (exact, log-sum-exp)."""
-    v = alpha ** 2 * S[None, :, :] + sigma ** 2                  # (1, k, d)
-    diff = x[:, None, :] - alpha * M[None, :, :]                 # (n, k, d)
-    logit = np.log(W)[None, :] - 0.5 * np.sum(np.log(v) + diff ** 2 / v, axis=2)
-    logit -= logit.max(axis=1, keepdims=True)
-    r = np.exp(logit)
-    r /= r.sum(axis=1, keepdims=True)
-    comp = (sigma ** 2 * M[None, :, :] + alpha * S[None, :, :] * x[:, None, :]) / v
-    return np.einsum('nk,nkd->nd', r, comp)
+    """E[x_0 | x_t = x] for x_t = alpha x_0 + sigma eps (exact; log-sum-exp over
+    the components). x holds one coordinate per row: shape (d, n)."""
+    v = alpha ** 2 * S + sigma ** 2                              # (k, d)
+    logit = [np.log(W[k]) - 0.5 * sum(np.log(v[k, i]) + (x[i] - alpha * M[k, i]) ** 2 / v[k, i]
+                                      for i in range(x.shape[0])) for k in range(len(W))]
+    top = np.maximum.reduce(logit)
+    r = [np.exp(lk - top) for lk in logit]
+    total = sum(r)
+    return np.array([sum(r[k] * ((sigma ** 2 * M[k, i] + alpha * S[k, i] * x[i]) / v[k, i])
+                         for k in range(len(W))) / total for i in range(x.shape[0])])
 
 
 def draw(rng, n, alpha, sigma):
-    """Exact draws from the marginal at (alpha, sigma)."""
+    """n exact draws from the marginal at (alpha, sigma), shape (d, n)."""
     k = rng.choice(len(W), size=n, p=W)
-    return alpha * M[k] + np.sqrt(alpha ** 2 * S[k] + sigma ** 2) * rng.standard_normal((n, M.shape[1]))
+    z = rng.standard_normal((M.shape[1], n))
+    return alpha * M[k].T + np.sqrt(alpha ** 2 * S[k].T + sigma ** 2) * z
 
 
 # ---- VP samplers: x_s from x_t on t_i = 1 - i/N -----------------------------
@@ -155,22 +161,33 @@ SAMPLERS = {
 }
 
 
+def write_set(path, x):
+    """x (d, n) as CSV, one sample per row, shortest round-trip decimals."""
+    with open(path, 'w') as f:
+        f.write(','.join('x%d' % i for i in range(x.shape[0])) + '\n')
+        f.write(''.join(','.join(map(repr, row)) + '\n' for row in x.T.tolist()))
+
+
 def main():
     out, seed = sys.argv[1], int(sys.argv[2], 0)
     steps = [int(a) for a in sys.argv[3:]] or [10, 20, 40, 80, 160]
-    os.makedirs(out, exist_ok=True)
+    os.makedirs(os.path.join(out, 'indep'), exist_ok=True)
     with open(os.path.join(out, 'target.csv'), 'w') as f:
         f.write('w,m0,m1,v0,v1\n')
         for k in range(len(W)):
             f.write('%r,%r,%r,%r,%r\n' % (W[k], M[k, 0], M[k, 1], S[k, 0], S[k, 1]))
     for j, (name, (fn, kw, proc, paired)) in enumerate(SAMPLERS.items()):
-        for n_steps in steps:
-            # paired samplers share the initial draws across step counts
-            rng = np.random.default_rng([seed, j, 0 if paired else n_steps])
-            x = draw(rng, N_SAMPLES, *(vp(1.0) if proc == 'vp' else (1.0, 80.0)))
-            x = fn(x, n_steps, rng, **kw)
-            np.savetxt(os.path.join(out, '%s_%d.csv' % (name, n_steps)), x, fmt='%.17g',
-                       delimiter=',', header='x0,x1', comments='')
+        # every twin also gets an independent run (its own streams, tag INDEP)
+        # in OUTDIR/indep: the test estimates the twin's effect from it
+        for stream in (0, INDEP) if '_bug_' in name else (0,):
+            for n_steps in steps:
+                # paired samplers share the initial draws across step counts
+                key = [seed, j, 0 if paired else n_steps] + ([stream] if stream else [])
+                rng = np.random.default_rng(key)
+                x = draw(rng, N_SAMPLES, *(vp(1.0) if proc == 'vp' else (1.0, 80.0)))
+                with np.errstate(over='ignore', invalid='ignore'):   # the diverging twins
+                    x = fn(x, n_steps, rng, **kw)
+                write_set(os.path.join(out, 'indep' if stream else '', '%s_%d.csv' % (name, n_steps)), x)
 
 
 if __name__ == '__main__':
