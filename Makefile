@@ -188,8 +188,10 @@ $(MKREPORT): $(call obj,$(REPORT_SRCS)) $(SUPA)
 RESULTS := $(B)/results
 # Slowest first (CPU seconds measured on the 2-core machine): with -j2 the
 # long programs overlap the many short ones instead of ending the run alone.
-SLOW_FIRST := tests/test_samplers_numpy tests/test_gauss tests/test_elbo tests/test_sde tests/test_ddmath tests/test_dps tests/test_vectors \
-  tests/test_tweedie tests/test_api_edges tests/test_schedule proofs/elbo proofs/dps tests/test_dsm tests/test_normal
+SLOW_FIRST := tests/test_gauss tests/test_cli_io tests/test_samplers_numpy tests/test_oracle tests/test_elbo \
+  tests/test_vectors tests/test_sampler_check tests/test_sde proofs/ddpm002 tests/test_dps tests/test_ddmath \
+  tests/test_tweedie tests/test_api_edges tests/test_normal proofs/sde tests/test_schedule proofs/elbo \
+  proofs/schedule proofs/dps tests/test_dsm
 ALL_RUN := $(PROOFS) $(TESTS) $(CXX_TESTS)
 RUN_ORDER := $(foreach p,$(SLOW_FIRST),$(filter $(B)/$(p),$(ALL_RUN))) \
   $(filter-out $(addprefix $(B)/,$(SLOW_FIRST)),$(ALL_RUN))
