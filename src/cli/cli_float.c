@@ -6,6 +6,7 @@
 #include "dmcheck.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 static const cli_format formats[] = {
@@ -27,6 +28,9 @@ const cli_format *cli_format_find(const char *name)
 double cli_format_round(const cli_format *f, double x)
 {
   if (f->prec == 53 || !isfinite(x) || x == 0) return x;
+  /* binary32: the conversion is IEEE's correctly rounded one (nearest-even,
+   * subnormals, overflow to inf) and several times faster than the scaling */
+  if (f->prec == 24 && f->emin == -126) return (double)(float)x;
   double a = fabs(x);
   int e = ilogb(a);
   int q = (e > f->emin ? e : f->emin) - (f->prec - 1);
@@ -40,6 +44,13 @@ double cli_format_round(const cli_format *f, double x)
  * consecutive values differ by 1, +-0 are 0, +-inf just beyond the largest. */
 static double format_index(const cli_format *f, double x)
 {
+  if (f->prec == 24 && f->emin == -126) {
+    /* a binary32 value's magnitude bits, read as an integer, are its index */
+    float v = (float)fabs(x);
+    uint32_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    return x < 0 ? -(double)bits : (double)bits;
+  }
   double a = fabs(x), idx;
   double half = ldexp(1.0, f->prec - 1);
   if (isinf(a)) idx = (double)(f->emax - f->emin + 2) * half;

@@ -26,7 +26,7 @@ static void add_worst(cli_out_stats *o, int k, const cli_worst *w)
 
 /* Accounts output i of a row: its ULP error; *flags gets its CLI_ROW_* flags. */
 static double account(cli_verify_result *r, int i, const cli_cand_row *row, const double *in, double ref,
-                      int *flags)
+                      int bin, int *flags)
 {
   cli_out_stats *o = &r->out[i];
   cli_worst w;
@@ -40,7 +40,6 @@ static double account(cli_verify_result *r, int i, const cli_cand_row *row, cons
   if (w.ulp > o->max_ulp) o->max_ulp = w.ulp;
   if (w.rel > o->max_rel || (isnan(w.rel) && !isnan(o->max_rel))) o->max_rel = w.rel;
   int ni = r->suite->ninputs;
-  int bin = cli_decade_bin(ref);
   o->dec_n[bin]++;
   int over = w.ulp > r->budgets[i] && !(fabs(cand - ref) <= r->abs_tol);
   if (over) { o->dec_over[bin]++; *flags |= CLI_ROW_OVER; }
@@ -336,6 +335,13 @@ int cli_verify_rows(cli_verify_result *r, const char *vectors, int live, cli_row
   char path[PATH_MAX + 64];
   int st = get_table(r, vectors, live, !rows->has_inputs, t, path, sizeof path, err, errlen);
   if (st) return st;
+  /* the magnitude breakdown's decade of every stored value, once per table
+   * (not a log10 per candidate row); NULL (out of memory): per row */
+  uint16_t *tbin = NULL;
+  _Static_assert(CLI_DEC_N <= UINT16_MAX, "decade bins fit in 16 bits");
+  if (t->out && t->nrows && t->nrows <= SIZE_MAX / sizeof *tbin / (size_t)no &&
+      (tbin = malloc(t->nrows * (size_t)no * sizeof *tbin)))
+    for (size_t j = 0; j < t->nrows * (size_t)no; j++) tbin[j] = (uint16_t)cli_decade_bin(t->out[j]);
   if (t->in) {
     uint64_t h = mix(0x243f6a8885a308d3u, (uint64_t)t->nrows);
     h = mix_doubles(h, t->in, t->nrows * (size_t)ni);
@@ -359,7 +365,7 @@ int cli_verify_rows(cli_verify_result *r, const char *vectors, int live, cli_row
       }
       if (r->rows_out) put_row(r, seen, &row, rows->has_inputs ? row.in : NULL, NULL, NULL, NULL, r->excl[ex].reason);
       if (record_row(r, seen, np, pres, NULL, NULL, row.id, rows->has_inputs ? row.in : NULL)) {
-        vec_table_free(t);
+        vec_table_free(t); free(tbin);
         return fail_row(rows, index.slot, err, errlen, "out of memory") - 1;
       }
       continue;
@@ -369,19 +375,19 @@ int cli_verify_rows(cli_verify_result *r, const char *vectors, int live, cli_row
     if (rows->has_inputs) {
       in = row.in;
       if (t->in && !(idx < t->nrows && same_inputs(in, t->in + idx * (size_t)ni, ni))) {
-        if (!index.slot && index_build(&index, t)) { vec_table_free(t); return fail_row(rows, NULL, err, errlen, "out of memory") - 1; }
+        if (!index.slot && index_build(&index, t)) { vec_table_free(t); free(tbin); return fail_row(rows, NULL, err, errlen, "out of memory") - 1; }
         idx = index_find(&index, t, in);
       }
       if (t->in && idx < t->nrows) {
         ref = t->out + idx * (size_t)no;
       } else {
         char why[256];
-        if (cli_live_domain(s, in, why, sizeof why) >= 0) { vec_table_free(t); return fail_row(rows, index.slot, err, errlen, why); }
+        if (cli_live_domain(s, in, why, sizeof why) >= 0) { vec_table_free(t); free(tbin); return fail_row(rows, index.slot, err, errlen, why); }
         int es = s->eval(in, live_out);
         r->live++;
         if (r->live % 1024 == 0) cli_progress(r->live, 0, label);
         if (es == 1) {
-          vec_table_free(t);
+          vec_table_free(t); free(tbin);
           return fail_row(rows, index.slot, err, errlen, "inputs outside the suite's domain (bad input; see 'dmcheck list --suites')");
         }
         if (es == 2) {
@@ -391,7 +397,7 @@ int cli_verify_rows(cli_verify_result *r, const char *vectors, int live, cli_row
           }
           if (r->rows_out) put_row(r, seen, &row, in, NULL, NULL, NULL, "rounding not proved");
           if (record_row(r, seen, np, pres, NULL, NULL, row.id, in)) {
-            vec_table_free(t);
+            vec_table_free(t); free(tbin);
             return fail_row(rows, index.slot, err, errlen, "out of memory") - 1;
           }
           r->unproved++; r->rows++; continue;
@@ -403,7 +409,7 @@ int cli_verify_rows(cli_verify_result *r, const char *vectors, int live, cli_row
         char msg[200];
         snprintf(msg, sizeof msg, "data row %zu is beyond the suite's %zu rows (add an id column or the inputs)",
                  idx + 1, t->nrows);
-        vec_table_free(t);
+        vec_table_free(t); free(tbin);
         return fail_row(rows, index.slot, err, errlen, msg);
       }
       in = t->in + idx * (size_t)ni;
@@ -413,21 +419,22 @@ int cli_verify_rows(cli_verify_result *r, const char *vectors, int live, cli_row
     int overs[DMC_SUITE_MAX_COLS], flags[DMC_SUITE_MAX_COLS];
     for (int j = 0; j < np; j++) {
       int i = pres[j];
-      ulps[i] = account(r, i, &row, in, ref[i], &flags[i]);
+      int bin = ref == live_out || !tbin ? cli_decade_bin(ref[i]) : tbin[(size_t)(ref - t->out) + (size_t)i];
+      ulps[i] = account(r, i, &row, in, ref[i], bin, &flags[i]);
       overs[i] = (flags[i] & CLI_ROW_OVER) != 0;
       if (row_ulp && seen < cap) row_ulp[seen * (size_t)np + (size_t)j] = ulps[i];
       if (row_over && seen < cap) row_over[seen * (size_t)np + (size_t)j] = (unsigned char)overs[i];
     }
     if (r->rows_out) put_row(r, seen, &row, in, ref, ulps, overs, "");
     if (record_row(r, seen, np, pres, ulps, flags, row.id, in)) {
-      vec_table_free(t);
+      vec_table_free(t); free(tbin);
       return fail_row(rows, index.slot, err, errlen, "out of memory") - 1;
     }
     r->rows++;
     if (r->rows % (1u << 18) == 0) cli_progress(r->rows, 0, label);
   }
   free(index.slot);
-  vec_table_free(t);
+  vec_table_free(t); free(tbin);
   if (k < 0) { snprintf(err, errlen, "%s", rows->err(rows->src)); return 2; }
   if (r->rows == 0) return fail_row(rows, NULL, err, errlen, r->nexcl ? "no data rows left after the exclusions" : "no data rows");
   if (r->live) cli_progress(r->live, r->live, "dmcheck verify: live rows");
