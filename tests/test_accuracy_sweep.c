@@ -342,6 +342,39 @@ static void test_sweep_vp_sigma(void **state)
   sweep_finish(fx, &s, "sqrt(1 - exp(-B(t)))");
 }
 
+/* ---- 7. Gaussian log-density near its zero -------------------------------------- */
+/* The textbook formula: -log(sigma) - log(2 pi)/2 - ((x - mu)/sigma)^2/2. */
+static double textbook_gauss_logpdf(double x, double mu, double sigma)
+{
+  double z = (x - mu) / sigma;
+  return -log(sigma) - 0.5 * log(2 * 3.14159265358979323846) - 0.5 * z * z;
+}
+
+static const char *const names_lp[] = { "x", "mu", "sigma" };
+
+/* A sharp density (mu = 0.5, sigma = 0.01) and x - mu in [1e-6, 1]: the
+ * log-density -log(sigma) - 0.92 = 3.69 at the mean crosses 0 near
+ * x - mu = 0.027, where the textbook's three terms cancel; far out it is
+ * -z^2/2 with z up to 100. */
+static void test_sweep_gauss_logpdf(void **state)
+{
+  fixture *fx = *state;
+  gsl_rng *r = prop_rng(fx->seed, 7);
+  sweep s;
+  sweep_open(&s, "logpdf", "dmc_gauss_logpdf", "x - mu", "x - mu in [1e-6, 1] (mu = 0.5, sigma = 0.01)", 3,
+             names_lp);
+  const unsigned long n = prop_points(N_SWEEP);
+  for (unsigned long k = 0; k < n; k++) {
+    double in[3] = { 0, 0.5, 0.01 }, got, want;
+    in[0] = in[1] + grid_point(r, k, n, -6, 0);
+    PROP_CHECK(dmc_gauss_logpdf(in[0], in[1], in[2], &got) == DMC_OK, "dmc_gauss_logpdf failed");
+    int rs = ref_gauss_logpdf(in[0], in[1], in[2], &want);
+    sweep_point(&s, in[0] - in[1], in, got, textbook_gauss_logpdf(in[0], in[1], in[2]), want, rs);
+  }
+  gsl_rng_free(r);
+  sweep_finish(fx, &s, "-log(sigma) - log(2 pi)/2 - ((x - mu)/sigma)^2/2");
+}
+
 PROP_FIXTURE(PROGRAM)
 
 int main(void)
@@ -353,6 +386,7 @@ int main(void)
     cmocka_unit_test(test_sweep_discretized),
     cmocka_unit_test(test_sweep_gmix),
     cmocka_unit_test(test_sweep_vp_sigma),
+    cmocka_unit_test(test_sweep_gauss_logpdf),
   };
   return cmocka_run_group_tests_name(PROGRAM, tests, setup, teardown);
 }
