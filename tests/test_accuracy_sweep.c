@@ -375,6 +375,42 @@ static void test_sweep_gauss_logpdf(void **state)
   sweep_finish(fx, &s, "-log(sigma) - log(2 pi)/2 - ((x - mu)/sigma)^2/2");
 }
 
+/* ---- 8. Tweedie's denoiser at high noise ---------------------------------------- */
+/* The textbook formula: (x_t + sigma_t^2 score)/mu_t. */
+static double textbook_tweedie_mean(double x_t, double mu_t, double sigma_t, double score)
+{
+  return (x_t + sigma_t * sigma_t * score) / mu_t;
+}
+
+static const char *const names_tw[] = { "x_t", "mu_t", "sigma_t", "score" };
+
+/* Data N(0.2, 0.5^2), x_t = 1.3, mu_t in [1e-8, 0.99], sigma_t = RN(sqrt(1 -
+ * mu_t^2)), score = RN((mu_t m - x_t)/(mu_t^2 s^2 + sigma_t^2)) (the exact
+ * score, rounded once). As mu_t -> 0, x_t + sigma_t^2 score is O(mu_t): it
+ * cancels by log2(1/mu_t) bits before the division by mu_t. */
+static void test_sweep_tweedie(void **state)
+{
+  fixture *fx = *state;
+  gsl_rng *r = prop_rng(fx->seed, 8);
+  const double m = 0.2, sd = 0.5;
+  sweep s;
+  sweep_open(&s, "tweedie", "dmc_tweedie_mean", "mu_t",
+             "mu_t in [1e-8, 0.99] (x_t = 1.3, sigma_t = sqrt(1 - mu_t^2), score of the data N(0.2, 0.5^2))", 4,
+             names_tw);
+  const unsigned long n = prop_points(N_SWEEP);
+  for (unsigned long k = 0; k < n; k++) {
+    double in[4] = { 1.3, 0, 0, 0 }, got, want;
+    in[1] = grid_point(r, k, n, -8, log10(0.99));
+    in[2] = sqrt(1 - in[1] * in[1]);
+    in[3] = (in[1] * m - in[0]) / (in[1] * in[1] * sd * sd + in[2] * in[2]);
+    PROP_CHECK(dmc_tweedie_mean(in[0], in[1], in[2], in[3], &got) == DMC_OK, "dmc_tweedie_mean failed");
+    int rs = ref_tweedie_mean(in[0], in[1], in[2], in[3], &want);
+    sweep_point(&s, in[1], in, got, textbook_tweedie_mean(in[0], in[1], in[2], in[3]), want, rs);
+  }
+  gsl_rng_free(r);
+  sweep_finish(fx, &s, "(x_t + sigma_t^2 score)/mu_t");
+}
+
 PROP_FIXTURE(PROGRAM)
 
 int main(void)
@@ -387,6 +423,7 @@ int main(void)
     cmocka_unit_test(test_sweep_gmix),
     cmocka_unit_test(test_sweep_vp_sigma),
     cmocka_unit_test(test_sweep_gauss_logpdf),
+    cmocka_unit_test(test_sweep_tweedie),
   };
   return cmocka_run_group_tests_name(PROGRAM, tests, setup, teardown);
 }
