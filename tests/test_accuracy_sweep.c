@@ -411,6 +411,48 @@ static void test_sweep_tweedie(void **state)
   sweep_finish(fx, &s, "(x_t + sigma_t^2 score)/mu_t");
 }
 
+/* ---- 9. mixture posterior mean ---------------------------------------------------- */
+/* The textbook formula: p_k = w_k N(x_t; mu m_k, v_k) by exp (no log-sum-exp),
+ * E[x | x_t] = sum_k p_k (sigma^2 m_k + mu s_k^2 x_t)/v_k / sum_k p_k. */
+static double textbook_gmix_mean(double x, double mu, double sigma, int n, const double *w, const double *m,
+                                 const double *sd)
+{
+  double num = 0, den = 0;
+  for (int k = 0; k < n; k++) {
+    double v = mu * mu * sd[k] * sd[k] + sigma * sigma, c = x - mu * m[k];
+    double p = w[k] / sqrt(2 * 3.14159265358979323846 * v) * exp(-c * c / (2 * v));
+    num += p * (sigma * sigma * m[k] + mu * sd[k] * sd[k] * x) / v;
+    den += p;
+  }
+  return num / den;
+}
+
+/* The mixture of sweep 5 (components at -20 and 20, s = 0.3, mu_t = 0.8,
+ * sigma_t = 0.6), x_t in [1e-8, 1e3]: near 0 the two components' posterior
+ * means (about -+19) cancel, beyond |x_t| ~ 43 both densities underflow. */
+static void test_sweep_gmix_mean(void **state)
+{
+  fixture *fx = *state;
+  gsl_rng *r = prop_rng(fx->seed, 9);
+  static const double w[2] = { 0.5, 0.5 }, m[2] = { -20, 20 }, sd[2] = { 0.3, 0.3 };
+  const double mu = 0.8, sigma = 0.6;
+  sweep s;
+  sweep_open(&s, "gmixmean", "dmc_gmix_mean", "x_t",
+             "x_t in [1e-8, 1e3] for the mixture 0.5 N(-20, 0.3^2) + 0.5 N(20, 0.3^2), mu_t = 0.8, sigma_t = 0.6",
+             1, names_gmix);
+  const unsigned long n = prop_points(N_SWEEP);
+  for (unsigned long k = 0; k < n; k++) {
+    double in[1], got, want;
+    in[0] = grid_point(r, k, n, -8, 3);
+    PROP_CHECK(dmc_gmix_mean(in[0], mu, sigma, 2, w, m, sd, DMC_WEIGHTS_LINEAR, &got) == DMC_OK,
+               "dmc_gmix_mean failed");
+    int rs = ref_gmix_mean(in[0], mu, sigma, 2, w, m, sd, DMC_WEIGHTS_LINEAR, &want);
+    sweep_point(&s, in[0], in, got, textbook_gmix_mean(in[0], mu, sigma, 2, w, m, sd), want, rs);
+  }
+  gsl_rng_free(r);
+  sweep_finish(fx, &s, "sum_k p_k (sigma^2 m_k + mu s_k^2 x_t)/v_k / sum_k p_k with p_k = w_k N(x_t; mu m_k, v_k)");
+}
+
 PROP_FIXTURE(PROGRAM)
 
 int main(void)
@@ -424,6 +466,7 @@ int main(void)
     cmocka_unit_test(test_sweep_vp_sigma),
     cmocka_unit_test(test_sweep_gauss_logpdf),
     cmocka_unit_test(test_sweep_tweedie),
+    cmocka_unit_test(test_sweep_gmix_mean),
   };
   return cmocka_run_group_tests_name(PROGRAM, tests, setup, teardown);
 }
