@@ -453,6 +453,42 @@ static void test_sweep_gmix_mean(void **state)
   sweep_finish(fx, &s, "sum_k p_k (sigma^2 m_k + mu s_k^2 x_t)/v_k / sum_k p_k with p_k = w_k N(x_t; mu m_k, v_k)");
 }
 
+/* ---- 10. uniform-prior score -------------------------------------------------------- */
+/* The textbook formula: (phi(beta) - phi(alpha))/(sigma_t (Phi(beta) - Phi(alpha))),
+ * phi(z) = exp(-z^2/2)/sqrt(2 pi), Phi as in sweep 4. */
+static double textbook_unif_score(double x, double mu, double sigma, double a, double b)
+{
+  double lo = fmin(mu * a, mu * b), hi = fmax(mu * a, mu * b);
+  double al = (x - hi) / sigma, be = (x - lo) / sigma, c = 1 / sqrt(2 * 3.14159265358979323846);
+  return (c * exp(-be * be / 2) - c * exp(-al * al / 2)) / (sigma * (textbook_phi_cdf(be) - textbook_phi_cdf(al)));
+}
+
+static const char *const names_unif[] = { "x_t" };
+
+/* Data uniform on [-1, 1], mu_t = 0.9, sigma_t = 0.1, x_t in [1e-3, 1e2]:
+ * near 0 (the centre) phi(beta) and phi(alpha) cancel; beyond the upper
+ * edge 0.9 both Phi's approach 1 and their difference cancels, is 0 from
+ * x_t ~ 1.9 on (-inf) and the phi's underflow too from x_t ~ 4.8 (0/0). */
+static void test_sweep_unif(void **state)
+{
+  fixture *fx = *state;
+  gsl_rng *r = prop_rng(fx->seed, 10);
+  const double mu = 0.9, sigma = 0.1, a = -1, b = 1;
+  sweep s;
+  sweep_open(&s, "unif", "dmc_unif_score", "x_t",
+             "x_t in [1e-3, 1e2] for data U[-1, 1], mu_t = 0.9, sigma_t = 0.1", 1, names_unif);
+  const unsigned long n = prop_points(N_SWEEP);
+  for (unsigned long k = 0; k < n; k++) {
+    double in[1], got, want;
+    in[0] = grid_point(r, k, n, -3, 2);
+    PROP_CHECK(dmc_unif_score(in[0], mu, sigma, a, b, &got) == DMC_OK, "dmc_unif_score failed");
+    int rs = ref_unif_score(in[0], mu, sigma, a, b, &want);
+    sweep_point(&s, in[0], in, got, textbook_unif_score(in[0], mu, sigma, a, b), want, rs);
+  }
+  gsl_rng_free(r);
+  sweep_finish(fx, &s, "(phi(beta) - phi(alpha))/(sigma_t (Phi(beta) - Phi(alpha)))");
+}
+
 PROP_FIXTURE(PROGRAM)
 
 int main(void)
@@ -467,6 +503,7 @@ int main(void)
     cmocka_unit_test(test_sweep_gauss_logpdf),
     cmocka_unit_test(test_sweep_tweedie),
     cmocka_unit_test(test_sweep_gmix_mean),
+    cmocka_unit_test(test_sweep_unif),
   };
   return cmocka_run_group_tests_name(PROGRAM, tests, setup, teardown);
 }
