@@ -489,6 +489,46 @@ static void test_sweep_unif(void **state)
   sweep_finish(fx, &s, "(phi(beta) - phi(alpha))/(sigma_t (Phi(beta) - Phi(alpha)))");
 }
 
+/* ---- 11. empirical-data denoiser ----------------------------------------------------- */
+/* The textbook formula: w_i = exp(-(x_t - alpha x0_i)^2/(2 s^2)),
+ * x0hat = sum_i w_i x0_i / sum_i w_i (no log-sum-exp). */
+static double textbook_empirical(double x, double alpha, double s, int n, const double *x0)
+{
+  double num = 0, den = 0;
+  for (int i = 0; i < n; i++) {
+    double c = x - alpha * x0[i], w = exp(-c * c / (2 * s * s));
+    num += w * x0[i];
+    den += w;
+  }
+  return num / den;
+}
+
+static const char *const names_emp[] = { "s" };
+
+/* Four data points {-3, -1, 0.5, 2}, alpha = 0.9, x_t = 0.37 (0.08 from the
+ * nearest alpha x0_i), s in [1e-4, 10]: below s ~ 2e-3 every weight
+ * underflows (0/0), the memorisation regime of small noise. */
+static void test_sweep_empirical(void **state)
+{
+  fixture *fx = *state;
+  gsl_rng *r = prop_rng(fx->seed, 11);
+  static const double x0[4] = { -3, -1, 0.5, 2 };
+  const double x = 0.37, alpha = 0.9;
+  sweep s;
+  sweep_open(&s, "empirical", "dmc_empirical_denoiser", "s",
+             "s in [1e-4, 10] for the data {-3, -1, 0.5, 2}, alpha = 0.9, x_t = 0.37", 1, names_emp);
+  const unsigned long n = prop_points(N_SWEEP);
+  for (unsigned long k = 0; k < n; k++) {
+    double in[1], got, want;
+    in[0] = grid_point(r, k, n, -4, 1);
+    PROP_CHECK(dmc_empirical_denoiser(x, alpha, in[0], 4, x0, &got) == DMC_OK, "dmc_empirical_denoiser failed");
+    int rs = ref_empirical_denoiser(x, alpha, in[0], 4, x0, &want);
+    sweep_point(&s, in[0], in, got, textbook_empirical(x, alpha, in[0], 4, x0), want, rs);
+  }
+  gsl_rng_free(r);
+  sweep_finish(fx, &s, "sum_i w_i x0_i / sum_i w_i with w_i = exp(-(x_t - alpha x0_i)^2/(2 s^2))");
+}
+
 PROP_FIXTURE(PROGRAM)
 
 int main(void)
@@ -504,6 +544,7 @@ int main(void)
     cmocka_unit_test(test_sweep_tweedie),
     cmocka_unit_test(test_sweep_gmix_mean),
     cmocka_unit_test(test_sweep_unif),
+    cmocka_unit_test(test_sweep_empirical),
   };
   return cmocka_run_group_tests_name(PROGRAM, tests, setup, teardown);
 }
