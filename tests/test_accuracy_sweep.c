@@ -529,6 +529,42 @@ static void test_sweep_empirical(void **state)
   sweep_finish(fx, &s, "sum_i w_i x0_i / sum_i w_i with w_i = exp(-(x_t - alpha x0_i)^2/(2 s^2))");
 }
 
+/* ---- 12. VP transition variance over a short step ------------------------------------- */
+/* The textbook formula (DDPM's 1 - alphabar_t/alphabar_s):
+ * 1 - exp(-B(t))/exp(-B(s)). */
+static double textbook_transition_var(double bmin, double bmax, double s, double t)
+{
+  double bs = bmin * s + 0.5 * (bmax - bmin) * s * s, bt = bmin * t + 0.5 * (bmax - bmin) * t * t;
+  return 1.0 - exp(-bt) / exp(-bs);
+}
+
+static const char *const names_st[] = { "s", "t" };
+
+/* The VP SDE of sweep 6, s = 0.5, t = s + h for h in [1e-12, 0.5] (the
+ * abscissa is t - s, exact): the variance -expm1(-(B(t) - B(s))) is about
+ * 10.05 h, and 1 - exp(-B(t))/exp(-B(s)) keeps only the bits of h above
+ * the ulp of 1. */
+static void test_sweep_transition(void **state)
+{
+  fixture *fx = *state;
+  gsl_rng *r = prop_rng(fx->seed, 12);
+  const dmc_proc vp = { DMC_PROC_VP, 0.1, 20 };
+  sweep s;
+  sweep_open(&s, "transition", "dmc_proc_transition", "t - s",
+             "t - s in [1e-12, 0.5] at s = 0.5 of the VP SDE (beta_min = 0.1, beta_max = 20), the variance", 2,
+             names_st);
+  const unsigned long n = prop_points(N_SWEEP);
+  for (unsigned long k = 0; k < n; k++) {
+    double in[2] = { 0.5, 0 }, a, got, ra, want;
+    in[1] = in[0] + grid_point(r, k, n, -12, log10(0.5));
+    PROP_CHECK(dmc_proc_transition(&vp, in[0], in[1], &a, &got) == DMC_OK, "dmc_proc_transition failed");
+    int rs = ref_proc_transition(&vp, in[0], in[1], &ra, &want);
+    sweep_point(&s, in[1] - in[0], in, got, textbook_transition_var(vp.p0, vp.p1, in[0], in[1]), want, rs);
+  }
+  gsl_rng_free(r);
+  sweep_finish(fx, &s, "1 - exp(-B(t))/exp(-B(s))");
+}
+
 PROP_FIXTURE(PROGRAM)
 
 int main(void)
@@ -545,6 +581,7 @@ int main(void)
     cmocka_unit_test(test_sweep_gmix_mean),
     cmocka_unit_test(test_sweep_unif),
     cmocka_unit_test(test_sweep_empirical),
+    cmocka_unit_test(test_sweep_transition),
   };
   return cmocka_run_group_tests_name(PROGRAM, tests, setup, teardown);
 }
