@@ -565,6 +565,40 @@ static void test_sweep_transition(void **state)
   sweep_finish(fx, &s, "1 - exp(-B(t))/exp(-B(s))");
 }
 
+/* ---- 13. x0 from an eps-prediction at high noise -------------------------------------- */
+/* The textbook formula: x0 = (x_t - sqrt(1 - alphabar) eps)/sqrt(alphabar). */
+static double textbook_eps_to_x0(double alphabar, double x_t, double eps)
+{
+  return (x_t - sqrt(1 - alphabar) * eps) / sqrt(alphabar);
+}
+
+static const char *const names_pc[] = { "alphabar", "x_t", "eps" };
+
+/* alphabar in [1e-12, 0.999], eps = 0.3 and x_t = RN(sqrt(alphabar) 0.7 +
+ * sqrt(1 - alphabar) 0.3): as alphabar -> 0, x_t - sqrt(1 - alphabar) eps is
+ * O(sqrt(alphabar)) and cancels by log2(1/sqrt(alphabar)) bits. */
+static void test_sweep_param(void **state)
+{
+  fixture *fx = *state;
+  gsl_rng *r = prop_rng(fx->seed, 13);
+  sweep s;
+  sweep_open(&s, "param", "dmc_param_convert", "alphabar",
+             "alphabar in [1e-12, 0.999], eps -> x0 with eps = 0.3, x_t = sqrt(alphabar) 0.7 + sqrt(1 - alphabar) 0.3",
+             3, names_pc);
+  const unsigned long n = prop_points(N_SWEEP);
+  for (unsigned long k = 0; k < n; k++) {
+    double in[3] = { 0, 0, 0.3 }, got, want;
+    in[0] = grid_point(r, k, n, -12, log10(0.999));
+    in[1] = sqrt(in[0]) * 0.7 + sqrt(1 - in[0]) * in[2];
+    PROP_CHECK(dmc_param_convert(DMC_PARAM_EPS, DMC_PARAM_X0, in[0], in[1], in[2], &got) == DMC_OK,
+               "dmc_param_convert failed");
+    int rs = ref_param_convert(DMC_PARAM_EPS, DMC_PARAM_X0, in[0], in[1], in[2], &want);
+    sweep_point(&s, in[0], in, got, textbook_eps_to_x0(in[0], in[1], in[2]), want, rs);
+  }
+  gsl_rng_free(r);
+  sweep_finish(fx, &s, "(x_t - sqrt(1 - alphabar) eps)/sqrt(alphabar)");
+}
+
 PROP_FIXTURE(PROGRAM)
 
 int main(void)
@@ -582,6 +616,7 @@ int main(void)
     cmocka_unit_test(test_sweep_unif),
     cmocka_unit_test(test_sweep_empirical),
     cmocka_unit_test(test_sweep_transition),
+    cmocka_unit_test(test_sweep_param),
   };
   return cmocka_run_group_tests_name(PROGRAM, tests, setup, teardown);
 }
