@@ -599,6 +599,60 @@ static void test_sweep_param(void **state)
   sweep_finish(fx, &s, "(x_t - sqrt(1 - alphabar) eps)/sqrt(alphabar)");
 }
 
+/* ---- 14. oracle mixture score in d = 8 dimensions -------------------------------------- */
+/* The textbook formula: p_k = w_k (2 pi V_k)^(-d/2) exp(-|x - alpha m_k|^2/(2 V_k)),
+ * V_k = alpha^2 S_k + sigma^2, score_0 = sum_k p_k (alpha m_k0 - x_0)/V_k / sum_k p_k. */
+static double textbook_gmm_score0(double alpha, double sigma, size_t k, size_t d, const double *w,
+                                  const double *mean, const double *var, const double *x)
+{
+  double num = 0, den = 0;
+  for (size_t c = 0; c < k; c++) {
+    double v = alpha * alpha * var[c] + sigma * sigma, q = 0;
+    for (size_t i = 0; i < d; i++) q += (x[i] - alpha * mean[c * d + i]) * (x[i] - alpha * mean[c * d + i]);
+    double p = w[c] * pow(2 * 3.14159265358979323846 * v, -0.5 * (double)d) * exp(-q / (2 * v));
+    num += p * (alpha * mean[c * d] - x[0]) / v;
+    den += p;
+  }
+  return num / den;
+}
+
+static const char *const names_lambda[] = { "lambda" };
+
+/* Two equal isotropic components N(-+2 (1, ..., 1), 0.09 I) in R^8 under the
+ * VP SDE of sweep 6 at t = 0.3 (alpha = 0.63, V = 0.64), on the diagonal
+ * x = lambda (1, ..., 1) for lambda in [1e-8, 1e3], score coordinate 0:
+ * near 0 the responsibilities' terms cancel; beyond lambda ~ 12 both
+ * densities underflow (the squared distance sums over the 8 coordinates). */
+static void test_sweep_gmm_score(void **state)
+{
+  fixture *fx = *state;
+  gsl_rng *r = prop_rng(fx->seed, 14);
+  enum { D = 8 };
+  static const double w[2] = { 0.5, 0.5 }, var[2] = { 0.09, 0.09 };
+  double mean[2 * D];
+  for (int i = 0; i < D; i++) { mean[i] = -2; mean[D + i] = 2; }
+  const dmc_gmm g = { 2, D, w, mean, var, DMC_GMM_ISO, DMC_WEIGHTS_LINEAR };
+  const dmc_proc vp = { DMC_PROC_VP, 0.1, 20 };
+  const double t = 0.3;
+  double alpha, sigma;
+  PROP_CHECK(dmc_proc_coef(&vp, t, &alpha, &sigma) == DMC_OK, "dmc_proc_coef failed");
+  sweep s;
+  sweep_open(&s, "gmm", "dmc_gmm_score", "lambda",
+             "x = lambda (1, ..., 1), lambda in [1e-8, 1e3], for 0.5 N(-2 1, 0.09 I) + 0.5 N(2 1, 0.09 I) in R^8, "
+             "VP SDE at t = 0.3, score coordinate 0", 1, names_lambda);
+  const unsigned long n = prop_points(N_SWEEP);
+  for (unsigned long k = 0; k < n; k++) {
+    double in[1], x[D], got[D], want[D];
+    in[0] = grid_point(r, k, n, -8, 3);
+    for (int i = 0; i < D; i++) x[i] = in[0];
+    PROP_CHECK(dmc_gmm_score(&vp, &g, t, x, got) == DMC_OK, "dmc_gmm_score failed");
+    int rs = ref_gmm_score(&vp, &g, t, x, want);
+    sweep_point(&s, in[0], in, got[0], textbook_gmm_score0(alpha, sigma, 2, D, w, mean, var, x), want[0], rs);
+  }
+  gsl_rng_free(r);
+  sweep_finish(fx, &s, "sum_k p_k (alpha m_k0 - x_0)/V_k / sum_k p_k with p_k = w_k N(x; alpha m_k, V_k I)");
+}
+
 PROP_FIXTURE(PROGRAM)
 
 int main(void)
@@ -617,6 +671,7 @@ int main(void)
     cmocka_unit_test(test_sweep_empirical),
     cmocka_unit_test(test_sweep_transition),
     cmocka_unit_test(test_sweep_param),
+    cmocka_unit_test(test_sweep_gmm_score),
   };
   return cmocka_run_group_tests_name(PROGRAM, tests, setup, teardown);
 }
