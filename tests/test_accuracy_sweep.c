@@ -653,6 +653,46 @@ static void test_sweep_gmm_score(void **state)
   sweep_finish(fx, &s, "sum_k p_k (alpha m_k0 - x_0)/V_k / sum_k p_k with p_k = w_k N(x; alpha m_k, V_k I)");
 }
 
+/* ---- 15. OU marginal standard deviation ------------------------------------------------- */
+/* The textbook formula (the marginal as written in src/dmcheck.h):
+ * a = exp(-theta t), sd = s sqrt((1 - a^2)/(2 theta)). */
+static double textbook_ou_sd(double theta, double sd, double t)
+{
+  double a = exp(-theta * t);
+  return sd * sqrt((1 - a * a) / (2 * theta));
+}
+
+/* The OU SDE dx = theta (m - x) dt + s dW with theta = 2, m = 1.5, s = 0.8,
+ * t in [1e-12, 10]: sd ~ s sqrt(t) for small t, where 1 - a^2 keeps only the
+ * bits of 2 theta t above the ulp of 1. */
+static void test_sweep_ou_sd(void **state)
+{
+  fixture *fx = *state;
+  gsl_rng *r = prop_rng(fx->seed, 15);
+  const dmc_sde ou = { DMC_SDE_OU, 2, 1.5, 0.8 };
+  sweep s;
+  sweep_open(&s, "ousd", "dmc_sde_marginal", "t", "t in [1e-12, 10] of the OU SDE (theta = 2, m = 1.5, s = 0.8), sd",
+             1, names_t);
+  const unsigned long n = prop_points(N_SWEEP);
+  for (unsigned long k = 0; k < n; k++) {
+    double in[1], a, b, got, ra, rb, want;
+    in[0] = grid_point(r, k, n, -12, 1);
+    PROP_CHECK(dmc_sde_marginal(&ou, in[0], &a, &b, &got) == DMC_OK, "dmc_sde_marginal failed");
+    int rs = ref_sde_marginal(&ou, in[0], &ra, &rb, &want);
+    sweep_point(&s, in[0], in, got, textbook_ou_sd(ou.p0, ou.p2, in[0]), want, rs);
+  }
+  gsl_rng_free(r);
+  sweep_finish(fx, &s, "s sqrt((1 - a^2)/(2 theta)), a = exp(-theta t)");
+}
+
+/* Not swept: dmc_dps_score_exact/_dps, dmc_sde_drift and dmc_sde_diffusion.
+ * Their textbook formulas (J a (y - a xhat)/(sigma_y^2 + a^2 c) with xhat =
+ * (sigma_t^2 m + mu_t s^2 x_t)/v; -beta(t) x/2; sqrt(beta(t))) are products
+ * and sums of like-signed terms: they lose accuracy only at the zeros of
+ * y - a xhat or of xhat (as any formula not evaluated exactly would) and are
+ * otherwise a few roundings off, so no realistic input range shows a
+ * failure of the formula rather than of rounding. */
+
 PROP_FIXTURE(PROGRAM)
 
 int main(void)
@@ -672,6 +712,7 @@ int main(void)
     cmocka_unit_test(test_sweep_transition),
     cmocka_unit_test(test_sweep_param),
     cmocka_unit_test(test_sweep_gmm_score),
+    cmocka_unit_test(test_sweep_ou_sd),
   };
   return cmocka_run_group_tests_name(PROGRAM, tests, setup, teardown);
 }
