@@ -36,6 +36,8 @@
  * mismatch (a finite ULP distance is below 2^64 < 1e20). */
 #define PLOT_ZERO 1e-2
 #define PLOT_NAN 1e21
+/* pi for the textbook formulas (C11 has no M_PI) */
+#define TEXTBOOK_PI 3.14159265358979323846
 
 typedef prop_fixture fixture;
 
@@ -277,7 +279,7 @@ static double textbook_gmix_score(double x, double mu, double sigma, int n, cons
   double num = 0, den = 0;
   for (int k = 0; k < n; k++) {
     double v = mu * mu * sd[k] * sd[k] + sigma * sigma, c = x - mu * m[k];
-    double p = w[k] / sqrt(2 * 3.14159265358979323846 * v) * exp(-c * c / (2 * v));
+    double p = w[k] / sqrt(2 * TEXTBOOK_PI * v) * exp(-c * c / (2 * v));
     num += p * (mu * m[k] - x) / v;
     den += p;
   }
@@ -347,7 +349,7 @@ static void test_sweep_vp_sigma(void **state)
 static double textbook_gauss_logpdf(double x, double mu, double sigma)
 {
   double z = (x - mu) / sigma;
-  return -log(sigma) - 0.5 * log(2 * 3.14159265358979323846) - 0.5 * z * z;
+  return -log(sigma) - 0.5 * log(2 * TEXTBOOK_PI) - 0.5 * z * z;
 }
 
 static const char *const names_lp[] = { "x", "mu", "sigma" };
@@ -420,7 +422,7 @@ static double textbook_gmix_mean(double x, double mu, double sigma, int n, const
   double num = 0, den = 0;
   for (int k = 0; k < n; k++) {
     double v = mu * mu * sd[k] * sd[k] + sigma * sigma, c = x - mu * m[k];
-    double p = w[k] / sqrt(2 * 3.14159265358979323846 * v) * exp(-c * c / (2 * v));
+    double p = w[k] / sqrt(2 * TEXTBOOK_PI * v) * exp(-c * c / (2 * v));
     num += p * (sigma * sigma * m[k] + mu * sd[k] * sd[k] * x) / v;
     den += p;
   }
@@ -459,7 +461,7 @@ static void test_sweep_gmix_mean(void **state)
 static double textbook_unif_score(double x, double mu, double sigma, double a, double b)
 {
   double lo = fmin(mu * a, mu * b), hi = fmax(mu * a, mu * b);
-  double al = (x - hi) / sigma, be = (x - lo) / sigma, c = 1 / sqrt(2 * 3.14159265358979323846);
+  double al = (x - hi) / sigma, be = (x - lo) / sigma, c = 1 / sqrt(2 * TEXTBOOK_PI);
   return (c * exp(-be * be / 2) - c * exp(-al * al / 2)) / (sigma * (textbook_phi_cdf(be) - textbook_phi_cdf(al)));
 }
 
@@ -609,7 +611,7 @@ static double textbook_gmm_score0(double alpha, double sigma, size_t k, size_t d
   for (size_t c = 0; c < k; c++) {
     double v = alpha * alpha * var[c] + sigma * sigma, q = 0;
     for (size_t i = 0; i < d; i++) q += (x[i] - alpha * mean[c * d + i]) * (x[i] - alpha * mean[c * d + i]);
-    double p = w[c] * pow(2 * 3.14159265358979323846 * v, -0.5 * (double)d) * exp(-q / (2 * v));
+    double p = w[c] * pow(2 * TEXTBOOK_PI * v, -0.5 * (double)d) * exp(-q / (2 * v));
     num += p * (alpha * mean[c * d] - x[0]) / v;
     den += p;
   }
