@@ -601,7 +601,7 @@ static void test_sweep_param(void **state)
   sweep_finish(fx, &s, "(x_t - sqrt(1 - alphabar) eps)/sqrt(alphabar)");
 }
 
-/* ---- 14. oracle mixture score in d = 8 dimensions -------------------------------------- */
+/* ---- 14. oracle mixture score in d = 4 dimensions -------------------------------------- */
 /* The textbook formula: p_k = w_k (2 pi V_k)^(-d/2) exp(-|x - alpha m_k|^2/(2 V_k)),
  * V_k = alpha^2 S_k + sigma^2, score_0 = sum_k p_k (alpha m_k0 - x_0)/V_k / sum_k p_k. */
 static double textbook_gmm_score0(double alpha, double sigma, size_t k, size_t d, const double *w,
@@ -620,16 +620,18 @@ static double textbook_gmm_score0(double alpha, double sigma, size_t k, size_t d
 
 static const char *const names_lambda[] = { "lambda" };
 
-/* Two equal isotropic components N(-+2 (1, ..., 1), 0.09 I) in R^8 under the
+/* Two equal isotropic components N(-+2 (1, ..., 1), 0.09 I) in R^4 under the
  * VP SDE of sweep 6 at t = 0.3 (alpha = 0.63, V = 0.64), on the diagonal
  * x = lambda (1, ..., 1) for lambda in [1e-8, 1e3], score coordinate 0:
- * near 0 the responsibilities' terms cancel; beyond lambda ~ 12 both
- * densities underflow (the squared distance sums over the 8 coordinates). */
+ * near 0 the responsibilities' terms cancel; beyond lambda ~ 17 both
+ * densities underflow (the squared distance sums over the 4 coordinates).
+ * (d = 4, not more: the reference evaluates each coordinate of the score
+ * separately, d^2 logarithms per point.) */
 static void test_sweep_gmm_score(void **state)
 {
   fixture *fx = *state;
   gsl_rng *r = prop_rng(fx->seed, 14);
-  enum { D = 8 };
+  enum { D = 4 };
   static const double w[2] = { 0.5, 0.5 }, var[2] = { 0.09, 0.09 };
   double mean[2 * D];
   for (int i = 0; i < D; i++) { mean[i] = -2; mean[D + i] = 2; }
@@ -640,7 +642,7 @@ static void test_sweep_gmm_score(void **state)
   PROP_CHECK(dmc_proc_coef(&vp, t, &alpha, &sigma) == DMC_OK, "dmc_proc_coef failed");
   sweep s;
   sweep_open(&s, "gmm", "dmc_gmm_score", "lambda",
-             "x = lambda (1, ..., 1), lambda in [1e-8, 1e3], for 0.5 N(-2 1, 0.09 I) + 0.5 N(2 1, 0.09 I) in R^8, "
+             "x = lambda (1, ..., 1), lambda in [1e-8, 1e3], for 0.5 N(-2 1, 0.09 I) + 0.5 N(2 1, 0.09 I) in R^4, "
              "VP SDE at t = 0.3, score coordinate 0", 1, names_lambda);
   const unsigned long n = prop_points(N_SWEEP);
   for (unsigned long k = 0; k < n; k++) {
