@@ -78,11 +78,11 @@ def one_line_error(p, f, msg):
 @pytest.mark.parametrize("major", [1, 2, 3])
 def test_header_versions_and_padding_fields(tmp_path, rows, major):
     dt = np.dtype({"names": ["T", "t", "alphabar"], "formats": ["<f8", "<i4", "<f8"], "offsets": [0, 12, 16],
-                   "itemsize": 32})  # '|V4' before t and '|V8' at the end: padding, skipped
+                   "itemsize": 96})  # padding (|V4 before t, |V72 at the end) skipped; over 64 KiB
     a = np.zeros(rows["t"].size, dtype=dt)
     a["T"], a["t"], a["alphabar"] = rows["T"], rows["t"], rows["alphabar"]
     hdr = header(repr(np.lib.format.dtype_to_descr(dt)), "(%d,)" % a.size)
-    assert "|V4" in hdr and "|V8" in hdr
+    assert "|V4" in hdr and "|V72" in hdr and a.nbytes > 65536
     f = write(tmp_path, "v.npy", npy(hdr, a.tobytes(), major))
     assert run(f).returncode == 0
     a["alphabar"][3] = np.nextafter(np.nextafter(a["alphabar"][3], 1), 1)
