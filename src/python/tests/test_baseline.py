@@ -201,6 +201,11 @@ DAMAGE = [
     ("row flags missing", 8 + 3, "3\t2", "12:4", "bad flags"),
     ("row extra", 8 + 3, "3\t2\to\tmore", "12:6", "extra text after the row"),
     ("extra line", "+", "1091\t0\t-", "1100:1", "extra line after the rows"),
+    ("rows overflow", 4, "rows 99999999999999999999999", "5:6", "bad row count"),
+    ("rowset overflow", 5, "rowset 123456789abcdef0123", "6:8", "bad rowset hash"),
+    ("output name too long", 6, "output %s budget 1 max 4 over 2 nan 0 sign 0" % ("a" * 80), "7:8", "bad output line"),
+    ("no row table", 7, "output alphabar budget 1 max 4 over 2 nan 0 sign 0", "", "truncated baseline (no row table)"),
+    ("other suite", 1, "suite gauss_score", "", "baseline taken with suite gauss_score"),
 ]
 
 
@@ -210,6 +215,8 @@ def test_damaged_baseline_is_bad_input_at_its_line(tmp_path, saved, what, k, tex
     lines = base.read_text().splitlines()
     if k == "+":
         lines.append(text)
+    elif what == "no row table":  # the header lines only
+        lines = lines[:7]
     elif text is None:
         del lines[k]
     else:
@@ -241,3 +248,30 @@ def test_baseline_flags_and_empty_file(tmp_path, saved, exact):
     assert p.returncode == 2 and "bad value '-1' for --baseline-strict" in p.stderr
     p = run(cand, "--baseline", base, "--baseline-strict")
     assert p.returncode == 2 and "--baseline-strict needs a value" in p.stderr
+
+
+def test_baseline_header_only_crlf_and_live(tmp_path, saved, exact):
+    cand, base = saved
+    head = tmp_path / "head.txt"
+    head.write_text("dmcheck-baseline 1\nsuite sched_linear\n")
+    p = run(cand, "--baseline", head)
+    assert p.returncode == 2 and "head.txt:3:1: truncated baseline (header)" in p.stderr, p.stderr
+    # CRLF line ends and a bare "row" table header read the same
+    crlf = tmp_path / "crlf.txt"
+    lines = base.read_text().splitlines()
+    lines[7] = "row"
+    crlf.write_bytes(("\r\n".join(lines) + "\r\n").encode())
+    p = run(cand, "--baseline", crlf)
+    assert p.returncode == 0 and "baseline: no regression" in p.stdout, p.stdout + p.stderr
+    # a live run (the candidate's inputs, no stored vectors) is stamped "vectors none"
+    r = dmcheck.ref("sched_linear")
+    live = tmp_path / "live.npz"
+    np.savez(live, T=r["T"][:20], t=r["t"][:20], alphabar=moved(exact, r3=2)[:20])
+    lb = tmp_path / "live.txt"
+    assert run(live, "--live", "--save-baseline", lb).returncode == 1
+    assert lb.read_text().splitlines()[2] == "vectors none"
+    assert run(live, "--live", "--baseline", lb).returncode == 0
+    p = run(live, "--baseline", lb)
+    assert p.returncode == 2 and "reference vectors none, this run has reference vectors" in p.stderr, p.stderr
+    with pytest.raises(dmcheck.DmcheckError, match="bad strict margin"):
+        dmcheck.verify("sched_linear", id=np.arange(exact.size), alphabar=exact, baseline=base, baseline_strict=-1)

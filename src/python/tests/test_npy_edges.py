@@ -226,5 +226,8 @@ def test_numpy_column_errors(tmp_path, rows):
     np.savez(f, T=rows["T"][:3], alphabar=rows["alphabar"][:3])  # one input of two
     p = run(f)
     assert one_line_error(p, f, "give every input of suite %s or none" % SUITE), p.stderr
+    np.savez(f, id=np.arange(3))  # no output
+    p = run(f)
+    assert one_line_error(p, f, ": no output of suite %s given" % SUITE), p.stderr
     p = run(tmp_path / "missing.npz")
     assert one_line_error(p, tmp_path / "missing.npz", "No such file"), p.stderr
