@@ -918,7 +918,23 @@ static void test_rows_out_exclusions(void **state)
   cli_read_file(rows, got, sizeof got);
   int ok = st == 0 && !strncmp(got, "row,id,x,mu,sigma,score,score_ref,score_ulp,score_over,excluded\n", 64) &&
            strstr(got, "\n0,,1,0,1,-1,-1,0,0,\"\"\n") && strstr(got, "\n1,,2,0,1,-2,,,,\"why \"\"quoted\"\"\"\n") &&
-           strstr(got, "\n2,,-3,0,2,0.75,0.75,0,0,\"\"\n") && strstr(fx->r.out, "why \"quoted\"");
+           strstr(got, "\n2,,-3,0,2,0.75,0.75,0,0,\"\"\n") && strstr(fx->r.out, "why \"quoted\"") &&
+           strstr(fx->r.out, "; 2 rows evaluated live with MPFR");
+  /* the JSON report lists the exclusion (reason escaped), the JUnit report too */
+  int sj = cli_run(&fx->r, NULL, "verify", SUITE, cand, "--live", "--exclude", "1:why \"quoted\"", "--format", "json",
+                   (char *)NULL);
+  int json = sj == 0 && strstr(fx->r.out, "\"excluded\": [{\"first\": 1, \"last\": 1, \"rows\": 1, \"reason\": "
+                                          "\"why \\\"quoted\\\"\"}]") && strstr(fx->r.out, "\"live_rows\": 2");
+  /* DMC_VECTORS names the stored vectors when --vectors does not; a missing one is bad input */
+  setenv("DMC_VECTORS", "/nonexistent/vectors", 1);
+  int se = cli_run(&fx->r, NULL, "verify", SUITE, cand, (char *)NULL);
+  int env_bad = se == 2 && one_line(fx, "dmcheck verify: DMC_VECTORS=/nonexistent/vectors: ", "vectors directory not found");
+  setenv("DMC_VECTORS", fx->vectors, 1);
+  se = cli_run(&fx->r, NULL, "verify", SUITE, cand, "--exclude", "1:x", (char *)NULL);
+  char src[PATH_MAX + 96];
+  snprintf(src, sizeof src, "stored vectors %s/%s.csv", fx->vectors, SUITE);
+  int env_ok = se == 0 && strstr(fx->r.out, src);
+  unsetenv("DMC_VECTORS");
   /* one row more than dsm_optimum has, no id column, no inputs */
   const dmc_suite *s = dmc_suite_find("dsm_optimum");
   PROP_CHECK(s != NULL, "suite dsm_optimum");
@@ -934,8 +950,9 @@ static void test_rows_out_exclusions(void **state)
   snprintf(msg, sizeof msg, "data row %zu is beyond the suite's %zu rows", n, n - 1);
   snprintf(want, sizeof want, "%s:", cand);
   int beyond = sl == 2 && one_line(fx, want, msg);
-  PROP_CHECK(ok && beyond, "rows-out with an exclusion: exit %d, rows file '%.300s', report '%.100s'; beyond: exit %d %s",
-             st, got, fx->r.out, sl, fx->r.err);
+  PROP_CHECK(ok && json && env_bad && env_ok && beyond,
+             "rows-out with an exclusion: exit %d, rows file '%.300s'; json %d; DMC_VECTORS %d %d; beyond: exit %d %s",
+             st, got, json, env_bad, env_ok, sl, fx->r.err);
 }
 
 /* The rest of the command line: `dmcheck help COMMAND`, verify's option
