@@ -955,6 +955,40 @@ static void test_rows_out_exclusions(void **state)
              st, got, json, env_bad, env_ok, sl, fx->r.err);
 }
 
+/* Which value is judged: a column given both as NAME and NAME_hex is judged
+ * by its hex twin (in either order); a reference exactly halfway between two
+ * float16 values accepts either neighbour (score = -x at x = 1 + 2^-11, the
+ * tie between -1 and -(1 + 2^-10)) and nothing further. Values are exact
+ * here, so the expected ULP errors are known. */
+static void test_column_choices(void **state)
+{
+  fixture *fx = *state;
+  NEED_CLI(fx);
+  char path[PATH_MAX + 64];
+  struct { const char *text, *dtype; int exit; const char *max_ulp; } cases[] = {
+    { "x,mu,sigma,score,score_hex\n2,0,1,999,-0x1p+1\n", "float64", 0, "\"max_ulp\": 0," },
+    { "x,mu,sigma,score_hex,score\n2,0,1,-0x1p+1,999\n", "float64", 0, "\"max_ulp\": 0," },
+    { "x,mu,sigma,score_hex,score\n2,0,1,-0x1.0000000000002p+1,-2\n", "float64", 1, "\"max_ulp\": 2," },
+    { "x,mu,sigma,score\n0x1.002p+0,0,1,-0x1p+0\n", "float16", 0, "\"max_ulp\": 0," },
+    { "x,mu,sigma,score\n0x1.002p+0,0,1,-0x1.004p+0\n", "float16", 0, "\"max_ulp\": 0," },
+    { "x,mu,sigma,score\n0x1.002p+0,0,1,-0x1.008p+0\n", "float16", 0, "\"max_ulp\": 1," },
+    { "x,mu,sigma,score\n0x1.002p+0,0,1,-0x1.00cp+0\n", "float16", 1, "\"max_ulp\": 2," },
+  };
+  int n = (int)(sizeof cases / sizeof *cases), good = 0;
+  char fails[2048] = "";
+  for (int i = 0; i < n; i++) {
+    cli_write_file(&fx->r, "choice.csv", cases[i].text, strlen(cases[i].text), path, sizeof path);
+    int st = cli_run(&fx->r, NULL, "verify", SUITE, path, "--live", "--dtype", cases[i].dtype, "--format", "json",
+                     (char *)NULL);
+    int ok = st == cases[i].exit && strstr(fx->r.out, cases[i].max_ulp);
+    good += ok;
+    if (!ok && strlen(fails) < sizeof fails - 300)
+      snprintf(fails + strlen(fails), sizeof fails - strlen(fails), "[case %d: exit %d, %.200s %.100s] ", i, st,
+               strstr(fx->r.out, "\"max_ulp\"") ? strstr(fx->r.out, "\"max_ulp\"") : fx->r.out, fx->r.err);
+  }
+  PROP_CHECK(good == n, "column choices: %d of %d %s", good, n, fails);
+}
+
 /* The rest of the command line: `dmcheck help COMMAND`, verify's option
  * conflicts and --exclude specs, sampler-check's options and inputs. Each
  * case: its exit status and its one line on stderr. */
@@ -1116,6 +1150,7 @@ int main(void)
     cmocka_unit_test(test_options),
     cmocka_unit_test(test_more_options),
     cmocka_unit_test(test_rows_out_exclusions),
+    cmocka_unit_test(test_column_choices),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
