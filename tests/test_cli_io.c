@@ -900,6 +900,238 @@ static void test_options(void **state)
              h1, h2, pass, fx->r.err);
 }
 
+/* --rows-out with an excluded row: the excluded row keeps its inputs and
+ * candidate, leaves the reference columns empty and carries the reason
+ * (quotes doubled); a candidate without ids or inputs longer than the suite
+ * is bad input at the first row past the end. */
+static void test_rows_out_exclusions(void **state)
+{
+  fixture *fx = *state;
+  NEED_CLI(fx);
+  char cand[PATH_MAX + 64], rows[PATH_MAX + 64], want[PATH_MAX + 96];
+  const char *text = "x,mu,sigma,score\n1,0,1,-1\n2,0,1,-2\n-3,0,2,0.75\n";
+  cli_write_file(&fx->r, "ex.csv", text, strlen(text), cand, sizeof cand);
+  cli_path(&fx->r, "ex_rows.csv", rows, sizeof rows);
+  int st = cli_run(&fx->r, NULL, "verify", SUITE, cand, "--live", "--exclude", "1:why \"quoted\"", "--rows-out", rows,
+                   "-o", "-", (char *)NULL);
+  static char got[CLI_RUN_OUTBUF];
+  cli_read_file(rows, got, sizeof got);
+  int ok = st == 0 && !strncmp(got, "row,id,x,mu,sigma,score,score_ref,score_ulp,score_over,excluded\n", 64) &&
+           strstr(got, "\n0,,1,0,1,-1,-1,0,0,\"\"\n") && strstr(got, "\n1,,2,0,1,-2,,,,\"why \"\"quoted\"\"\"\n") &&
+           strstr(got, "\n2,,-3,0,2,0.75,0.75,0,0,\"\"\n") && strstr(fx->r.out, "why \"quoted\"") &&
+           strstr(fx->r.out, "; 2 rows evaluated live with MPFR");
+  /* the JSON report lists the exclusion (reason escaped), the JUnit report too */
+  int sj = cli_run(&fx->r, NULL, "verify", SUITE, cand, "--live", "--exclude", "1:why \"quoted\"", "--format", "json",
+                   (char *)NULL);
+  int json = sj == 0 && strstr(fx->r.out, "\"excluded\": [{\"first\": 1, \"last\": 1, \"rows\": 1, \"reason\": "
+                                          "\"why \\\"quoted\\\"\"}]") && strstr(fx->r.out, "\"live_rows\": 2");
+  /* DMC_VECTORS names the stored vectors when --vectors does not; a missing one is bad input */
+  setenv("DMC_VECTORS", "/nonexistent/vectors", 1);
+  int se = cli_run(&fx->r, NULL, "verify", SUITE, cand, (char *)NULL);
+  int env_bad = se == 2 && one_line(fx, "dmcheck verify: DMC_VECTORS=/nonexistent/vectors: ", "vectors directory not found");
+  setenv("DMC_VECTORS", fx->vectors, 1);
+  se = cli_run(&fx->r, NULL, "verify", SUITE, cand, "--exclude", "1:x", (char *)NULL);
+  char src[PATH_MAX + 96];
+  snprintf(src, sizeof src, "stored vectors %s/%s.csv", fx->vectors, SUITE);
+  int env_ok = se == 0 && strstr(fx->r.out, src);
+  unsetenv("DMC_VECTORS");
+  /* one row more than dsm_optimum has, no id column, no inputs */
+  const dmc_suite *s = dmc_suite_find("dsm_optimum");
+  PROP_CHECK(s != NULL, "suite dsm_optimum");
+  size_t n = s->count() + 1;
+  char *big = malloc(16 + 2 * n);
+  PROP_CHECK(big != NULL, "out of memory");
+  strcpy(big, "w\n");
+  for (size_t i = 0; i < n; i++) strcat(big, "0\n");
+  cli_write_file(&fx->r, "long.csv", big, strlen(big), cand, sizeof cand);
+  free(big);
+  int sl = cli_run(&fx->r, NULL, "verify", "dsm_optimum", cand, "--vectors", fx->vectors, (char *)NULL);
+  char msg[128];
+  snprintf(msg, sizeof msg, "data row %zu is beyond the suite's %zu rows", n, n - 1);
+  snprintf(want, sizeof want, "%s:", cand);
+  int beyond = sl == 2 && one_line(fx, want, msg);
+  PROP_CHECK(ok && json && env_bad && env_ok && beyond,
+             "rows-out with an exclusion: exit %d, rows file '%.300s'; json %d; DMC_VECTORS %d %d; beyond: exit %d %s",
+             st, got, json, env_bad, env_ok, sl, fx->r.err);
+}
+
+/* Which value is judged: a column given both as NAME and NAME_hex is judged
+ * by its hex twin (in either order); a reference exactly halfway between two
+ * float16 values accepts either neighbour (score = -x at x = 1 + 2^-11, the
+ * tie between -1 and -(1 + 2^-10)) and nothing further. Values are exact
+ * here, so the expected ULP errors are known. */
+static void test_column_choices(void **state)
+{
+  fixture *fx = *state;
+  NEED_CLI(fx);
+  char path[PATH_MAX + 64];
+  struct { const char *text, *dtype; int exit; const char *max_ulp; } cases[] = {
+    { "x,mu,sigma,score,score_hex\n2,0,1,999,-0x1p+1\n", "float64", 0, "\"max_ulp\": 0," },
+    { "x,mu,sigma,score_hex,score\n2,0,1,-0x1p+1,999\n", "float64", 0, "\"max_ulp\": 0," },
+    { "x,mu,sigma,score_hex,score\n2,0,1,-0x1.0000000000002p+1,-2\n", "float64", 1, "\"max_ulp\": 2," },
+    { "x,mu,sigma,score\n0x1.002p+0,0,1,-0x1p+0\n", "float16", 0, "\"max_ulp\": 0," },
+    { "x,mu,sigma,score\n0x1.002p+0,0,1,-0x1.004p+0\n", "float16", 0, "\"max_ulp\": 0," },
+    { "x,mu,sigma,score\n0x1.002p+0,0,1,-0x1.008p+0\n", "float16", 0, "\"max_ulp\": 1," },
+    { "x,mu,sigma,score\n0x1.002p+0,0,1,-0x1.00cp+0\n", "float16", 1, "\"max_ulp\": 2," },
+  };
+  int n = (int)(sizeof cases / sizeof *cases), good = 0;
+  char fails[2048] = "";
+  for (int i = 0; i < n; i++) {
+    cli_write_file(&fx->r, "choice.csv", cases[i].text, strlen(cases[i].text), path, sizeof path);
+    int st = cli_run(&fx->r, NULL, "verify", SUITE, path, "--live", "--dtype", cases[i].dtype, "--format", "json",
+                     (char *)NULL);
+    int ok = st == cases[i].exit && strstr(fx->r.out, cases[i].max_ulp);
+    good += ok;
+    if (!ok && strlen(fails) < sizeof fails - 300)
+      snprintf(fails + strlen(fails), sizeof fails - strlen(fails), "[case %d: exit %d, %.200s %.100s] ", i, st,
+               strstr(fx->r.out, "\"max_ulp\"") ? strstr(fx->r.out, "\"max_ulp\"") : fx->r.out, fx->r.err);
+  }
+  PROP_CHECK(good == n, "column choices: %d of %d %s", good, n, fails);
+}
+
+/* The rest of the command line: `dmcheck help COMMAND`, verify's option
+ * conflicts and --exclude specs, sampler-check's options and inputs. Each
+ * case: its exit status and its one line on stderr. */
+static void test_more_options(void **state)
+{
+  fixture *fx = *state;
+  NEED_CLI(fx);
+  char cand[PATH_MAX + 64], rows[PATH_MAX + 64], mix[PATH_MAX + 64], s1[PATH_MAX + 64], s2[PATH_MAX + 64],
+       bad2[PATH_MAX + 64], e1[PATH_MAX + 96], e2[PATH_MAX + 96], n1[PATH_MAX + 96], z1[PATH_MAX + 96],
+       m2[PATH_MAX + 64], inf[PATH_MAX + 64], extra[PATH_MAX + 64], few[PATH_MAX + 64], hdr[PATH_MAX + 64],
+       empty[PATH_MAX + 64], onlyh[PATH_MAX + 64];
+  const char *text = "id,score\n0,1\n1,1\n";
+  cli_write_file(&fx->r, "more.csv", text, strlen(text), cand, sizeof cand);
+  cli_path(&fx->r, "more_rows.csv", rows, sizeof rows);
+  const char *mtext = "w,m0,v0\n0.5,-1,0.25\n0.5,1,0.25\n";
+  cli_write_file(&fx->r, "mix.csv", mtext, strlen(mtext), mix, sizeof mix);
+  const char *stext = "x\n0.1\n-0.9\n1.2\n-1.1\n0.8\n-1.0\n0.95\n-0.7\n1.05\n-1.3\n";
+  cli_write_file(&fx->r, "set10.csv", stext, strlen(stext), s1, sizeof s1);
+  cli_write_file(&fx->r, "set20.csv", stext, strlen(stext), s2, sizeof s2);
+  cli_write_file(&fx->r, "mix2.csv", "w,m0\n1,0\n", 9, bad2, sizeof bad2);
+  cli_write_file(&fx->r, "mixinf.csv", "w,m0,v0\n1,inf,1\n", 17, inf, sizeof inf);
+  cli_write_file(&fx->r, "extra.csv", "x\n1,2\n", 6, extra, sizeof extra);
+  cli_write_file(&fx->r, "few.csv", "a,b,c\n1,2\n", 10, few, sizeof few);
+  cli_write_file(&fx->r, "hdr.csv", "a,b\n1,2\n", 8, hdr, sizeof hdr);
+  cli_write_file(&fx->r, "empty.csv", "", 0, empty, sizeof empty);
+  cli_write_file(&fx->r, "onlyh.csv", "x\n", 2, onlyh, sizeof onlyh);
+  snprintf(e1, sizeof e1, "10=%s", s1);
+  snprintf(e2, sizeof e2, "20=%s", s2);
+  snprintf(n1, sizeof n1, "x=%s", s1);
+  snprintf(z1, sizeof z1, "0=%s", s1);
+  snprintf(m2, sizeof m2, "%s", mix);
+  char want_cols[PATH_MAX + 96], want_inf[PATH_MAX + 96], want_extra[PATH_MAX + 96], want_few[PATH_MAX + 96],
+       want_hdr[PATH_MAX + 96], want_empty[PATH_MAX + 96], want_onlyh[PATH_MAX + 96];
+  snprintf(want_cols, sizeof want_cols, "%s:1:1: ", bad2);
+  snprintf(want_inf, sizeof want_inf, "%s:2:3: ", inf);
+  snprintf(want_extra, sizeof want_extra, "%s:2:3: ", extra);
+  snprintf(want_few, sizeof want_few, "%s:2:", few);
+  snprintf(want_hdr, sizeof want_hdr, "%s:1:1: ", hdr);
+  snprintf(want_empty, sizeof want_empty, "%s:1:1: ", empty);
+  snprintf(want_onlyh, sizeof want_onlyh, "%s:", onlyh);
+  const char *V = "verify", *S = "sampler-check";
+  struct { const char *a[12]; int exit; const char *prefix, *msg; } cases[] = {
+    { { "help", "frobnicate" }, 2, "dmcheck: ", "unknown command 'frobnicate'" },
+    { { V, SUITE, cand, "--rows-out", rows, "--output", rows }, 2, "dmcheck verify: ", "name the same file" },
+    { { V, SUITE, cand, "--rows-out", "-" }, 2, "dmcheck verify: ", "needs the report elsewhere" },
+    { { V, SUITE, cand, "--rows-out", "-", "-o", "-" }, 2, "dmcheck verify: ", "name the same file" },
+    { { V, SUITE, cand, "--plot", "err.png" }, 2, "dmcheck verify: --plot 'err.png'", "draws SVG" },
+    { { V, SUITE, cand, "--plot", ".svg" }, 2, "dmcheck verify: --plot '.svg'", "draws SVG" },
+    { { V, SUITE, cand, "--update-baseline" }, 2, "dmcheck verify: ", "need --baseline FILE" },
+    { { V, SUITE, cand, "--exclude" }, 2, "dmcheck verify: ", "--exclude needs ROWS:REASON" },
+    { { V, SUITE, cand, "--abs-tol", "tiny" }, 2, "dmcheck verify: --abs-tol: ", "not a number" },
+    { { V, SUITE, cand, "--abs-tol", "-1" }, 2, "dmcheck verify: ", "bad value '-1' for --abs-tol" },
+    { { V, SUITE, cand, "--budget-ulp", "nosuch=2" }, 2, "dmcheck verify: --budget-ulp: ", "no output 'nosuch'" },
+    { { V, SUITE, cand, "--budget-ulp", "score=-2" }, 2, "dmcheck verify: ", "bad value '-2' for --budget-ulp" },
+    { { V, SUITE, cand, "--exclude", "1" }, 2, "dmcheck verify: ", "need ROWS:REASON" },
+    { { V, SUITE, cand, "--exclude", "1:" }, 2, "dmcheck verify: ", "need ROWS:REASON" },
+    { { V, SUITE, cand, "--exclude", "a:why" }, 2, "dmcheck verify: ", "ROWS must be a data row" },
+    { { V, SUITE, cand, "--exclude", "-1:why" }, 2, "dmcheck verify: ", "ROWS must be a data row" },
+    { { V, SUITE, cand, "--exclude", "+1:why" }, 2, "dmcheck verify: ", "ROWS must be a data row" },
+    { { V, SUITE, cand, "--exclude", " 1:why" }, 2, "dmcheck verify: ", "ROWS must be a data row" },
+    { { V, SUITE, cand, "--exclude", "3-1:why" }, 2, "dmcheck verify: ", "ROWS must be a data row" },
+    { { V, SUITE, cand, "--exclude", "1-:why" }, 2, "dmcheck verify: ", "ROWS must be a data row" },
+    { { V, SUITE, cand, "--exclude", "1x:why" }, 2, "dmcheck verify: ", "ROWS must be a data row" },
+    { { V, SUITE, cand, "--exclude", "99999999999999999999999:why" }, 2, "dmcheck verify: ", "ROWS must be a data row" },
+    { { V, SUITE, cand, "--exclude", "0-1:all of them" }, 2, "", "no data rows left after the exclusions" },
+    { { S, "--target", mix, "--order", "1", e1 }, 2, "dmcheck sampler-check: ", "at least two N=FILE" },
+    { { S, "--target", mix, e1, e2 }, 2, "dmcheck sampler-check: ", "needs --target, --order" },
+    { { S, "--order", "1", e1, e2 }, 2, "dmcheck sampler-check: ", "needs --target, --order" },
+    { { S, "--target", mix, "--order", "one", e1, e2 }, 2, "dmcheck sampler-check: ", "bad --order 'one'" },
+    { { S, "--target", mix, "--order", "1", "--t", "soon", e1, e2 }, 2, "dmcheck sampler-check: ", "bad --t 'soon'" },
+    { { S, "--target", mix, "--order", "1", "--alpha", "x", e1, e2 }, 2, "dmcheck sampler-check: ", "bad --alpha 'x'" },
+    { { S, "--target", mix, "--order", "1", "--process", "vp", e1, e2 }, 2, "dmcheck sampler-check: ", "bad --process 'vp'" },
+    { { S, "--target", mix, "--order", "1", "--process", "ve:1", e1, e2 }, 2, "dmcheck sampler-check: ", "bad --process 've:1'" },
+    { { S, "--target", mix, "--order", "1", "--process", "vp:a,2", e1, e2 }, 2, "dmcheck sampler-check: ", "bad --process" },
+    { { S, "--target", mix, "--order", "1", "--process", "ve:1,b", e1, e2 }, 2, "dmcheck sampler-check: ", "bad --process" },
+    { { S, "--target", mix, "--order", "1", "--process", "sub:1,2", e1, e2 }, 2, "dmcheck sampler-check: ", "bad --process" },
+    { { S, "--target", mix, "--order", "1", "--alpha", "0.5", e1, e2 }, 2, "dmcheck sampler-check: ", "--alpha <= 1e-6" },
+    { { S, "--target", mix, "--order", "1", n1, e2 }, 2, "dmcheck sampler-check: ", "is not N=FILE" },
+    { { S, "--target", mix, "--order", "1", z1, e2 }, 2, "dmcheck sampler-check: ", "is not N=FILE" },
+    { { S, "--target", mix, "--order", "1", s1, e2 }, 2, "dmcheck sampler-check: ", "is not N=FILE" },
+    { { S, "--target", bad2, "--order", "1", e1, e2 }, 2, want_cols, "2 columns; expected 1 + 2d" },
+    { { S, "--target", inf, "--order", "1", e1, e2 }, 2, want_inf, "not a finite number" },
+    { { S, "--target", empty, "--order", "1", e1, e2 }, 2, want_empty, "empty file" },
+    { { S, "--target", onlyh, "--order", "1", e1, e2 }, 2, want_onlyh, "no data rows" },
+    { { S, "--target", few, "--order", "1", e1, e2 }, 2, want_few, "2 fields, the header has 3" },
+    { { S, "--target", mix, "--order", "1", "--process", "edm", "10=/nonexistent/s.csv", e2 }, 2, "/nonexistent/s.csv", "cannot open" },
+  };
+  /* the mixture's sample files: an extra field, too few fields, the wrong width */
+  char x1[PATH_MAX + 96], x3[PATH_MAX + 96];
+  snprintf(x1, sizeof x1, "10=%s", extra);
+  snprintf(x3, sizeof x3, "10=%s", hdr);
+  struct { const char *set; const char *prefix, *msg; } sets[] = {
+    { x1, want_extra, "extra field" }, { x3, want_hdr, "2 columns in the header, expected 1" },
+  };
+  int n = (int)(sizeof cases / sizeof *cases), good = 0, total = n + 2 + 4;
+  char fails[4096] = "";
+  for (int i = 0; i < n; i++) {
+    const char *const *v = cases[i].a;
+    int st = cli_run(&fx->r, NULL, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11],
+                     (char *)NULL);
+    int ok = st == cases[i].exit && one_line(fx, cases[i].prefix, cases[i].msg);
+    good += ok;
+    if (!ok && strlen(fails) < sizeof fails - 200)
+      snprintf(fails + strlen(fails), sizeof fails - strlen(fails), "[%d %s: exit %d, %.120s] ", i, cases[i].msg, st,
+               fx->r.err);
+  }
+  for (int i = 0; i < 2; i++) {
+    int st = cli_run(&fx->r, NULL, S, "--target", mix, "--order", "1", sets[i].set, e2, (char *)NULL);
+    int ok = st == 2 && one_line(fx, sets[i].prefix, sets[i].msg);
+    good += ok;
+    if (!ok) snprintf(fails + strlen(fails), sizeof fails - strlen(fails), "[set %s: exit %d, %.120s] ", sets[i].msg, st, fx->r.err);
+  }
+  /* 33 sets: one more than DMC_SAMPLER_SETS_MAX */
+  {
+    const char *a[40] = { S, "--target", mix, "--order", "1" };
+    char many[33][24];
+    for (int i = 0; i < 33; i++) { snprintf(many[i], sizeof many[i], "%d=x.csv", i + 1); a[5 + i] = many[i]; }
+    pid_t pid = cli_start(&fx->r, a); /* NULL-terminated by the initialiser */
+    int st = cli_wait(&fx->r, pid);
+    char err[512];
+    char errpath[PATH_MAX + 64];
+    cli_path(&fx->r, "async.err", errpath, sizeof errpath);
+    cli_read_file(errpath, err, sizeof err);
+    int ok = st == 2 && strstr(err, "at most 32 sample sets");
+    good += ok;
+    if (!ok) snprintf(fails + strlen(fails), sizeof fails - strlen(fails), "[33 sets: exit %d, %.120s] ", st, err);
+  }
+  /* help: `dmcheck help CMD`, -h, and sampler-check's own; an unknown sampler option */
+  int h1 = cli_run(&fx->r, NULL, "help", "sampler-check", (char *)NULL) == 0 &&
+           strstr(fx->r.out, "usage: dmcheck sampler-check") && !fx->r.err[0];
+  int h2 = cli_run(&fx->r, NULL, "-h", (char *)NULL) == 0 && strstr(fx->r.out, "usage: dmcheck COMMAND");
+  int h3 = cli_run(&fx->r, NULL, "help", (char *)NULL) == 0 && strstr(fx->r.out, "usage: dmcheck COMMAND");
+  int h4 = cli_run(&fx->r, NULL, S, "--bogus", (char *)NULL) == 2 && strstr(fx->r.err, "usage: dmcheck sampler-check");
+  good += h1 + h2 + h3 + h4;
+  if (!(h1 && h2 && h3 && h4))
+    snprintf(fails + strlen(fails), sizeof fails - strlen(fails), "[help %d %d %d %d] ", h1, h2, h3, h4);
+  evidence_row(fx->ev, "vectors.verify.malformed", "behaviour", good == total,
+               "dmcheck help, verify's option conflicts and --exclude specs, sampler-check's options, mixture and "
+               "sample files: exit 2, one line naming the fault", (unsigned long)total, fx->seed, "%d of %d cases%s%s",
+               good, total, *fails ? ": " : "", fails);
+  PROP_CHECK(good == total, "more options: %d of %d: %s", good, total, fails);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -916,6 +1148,9 @@ int main(void)
     cmocka_unit_test(test_eval_functions),
     cmocka_unit_test(test_list_and_usage),
     cmocka_unit_test(test_options),
+    cmocka_unit_test(test_more_options),
+    cmocka_unit_test(test_rows_out_exclusions),
+    cmocka_unit_test(test_column_choices),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -617,7 +617,7 @@ static void test_suites_special(void **state)
 {
   (void)state;
   static const double sv[] = { NAN, INFINITY, -INFINITY, 0.0, -0.0, -1.0, 0x1p-1074, 1e300, -1e300 };
-  unsigned long calls = 0, domain = 0;
+  unsigned long calls = 0, domain = 0, named = 0;
   for (size_t i = 0; i < dmc_nsuites; i++) {
     const dmc_suite *su = dmc_suites[i];
     double base[DMC_SUITE_MAX_COLS], in[DMC_SUITE_MAX_COLS], eo[DMC_SUITE_MAX_COLS], co[DMC_SUITE_MAX_COLS];
@@ -630,6 +630,17 @@ static void test_suites_special(void **state)
         int cs = suite_call(su->cross, su, in, co);
         calls += 2;
         domain += (es == 1) + (cs == 1);
+        /* the live-evaluation domain (dmc_suite_domain) rejects only inputs
+         * the suite rejects, and names the offending input */
+        char why[512], eq[96];
+        int dr = dmc_suite_domain(su, in, why, sizeof why);
+        if (dr >= 0) {
+          named++;
+          snprintf(eq, sizeof eq, "%s = ", dr < su->ninputs ? su->input_names[dr] : "?");
+          if (es != 1 || dr >= su->ninputs || strncmp(why, "inputs outside the suite's domain: ", 35) || !strstr(why, eq))
+            fail_msg("suite %s, %s = %a: domain says input %d (%s) but eval status %d", su->name, su->input_names[a],
+                     sv[v], dr, why, es);
+        }
         if (isnan(sv[v]) && (es != 1 || cs != 1))
           fail_msg("suite %s: NaN %s gave status %d (eval), %d (cross)", su->name, su->input_names[a], es, cs);
         if (es != 2 && cs != 2 && es != cs) /* an unproved rounding (2) decides nothing */
@@ -641,8 +652,9 @@ static void test_suites_special(void **state)
                        su->output_names[k], eo[k], co[k]);
       }
   }
-  printf("test_ref_edges: %lu suite calls over %zu suites, %lu domain errors\n", calls, dmc_nsuites, domain);
-  assert_true(domain > 0);
+  printf("test_ref_edges: %lu suite calls over %zu suites, %lu domain errors, %lu named by dmc_suite_domain\n", calls,
+         dmc_nsuites, domain, named);
+  assert_true(domain > 0 && named > 0);
 }
 
 int main(void)

@@ -210,6 +210,14 @@ int cli_verify(int argc, char **argv)
     return 2;
   }
   if (parse_budgets(&o, s)) return 2;
+  /* the --exclude specs (and the other options) are checked before the run,
+   * so their messages name the program like every other option's */
+  cli_verify_result *chk = calloc(1, sizeof *chk);
+  if (!chk) { fprintf(stderr, "dmcheck verify: out of memory\n"); return 1; }
+  char cerr[1024];
+  int bad = cli_verify_setup(chk, s, &o.v, cerr, sizeof cerr);
+  free(chk);
+  if (bad) { fprintf(stderr, "dmcheck verify: %s\n", cerr); return 2; }
   /* the report target is checked before the (possibly long) run */
   char err[2048], dir[4096], vecpath[4200];
   if (!o.v.live && dmv_vectors_dir(o.v.vectors, dir, sizeof dir, err, sizeof err)) {

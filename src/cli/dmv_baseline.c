@@ -224,10 +224,14 @@ static int read_baseline(const char *path, baseline *b, size_t expect_rows, char
     for (int j = 0; !st && j < b->nout; j++) {
       char *p = e;
       double u;
-      if (*p != '\t' || !parse_num(p + 1, &e, &u) || !(u >= 0 || isnan(u))) { st = bad(&rd, p + 1, "bad ULP value"); break; }
+      /* the column of the fault: the missing tab, else the value after it */
+      if (*p != '\t' || !parse_num(p + 1, &e, &u) || !(u >= 0 || isnan(u))) {
+        st = bad(&rd, *p != '\t' ? p : p + 1, "bad ULP value");
+        break;
+      }
       p = e;
       if (*p != '\t' || !parse_flags(p + 1, &e, &b->flag[k * (size_t)b->nout + (size_t)j])) {
-        st = bad(&rd, p + 1, "bad flags (- or letters o n s x)");
+        st = bad(&rd, *p != '\t' ? p : p + 1, "bad flags (- or letters o n s x)");
         break;
       }
       b->ulp[k * (size_t)b->nout + (size_t)j] = u;

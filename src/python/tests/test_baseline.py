@@ -172,3 +172,106 @@ def test_assert_no_regression(tmp_path, exact):
     assert_no_regression("sched_linear", base, id=ids, alphabar=moved(exact, r3=2))
     with pytest.raises(AssertionError, match=r"row 4 \(0 -> 2 ULP\)"):
         assert_no_regression("sched_linear", base, id=ids, alphabar=moved(exact, r3=2, r4=2))
+
+
+# A damaged copy of the saved baseline: (line index, new text or None to drop
+# it, or "+" to append a line), the FILE:LINE:COL and message it must give.
+DAMAGE = [
+    ("magic", 0, "dmcheck-baseline 2", "1:1", "not a dmcheck baseline"),
+    ("suite key", 1, "suites sched_linear", "2:1", "expected 'suite VALUE'"),
+    ("suite empty", 1, "suite ", "2:1", "expected 'suite VALUE'"),
+    ("rows text", 4, "rows many", "5:6", "bad row count"),
+    ("rows negative", 4, "rows -3", "5:6", "bad row count"),
+    ("rows zero", 4, "rows 0", "5:6", "bad row count"),
+    ("rows trailing", 4, "rows 1091x", "5:6", "bad row count"),
+    ("rowset", 5, "rowset xyz", "6:8", "bad rowset hash"),
+    ("output no fields", 6, "output alphabar", "7:8", "bad output line"),
+    ("output budget", 6, "output alphabar budget x max 4 over 2 nan 0 sign 0", "7:17", "expected 'budget B'"),
+    ("output max", 6, "output alphabar budget 1 maximum 4 over 2 nan 0 sign 0", "7:25", "expected ' max M'"),
+    ("output max overflow", 6, "output alphabar budget 1 max 1e999 over 2 nan 0 sign 0", "7:25", "expected ' max M'"),
+    ("output counts", 6, "output alphabar budget 1 max 4 over -2 nan 0 sign 0", "7:31", "expected ' over N nan N sign N'"),
+    ("output sign missing", 6, "output alphabar budget 1 max 4 over 2 nan 0", "7:31", "expected ' over N nan N sign N'"),
+    ("stray line", 6, "outputs alphabar", "7:1", "expected an 'output' line or the 'row' table header"),
+    ("no output", 6, None, "7:1", "the baseline names no output"),
+    ("other output", 6, "output beta budget 1 max 4 over 2 nan 0 sign 0", "", "other outputs than this run"),
+    ("row number", 8 + 3, "4\t2\to", "12:1", "expected the next row number"),
+    ("row ULP negative", 8 + 3, "3\t-2\to", "12:3", "bad ULP value"),
+    ("row ULP missing", 8 + 3, "3", "12:2", "bad ULP value"),
+    ("row flags", 8 + 3, "3\t2\tq", "12:5", "bad flags"),
+    ("row flags missing", 8 + 3, "3\t2", "12:4", "bad flags"),
+    ("row extra", 8 + 3, "3\t2\to\tmore", "12:6", "extra text after the row"),
+    ("extra line", "+", "1091\t0\t-", "1100:1", "extra line after the rows"),
+    ("rows overflow", 4, "rows 99999999999999999999999", "5:6", "bad row count"),
+    ("rowset overflow", 5, "rowset 123456789abcdef0123", "6:8", "bad rowset hash"),
+    ("output name too long", 6, "output %s budget 1 max 4 over 2 nan 0 sign 0" % ("a" * 80), "7:8", "bad output line"),
+    ("no row table", 7, "output alphabar budget 1 max 4 over 2 nan 0 sign 0", "", "truncated baseline (no row table)"),
+    ("other suite", 1, "suite gauss_score", "", "baseline taken with suite gauss_score"),
+]
+
+
+@pytest.mark.parametrize("what, k, text, pos, msg", DAMAGE, ids=[d[0] for d in DAMAGE])
+def test_damaged_baseline_is_bad_input_at_its_line(tmp_path, saved, what, k, text, pos, msg):
+    cand, base = saved
+    lines = base.read_text().splitlines()
+    if k == "+":
+        lines.append(text)
+    elif what == "no row table":  # the header lines only
+        lines = lines[:7]
+    elif text is None:
+        del lines[k]
+    else:
+        lines[k] = text
+    bad = tmp_path / "damaged.txt"
+    bad.write_text("\n".join(lines) + "\n")
+    p = run(cand, "--baseline", bad)
+    err = p.stderr.strip().splitlines()
+    assert p.returncode == 2 and len(err) == 1 and "%s:%s" % (bad, pos + ": " if pos else "") in err[0], err
+    assert msg in err[0], err
+
+
+def test_baseline_flags_and_empty_file(tmp_path, saved, exact):
+    cand, base = saved
+    # every flag letter and a NaN ULP are read back: row 3 marked n s x compares as skipped
+    lines = base.read_text().splitlines()
+    lines[8 + 3] = "3\tnan\tonsx"
+    (tmp_path / "flags.txt").write_text("\n".join(lines) + "\n")
+    p = run(cand, "--baseline", tmp_path / "flags.txt")
+    assert p.returncode == 0, p.stdout + p.stderr
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    p = run(cand, "--baseline", empty)
+    assert p.returncode == 2 and p.stderr.startswith("dmcheck verify: %s:1:1: not a dmcheck baseline" % empty), p.stderr
+    # --baseline-strict needs --baseline; a negative margin is refused
+    p = run(cand, "--baseline-strict", 1)
+    assert p.returncode == 2 and "need --baseline FILE" in p.stderr
+    p = run(cand, "--baseline", base, "--baseline-strict", -1)
+    assert p.returncode == 2 and "bad value '-1' for --baseline-strict" in p.stderr
+    p = run(cand, "--baseline", base, "--baseline-strict")
+    assert p.returncode == 2 and "--baseline-strict needs a value" in p.stderr
+
+
+def test_baseline_header_only_crlf_and_live(tmp_path, saved, exact):
+    cand, base = saved
+    head = tmp_path / "head.txt"
+    head.write_text("dmcheck-baseline 1\nsuite sched_linear\n")
+    p = run(cand, "--baseline", head)
+    assert p.returncode == 2 and "head.txt:3:1: truncated baseline (header)" in p.stderr, p.stderr
+    # CRLF line ends and a bare "row" table header read the same
+    crlf = tmp_path / "crlf.txt"
+    lines = base.read_text().splitlines()
+    lines[7] = "row"
+    crlf.write_bytes(("\r\n".join(lines) + "\r\n").encode())
+    p = run(cand, "--baseline", crlf)
+    assert p.returncode == 0 and "baseline: no regression" in p.stdout, p.stdout + p.stderr
+    # a live run (the candidate's inputs, no stored vectors) is stamped "vectors none"
+    r = dmcheck.ref("sched_linear")
+    live = tmp_path / "live.npz"
+    np.savez(live, T=r["T"][:20], t=r["t"][:20], alphabar=moved(exact, r3=2)[:20])
+    lb = tmp_path / "live.txt"
+    assert run(live, "--live", "--save-baseline", lb).returncode == 1
+    assert lb.read_text().splitlines()[2] == "vectors none"
+    assert run(live, "--live", "--baseline", lb).returncode == 0
+    p = run(live, "--baseline", lb)
+    assert p.returncode == 2 and "reference vectors none, this run has reference vectors" in p.stderr, p.stderr
+    with pytest.raises(dmcheck.DmcheckError, match="bad strict margin"):
+        dmcheck.verify("sched_linear", id=np.arange(exact.size), alphabar=exact, baseline=base, baseline_strict=-1)
