@@ -30,7 +30,7 @@ double cli_format_round(const cli_format *f, double x)
   if (f->prec == 53 || !isfinite(x) || x == 0) return x;
   /* binary32: the conversion is IEEE's correctly rounded one (nearest-even,
    * subnormals, overflow to inf) and several times faster than the scaling */
-  if (f->prec == 24 && f->emin == -126) return (double)(float)x;
+  if (f->prec == 24) return (double)(float)x;
   double a = fabs(x);
   int e = ilogb(a);
   int q = (e > f->emin ? e : f->emin) - (f->prec - 1);
@@ -44,7 +44,7 @@ double cli_format_round(const cli_format *f, double x)
  * consecutive values differ by 1, +-0 are 0, +-inf just beyond the largest. */
 static double format_index(const cli_format *f, double x)
 {
-  if (f->prec == 24 && f->emin == -126) {
+  if (f->prec == 24) { /* the table's one 24-bit format is binary32 */
     /* a binary32 value's magnitude bits, read as an integer, are its index */
     float v = (float)fabs(x);
     uint32_t bits;

@@ -3,6 +3,7 @@
  * correctly rounded values, in ULPs of the candidate's floating-point format
  * and as relative errors. `dmcheck verify` and the Python package call it. */
 #define _GNU_SOURCE
+#include "alloc.h"
 #include "cli_verify.h"
 #include "dmcverify.h"
 #include "dmv_npy.h"
@@ -337,10 +338,10 @@ int cli_verify_rows(cli_verify_result *r, const char *vectors, int live, cli_row
   if (st) return st;
   /* the magnitude breakdown's decade of every stored value, once per table
    * (not a log10 per candidate row); NULL (out of memory): per row */
-  uint16_t *tbin = NULL;
   _Static_assert(CLI_DEC_N <= UINT16_MAX, "decade bins fit in 16 bits");
-  if (t->out && t->nrows && t->nrows <= SIZE_MAX / sizeof *tbin / (size_t)no &&
-      (tbin = malloc(t->nrows * (size_t)no * sizeof *tbin)))
+  /* nrows * no cannot wrap: the table holds that many doubles */
+  uint16_t *tbin = t->out ? alloc_array(t->nrows * (size_t)no, sizeof *tbin) : NULL;
+  if (tbin)
     for (size_t j = 0; j < t->nrows * (size_t)no; j++) tbin[j] = (uint16_t)cli_decade_bin(t->out[j]);
   if (t->in) {
     uint64_t h = mix(0x243f6a8885a308d3u, (uint64_t)t->nrows);
@@ -419,7 +420,7 @@ int cli_verify_rows(cli_verify_result *r, const char *vectors, int live, cli_row
     int overs[DMC_SUITE_MAX_COLS], flags[DMC_SUITE_MAX_COLS];
     for (int j = 0; j < np; j++) {
       int i = pres[j];
-      int bin = ref == live_out || !tbin ? cli_decade_bin(ref[i]) : tbin[(size_t)(ref - t->out) + (size_t)i];
+      int bin = tbin && ref != live_out ? tbin[(size_t)(ref - t->out) + (size_t)i] : cli_decade_bin(ref[i]);
       ulps[i] = account(r, i, &row, in, ref[i], bin, &flags[i]);
       overs[i] = (flags[i] & CLI_ROW_OVER) != 0;
       if (row_ulp && seen < cap) row_ulp[seen * (size_t)np + (size_t)j] = ulps[i];
