@@ -1,5 +1,5 @@
 /* diag.c -- see diag.h. */
-#define _XOPEN_SOURCE 700
+#define _GNU_SOURCE /* strverscmp */
 #include "diag.h"
 
 #include <dirent.h>
@@ -20,9 +20,10 @@ void diag_error(diag *d, const char *fmt, ...)
   d->errors++;
 }
 
+/* Natural order, so d9_... comes before d10_... (theory files, evidence). */
 static int cmp_path(const void *a, const void *b)
 {
-  return strcmp(*(char *const *)a, *(char *const *)b);
+  return strverscmp(*(char *const *)a, *(char *const *)b);
 }
 
 int dir_list(diag *d, const char *dir, const char *suffix, char ***names)

@@ -15,8 +15,8 @@ typedef struct {
 
 void diag_error(diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* The files DIR/NAME ending in suffix (hidden files excluded), sorted, as
- * malloc'ed paths in *names (free with dir_list_free). Returns the count, or
+/* The files DIR/NAME ending in suffix (hidden files excluded), in natural
+ * order (strverscmp: d9 before d10), as malloc'ed paths in *names (free with dir_list_free). Returns the count, or
  * -1 after a diag_error if the directory cannot be read or memory runs out. */
 int dir_list(diag *d, const char *dir, const char *suffix, char ***names);
 void dir_list_free(char **names, int n);

@@ -191,7 +191,7 @@ static void test_claims_read_dir(void **state)
   write_file(path, "\\claim{n}{s}{t}\n");
   read_dir_expect(&s, dir, 1, "no theory files (*.tex) in");
   claims_free(&s);
-  /* files read in sorted order; a large one (past the reader's first 64 KiB);
+  /* files read in natural order; a large one (past the reader's first 64 KiB);
    * an unreadable "file" (a directory named x.tex) is a problem, the rest are read */
   snprintf(path, sizeof path, "%s/b.tex", dir);
   FILE *f = fopen(path, "w");
@@ -201,14 +201,21 @@ static void test_claims_read_dir(void **state)
   assert_int_equal(fclose(f), 0);
   snprintf(path, sizeof path, "%s/a.tex", dir);
   write_file(path, "\\claim{a.one}{s}{t}\n");
+  /* natural order: a9 before a10 (as d9_vectors before d10_samplers) */
+  snprintf(path, sizeof path, "%s/a10.tex", dir);
+  write_file(path, "\\claim{a.ten}{s}{t}\n");
+  snprintf(path, sizeof path, "%s/a9.tex", dir);
+  write_file(path, "\\claim{a.nine}{s}{t}\n");
   snprintf(path, sizeof path, "%s/c.tex", dir);
   assert_int_equal(mkdir(path, 0700), 0);
   read_dir_expect(&s, dir, 1, "/c.tex");   /* "cannot read DIR/c.tex" */
-  assert_int_equal(s.nfiles, 3);
-  assert_int_equal(s.n, 2);
+  assert_int_equal(s.nfiles, 5);
+  assert_int_equal(s.n, 4);
   assert_string_equal(s.v[0].id, "a.one");
-  assert_string_equal(s.v[1].id, "b.big");
-  assert_int_equal(s.v[1].line, 3001);
+  assert_string_equal(s.v[1].id, "a.nine");
+  assert_string_equal(s.v[2].id, "a.ten");
+  assert_string_equal(s.v[3].id, "b.big");
+  assert_int_equal(s.v[3].line, 3001);
   claims_free(&s);
 }
 
