@@ -393,7 +393,7 @@ static void write_sections(const ledger *L, outdir *o, const char *figures)
     for (int r = 0; r < L->nrows; r++) nrows += !strcmp(L->claims.v[L->rows[r].claim].file, file);
     if (!nrows || !ev) continue;
     char *title = claims_file_title(file);
-    fprintf(ev, "\\subsection{%s}\n\\input{gen/%s}\n", title ? title : name, evname);
+    fprintf(ev, "\\dmcneedspace{0.3\\textheight}\\subsection{%s}\n\\input{gen/%s}\n", title ? title : name, evname);
     free(title);
     FILE *g = out_open(o, evname);
     if (!g) continue;
