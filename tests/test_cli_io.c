@@ -433,6 +433,42 @@ static void test_report_names(void **state)
  * one ULP off (within the default budget), C three ULPs off, D NaN, E of the
  * wrong sign. Every report format must count the same: 5 rows, 3 over the
  * budget, 1 NaN mismatch, 1 sign error, max ULP infinite (NaN). */
+/* The magnitude breakdown files each output's rows by that output's own
+ * correct value: a candidate of the second output (logpdf) only, on stored
+ * rows whose |score| and |logpdf| lie in different decades, each moved 16
+ * ULPs; every row must appear under its |logpdf| decade. */
+static void test_report_decades(void **state)
+{
+  fixture *fx = *state;
+  NEED_CLI(fx);
+  vec_table t;
+  char err[1200];
+  const dmc_suite *s = dmc_suite_find(SUITE);
+  PROP_CHECK(s && vecfile_load(fx->stored, s, &t, err, sizeof err) == 0, "load %s: %s", fx->stored, err);
+  const int no = s->noutputs;
+  char text[1024] = "id,logpdf\n", path[PATH_MAX + 64], want[4][64];
+  int k = 0;
+  for (size_t r = 0; r < t.nrows && k < 4; r++) {
+    double sc = t.out[r * (size_t)no], lp = t.out[r * (size_t)no + 1];
+    if (!(isfinite(sc) && isfinite(lp) && fabs(sc) > 1e-300 && fabs(lp) > 1e-300)) continue;
+    int ds = (int)floor(log10(fabs(sc))), dl = (int)floor(log10(fabs(lp)));
+    if (ds == dl) continue;
+    double c = lp;
+    for (int u = 0; u < 16; u++) c = nextafter(c, INFINITY);
+    snprintf(text + strlen(text), sizeof text - strlen(text), "%zu,%a\n", r, c);
+    snprintf(want[k++], sizeof want[0], "[1e%d, 1e%d)", dl, dl + 1);
+  }
+  vec_table_free(&t);
+  PROP_CHECK(k == 4, "four stored rows with |score| and |logpdf| in different decades");
+  cli_write_file(&fx->r, "decades.csv", text, strlen(text), path, sizeof path);
+  int st = cli_run(&fx->r, NULL, "verify", SUITE, path, "--vectors", fx->vectors, (char *)NULL);
+  const char *b = strstr(fx->r.out, "by decade of the correct |logpdf|");
+  int found = 0;
+  for (int i = 0; i < k; i++) found += b && strstr(b, want[i]) != NULL;
+  PROP_CHECK(st == 1 && found == k, "exit %d; %d of %d rows under their |logpdf| decade (first: %s); output:\n%s", st,
+             found, k, want[0], fx->r.out);
+}
+
 static void test_report_accounting(void **state)
 {
   fixture *fx = *state;
@@ -1141,6 +1177,7 @@ int main(void)
     cmocka_unit_test(test_bad_inputs),
     cmocka_unit_test(test_report_names),
     cmocka_unit_test(test_report_accounting),
+    cmocka_unit_test(test_report_decades),
     cmocka_unit_test(test_corrupt_vectors),
     cmocka_unit_test(test_output_errors),
     cmocka_unit_test(test_progress),
