@@ -288,31 +288,47 @@ static double textbook_gmix_score(double x, double mu, double sigma, int n, cons
 
 static const char *const names_gmix[] = { "x_t" };
 
-/* Two equal components at -20 and 20 (s = 0.3), mu_t = 0.8, sigma_t = 0.6:
- * the means mu_t m_k lie 62 marginal standard deviations apart. x_t in
- * [1e-8, 1e3]: near 0 the two responsibilities' terms cancel (the score's
- * zero), beyond |x_t| ~ 40 both densities underflow. */
-static void test_sweep_gmix(void **state)
+/* One sweep over the mixture 0.5 N(-20, 0.3^2) + 0.5 N(20, 0.3^2) at
+ * mu_t = 0.8, sigma_t = 0.6 (the means mu_t m_k lie 62 marginal standard
+ * deviations apart), x_t in [1e-8, 1e3]: near 0 the two components' terms
+ * cancel, beyond |x_t| ~ 43 both densities underflow. The score and the
+ * posterior mean share it; each brings its library function, reference and
+ * textbook formula. */
+typedef struct {
+  const char *name, *function, *textbook_text;
+  unsigned long stream;
+  int (*lib)(double, double, double, size_t, const double *, const double *, const double *, dmc_weights, double *);
+  int (*ref)(double, double, double, size_t, const double *, const double *, const double *, dmc_weights, double *);
+  double (*textbook)(double, double, double, int, const double *, const double *, const double *);
+} gmix_sweep;
+
+static void sweep_gmix_family(fixture *fx, const gmix_sweep *g)
 {
-  fixture *fx = *state;
-  gsl_rng *r = prop_rng(fx->seed, 5);
+  gsl_rng *r = prop_rng(fx->seed, g->stream);
   static const double w[2] = { 0.5, 0.5 }, m[2] = { -20, 20 }, sd[2] = { 0.3, 0.3 };
   const double mu = 0.8, sigma = 0.6;
   sweep s;
-  sweep_open(&s, "gmix", "dmc_gmix_score", "x_t",
+  sweep_open(&s, g->name, g->function, "x_t",
              "x_t in [1e-8, 1e3] for the mixture 0.5 N(-20, 0.3^2) + 0.5 N(20, 0.3^2), mu_t = 0.8, sigma_t = 0.6",
              1, names_gmix);
   const unsigned long n = prop_points(N_SWEEP);
   for (unsigned long k = 0; k < n; k++) {
     double in[1], got, want;
     in[0] = grid_point(r, k, n, -8, 3);
-    PROP_CHECK(dmc_gmix_score(in[0], mu, sigma, 2, w, m, sd, DMC_WEIGHTS_LINEAR, &got) == DMC_OK,
-               "dmc_gmix_score failed");
-    int rs = ref_gmix_score(in[0], mu, sigma, 2, w, m, sd, DMC_WEIGHTS_LINEAR, &want);
-    sweep_point(&s, in[0], in, got, textbook_gmix_score(in[0], mu, sigma, 2, w, m, sd), want, rs);
+    PROP_CHECK(g->lib(in[0], mu, sigma, 2, w, m, sd, DMC_WEIGHTS_LINEAR, &got) == DMC_OK, "%s failed", g->function);
+    int rs = g->ref(in[0], mu, sigma, 2, w, m, sd, DMC_WEIGHTS_LINEAR, &want);
+    sweep_point(&s, in[0], in, got, g->textbook(in[0], mu, sigma, 2, w, m, sd), want, rs);
   }
   gsl_rng_free(r);
-  sweep_finish(fx, &s, "sum_k p_k (mu m_k - x_t)/v_k / sum_k p_k with p_k = w_k N(x_t; mu m_k, v_k)");
+  sweep_finish(fx, &s, g->textbook_text);
+}
+
+static void test_sweep_gmix(void **state)
+{
+  static const gmix_sweep g = { "gmix", "dmc_gmix_score",
+                                "sum_k p_k (mu m_k - x_t)/v_k / sum_k p_k with p_k = w_k N(x_t; mu m_k, v_k)", 5,
+                                dmc_gmix_score, ref_gmix_score, textbook_gmix_score };
+  sweep_gmix_family(*state, &g);
 }
 
 /* ---- 6. VP marginal standard deviation ------------------------------------------ */
@@ -429,30 +445,14 @@ static double textbook_gmix_mean(double x, double mu, double sigma, int n, const
   return num / den;
 }
 
-/* The mixture of sweep 5 (components at -20 and 20, s = 0.3, mu_t = 0.8,
- * sigma_t = 0.6), x_t in [1e-8, 1e3]: near 0 the two components' posterior
- * means (about -+19) cancel, beyond |x_t| ~ 43 both densities underflow. */
+/* The mixture of sweep 5: near 0 the two components' posterior means
+ * (about -+19) cancel. */
 static void test_sweep_gmix_mean(void **state)
 {
-  fixture *fx = *state;
-  gsl_rng *r = prop_rng(fx->seed, 9);
-  static const double w[2] = { 0.5, 0.5 }, m[2] = { -20, 20 }, sd[2] = { 0.3, 0.3 };
-  const double mu = 0.8, sigma = 0.6;
-  sweep s;
-  sweep_open(&s, "gmixmean", "dmc_gmix_mean", "x_t",
-             "x_t in [1e-8, 1e3] for the mixture 0.5 N(-20, 0.3^2) + 0.5 N(20, 0.3^2), mu_t = 0.8, sigma_t = 0.6",
-             1, names_gmix);
-  const unsigned long n = prop_points(N_SWEEP);
-  for (unsigned long k = 0; k < n; k++) {
-    double in[1], got, want;
-    in[0] = grid_point(r, k, n, -8, 3);
-    PROP_CHECK(dmc_gmix_mean(in[0], mu, sigma, 2, w, m, sd, DMC_WEIGHTS_LINEAR, &got) == DMC_OK,
-               "dmc_gmix_mean failed");
-    int rs = ref_gmix_mean(in[0], mu, sigma, 2, w, m, sd, DMC_WEIGHTS_LINEAR, &want);
-    sweep_point(&s, in[0], in, got, textbook_gmix_mean(in[0], mu, sigma, 2, w, m, sd), want, rs);
-  }
-  gsl_rng_free(r);
-  sweep_finish(fx, &s, "sum_k p_k (sigma^2 m_k + mu s_k^2 x_t)/v_k / sum_k p_k with p_k = w_k N(x_t; mu m_k, v_k)");
+  static const gmix_sweep g = { "gmixmean", "dmc_gmix_mean",
+                                "sum_k p_k (sigma^2 m_k + mu s_k^2 x_t)/v_k / sum_k p_k with p_k = w_k N(x_t; mu m_k, v_k)",
+                                9, dmc_gmix_mean, ref_gmix_mean, textbook_gmix_mean };
+  sweep_gmix_family(*state, &g);
 }
 
 /* ---- 10. uniform-prior score -------------------------------------------------------- */

@@ -433,6 +433,15 @@ static void test_report_names(void **state)
  * one ULP off (within the default budget), C three ULPs off, D NaN, E of the
  * wrong sign. Every report format must count the same: 5 rows, 3 over the
  * budget, 1 NaN mismatch, 1 sign error, max ULP infinite (NaN). */
+/* The suite's committed vectors (the tests' known values). */
+static const dmc_suite *load_stored(fixture *fx, vec_table *t)
+{
+  char err[1200];
+  const dmc_suite *s = dmc_suite_find(SUITE);
+  PROP_CHECK(s && vecfile_load(fx->stored, s, t, err, sizeof err) == 0, "load %s: %s", fx->stored, err);
+  return s;
+}
+
 /* The magnitude breakdown files each output's rows by that output's own
  * correct value: a candidate of the second output (logpdf) only, on stored
  * rows whose |score| and |logpdf| lie in different decades, each moved 16
@@ -442,9 +451,7 @@ static void test_report_decades(void **state)
   fixture *fx = *state;
   NEED_CLI(fx);
   vec_table t;
-  char err[1200];
-  const dmc_suite *s = dmc_suite_find(SUITE);
-  PROP_CHECK(s && vecfile_load(fx->stored, s, &t, err, sizeof err) == 0, "load %s: %s", fx->stored, err);
+  const dmc_suite *s = load_stored(fx, &t);
   const int no = s->noutputs;
   char text[1024] = "id,logpdf\n", path[PATH_MAX + 64], want[4][64];
   int k = 0;
@@ -474,9 +481,7 @@ static void test_report_accounting(void **state)
   fixture *fx = *state;
   NEED_CLI(fx);
   vec_table t;
-  char err[1200];
-  const dmc_suite *s = dmc_suite_find(SUITE);
-  PROP_CHECK(s && vecfile_load(fx->stored, s, &t, err, sizeof err) == 0, "load %s: %s", fx->stored, err);
+  const dmc_suite *s = load_stored(fx, &t);
   size_t ids[5], k = 0;
   for (size_t r = 0; r < t.nrows && k < 5; r++) {
     double v = t.out[r * (size_t)s->noutputs];
