@@ -36,12 +36,13 @@ CPPFLAGS_ALL = $(layer_inc) \
   -DDMC_BUDGETS_FILE='"$(CURDIR)/tests/budgets.tsv"' \
   -DDMC_SOURCE_DIR='"$(CURDIR)"' -DDMC_BUILD_DIR='"$(CURDIR)/$(B)"' $(CPPFLAGS)
 LIBS_NUM := -lgsl -lgslcblas -lm
-LIBS_REF := -lmpfr -lgmp
+LIBS_REF := -lmpfr -lgmp -ljansson
 LDFLAGS_ALL = $(SAN) -pthread $(LDFLAGS)
 
 LIB_SRCS := $(wildcard src/*.c)
 REF_SRCS := $(wildcard reference/*.c)
-SUP_SRCS := report/evidence.c report/evschema.c report/budgets.c report/csvread.c
+SUP_SRCS := report/evidence.c report/evschema.c report/budgets.c report/csvread.c report/csvnum.c \
+  report/pow5_table.c
 CLI_SRCS := $(wildcard src/cli/*.c)
 TEST_SRCS := $(wildcard tests/test_*.c)
 TEST_SUP := $(filter-out $(TEST_SRCS),$(wildcard tests/*.c))

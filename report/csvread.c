@@ -1,9 +1,11 @@
 /* csvread.c -- see csvread.h. */
 #include "csvread.h"
+#include "csvnum.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,8 +114,109 @@ int csv_open(csv_reader *c, const char *path, char sep, int quotes, size_t max_b
 void csv_close(csv_reader *c)
 {
   if (c->owned) free(c->buf);
+  if (c->stream && c->stream != stdin) fclose(c->stream);
+  else if (c->stream) clearerr(stdin);
   c->buf = c->p = c->line_start = NULL;
+  c->stream = NULL;
   c->owned = 0;
+}
+
+/* ---- streaming ----------------------------------------------------------- */
+enum { CSV_CHUNK = 1 << 20 };
+
+/* The error at buf offset off of the window (a NUL byte, the size cap):
+ * its line and column counted from the cursor's line. */
+static int stream_error(csv_reader *c, size_t off, const char *msg)
+{
+  long line = c->cur_line;
+  const char *start = c->line_start;
+  for (const char *q = c->p; q < c->buf + off; q++)
+    if (*q == '\n') { line++; start = q + 1; }
+  snprintf(c->err, sizeof c->err, "%s:%ld:%ld: %s", c->path, line, (long)(c->buf + off - start) + 1, msg);
+  return -1;
+}
+
+/* Moves the current line to the front of the window and reads more after
+ * it: 0, or -1 with c->err set. */
+static int refill(csv_reader *c)
+{
+  size_t keep = (size_t)(c->line_start - c->buf), have = c->len - keep;
+  memmove(c->buf, c->line_start, have);
+  c->p -= keep;
+  c->last_nl = NULL;
+  c->line_start = c->buf;
+  c->rec_start = c->rec_start && c->rec_start >= c->buf + keep ? c->rec_start - keep : c->buf;
+  c->base += keep;
+  c->len = have;
+  if (c->cap - c->len < CSV_CHUNK) {
+    size_t ncap = c->cap + CSV_CHUNK > 2 * c->cap ? c->cap + CSV_CHUNK : 2 * c->cap;
+    char *nb = realloc(c->buf, ncap + 1);
+    if (!nb) { snprintf(c->err, sizeof c->err, "%s:%ld:1: cannot read: out of memory", c->path, c->cur_line); return -1; }
+    c->p = nb + (c->p - c->buf);
+    c->line_start = c->rec_start = nb;
+    c->buf = nb;
+    c->cap = ncap;
+  }
+  size_t want = c->cap - c->len, room = c->max_bytes + 1 - (c->base + c->len); /* one byte past the cap tells */
+  if (want > room) want = room;
+  size_t got = fread(c->buf + c->len, 1, want, c->stream);
+  char *nul = got ? memchr(c->buf + c->len, '\0', got) : NULL;
+  c->len += got;
+  c->buf[c->len] = '\0';
+  if (nul) return stream_error(c, (size_t)(nul - c->buf), "binary file (contains a NUL byte)");
+  c->last_nl = NULL;
+  for (const char *q = c->buf + c->len; q > c->buf;)
+    if (*--q == '\n') { c->last_nl = q; break; }
+  if (c->base + c->len > c->max_bytes) {
+    char msg[128];
+    snprintf(msg, sizeof msg, "file larger than %zu bytes (the reader's cap)", c->max_bytes);
+    return stream_error(c, c->max_bytes - c->base, msg);
+  }
+  if (got < want) {
+    if (ferror(c->stream)) { snprintf(c->err, sizeof c->err, "%s:%ld:1: cannot read: read error", c->path, c->cur_line); return -1; }
+    c->eof = 1;
+  }
+  return 0;
+}
+
+/* Makes the line at the cursor whole in the window (or the file's rest). */
+static int whole_line(csv_reader *c)
+{
+  if (c->p <= c->last_nl) return 0;
+  while (!c->eof && !memchr(c->p, '\n', c->len - (size_t)(c->p - c->buf))) {
+    if (c->len - (size_t)(c->p - c->buf) > CSV_MAX_LINE) {
+      c->line = c->cur_line;
+      return csv_error(c, (long)CSV_MAX_LINE + 1, "line longer than %zu bytes", CSV_MAX_LINE);
+    }
+    if (refill(c)) return -1;
+  }
+  return 0;
+}
+
+int csv_open_stream(csv_reader *c, const char *path, char sep, int quotes, size_t max_bytes)
+{
+  memset(c, 0, sizeof *c);
+  c->path = path;
+  FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+  if (!f) {
+    snprintf(c->err, sizeof c->err, "%s: cannot open: %s", path, strerror(errno));
+    return -1;
+  }
+  char *buf = malloc(CSV_CHUNK + 1);
+  if (!buf) {
+    if (f != stdin) fclose(f);
+    snprintf(c->err, sizeof c->err, "%s:1:1: cannot read: out of memory", path);
+    return -1;
+  }
+  buf[0] = '\0';
+  csv_init_buffer(c, path, buf, 0, sep, quotes);
+  c->owned = 1;
+  c->stream = f;
+  c->cap = CSV_CHUNK;
+  c->max_bytes = max_bytes && max_bytes < SIZE_MAX / 2 ? max_bytes : max_bytes ? SIZE_MAX / 2 : CSV_STREAM_MAX_BYTES;
+  if (refill(c)) { csv_close(c); return -1; } /* c->err stays */
+  if (c->len >= 3 && !memcmp(c->buf, "\xef\xbb\xbf", 3)) c->p += 3; /* UTF-8 byte order mark */
+  return 0;
 }
 
 /* Past the end of the line at p (after its LF, or at the NUL). */
@@ -147,7 +250,9 @@ int csv_next_record(csv_reader *c)
     c->in_record = 0;
     next_line(c);
   }
-  while (*c->p) {
+  for (;;) {
+    if (c->stream && whole_line(c)) return -1;
+    if (!*c->p) break;
     if (*c->p == '#' || blank_line(c->p)) {
       next_line(c);
       continue;
@@ -163,7 +268,8 @@ int csv_next_record(csv_reader *c)
   }
   /* end of file: name the last line, not the one after it */
   c->line = c->cur_line;
-  if (c->line > 1 && c->p == c->line_start && c->p > c->buf && c->p[-1] == '\n') c->line--;
+  /* (the cursor is at a line's start past line 1 only after a line feed) */
+  if (c->line > 1 && c->p == c->line_start) c->line--;
   return 0;
 }
 
@@ -248,6 +354,11 @@ int csv_parse_double(const char *s, size_t len, double *out)
   while (len && (s[len - 1] == ' ' || s[len - 1] == '\t')) len--;
   *out = NAN;
   if (!len || !memchr("+-.0123456789iInN", *s, 17)) return CSV_NUM_BAD;
+  int fast = csvnum_parse(s, len, out);
+  if (fast == CSVNUM_DONE) return CSV_NUM_OK;
+  if (fast == CSVNUM_OVERFLOW) return CSV_NUM_OVERFLOW;
+  /* the rest (nan, inf, more digits than decide, subnormal or overflowing
+   * decimals): strtod */
   char small[128], *copy = len < sizeof small ? small : malloc(len + 1);
   if (!copy) return CSV_NUM_BAD;
   memcpy(copy, s, len);

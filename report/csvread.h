@@ -33,9 +33,15 @@ typedef struct {
 
 typedef struct {
   const char *path;
-  char *buf;             /* the whole file, NUL-terminated */
+  char *buf;             /* the whole file (or, streaming, a window of it), NUL-terminated */
   size_t len;
   int owned;             /* buf is freed by csv_close */
+  /* streaming (csv_open_stream): the window holds whole lines */
+  void *stream;          /* FILE *, NULL when buf holds the whole file */
+  size_t cap, base;      /* buf's size; the file offset of buf[0] */
+  size_t max_bytes;
+  const char *last_nl;   /* the window's last line feed: lines before it are whole */
+  int eof;
   char sep;              /* ',' or '\t' */
   int quotes;            /* '"' quoting on */
   char *p;               /* cursor */
@@ -52,6 +58,14 @@ typedef struct {
  * CSV_MAX_BYTES). 0, or -1 with c->err set (cannot open, read error, too
  * large, NUL byte, out of memory). */
 int csv_open(csv_reader *c, const char *path, char sep, int quotes, size_t max_bytes);
+/* Reads the file (path "-" is stdin) a window at a time, so memory does not
+ * grow with the file: a record's fields stay valid until the next
+ * csv_next_record. Errors the whole-file reader reports at open (too large,
+ * NUL byte, read error) are reported by csv_next_record when reached, with
+ * their position; max_bytes 0 is CSV_STREAM_MAX_BYTES. 0, or -1 with c->err
+ * set (cannot open, out of memory, an error in the first window). */
+int csv_open_stream(csv_reader *c, const char *path, char sep, int quotes, size_t max_bytes);
+#define CSV_STREAM_MAX_BYTES ((size_t)1 << 40) /* 1 TiB */
 /* Tokenizes a caller's NUL-terminated buffer of len bytes (modified in place
  * by quoted fields; not freed by close). */
 void csv_init_buffer(csv_reader *c, const char *name, char *buf, size_t len, char sep, int quotes);

@@ -28,6 +28,7 @@ int cli_list(int argc, char **argv);
 int cli_eval(int argc, char **argv);
 int cli_ref(int argc, char **argv);
 int cli_verify(int argc, char **argv);
+int cli_merge(int argc, char **argv);
 int cli_sampler(int argc, char **argv);
 
 /* ---- floating-point formats of candidates (cli_float.c) ---- */

@@ -43,13 +43,13 @@ static int fail(cli_cand *c)
   return -1;
 }
 
-int cli_cand_open(cli_cand *c, const char *path, const dmc_suite *s)
+int cli_cand_open(cli_cand *c, const char *path, const dmc_suite *s, size_t max_bytes)
 {
   memset(c, 0, sizeof *c);
   c->suite = s;
   c->id_col = -1;
   for (int i = 0; i < DMC_SUITE_MAX_COLS; i++) c->in_col[i] = c->out_col[i] = -1;
-  if (csv_open(&c->csv, path, ',', 1, 0)) return -1;
+  if (csv_open_stream(&c->csv, path, ',', 1, max_bytes)) return -1;
   csv_reader *v = &c->csv;
   int rec = csv_next_record(v);
   if (rec < 0) return fail(c);
@@ -161,6 +161,11 @@ int cli_cand_next(cli_cand *c, cli_cand_row *row)
                      name, j, c->ncols);
   }
   return 1;
+}
+
+int cli_cand_skip(cli_cand *c)
+{
+  return csv_next_record(&c->csv);
 }
 
 void cli_cand_close(cli_cand *c)

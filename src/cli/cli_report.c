@@ -69,7 +69,7 @@ int cli_verify_pass(const cli_verify_result *r)
 static double mean_ulp(const cli_out_stats *o)
 {
   unsigned long finite = o->n - o->nan_mismatch;
-  return finite ? o->sum_ulp / (double)finite : 0.0;
+  return finite ? (ldexp((double)o->sum_hi, 32) + (double)o->sum_lo) / (double)finite : 0.0;
 }
 
 /* %a, but nan/inf spelled the same on every libc */
@@ -221,7 +221,7 @@ static void put_escaped(FILE *f, const char *text, int xml)
   }
 }
 
-static void json_str(FILE *f, const char *s)
+void cli_json_str(FILE *f, const char *s)
 {
   fputc('"', f);
   put_escaped(f, s, 0);
@@ -231,16 +231,16 @@ static void json_str(FILE *f, const char *s)
 void cli_report_json(FILE *f, const cli_verify_result *r)
 {
   const dmc_suite *s = r->suite;
-  fputs("{\"suite\": ", f); json_str(f, s->name);
-  fputs(", \"candidate\": ", f); json_str(f, r->candidate);
-  fputs(", \"reference_source\": ", f); json_str(f, r->source);
+  fputs("{\"suite\": ", f); cli_json_str(f, s->name);
+  fputs(", \"candidate\": ", f); cli_json_str(f, r->candidate);
+  fputs(", \"reference_source\": ", f); cli_json_str(f, r->source);
   fprintf(f, ", \"dtype\": \"%s\", \"budget_ulp\": ", r->fmt->name);
   json_num(f, r->budget);
   fputs(", \"excluded\": [", f);
   for (int e = 0; e < r->nexcl; e++) {
     fprintf(f, "%s{\"first\": %zu, \"last\": %zu, \"rows\": %lu, \"reason\": ", e ? ", " : "", r->excl[e].lo,
             r->excl[e].hi, r->excl[e].n);
-    json_str(f, r->excl[e].reason);
+    cli_json_str(f, r->excl[e].reason);
     fputc('}', f);
   }
   fputs("], \"abs_tol\": ", f); json_num(f, r->abs_tol);

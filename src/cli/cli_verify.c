@@ -21,6 +21,7 @@ static void usage(FILE *f)
     "                      [--worst K] [--vectors DIR] [--live]\n"
     "                      [--save-baseline FILE] [--baseline FILE [--baseline-strict M]\n"
     "                      [--update-baseline]] [--plot FILE.svg]\n"
+    "                      [--threads N] [--shard I/N] [--max-bytes N]\n"
     "Compares the candidate's output columns with the suite's correctly rounded values.\n"
     "The candidate is a CSV with a header line ('#' comment lines allowed). Columns:\n"
     "  id                  suite row numbers (from 0), or\n"
@@ -32,9 +33,9 @@ static void usage(FILE *f)
     "or FILE.npy (a 1-D structured array, one field per column); little-endian\n"
     "float, int, uint and bool; compressed .npz is refused.\n"
     "Numbers in decimal or C99 hex; nan and inf allowed (overflowing literals are\n"
-    "errors). CANDIDATE '-' is stdin; files over 256 MiB are refused. Live rows\n"
-    "must lie in the cost-bounded domain (T <= %d for the schedule suites,\n"
-    "|x| <= 40 for normal_cdf; README).\n"
+    "errors). CANDIDATE '-' is stdin. A CSV is read a window at a time: memory\n"
+    "does not grow with its length. Live rows must lie in the cost-bounded\n"
+    "domain (T <= %d for the schedule suites, |x| <= 40 for normal_cdf; README).\n"
     "Errors are in ULPs of --dtype (default float64): the candidate's value and the\n"
     "correctly rounded reference are both rounded to that format (a reference that\n"
     "lies exactly halfway accepts either neighbour), and relative to the reference.\n"
@@ -64,6 +65,14 @@ static void usage(FILE *f)
     "                   (never when it regressed)\n"
     "  --plot FILE.svg  draw each output's per-row ULP error, the budget line and\n"
     "                   the --baseline's errors as SVG (PDF: Python's result.plot)\n"
+    "                   (the baseline options and --plot keep every row's error in\n"
+    "                   memory: 9 bytes per row and output)\n"
+    "  --threads N      threads for live MPFR evaluation (default: every online CPU;\n"
+    "                   the report is the same for every N)\n"
+    "  --shard I/N      verify only the data rows r with r mod N = I (0 <= I < N) and\n"
+    "                   write a shard report (with --format json); 'dmcheck merge' of\n"
+    "                   the N shard reports is the report of the whole run\n"
+    "  --max-bytes N    refuse a candidate CSV longer than N bytes (default 2^40)\n"
     "Exit status: 0 within budget (with --baseline: no regression), 1 over budget\n"
     "(regression), 2 bad input (one line FILE:LINE:COL: message on stderr).\n", CLI_LIVE_T_MAX, CLI_WORST_MAX);
 }
@@ -73,6 +82,8 @@ typedef struct {
   double strict;                        /* --baseline-strict margin, NaN: off */
   int update_baseline;
   dmv_options v;
+  cli_verify_result how;                /* threads, shard, nshards, max_bytes, keep_rows */
+  int sharded;                          /* --shard given */
   double budgets[DMC_SUITE_MAX_COLS];
   const char *budget_spec;
   const char *exclude[DMV_EXCLUDE_MAX];
@@ -103,10 +114,40 @@ static int parse_budgets(options *o, const dmc_suite *s)
   return 0;
 }
 
+/* --shard I/N */
+static int parse_shard(const char *spec, options *o)
+{
+  unsigned long i = 0, n = 0;
+  char *e = NULL;
+  int ok = spec[0] >= '0' && spec[0] <= '9';
+  if (ok) { i = strtoul(spec, &e, 10); ok = *e == '/' && e[1] >= '0' && e[1] <= '9'; }
+  if (ok) { n = strtoul(e + 1, &e, 10); ok = !*e && n >= 1 && n <= 1000000 && i < n; }
+  if (!ok) {
+    fprintf(stderr, "dmcheck verify: bad --shard '%s' (I/N with 0 <= I < N <= 1000000)\n", spec);
+    return -1;
+  }
+  o->how.shard = (unsigned)i;
+  o->how.nshards = (unsigned)n;
+  o->sharded = 1;
+  return 0;
+}
+
+/* a whole number from 1 to max for --threads or --max-bytes */
+static int parse_count(const char *opt, const char *v, double max, double *out)
+{
+  if (cli_parse_option("dmcheck verify", opt, v, out)) return -1;
+  if (!(*out >= 1 && *out <= max && *out == floor(*out))) {
+    fprintf(stderr, "dmcheck verify: bad value '%s' for %s (a whole number from 1 to %.0f)\n", v, opt, max);
+    return -1;
+  }
+  return 0;
+}
+
 static int parse_options(int argc, char **argv, options *o)
 {
   memset(o, 0, sizeof *o);
   o->strict = NAN;
+  o->how.nshards = 1;
   dmv_options_init(&o->v);
   o->format = "text";
   for (int i = 1; i < argc; i++) {
@@ -116,6 +157,16 @@ static int parse_options(int argc, char **argv, options *o)
                       : !strcmp(a, "--vectors") ? &o->v.vectors : !strcmp(a, "--budget-ulp") ? &o->budget_spec
                       : !strcmp(a, "--rows-out") ? &o->rows_out : !strcmp(a, "--save-baseline") ? &o->save_baseline
                       : !strcmp(a, "--baseline") ? &o->baseline : !strcmp(a, "--plot") ? &o->plot : NULL;
+    if (!strcmp(a, "--shard") || !strcmp(a, "--threads") || !strcmp(a, "--max-bytes")) {
+      if (++i >= argc) { fprintf(stderr, "dmcheck verify: %s needs a value\n", a); return -1; }
+      double v;
+      int threads = !strcmp(a, "--threads");
+      if (!strcmp(a, "--shard")) { if (parse_shard(argv[i], o)) return -1; }
+      else if (parse_count(a, argv[i], threads ? DMC_MAX_THREADS : 0x1p62, &v)) return -1;
+      else if (threads) o->how.threads = (unsigned)v;
+      else o->how.max_bytes = (size_t)v;
+      continue;
+    }
     if (!strcmp(a, "--baseline-strict")) {
       if (++i >= argc) { fprintf(stderr, "dmcheck verify: %s needs a value\n", a); return -1; }
       if (cli_parse_option("dmcheck verify", a, argv[i], &o->strict)) return -1;
@@ -164,6 +215,16 @@ static int parse_options(int argc, char **argv, options *o)
   }
   if (strcmp(o->format, "text") && strcmp(o->format, "json") && strcmp(o->format, "junit")) {
     fprintf(stderr, "dmcheck verify: unknown --format '%s' (text, json or junit)\n", o->format);
+    return -1;
+  }
+  o->how.keep_rows = o->save_baseline || o->baseline || o->plot;
+  if (o->sharded && (o->how.keep_rows || o->rows_out)) {
+    fprintf(stderr, "dmcheck verify: --shard: baselines, --plot and --rows-out need the whole run (verify without "
+                    "--shard)\n");
+    return -1;
+  }
+  if (o->sharded && strcmp(o->format, "json")) {
+    fprintf(stderr, "dmcheck verify: --shard writes a shard report for 'dmcheck merge': add --format json\n");
     return -1;
   }
   return 0;
@@ -242,7 +303,7 @@ int cli_verify(int argc, char **argv)
     o.v.rows_out = rw.f;
   }
   dmv_result *r;
-  int st = dmv_verify_file(o.suite, &o.v, o.candidate, &r, err, sizeof err);
+  int st = cli_verify_file(o.suite, &o.v, &o.how, o.candidate, &r, err, sizeof err);
   if (st) {
     cli_output_abort(&w);
     if (o.rows_out) cli_output_abort(&rw);
@@ -261,7 +322,8 @@ int cli_verify(int argc, char **argv)
       return regressed == 2 ? 2 : 1;
     }
   }
-  if (!strcmp(o.format, "json")) cli_report_json(w.f, r);
+  if (o.sharded) cli_report_shard(w.f, r);
+  else if (!strcmp(o.format, "json")) cli_report_json(w.f, r);
   else if (!strcmp(o.format, "junit")) cli_report_junit(w.f, r);
   else cli_report_text(w.f, r);
   if (cmp) {

@@ -44,10 +44,13 @@ typedef struct {
 
 /* Opens the file and maps its header; -1 with "FILE:LINE:COL: ..." in
  * c->csv.err (the file is closed then). */
-int cli_cand_open(cli_cand *c, const char *path, const dmc_suite *s);
+int cli_cand_open(cli_cand *c, const char *path, const dmc_suite *s, size_t max_bytes);
 /* Next data row: 1, 0 at the end, -1 with the error in c->csv.err. An id
  * must be a row number of the suite (0 to count() - 1) on every path. */
 int cli_cand_next(cli_cand *c, cli_cand_row *row);
+/* Passes over the next data row without reading its fields (another
+ * shard's): 1, 0 at the end, -1 with the error in c->csv.err. */
+int cli_cand_skip(cli_cand *c);
 void cli_cand_close(cli_cand *c);
 
 /* ---- results and reports ---- */
@@ -59,11 +62,14 @@ typedef struct {
 
 typedef struct {
   unsigned long n, over, nan_mismatch, sign_flip; /* sign_flip: nonzero values of opposite sign */
-  double max_ulp, sum_ulp, max_rel;     /* sum over finite ULP errors */
+  double max_ulp, max_rel;
+  /* the sum of the finite ULP errors (whole numbers below 2^64), exactly:
+   * sum_hi 2^32 + sum_lo, so it does not depend on the order of the rows */
+  uint64_t sum_hi, sum_lo;
   int nworst;
   cli_worst worst[CLI_WORST_MAX];       /* largest ULP errors, worst first */
   double over_lo[DMC_SUITE_MAX_COLS], over_hi[DMC_SUITE_MAX_COLS]; /* inputs of over-budget rows */
-  double over_ref_lo, over_ref_hi;      /* and their reference values */
+  double over_ref_lo, over_ref_hi;      /* and their reference values (NaN ignored, -0 < +0) */
   unsigned long dec_n[CLI_DEC_N], dec_over[CLI_DEC_N];
   double dec_max[CLI_DEC_N];            /* rows, rows over budget, max ULP per decade */
 } cli_out_stats;
@@ -82,15 +88,23 @@ struct dmv_result {
   int nexcl;
   struct { size_t lo, hi; unsigned long n; char reason[200]; } excl[DMV_EXCLUDE_MAX];
   FILE *rows_out;
+  /* how the run goes (defaults from cli_verify_setup; `dmcheck verify` sets them) */
+  size_t max_bytes;                     /* candidate file cap (0: CSV_STREAM_MAX_BYTES) */
+  int keep_rows;                        /* keep every row's ULP error (baselines, plots) */
+  unsigned threads;                     /* live evaluation threads (0: every online CPU) */
+  unsigned shard, nshards;              /* this run's rows: row % nshards == shard */
   unsigned long rows, live, unproved;
   int present[DMC_SUITE_MAX_COLS];
   cli_out_stats out[DMC_SUITE_MAX_COLS];
-  /* every row's ULP error and CLI_ROW_* flags per present output (row-major,
-   * nseen rows x the present outputs), for baselines (dmv_baseline.c) */
+  /* with keep_rows, every row's ULP error and CLI_ROW_* flags per present
+   * output (row-major, nseen rows x the present outputs), for baselines
+   * (dmv_baseline.c) */
   double *row_ulp;
   unsigned char *row_flag;
-  size_t nseen, row_cap;
-  uint64_t rowset_hash;                 /* the rows: their order, ids, inputs, exclusions */
+  size_t nseen, row_cap;                /* nseen: the candidate's rows, every shard's */
+  /* the rows: the sum of a hash of each row's position, id, inputs and
+   * exclusion (a sum, so shards add up to the whole run's) */
+  uint64_t rowset_hash;
   uint64_t vectors_hash;                /* the stored reference table used (0: none) */
 };
 enum { CLI_ROW_OVER = 1, CLI_ROW_NAN = 2, CLI_ROW_SIGN = 4, CLI_ROW_SKIP = 8 };
@@ -103,7 +117,8 @@ typedef struct {
   void *src;
   int has_inputs;
   int (*next)(void *src, cli_cand_row *row);
-  void (*fail)(void *src, const char *msg);
+  int (*skip)(void *src);               /* as next, without reading the row */
+  void (*fail)(void *src, const cli_cand_row *row, const char *msg);
   const char *(*err)(void *src);
 } cli_rows;
 /* Runs the engine over the rows into r (suite, fmt, budgets, present,
@@ -114,7 +129,20 @@ int cli_verify_rows(cli_verify_result *r, const char *vectors, int live, cli_row
                     double *row_ulp, unsigned char *row_over, size_t cap, char *err, size_t errlen);
 /* r set up from the options for suite s: 0, or 2 with a message. */
 int cli_verify_setup(cli_verify_result *r, const dmc_suite *s, const dmv_options *o, char *err, size_t errlen);
+/* dmv_verify_file with the run settings of `how` (max_bytes, keep_rows,
+ * threads, shard, nshards; the rest of it is ignored). */
+int cli_verify_file(const char *suite, const dmv_options *o, const cli_verify_result *how, const char *path,
+                    dmv_result **res, char *err, size_t errlen);
 
+/* min and max ignoring NaN, with -0 below +0: the over-budget ranges do not
+ * depend on the order rows come in (shards merge to the single run's). */
+double cli_lo(double a, double b);
+/* Adds a finite ULP error (a whole number) to o's exact sum. */
+void cli_sum_add(cli_out_stats *o, double ulp);
+double cli_hi(double a, double b);
+/* Keeps w among o's k worst rows (ULP error descending; the earlier row
+ * first among equals). */
+void cli_add_worst(cli_out_stats *o, int k, const cli_worst *w);
 /* The decade bin of a correct value. */
 int cli_decade_bin(double ref);
 /* 1 if every present output is within the budget. */
@@ -122,5 +150,14 @@ int cli_verify_pass(const cli_verify_result *r);
 void cli_report_text(FILE *f, const cli_verify_result *r);
 void cli_report_json(FILE *f, const cli_verify_result *r);
 void cli_report_junit(FILE *f, const cli_verify_result *r);
+/* s as a JSON string (quoted, escaped; bytes that are not UTF-8 as U+FFFD). */
+void cli_json_str(FILE *f, const char *s);
+
+/* ---- shards (cli_shard.c) ---- */
+/* A shard's exact state as JSON (doubles in C99 hex), for dmcheck merge. */
+void cli_report_shard(FILE *f, const cli_verify_result *r);
+/* The whole run's result from the n shard reports at paths (each index
+ * 0..n-1 once, all of one run): 0, or 2 with "FILE...: message" in err. */
+int cli_shard_merge(const char *const *paths, int n, cli_verify_result *r, char *err, size_t errlen);
 
 #endif

@@ -9,6 +9,8 @@
 #include "dmv_npy.h"
 
 #include <dlfcn.h>
+#include <mpfr.h>
+#include <unistd.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -17,7 +19,34 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static void add_worst(cli_out_stats *o, int k, const cli_worst *w)
+void cli_sum_add(cli_out_stats *o, double ulp)
+{
+  if (ulp < 0x1p63) { /* the usual case: one exact conversion */
+    uint64_t u = (uint64_t)ulp;
+    o->sum_hi += u >> 32;
+    o->sum_lo += u & 0xffffffffu;
+  } else {
+    double hi = floor(ldexp(ulp, -32));
+    o->sum_hi += (uint64_t)hi;
+    o->sum_lo += (uint64_t)(ulp - ldexp(hi, 32));
+  }
+  o->sum_hi += o->sum_lo >> 32;
+  o->sum_lo &= 0xffffffffu;
+}
+
+double cli_lo(double a, double b)
+{
+  if (isnan(a) || isnan(b)) return isnan(a) ? b : a;
+  return a < b || (a == b && signbit(a)) ? a : b;
+}
+
+double cli_hi(double a, double b)
+{
+  if (isnan(a) || isnan(b)) return isnan(a) ? b : a;
+  return a > b || (a == b && !signbit(a)) ? a : b;
+}
+
+void cli_add_worst(cli_out_stats *o, int k, const cli_worst *w)
 {
   if (o->nworst == k && !(w->ulp > o->worst[k - 1].ulp)) return;
   int i = o->nworst < k ? o->nworst++ : k - 1;
@@ -37,7 +66,7 @@ static double account(cli_verify_result *r, int i, const cli_cand_row *row, cons
   o->n++;
   *flags = 0;
   if (isinf(w.ulp)) { o->nan_mismatch++; *flags |= CLI_ROW_NAN; }
-  else o->sum_ulp += w.ulp;
+  else cli_sum_add(o, w.ulp);
   if (w.ulp > o->max_ulp) o->max_ulp = w.ulp;
   if (w.rel > o->max_rel || (isnan(w.rel) && !isnan(o->max_rel))) o->max_rel = w.rel;
   int ni = r->suite->ninputs;
@@ -51,11 +80,11 @@ static double account(cli_verify_result *r, int i, const cli_cand_row *row, cons
   }
   if (over) {
     for (int k = 0; k < ni; k++) {
-      if (!o->over || in[k] < o->over_lo[k]) o->over_lo[k] = in[k];
-      if (!o->over || in[k] > o->over_hi[k]) o->over_hi[k] = in[k];
+      o->over_lo[k] = o->over ? cli_lo(o->over_lo[k], in[k]) : in[k];
+      o->over_hi[k] = o->over ? cli_hi(o->over_hi[k], in[k]) : in[k];
     }
-    if (!o->over || ref < o->over_ref_lo) o->over_ref_lo = ref;
-    if (!o->over || ref > o->over_ref_hi) o->over_ref_hi = ref;
+    o->over_ref_lo = o->over ? cli_lo(o->over_ref_lo, ref) : ref;
+    o->over_ref_hi = o->over ? cli_hi(o->over_ref_hi, ref) : ref;
     o->over++;
   }
   if (w.ulp > 0 && r->worst_k > 0) {
@@ -64,7 +93,7 @@ static double account(cli_verify_result *r, int i, const cli_cand_row *row, cons
     memcpy(w.in, in, (size_t)ni * sizeof *in);
     w.cand = cand;
     w.ref = ref;
-    add_worst(o, r->worst_k, &w);
+    cli_add_worst(o, r->worst_k, &w);
   }
   return w.ulp;
 }
@@ -275,14 +304,6 @@ static int parse_exclude(cli_verify_result *r, const char *spec, char *err, size
   return 0;
 }
 
-static int fail_row(cli_rows *rows, void *index, char *err, size_t errlen, const char *msg)
-{
-  rows->fail(rows->src, msg);
-  snprintf(err, errlen, "%s", rows->err(rows->src));
-  free(index);
-  return 2;
-}
-
 static uint64_t mix(uint64_t h, uint64_t v)
 {
   h = (h ^ v) * 0xbf58476d1ce4e5b9u;
@@ -299,14 +320,18 @@ static uint64_t mix_doubles(uint64_t h, const double *x, size_t n)
   return h;
 }
 
-/* Keeps row `seen`'s ULP errors and flags (np present outputs; ulps NULL:
- * not verified) and folds its id and inputs (in NULL: none) into the row-set
- * hash. 0, or -1 out of memory. */
+/* Adds row `seen` (its id, inputs (NULL: none) and whether it was verified)
+ * to the row-set hash and, with keep_rows, keeps its ULP errors and flags
+ * (np present outputs; ulps NULL: not verified). 0, or -1 out of memory. */
 static int record_row(cli_verify_result *r, size_t seen, int np, const int *pres, const double *ulps,
                       const int *flags, long id, const double *in)
 {
+  uint64_t h = mix(mix(mix(0x9e3779b97f4a7c15u, (uint64_t)seen), (uint64_t)(id + 1)), ulps ? 1 : 2);
+  r->rowset_hash += in ? mix_doubles(h, in, (size_t)r->suite->ninputs) : mix(h, 0x5ca1ab1eu);
+  if (!r->keep_rows) return 0;
   if (seen >= r->row_cap) {
     size_t cap = r->row_cap ? 2 * r->row_cap : 1024;
+    while (cap <= seen) cap *= 2;
     if (cap > SIZE_MAX / sizeof(double) / DMC_SUITE_MAX_COLS) return -1;
     double *u = realloc(r->row_ulp, cap * (size_t)np * sizeof *u);
     if (!u) return -1;
@@ -320,11 +345,165 @@ static int record_row(cli_verify_result *r, size_t seen, int np, const int *pres
     r->row_ulp[seen * (size_t)np + (size_t)j] = ulps ? ulps[pres[j]] : NAN;
     r->row_flag[seen * (size_t)np + (size_t)j] = (unsigned char)(ulps ? flags[pres[j]] : CLI_ROW_SKIP);
   }
-  r->nseen = seen + 1;
-  uint64_t h = mix(r->rowset_hash ? r->rowset_hash : 0x9e3779b97f4a7c15u, (uint64_t)seen);
-  h = mix(mix(h, (uint64_t)(id + 1)), ulps ? 1 : 2);
-  r->rowset_hash = in ? mix_doubles(h, in, (size_t)r->suite->ninputs) : mix(h, 0x5ca1ab1eu);
   return 0;
+}
+
+/* ---- the engine: rows in batches; live rows evaluated on every thread ---- */
+enum { BATCH = 1024, LIVE_BLOCK = 8 };
+
+typedef struct {
+  cli_cand_row row;
+  size_t seen;                          /* the row's position in the candidate */
+  const double *in, *ref;               /* ref NULL: evaluated live into live[] */
+  int est;                              /* the live evaluation's status */
+  double live[DMC_SUITE_MAX_COLS];
+} batch_row;
+
+typedef struct {
+  const dmc_suite *s;
+  batch_row *b;
+  const size_t *idx;                    /* the live rows of the batch */
+  size_t n;
+} live_job;
+
+static int live_block(void *ctx, size_t block, gsl_rng *unused)
+{
+  const live_job *j = ctx;
+  (void)unused;
+  for (size_t k = block * LIVE_BLOCK; k < j->n && k < (block + 1) * LIVE_BLOCK; k++) {
+    batch_row *b = &j->b[j->idx[k]];
+    b->est = j->s->eval(b->in, b->live);
+  }
+  mpfr_free_cache2(MPFR_FREE_LOCAL_CACHE); /* a worker's MPFR constants die with its thread */
+  return DMC_OK;
+}
+
+static unsigned live_threads(const cli_verify_result *r)
+{
+  if (r->threads) return r->threads;
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n < 1 ? 1 : n > DMC_MAX_THREADS ? DMC_MAX_THREADS : (unsigned)n;
+}
+
+typedef struct {
+  cli_verify_result *r;
+  const vec_table *t;
+  const uint16_t *tbin;                 /* decade of every stored value (NULL: per row) */
+  input_index index;
+  int np, pres[DMC_SUITE_MAX_COLS];
+  double *row_ulp;                      /* dmv_verify_columns' per-row outputs (cap rows) */
+  unsigned char *row_over;
+  size_t cap;
+  char label[128];
+} engine;
+
+static void put_unverified(engine *e, size_t seen)
+{
+  for (int i = 0; seen < e->cap && i < e->np; i++) {
+    if (e->row_ulp) e->row_ulp[seen * (size_t)e->np + (size_t)i] = NAN;
+    if (e->row_over) e->row_over[seen * (size_t)e->np + (size_t)i] = 0;
+  }
+}
+
+/* Accounts one resolved row; 0, 1 (its message in msg) or -1 out of memory. */
+static int account_row(engine *e, cli_rows *rows, batch_row *b, char *msg, size_t msglen)
+{
+  cli_verify_result *r = e->r;
+  const cli_cand_row *row = &b->row;
+  const double *ref = b->ref ? b->ref : b->live;
+  if (!b->ref) {
+    r->live++;
+    if (r->live % 1024 == 0) cli_progress(r->live, 0, e->label);
+    if (b->est == 1) { snprintf(msg, msglen, "inputs outside the suite's domain (bad input; see 'dmcheck list --suites')"); return 1; }
+    if (b->est == 2) {
+      put_unverified(e, b->seen);
+      if (r->rows_out) put_row(r, b->seen, row, b->in, NULL, NULL, NULL, "rounding not proved");
+      if (record_row(r, b->seen, e->np, e->pres, NULL, NULL, row->id, b->in)) return -1;
+      r->unproved++;
+      r->rows++;
+      return 0;
+    }
+  }
+  double ulps[DMC_SUITE_MAX_COLS];
+  int overs[DMC_SUITE_MAX_COLS], flags[DMC_SUITE_MAX_COLS];
+  for (int j = 0; j < e->np; j++) {
+    int i = e->pres[j];
+    int bin = e->tbin && b->ref ? e->tbin[(size_t)(ref - e->t->out) + (size_t)i] : cli_decade_bin(ref[i]);
+    ulps[i] = account(r, i, row, b->in, ref[i], bin, &flags[i]);
+    overs[i] = (flags[i] & CLI_ROW_OVER) != 0;
+    if (e->row_ulp && b->seen < e->cap) e->row_ulp[b->seen * (size_t)e->np + (size_t)j] = ulps[i];
+    if (e->row_over && b->seen < e->cap) e->row_over[b->seen * (size_t)e->np + (size_t)j] = (unsigned char)overs[i];
+  }
+  if (r->rows_out) put_row(r, b->seen, row, b->in, ref, ulps, overs, "");
+  if (record_row(r, b->seen, e->np, e->pres, ulps, flags, row->id, b->in)) return -1;
+  r->rows++;
+  (void)rows;
+  return 0;
+}
+
+/* Finds each row's reference (stored, or live after a domain check) and
+ * accounts excluded rows. Returns the number of rows ready (the rest from the
+ * first bad row on is not), with the bad row's message in msg. */
+static size_t resolve(engine *e, cli_rows *rows, batch_row *batch, size_t n, size_t *live_idx, size_t *nlive,
+                      char *msg, size_t msglen, int *oom)
+{
+  cli_verify_result *r = e->r;
+  const vec_table *t = e->t;
+  const dmc_suite *s = r->suite;
+  int ni = s->ninputs, no = s->noutputs;
+  *nlive = 0;
+  for (size_t k = 0; k < n; k++) {
+    batch_row *b = &batch[k];
+    size_t idx = b->row.id >= 0 ? (size_t)b->row.id : b->seen;
+    b->ref = NULL;
+    if (rows->has_inputs) {
+      b->in = b->row.in;
+      if (t->in && !(idx < t->nrows && same_inputs(b->in, t->in + idx * (size_t)ni, ni))) {
+        if (!e->index.slot && index_build(&e->index, t)) { *oom = 1; return k; }
+        idx = index_find(&e->index, t, b->in);
+      }
+      if (t->in && idx < t->nrows) b->ref = t->out + idx * (size_t)no;
+      else if (cli_live_domain(s, b->in, msg, msglen) >= 0) return k;
+      else live_idx[(*nlive)++] = k;
+    } else {
+      if (idx >= t->nrows) {
+        snprintf(msg, msglen, "data row %zu is beyond the suite's %zu rows (add an id column or the inputs)",
+                 idx + 1, t->nrows);
+        return k;
+      }
+      b->in = t->in + idx * (size_t)ni;
+      b->ref = t->out + idx * (size_t)no;
+    }
+  }
+  return n;
+}
+
+/* Reads up to BATCH rows of this shard into batch (excluded rows are
+ * accounted on the way); 1 more may follow, 0 at the end, -1 reader error. */
+static int read_batch(engine *e, cli_rows *rows, batch_row *batch, size_t *n, size_t *seen, int *oom)
+{
+  cli_verify_result *r = e->r;
+  *n = 0;
+  while (*n < BATCH) {
+    if (r->nshards > 1 && *seen % r->nshards != r->shard) {
+      int k = rows->skip(rows->src);
+      if (k <= 0) return k;
+      ++*seen;
+      continue;
+    }
+    batch_row *b = &batch[*n];
+    int k = rows->next(rows->src, &b->row);
+    if (k <= 0) return k;
+    b->seen = (*seen)++;
+    r->nseen = *seen;
+    int ex = excluded(r, b->seen);
+    if (ex < 0) { ++*n; continue; }
+    put_unverified(e, b->seen);
+    const double *in = rows->has_inputs ? b->row.in : NULL;
+    if (r->rows_out) put_row(r, b->seen, &b->row, in, NULL, NULL, NULL, r->excl[ex].reason);
+    if (record_row(r, b->seen, e->np, e->pres, NULL, NULL, b->row.id, in)) { *oom = 1; return -1; }
+  }
+  return 1;
 }
 
 int cli_verify_rows(cli_verify_result *r, const char *vectors, int live, cli_rows *rows,
@@ -332,112 +511,70 @@ int cli_verify_rows(cli_verify_result *r, const char *vectors, int live, cli_row
 {
   const dmc_suite *s = r->suite;
   int ni = s->ninputs, no = s->noutputs;
-  vec_table tab = { 0 }, *t = &tab;
+  vec_table tab = { 0 };
   char path[PATH_MAX + 64];
-  int st = get_table(r, vectors, live, !rows->has_inputs, t, path, sizeof path, err, errlen);
+  int st = get_table(r, vectors, live, !rows->has_inputs, &tab, path, sizeof path, err, errlen);
   if (st) return st;
+  if (r->nshards > 1) r->keep_rows = 0;  /* the caller refuses baselines of a shard */
+  engine e = { r, &tab, NULL, { 0, NULL }, 0, { 0 }, row_ulp, row_over, cap, "" };
   /* the magnitude breakdown's decade of every stored value, once per table
    * (not a log10 per candidate row); NULL (out of memory): per row */
   _Static_assert(CLI_DEC_N <= UINT16_MAX, "decade bins fit in 16 bits");
-  /* nrows * no cannot wrap: the table holds that many doubles */
-  uint16_t *tbin = t->out ? alloc_array(t->nrows * (size_t)no, sizeof *tbin) : NULL;
+  uint16_t *tbin = tab.out ? alloc_array(tab.nrows * (size_t)no, sizeof *tbin) : NULL;
   if (tbin)
-    for (size_t j = 0; j < t->nrows * (size_t)no; j++) tbin[j] = (uint16_t)cli_decade_bin(t->out[j]);
-  if (t->in) {
-    uint64_t h = mix(0x243f6a8885a308d3u, (uint64_t)t->nrows);
-    h = mix_doubles(h, t->in, t->nrows * (size_t)ni);
-    r->vectors_hash = mix_doubles(h, t->out, t->nrows * (size_t)no) | 1;
+    for (size_t j = 0; j < tab.nrows * (size_t)no; j++) tbin[j] = (uint16_t)cli_decade_bin(tab.out[j]);
+  e.tbin = tbin;
+  if (tab.in) {
+    uint64_t h = mix(0x243f6a8885a308d3u, (uint64_t)tab.nrows);
+    h = mix_doubles(h, tab.in, tab.nrows * (size_t)ni);
+    r->vectors_hash = mix_doubles(h, tab.out, tab.nrows * (size_t)no) | 1;
   }
-  cli_cand_row row;
-  double live_out[DMC_SUITE_MAX_COLS];
-  char label[128];
-  snprintf(label, sizeof label, "dmcheck verify %s", s->name);
-  input_index index = { 0, NULL };
-  int k;
-  int pres[DMC_SUITE_MAX_COLS], np = 0;
-  for (int i = 0; i < no; i++) if (r->present[i]) pres[np++] = i;
+  snprintf(e.label, sizeof e.label, "dmcheck verify %s", s->name);
+  for (int i = 0; i < no; i++) if (r->present[i]) e.pres[e.np++] = i;
   if (r->rows_out) put_rows_header(r);
-  for (size_t seen = 0; (k = rows->next(rows->src, &row)) > 0; seen++) {
-    int ex = excluded(r, seen);
-    if (ex >= 0) {
-      for (int i = 0; seen < cap && i < np; i++) {
-        if (row_ulp) row_ulp[seen * (size_t)np + (size_t)i] = NAN;
-        if (row_over) row_over[seen * (size_t)np + (size_t)i] = 0;
-      }
-      if (r->rows_out) put_row(r, seen, &row, rows->has_inputs ? row.in : NULL, NULL, NULL, NULL, r->excl[ex].reason);
-      if (record_row(r, seen, np, pres, NULL, NULL, row.id, rows->has_inputs ? row.in : NULL)) {
-        vec_table_free(t); free(tbin);
-        return fail_row(rows, index.slot, err, errlen, "out of memory") - 1;
-      }
-      continue;
+  batch_row *batch = alloc_array(BATCH, sizeof *batch);
+  size_t *live_idx = alloc_array(BATCH, sizeof *live_idx);
+  unsigned nthreads = live_threads(r);
+  size_t seen = 0;
+  unsigned long next_progress = 1ul << 18;
+  int k = 1, oom = !batch || !live_idx;
+  char msg[512] = "";
+  const batch_row *bad = NULL;          /* the row msg is about */
+  while (!oom && !bad && k > 0) {
+    size_t n, nlive;
+    k = read_batch(&e, rows, batch, &n, &seen, &oom);
+    size_t ready = resolve(&e, rows, batch, n, live_idx, &nlive, msg, sizeof msg, &oom);
+    if (ready < n && !oom) bad = &batch[ready];
+    if (nlive) {
+      live_job job = { s, batch, live_idx, nlive };
+      if (dmc_run_blocks((nlive + LIVE_BLOCK - 1) / LIVE_BLOCK, nthreads, 0, live_block, &job) != DMC_OK) oom = 1;
     }
-    size_t idx = row.id >= 0 ? (size_t)row.id : seen;
-    const double *in, *ref;
-    if (rows->has_inputs) {
-      in = row.in;
-      if (t->in && !(idx < t->nrows && same_inputs(in, t->in + idx * (size_t)ni, ni))) {
-        if (!index.slot && index_build(&index, t)) { vec_table_free(t); free(tbin); return fail_row(rows, NULL, err, errlen, "out of memory") - 1; }
-        idx = index_find(&index, t, in);
-      }
-      if (t->in && idx < t->nrows) {
-        ref = t->out + idx * (size_t)no;
-      } else {
-        char why[256];
-        if (cli_live_domain(s, in, why, sizeof why) >= 0) { vec_table_free(t); free(tbin); return fail_row(rows, index.slot, err, errlen, why); }
-        int es = s->eval(in, live_out);
-        r->live++;
-        if (r->live % 1024 == 0) cli_progress(r->live, 0, label);
-        if (es == 1) {
-          vec_table_free(t); free(tbin);
-          return fail_row(rows, index.slot, err, errlen, "inputs outside the suite's domain (bad input; see 'dmcheck list --suites')");
-        }
-        if (es == 2) {
-          for (int i = 0; seen < cap && i < np; i++) {
-            if (row_ulp) row_ulp[seen * (size_t)np + (size_t)i] = NAN;
-            if (row_over) row_over[seen * (size_t)np + (size_t)i] = 0;
-          }
-          if (r->rows_out) put_row(r, seen, &row, in, NULL, NULL, NULL, "rounding not proved");
-          if (record_row(r, seen, np, pres, NULL, NULL, row.id, in)) {
-            vec_table_free(t); free(tbin);
-            return fail_row(rows, index.slot, err, errlen, "out of memory") - 1;
-          }
-          r->unproved++; r->rows++; continue;
-        }
-        ref = live_out;
-      }
-    } else {
-      if (idx >= t->nrows) {
-        char msg[200];
-        snprintf(msg, sizeof msg, "data row %zu is beyond the suite's %zu rows (add an id column or the inputs)",
-                 idx + 1, t->nrows);
-        vec_table_free(t); free(tbin);
-        return fail_row(rows, index.slot, err, errlen, msg);
-      }
-      in = t->in + idx * (size_t)ni;
-      ref = t->out + idx * (size_t)no;
+    for (size_t j = 0; j < ready && !oom && !bad; j++) {
+      int a = account_row(&e, rows, &batch[j], msg, sizeof msg);
+      if (a < 0) oom = 1;
+      else if (a > 0) bad = &batch[j];
     }
-    double ulps[DMC_SUITE_MAX_COLS];
-    int overs[DMC_SUITE_MAX_COLS], flags[DMC_SUITE_MAX_COLS];
-    for (int j = 0; j < np; j++) {
-      int i = pres[j];
-      int bin = tbin && ref != live_out ? tbin[(size_t)(ref - t->out) + (size_t)i] : cli_decade_bin(ref[i]);
-      ulps[i] = account(r, i, &row, in, ref[i], bin, &flags[i]);
-      overs[i] = (flags[i] & CLI_ROW_OVER) != 0;
-      if (row_ulp && seen < cap) row_ulp[seen * (size_t)np + (size_t)j] = ulps[i];
-      if (row_over && seen < cap) row_over[seen * (size_t)np + (size_t)j] = (unsigned char)overs[i];
-    }
-    if (r->rows_out) put_row(r, seen, &row, in, ref, ulps, overs, "");
-    if (record_row(r, seen, np, pres, ulps, flags, row.id, in)) {
-      vec_table_free(t); free(tbin);
-      return fail_row(rows, index.slot, err, errlen, "out of memory") - 1;
-    }
-    r->rows++;
-    if (r->rows % (1u << 18) == 0) cli_progress(r->rows, 0, label);
+    if (r->rows >= next_progress) { cli_progress(r->rows, 0, e.label); next_progress += 1ul << 18; }
   }
-  free(index.slot);
-  vec_table_free(t); free(tbin);
-  if (k < 0) { snprintf(err, errlen, "%s", rows->err(rows->src)); return 2; }
-  if (r->rows == 0) return fail_row(rows, NULL, err, errlen, r->nexcl ? "no data rows left after the exclusions" : "no data rows");
+  r->nseen = seen;
+  if (oom) snprintf(err, errlen, "out of memory");
+  else if (bad) { rows->fail(rows->src, &bad->row, msg); snprintf(err, errlen, "%s", rows->err(rows->src)); }
+  else if (k < 0) snprintf(err, errlen, "%s", rows->err(rows->src));
+  else if (r->rows == 0 && r->nshards <= 1) {
+    snprintf(err, errlen, "%s", r->nexcl ? "no data rows left after the exclusions" : "no data rows");
+    cli_cand_row last = { 0 };
+    last.line = -1;
+    rows->fail(rows->src, &last, err);
+    snprintf(err, errlen, "%s", rows->err(rows->src));
+    k = -1;
+  }
+  free(e.index.slot);
+  vec_table_free(&tab);
+  free(tbin);
+  free(batch);
+  free(live_idx);
+  if (oom) return 1;
+  if (bad || k < 0) return 2;
   if (r->live) cli_progress(r->live, r->live, "dmcheck verify: live rows");
   return 0;
 }
@@ -470,6 +607,8 @@ int cli_verify_setup(cli_verify_result *r, const dmc_suite *s, const dmv_options
   r->worst_k = o->worst;
   r->row_word = "line";
   r->rows_out = o->rows_out;
+  r->keep_rows = 1;
+  r->nshards = 1;
   if (o->nexclude < 0 || (o->nexclude && !o->exclude)) { snprintf(err, errlen, "bad exclude list"); return 2; }
   for (int e = 0; e < o->nexclude; e++)
     if (parse_exclude(r, o->exclude[e], err, errlen)) return 2;
@@ -494,11 +633,19 @@ typedef struct {
   char err[512];
 } array_rows;
 
-static void array_fail(void *src, const char *msg)
+/* row->line is the row's label; -1: where the reading stopped */
+static void array_fail(void *src, const cli_cand_row *row, const char *msg)
 {
   array_rows *a = src;
   size_t k = a->k ? a->k - 1 : 0;
-  snprintf(a->err, sizeof a->err, "row %ld: %s", a->labels ? a->labels[k] : (long)k, msg);
+  long at = row->line >= 0 ? row->line : a->labels ? a->labels[k] : (long)k;
+  snprintf(a->err, sizeof a->err, "row %ld: %s", at, msg);
+}
+
+static int array_skip(void *src)
+{
+  array_rows *a = src;
+  return a->k < a->n ? (a->k++, 1) : 0;
 }
 
 static const char *array_err(void *src) { return ((array_rows *)src)->err; }
@@ -513,7 +660,7 @@ static int array_next(void *src, cli_cand_row *row)
   if (a->ids) {
     double id = a->ids[k];
     if (!(id >= 0 && id < (double)a->s->count() && id == floor(id))) {
-      array_fail(a, "id is not a row number of the suite (0 to count - 1)");
+      array_fail(a, row, "id is not a row number of the suite (0 to count - 1)");
       return -1;
     }
     row->id = (long)id;
@@ -557,7 +704,7 @@ static int verify_columns(const char *suite, const dmv_options *o, const char *n
   if (name) snprintf(r->candidate, sizeof r->candidate, "%s", name);
   for (int i = 0; i < s->noutputs; i++) r->present[i] = out[i] != NULL;
   array_rows a = { s, n, 0, o->row_labels, ids, in, out, "" };
-  cli_rows rows = { &a, in != NULL, array_next, array_fail, array_err };
+  cli_rows rows = { &a, in != NULL, array_next, array_skip, array_fail, array_err };
   st = cli_verify_rows(r, o->vectors, o->live, &rows, row_ulp, row_over, n, err, errlen);
   if (st) { dmv_result_free(r); return st; }
   *res = r;
@@ -606,28 +753,52 @@ static int verify_numpy(const dmc_suite *s, const dmv_options *o, const char *pa
   return st;
 }
 
-static void cand_fail(void *src, const char *msg) { csv_error(&((cli_cand *)src)->csv, 1, "%s", msg); }
+/* row->line is the row's line; -1: where the reading stopped */
+static void cand_fail(void *src, const cli_cand_row *row, const char *msg)
+{
+  cli_cand *c = src;
+  if (row->line >= 0) c->csv.line = row->line;
+  csv_error(&c->csv, 1, "%s", msg);
+}
 static const char *cand_err(void *src) { return ((cli_cand *)src)->csv.err; }
 static int cand_next(void *src, cli_cand_row *row) { return cli_cand_next(src, row); }
+static int cand_skip(void *src) { return cli_cand_skip(src); }
 
 int dmv_verify_file(const char *suite, const dmv_options *o, const char *path, dmv_result **res,
                     char *err, size_t errlen)
+{
+  cli_verify_result how = { 0 };
+  how.keep_rows = 1;
+  how.nshards = 1;
+  return cli_verify_file(suite, o, &how, path, res, err, errlen);
+}
+
+int cli_verify_file(const char *suite, const dmv_options *o, const cli_verify_result *how, const char *path,
+                    dmv_result **res, char *err, size_t errlen)
 {
   *res = NULL;
   const dmc_suite *s = find_suite(suite, err, errlen);
   if (!s) return 2;
   dmv_options def;
   if (!o) { dmv_options_init(&def); o = &def; }
-  if (npy_is_numpy(path)) return verify_numpy(s, o, path, res, err, errlen);
+  if (npy_is_numpy(path)) {
+    if (how->nshards > 1) { snprintf(err, errlen, "%s: --shard needs a CSV candidate", path); return 2; }
+    return verify_numpy(s, o, path, res, err, errlen);
+  }
   cli_verify_result *r = calloc(1, sizeof *r);
   cli_cand *cand = malloc(sizeof *cand);
   if (!r || !cand) { free(r); free(cand); snprintf(err, errlen, "out of memory"); return 1; }
   int st = cli_verify_setup(r, s, o, err, errlen);
-  if (!st && cli_cand_open(cand, path, s)) { snprintf(err, errlen, "%s", cand->csv.err); st = 2; }
+  r->max_bytes = how->max_bytes;
+  r->keep_rows = how->keep_rows;
+  r->threads = how->threads;
+  r->shard = how->shard;
+  r->nshards = how->nshards ? how->nshards : 1;
+  if (!st && cli_cand_open(cand, path, s, r->max_bytes)) { snprintf(err, errlen, "%s", cand->csv.err); st = 2; }
   else if (!st) {
     snprintf(r->candidate, sizeof r->candidate, "%s", path);
     for (int i = 0; i < s->noutputs; i++) r->present[i] = cand->out_col[i] >= 0;
-    cli_rows rows = { cand, cand->has_inputs, cand_next, cand_fail, cand_err };
+    cli_rows rows = { cand, cand->has_inputs, cand_next, cand_skip, cand_fail, cand_err };
     st = cli_verify_rows(r, o->vectors, o->live, &rows, NULL, NULL, 0, err, errlen);
     cli_cand_close(cand);
   }

@@ -10,6 +10,7 @@ static const cli_command commands[] = {
   { "eval", "print one correctly rounded value", cli_eval },
   { "ref", "write a suite's reference vectors", cli_ref },
   { "verify", "measure a candidate CSV against a suite, in ULPs", cli_verify },
+  { "merge", "combine the shard reports of verify --shard into one report", cli_merge },
   { "sampler-check", "test a sampler's sample sets against an exact mixture", cli_sampler },
 };
 

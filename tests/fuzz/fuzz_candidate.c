@@ -9,7 +9,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   const dmc_suite *s = dmc_suites[data[0] % dmc_nsuites];
   const char *path = fuzz_file("cand.csv", data + 1, size - 1);
   cli_cand c;
-  if (cli_cand_open(&c, path, s)) {
+  if (cli_cand_open(&c, path, s, 0)) {
     if (strncmp(c.csv.err, path, strlen(path))) abort(); /* errors name the file */
     return 0;
   }

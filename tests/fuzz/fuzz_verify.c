@@ -14,7 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   static const char *const formats[] = { "text", "json", "junit", "text" };
   const char *path = fuzz_file("cand.csv", data + 2, size - 2);
   cli_cand c;
-  if (cli_cand_open(&c, path, s)) return 0;
+  if (cli_cand_open(&c, path, s, 0)) return 0;
   int has_inputs = c.has_inputs;
   cli_cand_close(&c);
   if (!has_inputs) return 0;
