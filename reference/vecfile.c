@@ -83,17 +83,24 @@ static int eval_rows(const dmc_suite *s, size_t r0, size_t n, double *in, double
 int vecfile_write(FILE *f, const dmc_suite *s, vec_progress_fn progress, void *arg,
                   char *err, size_t errlen)
 {
+  return vecfile_write_rows(f, s, 0, s->count(), progress, arg, err, errlen);
+}
+
+int vecfile_write_rows(FILE *f, const dmc_suite *s, size_t first, size_t end, vec_progress_fn progress, void *arg,
+                       char *err, size_t errlen)
+{
   size_t n = s->count();
+  if (end > n || first > end) { snprintf(err, errlen, "rows %zu to %zu are not rows of the suite", first, end); return -1; }
   double inb[VEC_CHUNK * DMC_SUITE_MAX_COLS], outb[VEC_CHUNK * DMC_SUITE_MAX_COLS];
   mpfr_t m;
   mpfr_init2(m, 53);
   write_header(f, s, n);
   int rc = 0;
-  for (size_t r = 0; r < n && !rc; r++) {
-    size_t j = r % VEC_CHUNK;
+  for (size_t r = first; r < end && !rc; r++) {
+    size_t j = (r - first) % VEC_CHUNK;
     if (j == 0) {
-      if (progress) progress(r, n, arg);
-      if (eval_rows(s, r, n - r < VEC_CHUNK ? n - r : VEC_CHUNK, inb, outb, err, errlen)) { rc = -1; break; }
+      if (progress) progress(r - first, end - first, arg);
+      if (eval_rows(s, r, end - r < VEC_CHUNK ? end - r : VEC_CHUNK, inb, outb, err, errlen)) { rc = -1; break; }
     }
     const double *in = inb + j * (size_t)s->ninputs, *out = outb + j * (size_t)s->noutputs;
     fprintf(f, "%zu", r);
@@ -107,7 +114,7 @@ int vecfile_write(FILE *f, const dmc_suite *s, vec_progress_fn progress, void *a
     }
     fputc('\n', f);
   }
-  if (progress && !rc) progress(n, n, arg);
+  if (progress && !rc) progress(end - first, end - first, arg);
   mpfr_clear(m);
   if (!rc && (fflush(f) || ferror(f))) {
     snprintf(err, errlen, "write error: %s", strerror(errno));

@@ -59,6 +59,10 @@ typedef void (*vec_progress_fn)(size_t done, size_t total, void *arg);
 int vecfile_write(FILE *f, const dmc_suite *s, vec_progress_fn progress, void *arg,
                   char *err, size_t errlen);
 
+/* The same header, then only rows first to end - 1 (a shard of the file). */
+int vecfile_write_rows(FILE *f, const dmc_suite *s, size_t first, size_t end, vec_progress_fn progress, void *arg,
+                       char *err, size_t errlen);
+
 /* Reads reference/vectors/<suite>.csv; checks the header against the suite,
  * the ids, and that each decimal column reads back to its hex column.
  * 0, or -1 with "FILE:LINE:COL: message" in err. */

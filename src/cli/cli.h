@@ -23,6 +23,14 @@ typedef struct {
 int cli_parse_double(const char *s, double *out);
 /* The same, printing "PROG: WHAT: <reason>: 'S'" on failure; 0 or -1. */
 int cli_parse_option(const char *prog, const char *what, const char *s, double *out);
+/* --shard I/N: 0 <= I < N <= CLI_SHARDS_MAX; 0, or -1 with "PROG: bad --shard ..." printed. */
+#define CLI_SHARDS_MAX 1000000
+/* The first line of a `dmcheck ref --shard` file starts so (cli_ref_merge.c). */
+#define CLI_REF_SHARD_MARK "# dmcheck ref shard "
+/* dmcheck merge of ref shards: the whole suite file from the n shards at
+ * paths to out. 0, or 2 with "FILE:LINE:COL: message" in err. */
+int cli_ref_merge(const char *const *paths, int n, FILE *out, char *err, size_t errlen);
+int cli_parse_shard(const char *prog, const char *spec, unsigned *shard, unsigned *nshards);
 
 int cli_list(int argc, char **argv);
 int cli_eval(int argc, char **argv);

@@ -11,12 +11,15 @@
 static void usage(FILE *f)
 {
   fprintf(f,
-    "usage: dmcheck ref SUITE [-o FILE]\n"
+    "usage: dmcheck ref SUITE [-o FILE] [--shard I/N]\n"
     "Writes the suite's reference vectors (inputs and correctly rounded outputs,\n"
     "with a provenance header) to FILE, or to stdout ('-'). FILE is replaced only\n"
     "when complete (a temporary file beside it, then rename); a symlink, FIFO,\n"
     "device or directory at FILE is refused. 'dmcheck list --suites' names the\n"
     "suites; the stored copies are reference/vectors/SUITE.csv (make reference).\n"
+    "  --shard I/N  write only the I-th of N consecutive blocks of rows (0 <= I < N),\n"
+    "               marked as a shard on its first line; 'dmcheck merge' of the N\n"
+    "               shards is the file a run without --shard writes, byte for byte\n"
     "Exit status: 0 written, 1 a row could not be computed or written, 2 bad usage\n"
     "or a refused FILE.\n");
 }
@@ -25,8 +28,12 @@ int cli_ref(int argc, char **argv)
 {
   if (cli_wants_help(argc, argv)) { usage(stdout); return 0; }
   const char *name = NULL, *out = NULL;
+  unsigned shard = 0, nshards = 0;
   for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) {
+    if (!strcmp(argv[i], "--shard")) {
+      if (++i >= argc) { fprintf(stderr, "dmcheck ref: --shard needs I/N\n"); return 2; }
+      if (cli_parse_shard("dmcheck ref", argv[i], &shard, &nshards)) return 2;
+    } else if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) {
       if (++i >= argc) { fprintf(stderr, "dmcheck ref: -o needs a FILE\n"); return 2; }
       out = argv[i];
     } else if (argv[i][0] == '-' && argv[i][1]) {
@@ -48,7 +55,14 @@ int cli_ref(int argc, char **argv)
   cli_output w;
   int rc = cli_output_open(&w, "dmcheck ref", out, NULL, 0);
   if (rc) return rc;
-  if (vecfile_write(w.f, s, cli_progress, label, err, sizeof err)) {
+  size_t n = s->count(), first = 0, end = n;
+  if (nshards) {
+    first = (size_t)shard * n / nshards;
+    end = (size_t)(shard + 1) * n / nshards;
+    fprintf(w.f, CLI_REF_SHARD_MARK "%u/%u rows %zu to %zu of %zu (dmcheck merge joins the shards)\n", shard, nshards,
+            first, end, n);
+  }
+  if (vecfile_write_rows(w.f, s, first, end, cli_progress, label, err, sizeof err)) {
     fprintf(stderr, "dmcheck ref: %s%s%s%s\n", err, w.tmp ? " (" : "", w.tmp ? out : "", w.tmp ? " left unchanged)" : "");
     cli_output_abort(&w);
     return 1;

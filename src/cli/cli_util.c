@@ -31,6 +31,22 @@ int cli_parse_double(const char *s, double *out)
   return csv_parse_double(s, strlen(s), out);
 }
 
+int cli_parse_shard(const char *prog, const char *spec, unsigned *shard, unsigned *nshards)
+{
+  unsigned long i = 0, n = 0;
+  char *e = NULL;
+  int ok = spec[0] >= '0' && spec[0] <= '9';
+  if (ok) { i = strtoul(spec, &e, 10); ok = *e == '/' && e[1] >= '0' && e[1] <= '9'; }
+  if (ok) { n = strtoul(e + 1, &e, 10); ok = !*e && n >= 1 && n <= CLI_SHARDS_MAX && i < n; }
+  if (!ok) {
+    fprintf(stderr, "%s: bad --shard '%s' (I/N with 0 <= I < N <= %d)\n", prog, spec, CLI_SHARDS_MAX);
+    return -1;
+  }
+  *shard = (unsigned)i;
+  *nshards = (unsigned)n;
+  return 0;
+}
+
 int cli_parse_option(const char *prog, const char *what, const char *s, double *out)
 {
   int st = cli_parse_double(s, out);

@@ -114,24 +114,6 @@ static int parse_budgets(options *o, const dmc_suite *s)
   return 0;
 }
 
-/* --shard I/N */
-static int parse_shard(const char *spec, options *o)
-{
-  unsigned long i = 0, n = 0;
-  char *e = NULL;
-  int ok = spec[0] >= '0' && spec[0] <= '9';
-  if (ok) { i = strtoul(spec, &e, 10); ok = *e == '/' && e[1] >= '0' && e[1] <= '9'; }
-  if (ok) { n = strtoul(e + 1, &e, 10); ok = !*e && n >= 1 && n <= 1000000 && i < n; }
-  if (!ok) {
-    fprintf(stderr, "dmcheck verify: bad --shard '%s' (I/N with 0 <= I < N <= 1000000)\n", spec);
-    return -1;
-  }
-  o->how.shard = (unsigned)i;
-  o->how.nshards = (unsigned)n;
-  o->sharded = 1;
-  return 0;
-}
-
 /* a whole number from 1 to max for --threads or --max-bytes */
 static int parse_count(const char *opt, const char *v, double max, double *out)
 {
@@ -161,7 +143,10 @@ static int parse_options(int argc, char **argv, options *o)
       if (++i >= argc) { fprintf(stderr, "dmcheck verify: %s needs a value\n", a); return -1; }
       double v;
       int threads = !strcmp(a, "--threads");
-      if (!strcmp(a, "--shard")) { if (parse_shard(argv[i], o)) return -1; }
+      if (!strcmp(a, "--shard")) {
+        if (cli_parse_shard("dmcheck verify", argv[i], &o->how.shard, &o->how.nshards)) return -1;
+        o->sharded = 1;
+      }
       else if (parse_count(a, argv[i], threads ? DMC_MAX_THREADS : 0x1p62, &v)) return -1;
       else if (threads) o->how.threads = (unsigned)v;
       else o->how.max_bytes = (size_t)v;
