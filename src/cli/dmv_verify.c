@@ -10,6 +10,7 @@
 
 #include <dlfcn.h>
 #include <mpfr.h>
+#include <pthread.h>
 #include <unistd.h>
 #include <errno.h>
 #include <limits.h>
@@ -349,7 +350,7 @@ static int record_row(cli_verify_result *r, size_t seen, int np, const int *pres
 }
 
 /* ---- the engine: rows in batches; live rows evaluated on every thread ---- */
-enum { BATCH = 1024, LIVE_BLOCK = 8 };
+enum { BATCH = 1024, LIVE_BLOCK = 16 };
 
 typedef struct {
   cli_cand_row row;
@@ -363,7 +364,9 @@ typedef struct {
   const dmc_suite *s;
   batch_row *b;
   const size_t *idx;                    /* the live rows of the batch */
-  size_t n;
+  size_t n, nblocks;
+  unsigned nthreads;
+  pthread_t caller;
 } live_job;
 
 static int live_block(void *ctx, size_t block, gsl_rng *unused)
@@ -374,7 +377,10 @@ static int live_block(void *ctx, size_t block, gsl_rng *unused)
     batch_row *b = &j->b[j->idx[k]];
     b->est = j->s->eval(b->in, b->live);
   }
-  mpfr_free_cache2(MPFR_FREE_LOCAL_CACHE); /* a worker's MPFR constants die with its thread */
+  /* a worker thread's MPFR constant caches die with it: freed after its
+   * last block (dmc_run_blocks gives thread t the blocks t, t + nthreads, ...) */
+  if (block + j->nthreads >= j->nblocks && !pthread_equal(pthread_self(), j->caller))
+    mpfr_free_cache2(MPFR_FREE_LOCAL_CACHE);
   return DMC_OK;
 }
 
@@ -546,8 +552,10 @@ int cli_verify_rows(cli_verify_result *r, const char *vectors, int live, cli_row
     size_t ready = resolve(&e, rows, batch, n, live_idx, &nlive, msg, sizeof msg, &oom);
     if (ready < n && !oom) bad = &batch[ready];
     if (nlive) {
-      live_job job = { s, batch, live_idx, nlive };
-      if (dmc_run_blocks((nlive + LIVE_BLOCK - 1) / LIVE_BLOCK, nthreads, 0, live_block, &job) != DMC_OK) oom = 1;
+      size_t nblocks = (nlive + LIVE_BLOCK - 1) / LIVE_BLOCK;
+      live_job job = { s, batch, live_idx, nlive, nblocks, nthreads < nblocks ? nthreads : (unsigned)nblocks,
+                       pthread_self() };
+      if (dmc_run_blocks(nblocks, nthreads, 0, live_block, &job) != DMC_OK) oom = 1;
     }
     for (size_t j = 0; j < ready && !oom && !bad; j++) {
       int a = account_row(&e, rows, &batch[j], msg, sizeof msg);
@@ -573,6 +581,7 @@ int cli_verify_rows(cli_verify_result *r, const char *vectors, int live, cli_row
   free(tbin);
   free(batch);
   free(live_idx);
+  if (r->live) mpfr_free_cache2(MPFR_FREE_LOCAL_CACHE); /* the caller's share of the live rows */
   if (oom) return 1;
   if (bad || k < 0) return 2;
   if (r->live) cli_progress(r->live, r->live, "dmcheck verify: live rows");
