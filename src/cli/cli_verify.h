@@ -127,6 +127,11 @@ typedef struct {
  * row's ULP errors and over-budget flags. 0, or 2 / 1 with the message in err. */
 int cli_verify_rows(cli_verify_result *r, const char *vectors, int live, cli_rows *rows,
                     double *row_ulp, unsigned char *row_over, size_t cap, char *err, size_t errlen);
+/* The suite's rows for r (r->source says where from): the stored file in
+ * vectors' directory, or (required, or no file) computed now; live: none
+ * stored. path receives the file's path. 0, or 2 / 1 with the message. */
+int cli_verify_table(cli_verify_result *r, const char *vectors, int live, int required, vec_table *t,
+                     char *path, size_t pathlen, char *err, size_t errlen);
 /* r set up from the options for suite s: 0, or 2 with a message. */
 int cli_verify_setup(cli_verify_result *r, const dmc_suite *s, const dmv_options *o, char *err, size_t errlen);
 /* dmv_verify_file with the run settings of `how` (max_bytes, keep_rows,
