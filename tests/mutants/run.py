@@ -227,12 +227,21 @@ class Worker:
         return None
 
 
+def runs_cli(name):
+    """A test that includes tests/cli_run.h runs the built CLI: rebuild it too."""
+    try:
+        with open(name + ".c", encoding="utf-8") as f:
+            return '#include "cli_run.h"' in f.read()
+    except OSError:
+        return False
+
+
 def build_targets(targets):
     out = set()
     for kind, name in targets:
         out.add("build/" + name if kind == "prog" else "build/bin/dmcheck")
-        if name == "tests/test_verify":
-            out.add("build/bin/dmcheck")  # it runs the CLI
+        if kind == "prog" and runs_cli(name):
+            out.add("build/bin/dmcheck")
     return sorted(out)
 
 
