@@ -174,8 +174,10 @@ static int read_pair(csv_reader *c, const char *name, double *x)
   int k = csv_next_field(c, &fh);
   if (k < 0) return -1;
   if (k == 0) return csv_error(c, csv_end_col(c), "missing field %s_hex", name);
-  snprintf(what, sizeof what, "%s_hex", name);
-  if (csv_field_double(c, &fh, what, x)) return -1;
+  if (csv_parse_double(fh.s, fh.len, x) != CSV_NUM_OK) { /* the column's name only on failure */
+    snprintf(what, sizeof what, "%s_hex", name);
+    return csv_field_double(c, &fh, what, x);
+  }
   k = csv_next_field(c, &fd);
   if (k < 0) return -1;
   if (k == 0) return csv_error(c, csv_end_col(c), "missing field %s", name);

@@ -117,6 +117,8 @@ static int hexval(char c)
   return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
+static int exponent(const char *s, size_t len, size_t i, int64_t *e);
+
 /* [+-] digits: the exponent after e or p, clamped (|e| > 10^6 decides the
  * result alone); -1 if no digit or text follows. */
 static int exponent(const char *s, size_t len, size_t i, int64_t *e)
@@ -153,8 +155,28 @@ static int hex_round(uint64_t m, int64_t e2, int sticky, double *out)
   return CSVNUM_DONE;
 }
 
+/* The form printf's %a writes for a normal double, 1.<up to 13 hex digits>p<exp>
+ * with -1022 <= exp <= 1023: its bits directly; 0 if s is not in that form. */
+static int canonical_hex(const char *s, size_t len, size_t i, int neg, double *out)
+{
+  if (i + 2 >= len || s[i] != '1' || (s[i + 1] != '.' && s[i + 1] != 'p')) return 0;
+  uint64_t frac = 0;
+  int k = 0;
+  for (i += s[i + 1] == '.' ? 2 : 1; i < len && k < 13; i++, k++) {
+    int d = hexval(s[i]);
+    if (d < 0) break;
+    frac = frac << 4 | (uint64_t)d;
+  }
+  int64_t e;
+  if (i >= len || s[i] != 'p' || exponent(s, len, i + 1, &e) || e < -1022 || e > 1023) return 0;
+  uint64_t bits = (uint64_t)(e + 1023) << 52 | frac << (52 - 4 * k);
+  *out = from_bits(bits | (uint64_t)neg << 63);
+  return 1;
+}
+
 static int parse_hex(const char *s, size_t len, size_t i, int neg, double *out)
 {
+  if (canonical_hex(s, len, i, neg, out)) return CSVNUM_DONE;
   uint64_t m = 0;
   int nd = 0, sticky = 0, any = 0;
   int64_t e2 = 0;

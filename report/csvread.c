@@ -319,7 +319,11 @@ int csv_next_field(csv_reader *c, csv_field *f)
     }
   } else {
     char *start = p;
-    while (*p != c->sep && *p != '\n' && *p != '\0' && *p != '\r') p++;
+    for (;;) { /* the common bytes (above CR, not the separator) with one test each */
+      while ((unsigned char)*p > '\r' && *p != c->sep) p++;
+      if (*p == c->sep || *p == '\n' || *p == '\0' || *p == '\r') break;
+      p++;
+    }
     if (*p == '\r' && p[1] != '\n') return lone_cr(c, p);
     char *end = p;
     while (end > start && (end[-1] == ' ' || (end[-1] == '\t' && c->sep != '\t'))) end--;
