@@ -119,15 +119,18 @@ static int hexval(char c)
 
 static int exponent(const char *s, size_t len, size_t i, int64_t *e);
 
-/* [+-] digits: the exponent after e or p, clamped (|e| > 10^6 decides the
- * result alone); -1 if no digit or text follows. */
+/* [+-] digits: the exponent after e or p, clamped at about 10^18: the digits
+ * shift the exponent by at most 4 per character, and no text in memory has
+ * 10^17 characters, so a clamped exponent still decides the result alone;
+ * -1 if no digit or text follows. (At 10^6, a field of a million zeros read
+ * wrong, found by the numtest helper's test_csvnum.) */
 static int exponent(const char *s, size_t len, size_t i, int64_t *e)
 {
   int neg = 0;
   if (i < len && (s[i] == '+' || s[i] == '-')) neg = s[i++] == '-';
   if (i >= len || !digit(s[i])) return -1;
   int64_t v = 0;
-  for (; i < len && digit(s[i]); i++) if (v < 1000000) v = 10 * v + (s[i] - '0');
+  for (; i < len && digit(s[i]); i++) if (v < INT64_C(100000000000000000)) v = 10 * v + (s[i] - '0');
   if (i != len) return -1;
   *e = neg ? -v : v;
   return 0;
