@@ -6,6 +6,7 @@
  * live with MPFR on every thread), then the rows are accounted in order, so
  * the report does not depend on the thread count; with --shard only the
  * shard's rows are read. */
+#define _GNU_SOURCE /* PATH_MAX under -std=c11 */
 #include "alloc.h"
 #include "cli_verify.h"
 
