@@ -132,6 +132,12 @@ $(B)/tests/test_vectors: $(B)/obj/tests/test_vectors.o $(B)/obj/src/cli/cli_func
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka $(LIBS_REF) $(LIBS_NUM)
 
+# test_cand_ahead reads candidates with the CLI's reader (libdmcverify).
+$(B)/obj/tests/test_cand_ahead.o: CFLAGS += -Isrc/cli
+$(B)/tests/test_cand_ahead: $(B)/obj/tests/test_cand_ahead.o $(call obj,$(TEST_SUP)) $(VERA) $(REFA) $(SUPA) $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka $(LIBS_REF) $(LIBS_NUM)
+
 # The ledger's own test links the ledger (tests/ledger/ holds its fixtures).
 $(B)/tests/test_ledger: $(B)/obj/tests/test_ledger.o $(call obj,$(LEDGER_SRCS)) $(SUPA)
 	@mkdir -p $(dir $@)

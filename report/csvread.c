@@ -244,6 +244,55 @@ static void next_line(csv_reader *c)
   c->p = q;
 }
 
+int csv_take_lines(csv_reader *c, size_t max_bytes, size_t max_lines, const char **text, size_t *len,
+                   long *first_line, size_t *nlines)
+{
+  if (c->in_record) { /* the caller did not read all the fields */
+    c->in_record = 0;
+    next_line(c);
+  }
+  if (c->stream && whole_line(c)) return -1;
+  if (!*c->p) return 0;
+  char *start = c->p, *end = c->buf + c->len, *q = start;
+  size_t n = 0;
+  if (c->last_nl && start <= c->last_nl) { /* whole lines up to last_nl (and no further) */
+    const char *stop = (size_t)(c->last_nl - start) < max_bytes ? c->last_nl : start + max_bytes;
+    do {
+      q = (char *)memchr(q, '\n', (size_t)(c->last_nl - q) + 1) + 1;
+      n++;
+    } while (q <= stop && n < max_lines);
+  } else if (!c->stream) { /* a caller's buffer holds the whole file */
+    for (; q < end && n < max_lines && (size_t)(q - start) < max_bytes; n++) {
+      char *e = memchr(q, '\n', (size_t)(end - q));
+      q = e ? e + 1 : end;
+    }
+  } else {
+    q = end; /* the file's last line, without a line feed */
+    n = 1;
+  }
+  *text = start;
+  *len = (size_t)(q - start);
+  *first_line = c->cur_line;
+  *nlines = n;
+  /* the cursor's state after those lines, as next_line leaves it */
+  c->p = q;
+  if (q[-1] == '\n') {
+    c->cur_line += (long)n;
+    c->line_start = q;
+  } else {
+    c->cur_line += (long)n - 1;
+    for (c->line_start = q; c->line_start > start && c->line_start[-1] != '\n'; c->line_start--) {}
+  }
+  return 1;
+}
+
+void csv_init_span(csv_reader *c, const char *name, char *buf, size_t len, char sep, int quotes, long line)
+{
+  csv_init_buffer(c, name, buf, len, sep, quotes);
+  c->p = buf; /* a byte order mark counts only at the file's start */
+  c->line = c->cur_line = line;
+}
+
 int csv_next_record(csv_reader *c)
 {
   if (c->in_record) { /* the caller did not read all the fields */

@@ -70,6 +70,19 @@ int csv_open_stream(csv_reader *c, const char *path, char sep, int quotes, size_
  * by quoted fields; not freed by close). */
 void csv_init_buffer(csv_reader *c, const char *name, char *buf, size_t len, char sep, int quotes);
 void csv_close(csv_reader *c);
+/* Streaming, between records: hands over the whole lines at the cursor, at
+ * least one, then more while fewer than max_bytes bytes and max_lines lines
+ * are taken (the window's whole lines at most), as *text and *len (in the window: valid until the next
+ * call on c), the line number of their first line in *first_line and their
+ * count in *nlines, and moves the cursor past them. Another reader
+ * (csv_init_span) then tokenizes them as c would have. 1, 0 at the end of the
+ * file, -1 with c->err (as csv_next_record). */
+int csv_take_lines(csv_reader *c, size_t max_bytes, size_t max_lines, const char **text, size_t *len,
+                   long *first_line, size_t *nlines);
+/* A reader over a copy of lines from csv_take_lines (buf NUL-terminated at
+ * len; modified in place by quoted fields), its first line numbered line and
+ * named name in errors. */
+void csv_init_span(csv_reader *c, const char *name, char *buf, size_t len, char sep, int quotes, long line);
 
 /* Moves to the next record, skipping comment and blank lines: 1 a record
  * begins, 0 end of file (c->line is then the file's last line), -1 error

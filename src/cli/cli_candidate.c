@@ -47,6 +47,7 @@ int cli_cand_open(cli_cand *c, const char *path, const dmc_suite *s, size_t max_
 {
   memset(c, 0, sizeof *c);
   c->suite = s;
+  c->suite_rows = s->count();
   c->id_col = -1;
   for (int i = 0; i < DMC_SUITE_MAX_COLS; i++) c->in_col[i] = c->out_col[i] = -1;
   if (csv_open_stream(&c->csv, path, ',', 1, max_bytes)) return -1;
@@ -119,6 +120,11 @@ static void column_name(const cli_cand *c, int j, char *buf, size_t len)
 
 int cli_cand_next(cli_cand *c, cli_cand_row *row)
 {
+  return c->ahead ? cli_cand_ahead_next(c, row) : cli_cand_read_row(c, row);
+}
+
+int cli_cand_read_row(cli_cand *c, cli_cand_row *row)
+{
   csv_reader *v = &c->csv;
   int rec = csv_next_record(v);
   if (rec <= 0) return rec;
@@ -127,7 +133,7 @@ int cli_cand_next(cli_cand *c, cli_cand_row *row)
   csv_field f;
   int j = 0, k;
   char name[96];
-  size_t nrows = c->suite->count();
+  size_t nrows = c->suite_rows;
   while ((k = csv_next_field(v, &f)) > 0) {
     if (j >= c->ncols)
       return csv_error(v, f.col, "too many fields: the header has %d columns", c->ncols);
@@ -165,10 +171,13 @@ int cli_cand_next(cli_cand *c, cli_cand_row *row)
 
 int cli_cand_skip(cli_cand *c)
 {
-  return csv_next_record(&c->csv);
+  cli_cand_row row;
+  return c->ahead ? cli_cand_ahead_next(c, &row) : csv_next_record(&c->csv);
 }
 
 void cli_cand_close(cli_cand *c)
 {
+  cli_cand_ahead_free(c->ahead);
+  c->ahead = NULL;
   csv_close(&c->csv);
 }

@@ -33,6 +33,8 @@ typedef struct {
   int out_col[DMC_SUITE_MAX_COLS];
   int has_inputs, nout;
   long header_line;
+  size_t suite_rows;                    /* the suite's count(): the ids allowed */
+  struct cli_cand_ahead *ahead;         /* rows parsed ahead (cli_cand_parallel), or NULL */
 } cli_cand;
 
 typedef struct {
@@ -49,9 +51,27 @@ int cli_cand_open(cli_cand *c, const char *path, const dmc_suite *s, size_t max_
  * must be a row number of the suite (0 to count() - 1) on every path. */
 int cli_cand_next(cli_cand *c, cli_cand_row *row);
 /* Passes over the next data row without reading its fields (another
- * shard's): 1, 0 at the end, -1 with the error in c->csv.err. */
+ * shard's): 1, 0 at the end, -1 with the error in c->csv.err. Not with
+ * cli_cand_parallel (it then reads the row). */
 int cli_cand_skip(cli_cand *c);
 void cli_cand_close(cli_cand *c);
+/* The next data row from c->csv itself (cli_cand_next without rows parsed
+ * ahead): 1, 0 at the end, -1 with the error in c->csv.err. */
+int cli_cand_read_row(cli_cand *c, cli_cand_row *row);
+
+/* ---- rows parsed ahead on several threads (cli_cand_ahead.c) ---- */
+/* From now on the rows are parsed ahead by nthreads (2..DMC_MAX_THREADS)
+ * threads, the caller's among them, in blocks of lines; cli_cand_next gives
+ * them in file order: the same rows, errors and positions as one thread
+ * gives. A block has up to block_lines lines (0: the default, 4096; tests
+ * use a few to cross many block ends). 0, or -1 out of memory (c unchanged: one row at a
+ * time). */
+int cli_cand_parallel(cli_cand *c, unsigned nthreads, size_t block_lines);
+int cli_cand_ahead_next(cli_cand *c, cli_cand_row *row);
+/* Stops the parsing threads, so the caller may use c->csv (to report an
+ * error about a row); cli_cand_next then gives no more rows. */
+void cli_cand_ahead_stop(cli_cand *c);
+void cli_cand_ahead_free(struct cli_cand_ahead *a);
 
 /* ---- results and reports ---- */
 typedef struct {
@@ -132,6 +152,8 @@ int cli_verify_rows(cli_verify_result *r, const char *vectors, int live, cli_row
  * stored. path receives the file's path. 0, or 2 / 1 with the message. */
 int cli_verify_table(cli_verify_result *r, const char *vectors, int live, int required, vec_table *t,
                      char *path, size_t pathlen, char *err, size_t errlen);
+/* The threads a run uses (r->threads, or 0: every online CPU). */
+unsigned cli_verify_threads(const cli_verify_result *r);
 /* r set up from the options for suite s: 0, or 2 with a message. */
 int cli_verify_setup(cli_verify_result *r, const dmc_suite *s, const dmv_options *o, char *err, size_t errlen);
 /* dmv_verify_file with the run settings of `how` (max_bytes, keep_rows,

@@ -283,7 +283,7 @@ static int live_block(void *ctx, size_t block, gsl_rng *unused)
   return DMC_OK;
 }
 
-static unsigned live_threads(const cli_verify_result *r)
+unsigned cli_verify_threads(const cli_verify_result *r)
 {
   if (r->threads) return r->threads;
   long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -439,7 +439,7 @@ int cli_verify_rows(cli_verify_result *r, const char *vectors, int live, cli_row
   if (r->rows_out) put_rows_header(r);
   batch_row *batch = alloc_array(BATCH, sizeof *batch);
   size_t *live_idx = alloc_array(BATCH, sizeof *live_idx);
-  unsigned nthreads = live_threads(r);
+  unsigned nthreads = cli_verify_threads(r);
   size_t seen = 0;
   unsigned long next_progress = 1ul << 18;
   int k = 1, oom = !batch || !live_idx;

@@ -295,6 +295,7 @@ static int verify_numpy(const dmc_suite *s, const dmv_options *o, const char *pa
 static void cand_fail(void *src, const cli_cand_row *row, const char *msg)
 {
   cli_cand *c = src;
+  cli_cand_ahead_stop(c); /* c->csv is this thread's again */
   if (row->line >= 0) c->csv.line = row->line;
   csv_error(&c->csv, 1, "%s", msg);
 }
@@ -334,6 +335,8 @@ int cli_verify_file(const char *suite, const dmv_options *o, const cli_verify_re
   r->nshards = how->nshards ? how->nshards : 1;
   if (!st && cli_cand_open(cand, path, s, r->max_bytes)) { snprintf(err, errlen, "%s", cand->csv.err); st = 2; }
   else if (!st) {
+    /* parsing on every thread (a shard skips other rows unread: one thread) */
+    if (r->nshards <= 1) cli_cand_parallel(cand, cli_verify_threads(r), 0); /* out of memory: one thread */
     snprintf(r->candidate, sizeof r->candidate, "%s", path);
     for (int i = 0; i < s->noutputs; i++) r->present[i] = cand->out_col[i] >= 0;
     cli_rows rows = { cand, cand->has_inputs, cand_next, cand_skip, cand_fail, cand_err };

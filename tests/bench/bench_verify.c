@@ -46,6 +46,8 @@
 #define PAIRS 5
 #define REPS 3 /* live runs (median) */
 #define RSS_GOAL_MB 64
+#define RATE_GOAL 5e6  /* rows/s, and the ratio to numpy (issue #13) */
+#define RATIO_GOAL 3.0
 #define PYTHON "/usr/bin/python3"
 #define PEER DMC_SOURCE_DIR "/tests/bench/verify_numpy.py"
 
@@ -314,9 +316,12 @@ int main(void)
            bn.rss_mb, BIG_ROWS / bt, bt, bn.wall);
   else if (pd.have_numpy)
     printf("    numpy peer on the same file: failed (exit status %d; out of memory?)\n", bn.status);
-  printf("  goal >= 1e6 rows/s against stored vectors (wall time, 10^6 rows): %s\n",
-         ROWS / wd >= 1e6 && ROWS / wh >= 1e6
-           ? "met" : "NOT met (compare the CPU-time rates on a loaded machine)");
+  double rd = pd.have_numpy ? bench_median(pd.ratio, PAIRS) : 0, rh = ph.have_numpy ? bench_median(ph.ratio, PAIRS) : 0;
+  printf("  goal >= %.0e rows/s against stored vectors (wall time, 10^6 rows) and >= %.0fx numpy: decimal %s, hex %s\n",
+         RATE_GOAL, RATIO_GOAL, ROWS / wd >= RATE_GOAL && rd >= RATIO_GOAL ? "met" : "NOT met",
+         ROWS / wh >= RATE_GOAL && rh >= RATIO_GOAL ? "met" : "NOT met");
+  if (ROWS / wd < RATE_GOAL || ROWS / wh < RATE_GOAL)
+    printf("    (on a loaded machine compare the CPU-time rates)\n");
   bench_print_load(PROGRAM);
   return 0;
 }
