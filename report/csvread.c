@@ -308,9 +308,11 @@ int csv_next_record(csv_reader *c)
     }
     c->line_start = c->rec_start = c->p;
     c->line = c->cur_line;
-    const char *e = strchr(c->p, '\n');
-    size_t n = e ? (size_t)(e - c->p) : strlen(c->p);
-    if (n > CSV_MAX_LINE) return csv_error(c, (long)CSV_MAX_LINE + 1, "line longer than %zu bytes", CSV_MAX_LINE);
+    if (c->len - (size_t)(c->p - c->buf) > CSV_MAX_LINE) { /* else no line here can be that long */
+      const char *e = strchr(c->p, '\n');
+      size_t n = e ? (size_t)(e - c->p) : strlen(c->p);
+      if (n > CSV_MAX_LINE) return csv_error(c, (long)CSV_MAX_LINE + 1, "line longer than %zu bytes", CSV_MAX_LINE);
+    }
     c->in_record = 1;
     c->need_field = 1;
     return 1;
@@ -401,12 +403,18 @@ int csv_field_is(const csv_field *f, const char *name)
 
 /* ---- numbers ------------------------------------------------------------- */
 
+/* A byte a number (or nan, inf) may start with. */
+static int number_start(char c)
+{
+  return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || (c | 0x20) == 'i' || (c | 0x20) == 'n';
+}
+
 int csv_parse_double(const char *s, size_t len, double *out)
 {
   while (len && (*s == ' ' || *s == '\t')) { s++; len--; }
   while (len && (s[len - 1] == ' ' || s[len - 1] == '\t')) len--;
   *out = NAN;
-  if (!len || !memchr("+-.0123456789iInN", *s, 17)) return CSV_NUM_BAD;
+  if (!len || !number_start(*s)) return CSV_NUM_BAD;
   int fast = csvnum_parse(s, len, out);
   if (fast == CSVNUM_DONE) return CSV_NUM_OK;
   if (fast == CSVNUM_OVERFLOW) return CSV_NUM_OVERFLOW;
