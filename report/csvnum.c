@@ -15,8 +15,10 @@
  * is impossible for q > 23 (5^q has more than 54 significant bits) and for
  * q < -4 (5^-q divides w_0 < 2^64 only if 5^-q < 2^64, and then w_0 / 5^-q
  * < 2^53); for -4 <= q < 0 a computed tie pattern (nothing below the round
- * bit but low <= 1) is deferred. Results below 2^-1022 (where the 53-bit
- * rounding would round twice) or above DBL_MAX are deferred. */
+ * bit but low <= 1) is deferred, a guard that cannot fire (proof at it in
+ * csvnum_decimal: such ties fall in the carry window and are deferred there).
+ * Results below 2^-1022 (where the 53-bit rounding would round twice) or
+ * above DBL_MAX are deferred. */
 #include "csvnum.h"
 
 #include <string.h>
@@ -76,6 +78,18 @@ int csvnum_decimal(uint64_t w, int64_t q, double *out)
   uint64_t m54 = high >> shift, mant = m54 >> 1;
   if (m54 & 1) {
     int tie_pattern = below == 0 && low == 0 && lowest == 0;
+    /* Unreachable, kept as a guard. For -4 <= q < 0 (k = -q) the value is
+     * v = w_0 / 10^k with w_0 < 2^64, and 5^q is not dyadic: eps > 0.
+     * (a) If v is a midpoint, w (T + eps) is exactly high:0:0 with the
+     * round bit set; P = w T lies below it by w eps, more than 0 and less
+     * than one unit of `low`, so P's high:low is that minus one: round bit
+     * 0, all ones below it, low = 2^64 - 1, deferred by the carry test
+     * above. (b) Otherwise this pattern puts v less than 3 units of `low`
+     * (under 2^-71 ulp) above a midpoint; but with ulp 2^g (g <= 11, as
+     * v < 2^64), v minus a midpoint is a nonzero multiple of 10^-k (g >= 1)
+     * or of 2^(g-1) / 10^k (g < 1): at least 2^-25 ulp. test_csvnum feeds
+     * such ties (all deferred); mutant vec.csvnum.tie_defer_unreachable
+     * drops this line and is equivalent. */
     if (q >= -4 && q < 0 && below == 0 && low <= 1) return CSVNUM_DEFER;
     int tie = tie_pattern && q >= 0 && q <= 55;
     if (!tie || (mant & 1)) mant++;
