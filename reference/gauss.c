@@ -15,22 +15,66 @@ typedef struct {
 
 static int bad_scale(double s) { return !isfinite(s) || !(s > 0.0); }
 
-/* -(sum_i log(2 pi v_i)/2 + (x_i - mu_i)^2 / (2 v_i))
- * Error: x_i - mu_i, the square and the quotient are each rounded once, as
- * are 2 pi v_i and its log (relative error a few ulps, absolute at most a few
- * ulps of |log|); summing n terms of each kind adds n roundings: 2n bits
- * cover them. Precision goes in the final sum logs + quads, which cancels
- * near a zero of the log-density: mpref_cancellation_loss counts it. */
+/* Bits of m >= 1: 2^bitlen(m) > m. */
+static long bitlen(unsigned long m) { long b = 0; while (m) { b++; m >>= 1; } return b; }
+
+/* Guard bits for the log-density's cancellation, from a binary64 estimate
+ * (libm): they only make the first attempt likely to succeed; the bound
+ * below is what proves the result. */
+static long logpdf_guard(const gauss_ctx *c)
+{
+  double logs = 0, quads = 0, mags = 0;
+  for (size_t i = 0; i < c->n; i++) {
+    double diff = c->x[i] - c->mu[i], l, q;
+    if (c->variance) {
+      l = log(6.283185307179586 * c->scale[i]);
+      q = diff * (diff / c->scale[i]);
+    } else {
+      double z = diff / c->scale[i];
+      l = 2 * log(c->scale[i]) + 1.8378770664093453;     /* log(2 pi sigma^2) */
+      q = z * z;
+    }
+    if (!isfinite(l) || !isfinite(q)) return 16;
+    logs += l;
+    quads += q;
+    mags += fabs(l) + q;
+  }
+  double y = logs + quads;
+  if (!(fabs(y) > 0)) return 64;
+  int gap = ilogb(mags > 1 ? mags : 1) - ilogb(y);
+  return gap > 0 ? gap + 8 : 8;
+}
+
+/* -(sum_i log(2 pi v_i) + sum_i (x_i - mu_i)^2 / v_i) / 2
+ * Error (u = 2^-w at the working precision w = PREC(y) + g, g guard bits for
+ * the cancellation; every operation rounds to nearest, relative error <= u,
+ * and |e| <= u implies (1+u)^k/(1-u)^j - 1 <= 1.01 (k+j) u for (k+j) u <
+ * 2^-10):
+ *   q_i = d_i^2 / v_i from d_i = x_i - mu_i, its square, v_i (sigma_i^2 or
+ *     the given variance) and the quotient: 5 roundings, relative error
+ *     <= 5.05 u; Q = sum q_i adds n - 1 roundings of positive partial sums:
+ *     |Q~ - Q| <= (n + 4) 1.01 u Q.
+ *   l_i = log(2 pi v_i): 2 pi (pi rounded, times 2 exact), v_i and the
+ *     product: argument relative error <= 3.03 u, hence absolute error <=
+ *     3.05 u in the log; the log itself rounds by <= u |l_i|. The sum L
+ *     adds n - 1 roundings, each <= u sum_i |l_i|: |L~ - L| <= 3.05 n u +
+ *     n u S with S = sum_i |l_i| (< 1.01 S~, S~ the rounded-up sum of |l~_i|).
+ *   y = -(L~ + Q~)/2 rounded to PREC(y): <= 2^(EXP(y) - PREC(y) - 1).
+ * With M = 2^EM >= max(Q~, S~, 1): |y - exact| <= (n + 4 + 3.05 n + n) 1.02 u
+ * M / 2 + 2^(EXP(y) - PREC(y) - 1) <= 2^(EM - w + bitlen(3n + 3)) + 2^(EXP(y)
+ * - PREC(y) - 1), since (5.05 n + 4) 0.51 <= 3n + 3. The guard g makes the
+ * first term small when L and Q cancel (the zeros of the log-density). */
 static long logpdf_eval(mpfr_t y, const void *vctx)
 {
   const gauss_ctx *c = vctx;
-  mpfr_prec_t p = mpfr_get_prec(y);
-  mpfr_t d, q, logs, quads, twopi;
-  mpfr_inits2(p, d, q, logs, quads, twopi, (mpfr_ptr)0);
+  mpfr_prec_t p = mpfr_get_prec(y) + logpdf_guard(c);
+  mpfr_t d, q, logs, quads, twopi, mag;
+  mpfr_inits2(p, d, q, logs, quads, twopi, mag, (mpfr_ptr)0);
   mpfr_const_pi(twopi, MPFR_RNDN);
   mpfr_mul_2ui(twopi, twopi, 1, MPFR_RNDN);
   mpfr_set_zero(logs, 1);
   mpfr_set_zero(quads, 1);
+  mpfr_set_zero(mag, 1);
   for (size_t i = 0; i < c->n; i++) {
     mpfr_set_d(q, c->scale[i], MPFR_RNDN);
     if (!c->variance) mpfr_sqr(q, q, MPFR_RNDN);      /* variance */
@@ -42,19 +86,33 @@ static long logpdf_eval(mpfr_t y, const void *vctx)
     mpfr_mul(q, q, twopi, MPFR_RNDN);
     mpfr_log(q, q, MPFR_RNDN);
     mpfr_add(logs, logs, q, MPFR_RNDN);
+    if (mpfr_sgn(q) > 0) mpfr_add(mag, mag, q, MPFR_RNDU);
+    else mpfr_sub(mag, mag, q, MPFR_RNDU);
   }
   mpfr_add(y, logs, quads, MPFR_RNDN);
   mpfr_div_2ui(y, y, 1, MPFR_RNDN);
   mpfr_neg(y, y, MPFR_RNDN);
-  long loss = mpref_cancellation_loss(y, logs, quads) + 2 * (long)c->n;
-  mpfr_clears(d, q, logs, quads, twopi, (mpfr_ptr)0);
+  long loss;
+  if (mpfr_zero_p(y)) {
+    loss = MPREF_PREC_MAX;   /* no relative bound: a precision above the cancellation decides */
+  } else {
+    mpfr_exp_t em = 1;
+    if (mpfr_regular_p(quads) && mpfr_get_exp(quads) > em) em = mpfr_get_exp(quads);
+    if (mpfr_regular_p(mag) && mpfr_get_exp(mag) > em) em = mpfr_get_exp(mag);
+    mpfr_exp_t e1 = em - (long)p + bitlen(3 * (unsigned long)c->n + 3), e2 = mpfr_get_exp(y) - (long)mpfr_get_prec(y) - 1;
+    loss = mpref_loss_of(y, e1 > e2 ? e1 : e2, 2);
+  }
+  mpfr_clears(d, q, logs, quads, twopi, mag, (mpfr_ptr)0);
   return loss;
 }
 
 /* (mu_i - x_i) / v_i
- * Error: sigma^2 is exact at >= 106 bits, mu - x exact unless its exponent
- * range exceeds the precision, the quotient rounded once: below one ulp, so
- * SLACK; nothing cancels (the difference of two doubles is formed exactly). */
+ * Error: mu - x, sigma^2 (for the 1-D score) and the quotient each round
+ * once (relative error <= u = 2^-PREC(y), none when exact): the relative
+ * error is <= (1+u)^2/(1-u) - 1 <= 3.01 u, so |y - exact| <= 3.01 u |exact|
+ * <= 3.02 u 2^EXP(y) < 2^(EXP(y) - PREC(y) + 2): loss 2. A quotient with no
+ * rounding anywhere is reported exact (can_round cannot certify a
+ * representable value). */
 static long score_eval(mpfr_t y, const void *vctx)
 {
   const gauss_ctx *c = vctx;
@@ -68,23 +126,21 @@ static long score_eval(mpfr_t y, const void *vctx)
   inexact |= mpfr_sub_d(y, y, c->x[i], MPFR_RNDN) != 0;
   inexact |= mpfr_div(y, y, v, MPFR_RNDN) != 0;
   mpfr_clear(v);
-  /* can_round cannot certify a result that is exactly representable, so an
-   * exact quotient is reported as such */
-  return inexact ? MPREF_SLACK : MPREF_EXACT;
+  return inexact ? 2 : MPREF_EXACT;
 }
 
 int ref_gauss_logpdf(double x, double mu, double sigma, double *out)
 {
   if (!isfinite(x) || !isfinite(mu) || bad_scale(sigma)) { *out = NAN; return 1; }
   gauss_ctx c = { 1, &x, &mu, &sigma, NULL, 0, 0 };
-  return mpref_round(logpdf_eval, &c, out, NULL);
+  return mpref_round_proved(logpdf_eval, &c, out, NULL);
 }
 
 int ref_gauss_score(double x, double mu, double sigma, double *out)
 {
   if (!isfinite(x) || !isfinite(mu) || bad_scale(sigma)) { *out = NAN; return 1; }
   gauss_ctx c = { 1, &x, &mu, &sigma, NULL, 0, 0 };
-  return mpref_round(score_eval, &c, out, NULL);
+  return mpref_round_proved(score_eval, &c, out, NULL);
 }
 
 static int bad_vectors(size_t n, const double *x, const double *mu, const double *var)
@@ -100,7 +156,7 @@ int ref_gauss_diag_logpdf(size_t n, const double *x, const double *mu,
 {
   if (bad_vectors(n, x, mu, var)) { *out = NAN; return 1; }
   gauss_ctx c = { n, x, mu, var, NULL, 0, 1 };
-  return mpref_round(logpdf_eval, &c, out, NULL);
+  return mpref_round_proved(logpdf_eval, &c, out, NULL);
 }
 
 int ref_gauss_diag_score(size_t n, const double *x, const double *mu,
@@ -110,7 +166,7 @@ int ref_gauss_diag_score(size_t n, const double *x, const double *mu,
   int worst = 0;
   for (size_t i = 0; i < n; i++) {
     gauss_ctx c = { n, x, mu, var, NULL, i, 1 };
-    int s = mpref_round(score_eval, &c, &out[i], NULL);
+    int s = mpref_round_proved(score_eval, &c, &out[i], NULL);
     if (s > worst) worst = s;
   }
   return worst;

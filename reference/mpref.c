@@ -1,4 +1,8 @@
 /* mpref.c -- Ziv-loop driver and exact binary64 rounding (see mpref.h). */
+#ifdef MPREF_AUDIT
+#include <stdio.h>   /* before mpfr.h, for mpfr_fprintf */
+#include <stdlib.h>
+#endif
 #include "mpref.h"
 
 #include <errno.h>
@@ -6,6 +10,9 @@
 
 double mpref_to_double(const mpfr_t y)
 {
+  /* 2^-1022 <= |y| < 2^1023: the nearest double is normal and finite, and
+   * mpfr_get_d rounds to it directly (one rounding to 53 bits) */
+  if (mpfr_regular_p(y) && mpfr_get_exp(y) >= -1021 && mpfr_get_exp(y) <= 1023) return mpfr_get_d(y, MPFR_RNDN);
   mpfr_exp_t old_min = mpfr_get_emin(), old_max = mpfr_get_emax();
   mpfr_t r;
   mpfr_init2(r, 53);
@@ -105,6 +112,155 @@ int mpref_round_vec(mpref_vec_fn f, const void *ctx, size_t n, double *out)
   }
   for (size_t i = 0; i < n; i++) out[i] = NAN;
   return 2;
+}
+
+/* ---- the drivers of evaluators with derived bounds ---------------------- */
+
+/* The precision after an unproved attempt at p that reported loss: at least
+ * twice p, and enough for that loss with 72 bits to spare (54 for the
+ * double, the rest so that can_round rarely fails by chance), in whole
+ * limbs. At most MPREF_PREC_MAX. */
+static mpfr_prec_t next_prec(mpfr_prec_t p, long loss)
+{
+  long want = (loss > 0 ? loss : 0) + 72, q = 2 * (long)p;
+  if (want > MPREF_PREC_MAX) want = MPREF_PREC_MAX;
+  if (want > q) q = (want + 63) / 64 * 64;
+  return q > MPREF_PREC_MAX ? MPREF_PREC_MAX : (mpfr_prec_t)q;
+}
+
+#ifdef MPREF_AUDIT
+/* The audit (make check-mpref-audit): y at p with loss L was proved to
+ * round to d; the evaluation at P = 2p + 64 gives y2 with loss L2 and d2.
+ * Both bounds hold only if |y - y2| <= 2^(EXP(y)-p+L) + 2^(EXP(y2)-P+L2)
+ * (a term is 0 for an exact value); and d2 must equal d. Aborts otherwise. */
+static void audit_one(const char *who, const mpfr_t y, long L, double d, const mpfr_t y2, long L2, double d2)
+{
+  if (L == MPREF_DOMAIN || L == MPREF_NOMEM || L2 == MPREF_DOMAIN || L2 == MPREF_NOMEM) return;
+  int bad = !(d == d2 || (isnan(d) && isnan(d2)));
+  if (!bad && mpfr_regular_p(y) && mpfr_regular_p(y2) && !(L == MPREF_EXACT && L2 == MPREF_EXACT)) {
+    mpfr_t diff, b, t;
+    mpfr_inits2(64, diff, b, t, (mpfr_ptr)0);
+    mpfr_sub(diff, y, y2, MPFR_RNDA);
+    mpfr_abs(diff, diff, MPFR_RNDN);
+    mpfr_set_zero(b, 1);
+    if (L != MPREF_EXACT) { mpfr_set_ui_2exp(t, 1, mpfr_get_exp(y) - (long)mpfr_get_prec(y) + L, MPFR_RNDN); mpfr_add(b, b, t, MPFR_RNDU); }
+    if (L2 != MPREF_EXACT) { mpfr_set_ui_2exp(t, 1, mpfr_get_exp(y2) - (long)mpfr_get_prec(y2) + L2, MPFR_RNDN); mpfr_add(b, b, t, MPFR_RNDU); }
+    bad = mpfr_cmp(diff, b) > 0;
+    if (bad) mpfr_fprintf(stderr, "mpref audit: %s: |y - y2| = %.3Re exceeds the bounds' sum %.3Re\n", who, diff, b);
+    mpfr_clears(diff, b, t, (mpfr_ptr)0);
+  } else if (!bad && (L == MPREF_EXACT || L2 == MPREF_EXACT) && mpfr_regular_p(y) && mpfr_regular_p(y2) &&
+             L == L2 && !mpfr_equal_p(y, y2)) {
+    bad = 1;
+  }
+  if (bad) {
+    mpfr_fprintf(stderr, "mpref audit: %s: at %ld bits loss %ld gives %.40Rg (double %a); at %ld bits loss %ld gives"
+                 " %.40Rg (double %a)\n", who, (long)mpfr_get_prec(y), L, y, d, (long)mpfr_get_prec(y2), L2, y2, d2);
+    abort();
+  }
+}
+#endif
+
+int mpref_round_proved(mpref_fn f, const void *ctx, double *out, mpfr_prec_t *prec_used)
+{
+  mpfr_t y;
+  mpfr_init2(y, MPREF_FAST_PREC0);
+  int status = MPREF_UNPROVED;
+  *out = NAN;
+  for (mpfr_prec_t prec = MPREF_FAST_PREC0;;) {
+    int proved;
+    if (prec_used) *prec_used = prec;
+    long loss = f(y, ctx);
+    int st = settle(y, loss, prec, out, &proved);
+    if (st) { status = st; *out = NAN; break; }
+    if (proved) {
+      status = 0;
+#ifdef MPREF_AUDIT
+      mpfr_t y2;
+      double d2;
+      int p2;
+      mpfr_init2(y2, 2 * prec + 64);
+      long loss2 = f(y2, ctx);
+      settle(y2, loss2, 2 * prec + 64, &d2, &p2);
+      audit_one("mpref_round_proved", y, loss, *out, y2, loss2, d2);
+      mpfr_clear(y2);
+#endif
+      break;
+    }
+    *out = NAN;
+    if (prec >= MPREF_PREC_MAX) break;
+    prec = next_prec(prec, loss);
+    mpfr_set_prec(y, prec);
+  }
+  mpfr_clear(y);
+  if (status == MPREF_ENOMEM) errno = ENOMEM;
+  return status;
+}
+
+int mpref_round_each(mpref_each_fn f, const void *ctx, size_t n, double *out, int *status)
+{
+  if (n == 0 || n > MPREF_MAX_VEC) return MPREF_EDOM;
+  mpfr_t y[MPREF_MAX_VEC];
+  long loss[MPREF_MAX_VEC];
+  unsigned char need[MPREF_MAX_VEC];
+  int st[MPREF_MAX_VEC];
+  size_t pending = n;
+  for (size_t i = 0; i < n; i++) { mpfr_init2(y[i], MPREF_FAST_PREC0); need[i] = 1; st[i] = MPREF_UNPROVED; out[i] = NAN; }
+  for (mpfr_prec_t prec = MPREF_FAST_PREC0;;) {
+    f(y, loss, n, need, ctx);
+    mpfr_prec_t next = prec;
+    for (size_t i = 0; i < n; i++) {
+      if (!need[i]) continue;
+      int proved, s = settle(y[i], loss[i], prec, &out[i], &proved);
+      if (s || proved) {
+        st[i] = s;
+        need[i] = 0;
+        pending--;
+        if (s) out[i] = NAN;
+      } else {
+        out[i] = NAN;
+        mpfr_prec_t q = next_prec(prec, loss[i]);
+        if (q > next) next = q;
+      }
+    }
+    if (!pending || prec >= MPREF_PREC_MAX) break;
+    prec = next;
+    for (size_t i = 0; i < n; i++) if (need[i]) mpfr_set_prec(y[i], prec);
+  }
+#ifdef MPREF_AUDIT
+  {
+    mpfr_t y2[MPREF_MAX_VEC];
+    long loss2[MPREF_MAX_VEC];
+    unsigned char want[MPREF_MAX_VEC];
+    mpfr_prec_t top = 0;
+    for (size_t i = 0; i < n; i++) if (mpfr_get_prec(y[i]) > top) top = mpfr_get_prec(y[i]);
+    for (size_t i = 0; i < n; i++) { mpfr_init2(y2[i], 2 * top + 64); want[i] = st[i] == 0; }
+    f(y2, loss2, n, want, ctx);
+    for (size_t i = 0; i < n; i++) {
+      if (!want[i]) continue;
+      double d2;
+      int p2;
+      settle(y2[i], loss2[i], 2 * top + 64, &d2, &p2);
+      audit_one("mpref_round_each", y[i], loss[i], out[i], y2[i], loss2[i], d2);
+    }
+    for (size_t i = 0; i < n; i++) mpfr_clear(y2[i]);
+  }
+#endif
+  int worst = 0;
+  for (size_t i = 0; i < n; i++) {
+    mpfr_clear(y[i]);
+    if (status) status[i] = st[i];
+    if (st[i] > worst) worst = st[i];
+  }
+  if (worst == MPREF_ENOMEM) errno = ENOMEM;
+  return worst;
+}
+
+long mpref_loss_of(const mpfr_t y, mpfr_exp_t emax, int nterms)
+{
+  long lg = 0;
+  while ((1L << lg) < nterms) lg++;
+  long L = (long)emax + lg - ((long)mpfr_get_exp(y) - (long)mpfr_get_prec(y));
+  return L > 0 ? L : 0;
 }
 
 int mpref_round(mpref_fn f, const void *ctx, double *out, mpfr_prec_t *prec_used)

@@ -1,14 +1,32 @@
 /* mpref.h -- the shared precision policy of the MPFR reference evaluators.
  *
  * An evaluator computes one real quantity at a precision the driver chooses
- * and reports how many bits its result may have lost. The driver (a Ziv loop)
- * starts at MPREF_PREC0 bits and doubles the precision until
+ * and reports how many bits its result may have lost. Two drivers (Ziv
+ * loops) round it to the nearest double:
+ *
+ * mpref_round, for an evaluator whose bound is a generous allowance (SLACK
+ * bits and the cancellations it counts): starts at MPREF_PREC0 bits and
+ * doubles the precision until
  *   (1) mpfr_can_round proves that rounding the approximation to the target
  *       format (53 bits, fewer for a subnormal result) gives the same double
  *       as rounding the exact value, given the evaluator's error bound, and
- *   (2) the evaluation at twice the precision rounds to the same double,
- * then rounds once with the exponent range of binary64 (mpfr_subnormalize),
- * so subnormal results are exact too. No evaluator picks its own precision.
+ *   (2) the evaluation at twice the precision rounds to the same double
+ *       (a second opinion on the bound, at twice the cost).
+ *
+ * mpref_round_proved and mpref_round_each, for an evaluator whose error
+ * bound is derived in a comment next to it, operation by operation, as
+ * MPFR's own sources do (e.g. MPFR's src/log1p.c): condition (1) alone, the
+ * proof MPFR itself relies on. They start low (MPREF_FAST_PREC0, one limb)
+ * and, when the proof fails, go to the precision the reported loss calls for
+ * (at least twice the last one). `make check-mpref-audit` builds the
+ * references with MPREF_AUDIT, where these drivers also evaluate at more
+ * than twice the precision and abort when the two values are further apart
+ * than the two bounds allow, or round differently: it runs every suite row
+ * (eval and cross) that way, so every derived bound is tested on every row.
+ *
+ * Both round once at the end with the exponent range of binary64
+ * (mpfr_subnormalize), so subnormal results are exact too. No evaluator
+ * picks the precision of its result (it may carry guard bits inside).
  */
 #ifndef DMC_MPREF_H
 #define DMC_MPREF_H
@@ -17,6 +35,7 @@
 #include <mpfr.h>
 
 #define MPREF_PREC0 128
+#define MPREF_FAST_PREC0 64
 #define MPREF_PREC_MAX 32768
 /* Bits an evaluator may lose to its own roundings (< 2^16 operations). */
 #define MPREF_SLACK 16
@@ -40,6 +59,27 @@ enum { MPREF_OK = 0, MPREF_EDOM = 1, MPREF_UNPROVED = 2, MPREF_ENOMEM = 3 };
  * the evaluator ran out of memory (*out = NaN, errno = ENOMEM).
  * If prec_used is not NULL it receives the final working precision. */
 int mpref_round(mpref_fn f, const void *ctx, double *out, mpfr_prec_t *prec_used);
+
+/* The same for an evaluator with a derived error bound (see the top of this
+ * file): no second evaluation; the first precision is MPREF_FAST_PREC0 and
+ * an unproved attempt at p with loss L is followed by one at
+ * max(2p, L + 72 rounded up to a limb). Statuses as mpref_round. */
+int mpref_round_proved(mpref_fn f, const void *ctx, double *out, mpfr_prec_t *prec_used);
+
+/* Several outputs of one evaluation, each with its own derived bound: f
+ * fills y[i] (precisions already set, all equal) and loss[i] (bits lost,
+ * MPREF_EXACT, MPREF_DOMAIN or MPREF_NOMEM) for every i with need[i], and
+ * leaves the others (already proved) untouched. Each output is proved as by mpref_round_proved; an
+ * attempt recomputes only the outputs not yet proved. status[i] (may be
+ * NULL) gets each output's status; returns the worst. n <= MPREF_MAX_VEC. */
+typedef void (*mpref_each_fn)(mpfr_t *y, long *loss, size_t n, const unsigned char *need, const void *ctx);
+int mpref_round_each(mpref_each_fn f, const void *ctx, size_t n, double *out, int *status);
+
+/* The smallest loss L with 2^(EXP(y) - PREC(y) + L) >= 2^e1 + 2^e2 + ...,
+ * for an error bound written as a sum of nterms powers of two, the largest
+ * 2^emax: L = emax + ceil(log2 nterms) - (EXP(y) - PREC(y)), at least 0.
+ * y must be regular. */
+long mpref_loss_of(const mpfr_t y, mpfr_exp_t emax, int nterms);
 
 /* Vector form: f fills y[0..n-1] (precisions already set) and returns one
  * bit loss valid for every component (or MPREF_EXACT / MPREF_DOMAIN). Each
