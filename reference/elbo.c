@@ -12,44 +12,81 @@ static long lmax(long a, long b) { return a > b ? a : b; }
 /* ---- KL(N(mu1, e^lv1) || N(mu2, e^lv2)) -------------------------------- */
 typedef struct { double mu1, lv1, mu2, lv2; } kl_ctx;
 
+/* d = a - b exactly (a, b finite doubles): at 55 bits plus the distance of
+ * their exponents, which spans every bit of the difference. Returns the
+ * ternary value (0: exact, always). */
+static int exact_diff(mpfr_t d, double a, double b)
+{
+  int ea = 0, eb = 0;
+  if (a != 0.0) frexp(a, &ea);
+  if (b != 0.0) frexp(b, &eb);
+  long span = 55 + (ea > eb ? ea - eb : eb - ea);
+  if (a == 0.0 || b == 0.0) span = 53;
+  mpfr_set_prec(d, span);
+  mpfr_set_d(d, a, MPFR_RNDN);
+  return mpfr_sub_d(d, d, b, MPFR_RNDN);
+}
+
 /* KL = (expm1(d) - d + (mu1 - mu2)^2 e^-lv2) / 2, d = lv1 - lv2.
- * Error: expm1(d) - d cancels to second order for small d (counted with
- * mpref_cancel_bits); d's rounding is magnified by exp's slope, |d| 2^-p
- * relative, hence EXP(d) more bits when |d| > 1; the mean term is a product
- * of correctly rounded factors and adds a non-negative term. */
+ * Error (p = PREC(y); the expm1 chain runs at w = p + 4 + max(0, -EXP(d))
+ * bits, guard bits for its cancellation; the mean chain at wg; every
+ * operation rounds to nearest):
+ *   d is exact (exact_diff), so expm1(d) - d has no argument error;
+ *   e = expm1(d) rounded: |e~ - e| <= 2^(EXP(e~) - w - 1);
+ *   f = e~ - d rounded:   |f~ - (e~ - d)| <= 2^(EXP(f~) - w - 1);
+ *   g = dmu^2 e^-lv2 from dmu = mu1 - mu2, its square, exp(-lv2) (-lv2 exact)
+ *     and the product: 5 relative roundings of 2^-wg (dmu's counts twice),
+ *     |g~ - g| <= ((1 + 2^-wg)^5 - 1) g <= 5.03 2^(EXP(g~) - wg);
+ *   y = (f~ + g~)/2: the sum rounds to p bits (<= 2^(EXP(y) - p - 1)), the
+ *     halving is exact.
+ * f >= 0 and g >= 0, so nothing cancels in the sum: |y - KL| <= 2^(EXP(e~) -
+ * w - 2) + 2^(EXP(f~) - w - 2) + 2^(EXP(g~) - wg + 2) + 2^(EXP(y) - p - 1)
+ * (5.03/2 <= 4), four powers of two for mpref_loss_of; wg = p + 8. */
 static long kl_eval(mpfr_t y, const void *vctx)
 {
   const kl_ctx *c = vctx;
   mpfr_prec_t p = mpfr_get_prec(y);
   mpfr_t d, e, f, g;
-  mpfr_inits2(p, d, e, f, g, (mpfr_ptr)0);
-  long loss = MPREF_SLACK;
+  mpfr_init2(d, 64);
+  mpfr_inits2(p, e, f, g, (mpfr_ptr)0);
   int inexact = 0; /* any rounded MPFR operation: can_round cannot certify an exact value */
+  mpfr_exp_t terms[4];                             /* the error terms' exponents */
+  int nt = 0;
   /* f = expm1(d) - d, d = lv1 - lv2 */
-  inexact |= mpfr_set_d(d, c->lv1, MPFR_RNDN) != 0;
-  inexact |= mpfr_sub_d(d, d, c->lv2, MPFR_RNDN) != 0;
+  if (exact_diff(d, c->lv1, c->lv2) != 0) { mpfr_clears(d, e, f, g, (mpfr_ptr)0); return MPREF_PREC_MAX; }
   if (mpfr_zero_p(d)) {
     mpfr_set_zero(f, 1);
   } else {
+    mpfr_prec_t w = p + 4 + (mpfr_get_exp(d) < 0 ? -mpfr_get_exp(d) : 0);
+    mpfr_set_prec(e, w);
+    mpfr_set_prec(f, w);
     mpfr_expm1(e, d, MPFR_RNDN);
     mpfr_sub(f, e, d, MPFR_RNDN);
     inexact = 1; /* expm1 of a nonzero rational is irrational */
-    loss += mpref_cancel_bits(f, e, d);
-    if (mpfr_get_exp(d) > 0) loss += (long)mpfr_get_exp(d); /* exp's argument error */
+    terms[nt++] = mpfr_get_exp(e) - (long)w - 2;
+    if (mpfr_regular_p(f)) terms[nt++] = mpfr_get_exp(f) - (long)w - 2;
   }
-  /* g = (mu1 - mu2)^2 e^-lv2 */
+  /* g = (mu1 - mu2)^2 e^-lv2, at wg = p + 8 bits */
+  mpfr_set_prec(g, p + 8);
   inexact |= mpfr_set_d(g, c->mu1, MPFR_RNDN) != 0;
   inexact |= mpfr_sub_d(g, g, c->mu2, MPFR_RNDN) != 0;
   if (!mpfr_zero_p(g)) {
+    mpfr_set_prec(e, p + 8);
     inexact |= mpfr_sqr(g, g, MPFR_RNDN) != 0;
     inexact |= mpfr_set_d(e, -c->lv2, MPFR_RNDN) != 0;
     inexact |= mpfr_exp(e, e, MPFR_RNDN) != 0;
     inexact |= mpfr_mul(g, g, e, MPFR_RNDN) != 0;
+    terms[nt++] = mpfr_get_exp(g) - (long)p - 6;
   }
   inexact |= mpfr_add(y, f, g, MPFR_RNDN) != 0;
   inexact |= mpfr_div_2ui(y, y, 1, MPFR_RNDN) != 0;
+  long loss = MPREF_EXACT;
+  if (inexact) {
+    terms[nt++] = mpfr_get_exp(y) - (long)p - 1;
+    loss = mpfr_zero_p(y) ? MPREF_PREC_MAX : mpref_loss_of(y, terms, nt);
+  }
   mpfr_clears(d, e, f, g, (mpfr_ptr)0);
-  return inexact ? loss : MPREF_EXACT;
+  return loss;
 }
 
 int ref_gauss_kl(double mu1, double logvar1, double mu2, double logvar2, double *out)
@@ -59,7 +96,7 @@ int ref_gauss_kl(double mu1, double logvar1, double mu2, double logvar2, double 
     return 1;
   }
   kl_ctx c = { mu1, logvar1, mu2, logvar2 };
-  return mpref_round(kl_eval, &c, out, NULL);
+  return mpref_round_proved(kl_eval, &c, out, NULL);
 }
 
 /* ---- log N(x; mean, e^lv) ---------------------------------------------- */

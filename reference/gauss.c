@@ -99,34 +99,39 @@ static long logpdf_eval(mpfr_t y, const void *vctx)
     mpfr_exp_t em = 1;
     if (mpfr_regular_p(quads) && mpfr_get_exp(quads) > em) em = mpfr_get_exp(quads);
     if (mpfr_regular_p(mag) && mpfr_get_exp(mag) > em) em = mpfr_get_exp(mag);
-    mpfr_exp_t e1 = em - (long)p + bitlen(3 * (unsigned long)c->n + 3), e2 = mpfr_get_exp(y) - (long)mpfr_get_prec(y) - 1;
-    loss = mpref_loss_of(y, e1 > e2 ? e1 : e2, 2);
+    mpfr_exp_t terms[2] = { em - (long)p + bitlen(3 * (unsigned long)c->n + 3),
+                             mpfr_get_exp(y) - (long)mpfr_get_prec(y) - 1 };
+    loss = mpref_loss_of(y, terms, 2);
   }
   mpfr_clears(d, q, logs, quads, twopi, mag, (mpfr_ptr)0);
   return loss;
 }
 
 /* (mu_i - x_i) / v_i
- * Error: mu - x, sigma^2 (for the 1-D score) and the quotient each round
- * once (relative error <= u = 2^-PREC(y), none when exact): the relative
- * error is <= (1+u)^2/(1-u) - 1 <= 3.01 u, so |y - exact| <= 3.01 u |exact|
- * <= 3.02 u 2^EXP(y) < 2^(EXP(y) - PREC(y) + 2): loss 2. A quotient with no
- * rounding anywhere is reported exact (can_round cannot certify a
- * representable value). */
+ * Error (p = PREC(y)): mu - x and sigma^2 (for the 1-D score) are formed at
+ * 2p bits (sigma^2 exactly, 2p >= 106; mu - x exactly unless its exponent
+ * span exceeds 2p), each with relative error <= 2^-2p; the quotient rounds
+ * once to p bits. So |y - exact| <= 2^(EXP(y) - p - 1) + 2.01 2^-2p 2^EXP(y)
+ * <= 2^(EXP(y) - p - 1) + 2^(EXP(y) - 2p + 2): mpref_loss_of gives 0 for p
+ * >= 8. A quotient with no rounding anywhere is reported exact (can_round
+ * cannot certify a representable value). */
 static long score_eval(mpfr_t y, const void *vctx)
 {
   const gauss_ctx *c = vctx;
   size_t i = c->index;
   if (c->x[i] == c->mu[i]) { mpfr_set_zero(y, 1); return MPREF_EXACT; }
-  mpfr_t v;
-  mpfr_init2(v, mpfr_get_prec(y));
+  mpfr_prec_t p = mpfr_get_prec(y);
+  mpfr_t v, n;
+  mpfr_inits2(2 * p, v, n, (mpfr_ptr)0);
   int inexact = mpfr_set_d(v, c->scale[i], MPFR_RNDN) != 0;
   if (!c->variance) inexact |= mpfr_sqr(v, v, MPFR_RNDN) != 0;
-  inexact |= mpfr_set_d(y, c->mu[i], MPFR_RNDN) != 0;
-  inexact |= mpfr_sub_d(y, y, c->x[i], MPFR_RNDN) != 0;
-  inexact |= mpfr_div(y, y, v, MPFR_RNDN) != 0;
-  mpfr_clear(v);
-  return inexact ? 2 : MPREF_EXACT;
+  inexact |= mpfr_set_d(n, c->mu[i], MPFR_RNDN) != 0;
+  inexact |= mpfr_sub_d(n, n, c->x[i], MPFR_RNDN) != 0;
+  inexact |= mpfr_div(y, n, v, MPFR_RNDN) != 0;
+  mpfr_clears(v, n, (mpfr_ptr)0);
+  if (!inexact) return MPREF_EXACT;
+  mpfr_exp_t terms[2] = { mpfr_get_exp(y) - (long)p - 1, mpfr_get_exp(y) - 2 * (long)p + 2 };
+  return mpref_loss_of(y, terms, 2);
 }
 
 int ref_gauss_logpdf(double x, double mu, double sigma, double *out)

@@ -56,7 +56,7 @@ static int settle(mpfr_t y, long loss, mpfr_prec_t prec, double *out, int *prove
     mpfr_exp_t e = mpfr_get_exp(y);
     if (e > 1025) *proved = 1; /* overflows to +-inf whatever the error */
     else if (e < -1080) *proved = loss < (long)prec - 8; /* rounds to +-0 */
-    else if ((long)prec - loss > 60)
+    else if ((long)prec - loss > target_bits(e) + 1)
       *proved = mpfr_can_round(y, prec - loss, MPFR_RNDN, MPFR_RNDZ,
                                target_bits(e) + 1);
   }
@@ -255,11 +255,20 @@ int mpref_round_each(mpref_each_fn f, const void *ctx, size_t n, double *out, in
   return worst;
 }
 
-long mpref_loss_of(const mpfr_t y, mpfr_exp_t emax, int nterms)
+long mpref_loss_of(const mpfr_t y, const mpfr_exp_t *e, int n)
 {
-  long lg = 0;
-  while ((1L << lg) < nterms) lg++;
-  long L = (long)emax + lg - ((long)mpfr_get_exp(y) - (long)mpfr_get_prec(y));
+  /* sum of 2^(e[i] - base) in binary64, each term at least 2^-1000 (so a
+   * term below that still counts) and at most 2^1000, rounded up by the
+   * factor 1 + 2^-40 (n < 2^10 roundings of 2^-53 each) */
+  long base = (long)mpfr_get_exp(y) - (long)mpfr_get_prec(y);
+  double r = 0;
+  for (int i = 0; i < n; i++) {
+    long k = (long)e[i] - base;
+    r += ldexp(1.0, (int)(k < -1000 ? -1000 : k > 1000 ? 1000 : k));
+  }
+  r *= 1 + 0x1p-40;
+  int L;
+  frexp(r, &L);   /* r < 2^L */
   return L > 0 ? L : 0;
 }
 

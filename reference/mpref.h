@@ -75,11 +75,10 @@ int mpref_round_proved(mpref_fn f, const void *ctx, double *out, mpfr_prec_t *pr
 typedef void (*mpref_each_fn)(mpfr_t *y, long *loss, size_t n, const unsigned char *need, const void *ctx);
 int mpref_round_each(mpref_each_fn f, const void *ctx, size_t n, double *out, int *status);
 
-/* The smallest loss L with 2^(EXP(y) - PREC(y) + L) >= 2^e1 + 2^e2 + ...,
- * for an error bound written as a sum of nterms powers of two, the largest
- * 2^emax: L = emax + ceil(log2 nterms) - (EXP(y) - PREC(y)), at least 0.
- * y must be regular. */
-long mpref_loss_of(const mpfr_t y, mpfr_exp_t emax, int nterms);
+/* The smallest loss L >= 0 with 2^(EXP(y) - PREC(y) + L) >= 2^e[0] + ... +
+ * 2^e[n-1]: an error bound written as a sum of n powers of two (n < 1024)
+ * turned into the loss of mpref_fn. y must be regular. */
+long mpref_loss_of(const mpfr_t y, const mpfr_exp_t *e, int n);
 
 /* Vector form: f fills y[0..n-1] (precisions already set) and returns one
  * bit loss valid for every component (or MPREF_EXACT / MPREF_DOMAIN). Each
