@@ -133,7 +133,7 @@ static mpfr_prec_t next_prec(mpfr_prec_t p, long loss)
  * round to d; the evaluation at P = 2p + 64 gives y2 with loss L2 and d2.
  * Both bounds hold only if |y - y2| <= 2^(EXP(y)-p+L) + 2^(EXP(y2)-P+L2)
  * (a term is 0 for an exact value); and d2 must equal d. Aborts otherwise. */
-static void audit_one(const char *who, const mpfr_t y, long L, double d, const mpfr_t y2, long L2, double d2)
+static void audit_one(const char *who, size_t i, const mpfr_t y, long L, double d, const mpfr_t y2, long L2, double d2)
 {
   if (L == MPREF_DOMAIN || L == MPREF_NOMEM || L2 == MPREF_DOMAIN || L2 == MPREF_NOMEM) return;
   int bad = !(d == d2 || (isnan(d) && isnan(d2)));
@@ -146,15 +146,15 @@ static void audit_one(const char *who, const mpfr_t y, long L, double d, const m
     if (L != MPREF_EXACT) { mpfr_set_ui_2exp(t, 1, mpfr_get_exp(y) - (long)mpfr_get_prec(y) + L, MPFR_RNDN); mpfr_add(b, b, t, MPFR_RNDU); }
     if (L2 != MPREF_EXACT) { mpfr_set_ui_2exp(t, 1, mpfr_get_exp(y2) - (long)mpfr_get_prec(y2) + L2, MPFR_RNDN); mpfr_add(b, b, t, MPFR_RNDU); }
     bad = mpfr_cmp(diff, b) > 0;
-    if (bad) mpfr_fprintf(stderr, "mpref audit: %s: |y - y2| = %.3Re exceeds the bounds' sum %.3Re\n", who, diff, b);
+    if (bad) mpfr_fprintf(stderr, "mpref audit: %s, output %zu: |y - y2| = %.3Re exceeds the bounds' sum %.3Re\n", who, i, diff, b);
     mpfr_clears(diff, b, t, (mpfr_ptr)0);
   } else if (!bad && (L == MPREF_EXACT || L2 == MPREF_EXACT) && mpfr_regular_p(y) && mpfr_regular_p(y2) &&
              L == L2 && !mpfr_equal_p(y, y2)) {
     bad = 1;
   }
   if (bad) {
-    mpfr_fprintf(stderr, "mpref audit: %s: at %ld bits loss %ld gives %.40Rg (double %a); at %ld bits loss %ld gives"
-                 " %.40Rg (double %a)\n", who, (long)mpfr_get_prec(y), L, y, d, (long)mpfr_get_prec(y2), L2, y2, d2);
+    mpfr_fprintf(stderr, "mpref audit: %s, output %zu: at %ld bits loss %ld gives %.40Rg (double %a); at %ld bits loss"
+                 " %ld gives %.40Rg (double %a)\n", who, i, (long)mpfr_get_prec(y), L, y, d, (long)mpfr_get_prec(y2), L2, y2, d2);
     abort();
   }
 }
@@ -181,7 +181,7 @@ int mpref_round_proved(mpref_fn f, const void *ctx, double *out, mpfr_prec_t *pr
       mpfr_init2(y2, 2 * prec + 64);
       long loss2 = f(y2, ctx);
       settle(y2, loss2, 2 * prec + 64, &d2, &p2);
-      audit_one("mpref_round_proved", y, loss, *out, y2, loss2, d2);
+      audit_one("mpref_round_proved", 0, y, loss, *out, y2, loss2, d2);
       mpfr_clear(y2);
 #endif
       break;
@@ -240,7 +240,7 @@ int mpref_round_each(mpref_each_fn f, const void *ctx, size_t n, double *out, in
       double d2;
       int p2;
       settle(y2[i], loss2[i], 2 * top + 64, &d2, &p2);
-      audit_one("mpref_round_each", y[i], loss[i], out[i], y2[i], loss2[i], d2);
+      audit_one("mpref_round_each", i, y[i], loss[i], out[i], y2[i], loss2[i], d2);
     }
     for (size_t i = 0; i < n; i++) mpfr_clear(y2[i]);
   }
