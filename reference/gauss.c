@@ -18,12 +18,14 @@ static int bad_scale(double s) { return !isfinite(s) || !(s > 0.0); }
 /* Bits of m >= 1: 2^bitlen(m) > m. */
 static long bitlen(unsigned long m) { long b = 0; while (m) { b++; m >>= 1; } return b; }
 
-/* Guard bits for the log-density's cancellation, from a binary64 estimate
- * (libm): they only make the first attempt likely to succeed; the bound
- * below is what proves the result. */
+/* Guard bits for the logs of the log-density, from a binary64 estimate
+ * (libm): the cancellation of the largest log against the result, when it
+ * exceeds 3 bits (below that, 1-limb logs and a loss of a few bits are
+ * cheaper). They only make the first attempt likely to succeed; the bound
+ * in logpdf_eval is what proves the result. */
 static long logpdf_guard(const gauss_ctx *c)
 {
-  double logs = 0, quads = 0, mags = 0;
+  double logs = 0, quads = 0, maxl = 0;
   for (size_t i = 0; i < c->n; i++) {
     double diff = c->x[i] - c->mu[i], l, q;
     if (c->variance) {
@@ -37,44 +39,48 @@ static long logpdf_guard(const gauss_ctx *c)
     if (!isfinite(l) || !isfinite(q)) return 16;
     logs += l;
     quads += q;
-    mags += fabs(l) + q;
+    if (fabs(l) > maxl) maxl = fabs(l);
   }
-  double y = logs + quads;
+  double y = (logs + quads) / 2;
   if (!(fabs(y) > 0)) return 64;
-  int gap = ilogb(mags > 1 ? mags : 1) - ilogb(y);
-  return gap > 0 ? gap + 8 : 8;
+  if (!(maxl > 0)) return 0;
+  int gap = ilogb(maxl) - ilogb(y);
+  return gap > 3 ? gap + 2 : 0;
 }
 
 /* -(sum_i log(2 pi v_i) + sum_i (x_i - mu_i)^2 / v_i) / 2
- * Error (u = 2^-w at the working precision w = PREC(y) + g, g guard bits for
- * the cancellation; every operation rounds to nearest, relative error <= u,
- * and |e| <= u implies (1+u)^k/(1-u)^j - 1 <= 1.01 (k+j) u for (k+j) u <
- * 2^-10):
+ * Error (p = PREC(y); everything but the logs at W = 2p bits, the logs at w
+ * = p + G, G guard bits for the cancellation of the logs against the result;
+ * every operation rounds to nearest, relative error <= 2^-W at W bits, and
+ * (1 + 2^-W)^k/(1 - 2^-W)^j - 1 <= 1.01 (k + j) 2^-W for (k + j) < 2^50):
  *   q_i = d_i^2 / v_i from d_i = x_i - mu_i, its square, v_i (sigma_i^2 or
  *     the given variance) and the quotient: 5 roundings, relative error
- *     <= 5.05 u; Q = sum q_i adds n - 1 roundings of positive partial sums:
- *     |Q~ - Q| <= (n + 4) 1.01 u Q.
+ *     <= 5.05 2^-W; Q = sum q_i adds n - 1 roundings of positive partial
+ *     sums: |Q~ - Q| <= (n + 4.05) 1.01 2^-W Q.
  *   l_i = log(2 pi v_i): 2 pi (pi rounded, times 2 exact), v_i and the
- *     product: argument relative error <= 3.03 u, hence absolute error <=
- *     3.05 u in the log; the log itself rounds by <= u |l_i|. The sum L
- *     adds n - 1 roundings, each <= u sum_i |l_i|: |L~ - L| <= 3.05 n u +
- *     n u S with S = sum_i |l_i| (< 1.01 S~, S~ the rounded-up sum of |l~_i|).
- *   y = -(L~ + Q~)/2 rounded to PREC(y): <= 2^(EXP(y) - PREC(y) - 1).
- * With M = 2^EM >= max(Q~, S~, 1): |y - exact| <= (n + 4 + 3.05 n + n) 1.02 u
- * M / 2 + 2^(EXP(y) - PREC(y) - 1) <= 2^(EM - w + bitlen(3n + 3)) + 2^(EXP(y)
- * - PREC(y) - 1), since (5.05 n + 4) 0.51 <= 3n + 3. The guard g makes the
- * first term small when L and Q cancel (the zeros of the log-density). */
+ *     product at W bits: argument relative error <= 3.03 2^-W, hence <=
+ *     3.05 2^-W absolute in the log; the log rounds to w bits: <=
+ *     2^(EXP(l~_i) - w - 1). Their sum L at W bits adds n - 1 roundings,
+ *     each <= 2^-W S, S = sum_i |l_i| (<= 1.01 S~, S~ the rounded-up sum).
+ *   y = -(L~ + Q~)/2 rounded to p bits: <= 2^(EXP(y) - p - 1).
+ * With M = 2^EM >= max(Q~, S~, 1) and EL = max_i EXP(l~_i): |y - exact| <=
+ * n 2^(EL - w - 2) + (3.05 n + n + (n + 4.05) 1.01) 1.02 2^-W M / 2 +
+ * 2^(EXP(y) - p - 1) <= 2^(EL - w - 2 + clog2(n)) + 2^(EM - W + bitlen(3n +
+ * 3)) + 2^(EXP(y) - p - 1), clog2(n) = bitlen(n - 1) the ceiling of log2 n. */
 static long logpdf_eval(mpfr_t y, const void *vctx)
 {
   const gauss_ctx *c = vctx;
-  mpfr_prec_t p = mpfr_get_prec(y) + logpdf_guard(c);
-  mpfr_t d, q, logs, quads, twopi, mag;
-  mpfr_inits2(p, d, q, logs, quads, twopi, mag, (mpfr_ptr)0);
+  mpfr_prec_t p = mpfr_get_prec(y), W = 2 * p, w = p + logpdf_guard(c);
+  MPREF_LOCAL(d, W);
+  MPREF_LOCAL(q, W);
+  MPREF_LOCAL(l, w);
+  MPREF_LOCAL(logs, W);
+  MPREF_LOCAL(quads, W);
+  MPREF_LOCAL(twopi, W);
+  MPREF_LOCAL(mag, W);
+  mpfr_exp_t el = mpfr_get_emin();
   mpfr_const_pi(twopi, MPFR_RNDN);
   mpfr_mul_2ui(twopi, twopi, 1, MPFR_RNDN);
-  mpfr_set_zero(logs, 1);
-  mpfr_set_zero(quads, 1);
-  mpfr_set_zero(mag, 1);
   for (size_t i = 0; i < c->n; i++) {
     mpfr_set_d(q, c->scale[i], MPFR_RNDN);
     if (!c->variance) mpfr_sqr(q, q, MPFR_RNDN);      /* variance */
@@ -84,27 +90,22 @@ static long logpdf_eval(mpfr_t y, const void *vctx)
     mpfr_div(d, d, q, MPFR_RNDN);
     mpfr_add(quads, quads, d, MPFR_RNDN);
     mpfr_mul(q, q, twopi, MPFR_RNDN);
-    mpfr_log(q, q, MPFR_RNDN);
-    mpfr_add(logs, logs, q, MPFR_RNDN);
-    if (mpfr_sgn(q) > 0) mpfr_add(mag, mag, q, MPFR_RNDU);
-    else mpfr_sub(mag, mag, q, MPFR_RNDU);
+    mpfr_log(l, q, MPFR_RNDN);
+    mpfr_add(logs, logs, l, MPFR_RNDN);
+    if (mpfr_regular_p(l) && mpfr_get_exp(l) > el) el = mpfr_get_exp(l);
+    if (mpfr_sgn(l) > 0) mpfr_add(mag, mag, l, MPFR_RNDU);
+    else mpfr_sub(mag, mag, l, MPFR_RNDU);
   }
   mpfr_add(y, logs, quads, MPFR_RNDN);
   mpfr_div_2ui(y, y, 1, MPFR_RNDN);
   mpfr_neg(y, y, MPFR_RNDN);
-  long loss;
-  if (mpfr_zero_p(y)) {
-    loss = MPREF_PREC_MAX;   /* no relative bound: a precision above the cancellation decides */
-  } else {
-    mpfr_exp_t em = 1;
-    if (mpfr_regular_p(quads) && mpfr_get_exp(quads) > em) em = mpfr_get_exp(quads);
-    if (mpfr_regular_p(mag) && mpfr_get_exp(mag) > em) em = mpfr_get_exp(mag);
-    mpfr_exp_t terms[2] = { em - (long)p + bitlen(3 * (unsigned long)c->n + 3),
-                             mpfr_get_exp(y) - (long)mpfr_get_prec(y) - 1 };
-    loss = mpref_loss_of(y, terms, 2);
-  }
-  mpfr_clears(d, q, logs, quads, twopi, mag, (mpfr_ptr)0);
-  return loss;
+  if (mpfr_zero_p(y)) return MPREF_PREC_MAX;   /* no relative bound: a precision above the cancellation decides */
+  mpfr_exp_t em = 1;
+  if (mpfr_regular_p(quads) && mpfr_get_exp(quads) > em) em = mpfr_get_exp(quads);
+  if (mpfr_regular_p(mag) && mpfr_get_exp(mag) > em) em = mpfr_get_exp(mag);
+  mpfr_exp_t terms[3] = { el - (long)w - 2 + bitlen(c->n - 1), em - (long)W + bitlen(3 * (unsigned long)c->n + 3),
+                          mpfr_get_exp(y) - (long)p - 1 };
+  return mpref_loss_of(y, terms, 3);
 }
 
 /* (mu_i - x_i) / v_i
@@ -121,14 +122,13 @@ static long score_eval(mpfr_t y, const void *vctx)
   size_t i = c->index;
   if (c->x[i] == c->mu[i]) { mpfr_set_zero(y, 1); return MPREF_EXACT; }
   mpfr_prec_t p = mpfr_get_prec(y);
-  mpfr_t v, n;
-  mpfr_inits2(2 * p, v, n, (mpfr_ptr)0);
+  MPREF_LOCAL(v, 2 * p);
+  MPREF_LOCAL(n, 2 * p);
   int inexact = mpfr_set_d(v, c->scale[i], MPFR_RNDN) != 0;
   if (!c->variance) inexact |= mpfr_sqr(v, v, MPFR_RNDN) != 0;
   inexact |= mpfr_set_d(n, c->mu[i], MPFR_RNDN) != 0;
   inexact |= mpfr_sub_d(n, n, c->x[i], MPFR_RNDN) != 0;
   inexact |= mpfr_div(y, n, v, MPFR_RNDN) != 0;
-  mpfr_clears(v, n, (mpfr_ptr)0);
   if (!inexact) return MPREF_EXACT;
   mpfr_exp_t terms[2] = { mpfr_get_exp(y) - (long)p - 1, mpfr_get_exp(y) - 2 * (long)p + 2 };
   return mpref_loss_of(y, terms, 2);

@@ -162,8 +162,9 @@ static void audit_one(const char *who, size_t i, const mpfr_t y, long L, double 
 
 int mpref_round_proved(mpref_fn f, const void *ctx, double *out, mpfr_prec_t *prec_used)
 {
-  mpfr_t y;
-  mpfr_init2(y, MPREF_FAST_PREC0);
+  MPREF_LOCAL(y0, MPREF_FAST_PREC0);   /* the first attempt's y: no malloc */
+  mpfr_t yh;                           /* the escalations' */
+  mpfr_ptr y = y0;
   int status = MPREF_UNPROVED;
   *out = NAN;
   for (mpfr_prec_t prec = MPREF_FAST_PREC0;;) {
@@ -189,9 +190,11 @@ int mpref_round_proved(mpref_fn f, const void *ctx, double *out, mpfr_prec_t *pr
     *out = NAN;
     if (prec >= MPREF_PREC_MAX) break;
     prec = next_prec(prec, loss);
-    mpfr_set_prec(y, prec);
+    if (y == y0) mpfr_init2(yh, prec);
+    else mpfr_set_prec(yh, prec);
+    y = yh;
   }
-  mpfr_clear(y);
+  if (y != y0) mpfr_clear(yh);
   if (status == MPREF_ENOMEM) errno = ENOMEM;
   return status;
 }

@@ -40,6 +40,17 @@
 /* Bits an evaluator may lose to its own roundings (< 2^16 operations). */
 #define MPREF_SLACK 16
 
+/* MPREF_LOCAL(x, prec): an MPFR variable x of precision prec whose
+ * significand lives in the enclosing block (MPFR's custom interface), so an
+ * evaluator's temporaries cost no malloc and no clear. x must not be resized
+ * (mpfr_set_prec), cleared, nor used outside the block; prec <= a few
+ * MPREF_PREC_MAX (a variable-length array of its limbs). */
+#define MPREF_LOCAL(x, prec)                                                     \
+  mp_limb_t x##_limbs_[((prec) + GMP_NUMB_BITS - 1) / GMP_NUMB_BITS];             \
+  mpfr_t x;                                                                      \
+  mpfr_custom_init(x##_limbs_, (prec));                                          \
+  mpfr_custom_init_set(x, MPFR_ZERO_KIND, 0, (prec), x##_limbs_)
+
 /* Special returns of an evaluator; a value >= 0 is the bit loss. */
 #define MPREF_EXACT (-1)   /* y holds the exact value */
 #define MPREF_DOMAIN (-2)  /* the arguments are outside the domain: NaN */
