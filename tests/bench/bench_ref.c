@@ -56,7 +56,7 @@ static double time_mpmath(const char *suite, char *agree, size_t len)
 
 int main(void)
 {
-  static const char *const suites[] = { "sched_cosine", "gauss_score", "gauss_kl" };
+  static const char *const suites[] = { "sched_cosine", "gauss_score", "gauss_kl", "tweedie", "edm_precond" };
   for (size_t i = 0; i < sizeof suites / sizeof *suites; i++) {
     const dmc_suite *s = dmc_suite_find(suites[i]);
     if (!s) { fprintf(stderr, "bench_ref: no suite %s\n", suites[i]); return 1; }

@@ -1,4 +1,4 @@
-"""The peer of bench_ref: three reference suites evaluated with mpmath at a
+"""The peer of bench_ref: five reference suites evaluated with mpmath at a
 fixed working precision (Debian's python3-mpmath), on the inputs stored in
 reference/vectors/<suite>.csv. The schedule makes one pass per T (the
 prefix product once), like dmcheck ref. mpmath does not prove its roundings:
@@ -41,6 +41,24 @@ def gauss_kl(rows):
     return out, ['kl']
 
 
+def tweedie(rows):
+    out = []
+    for r in rows:
+        x, mu, s, sc, ds = (mpf(val(r, k)) for k in ('x_t', 'mu_t', 'sigma_t', 'score', 'dscore'))
+        s2 = s * s
+        out.append([float((x + s2 * sc) / mu), float(s2 / (mu * mu) * (1 + s2 * ds))])
+    return out, ['mean', 'var']
+
+
+def edm_precond(rows):
+    out = []
+    for r in rows:
+        s, sd = mpf(val(r, 'sigma')), mpf(val(r, 'sigma_data'))
+        q = s * s + sd * sd
+        out.append([float(sd * sd / q), float(s * sd / sqrt(q)), float(1 / sqrt(q)), float(log(s) / 4)])
+    return out, ['c_skip', 'c_out', 'c_in', 'c_noise']
+
+
 def sched_cosine(rows):
     s, cap = mpf(8) / 1000, mpf(999) / 1000
     byT = {}
@@ -69,7 +87,8 @@ def main():
     suite, path, bits = sys.argv[1], sys.argv[2], int(sys.argv[3])
     mp.prec = bits
     rows = rows_of(path)
-    fn = {'gauss_score': gauss_score, 'gauss_kl': gauss_kl, 'sched_cosine': sched_cosine}[suite]
+    fn = {'gauss_score': gauss_score, 'gauss_kl': gauss_kl, 'sched_cosine': sched_cosine, 'tweedie': tweedie,
+          'edm_precond': edm_precond}[suite]
     t0 = time.perf_counter()
     out, names = fn(rows)
     t = time.perf_counter() - t0
