@@ -160,6 +160,23 @@ static void audit_one(const char *who, size_t i, const mpfr_t y, long L, double 
 }
 #endif
 
+#ifdef MPREF_AUDIT
+/* The audit of a value d proved at prec: f again at prec and at 2 prec + 64. */
+static void audit_again(const char *who, mpref_fn f, const void *ctx, mpfr_prec_t prec, double d)
+{
+  mpfr_t y, y2;
+  double d1, d2;
+  int p1, p2;
+  mpfr_init2(y, prec);
+  mpfr_init2(y2, 2 * prec + 64);
+  long loss = f(y, ctx), loss2 = f(y2, ctx);
+  settle(y, loss, prec, &d1, &p1);
+  settle(y2, loss2, 2 * prec + 64, &d2, &p2);
+  audit_one(who, 0, y, loss, d, y2, loss2, d2);
+  mpfr_clears(y, y2, (mpfr_ptr)0);
+}
+#endif
+
 int mpref_round_proved(mpref_fn f, const void *ctx, double *out, mpfr_prec_t *prec_used)
 {
   MPREF_LOCAL(y0, MPREF_FAST_PREC0);   /* the first attempt's y: no malloc */
@@ -289,7 +306,13 @@ int mpref_round(mpref_fn f, const void *ctx, double *out, mpfr_prec_t *prec_used
       return status;
     }
     if (!proved) continue;
-    if (lo == hi || (isnan(lo) && isnan(hi))) { *out = lo; return 0; }
+    if (lo == hi || (isnan(lo) && isnan(hi))) {
+#ifdef MPREF_AUDIT
+      audit_again("mpref_round", f, ctx, prec, lo);
+#endif
+      *out = lo;
+      return 0;
+    }
   }
   *out = NAN;
   return 2;

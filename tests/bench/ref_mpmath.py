@@ -4,7 +4,9 @@ reference/vectors/<suite>.csv. The schedule makes one pass per T (the
 prefix product once), like dmcheck ref. mpmath does not prove its roundings:
 float() of a 200-bit value is the correctly rounded double unless the value
 lies within 2^-147 (relative) of a rounding boundary.
-Usage: ref_mpmath.py SUITE CSV BITS; prints one line
+Usage: ref_mpmath.py SUITE CSV BITS [MIN_SECONDS]; repeats the whole table
+until MIN_SECONDS (default 0.1) have passed (steady state, as bench_ref
+times the C side) and prints one line
   mpmath_us_per_row <microseconds> rows <n> agree <outputs equal to the file> of <outputs>
 """
 import csv
@@ -89,16 +91,22 @@ def main():
     rows = rows_of(path)
     fn = {'gauss_score': gauss_score, 'gauss_kl': gauss_kl, 'sched_cosine': sched_cosine, 'tweedie': tweedie,
           'edm_precond': edm_precond}[suite]
+    least = float(sys.argv[4]) if len(sys.argv) > 4 else 0.1
     t0 = time.perf_counter()
-    out, names = fn(rows)
-    t = time.perf_counter() - t0
+    passes = 0
+    while True:
+        out, names = fn(rows)
+        passes += 1
+        t = time.perf_counter() - t0
+        if t >= least:
+            break
     agree = total = 0
     for r, o in zip(rows, out):
         for name, v in zip(names, o):
             want = val(r, name)
             total += 1
             agree += v == want or (v != v and want != want)
-    print("mpmath_us_per_row %.3f rows %d agree %d of %d" % (1e6 * t / len(rows), len(rows), agree, total))
+    print("mpmath_us_per_row %.3f rows %d agree %d of %d" % (1e6 * t / (passes * len(rows)), len(rows), agree, total))
 
 
 if __name__ == "__main__":
