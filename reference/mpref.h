@@ -86,9 +86,10 @@ int mpref_round_proved(mpref_fn f, const void *ctx, double *out, mpfr_prec_t *pr
 typedef void (*mpref_each_fn)(mpfr_t *y, long *loss, size_t n, const unsigned char *need, const void *ctx);
 int mpref_round_each(mpref_each_fn f, const void *ctx, size_t n, double *out, int *status);
 
-/* The smallest loss L >= 0 with 2^(EXP(y) - PREC(y) + L) >= 2^e[0] + ... +
- * 2^e[n-1]: an error bound written as a sum of n powers of two (n < 1024)
- * turned into the loss of mpref_fn. y must be regular. */
+/* A loss L >= 0 with 2^(EXP(y) - PREC(y) + L) >= 2^e[0] + ... + 2^e[n-1]:
+ * an error bound written as a sum of n powers of two (n < 1024) turned into
+ * the loss of mpref_fn; the smallest such L, or one more when the sum is
+ * exactly a power of two (the sum is rounded up). y must be regular. */
 long mpref_loss_of(const mpfr_t y, const mpfr_exp_t *e, int n);
 
 /* Vector form: f fills y[0..n-1] (precisions already set) and returns one
