@@ -278,13 +278,20 @@ int mpref_round_each(mpref_each_fn f, const void *ctx, size_t n, double *out, in
 long mpref_loss_of(const mpfr_t y, const mpfr_exp_t *e, int n)
 {
   /* sum of 2^(e[i] - base) in binary64, each term at least 2^-1000 (so a
-   * term below that still counts) and at most 2^1000, rounded up by the
-   * factor 1 + 2^-40 (n < 2^10 roundings of 2^-53 each) */
-  long base = (long)mpfr_get_exp(y) - (long)mpfr_get_prec(y);
+   * term below that still counts), rounded up by the factor 1 + 2^-40 (n <
+   * 2^10 roundings of 2^-53 each); a term above 2^900 makes the loss its
+   * exponent plus log2 n rounded up (no precision reaches such a loss) */
+  long base = (long)mpfr_get_exp(y) - (long)mpfr_get_prec(y), kmax = -1000;
+  for (int i = 0; i < n; i++) if ((long)e[i] - base > kmax) kmax = (long)e[i] - base;
+  if (kmax > 900) {
+    long lg = 0;
+    while ((1L << lg) < n) lg++;
+    return kmax + lg + 1;
+  }
   double r = 0;
   for (int i = 0; i < n; i++) {
     long k = (long)e[i] - base;
-    r += ldexp(1.0, (int)(k < -1000 ? -1000 : k > 1000 ? 1000 : k));
+    r += ldexp(1.0, (int)(k < -1000 ? -1000 : k));
   }
   r *= 1 + 0x1p-40;
   int L;

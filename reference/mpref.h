@@ -56,7 +56,8 @@
 #define MPREF_DOMAIN (-2)  /* the arguments are outside the domain: NaN */
 #define MPREF_NOMEM (-3)   /* the evaluator ran out of memory: NaN */
 
-/* Compute y (whose precision is already set) for the arguments in ctx.
+/* Compute y (whose precision is already set; the evaluator must not change
+ * it: y may live on the driver's stack) for the arguments in ctx.
  * Return the bits lost (>= 0): |y - exact| <= 2^(EXP(y) - PREC(y) + loss),
  * or MPREF_EXACT, or MPREF_DOMAIN. */
 typedef long (*mpref_fn)(mpfr_t y, const void *ctx);

@@ -246,10 +246,12 @@ static long beta_eval(mpfr_t y, const void *vctx)
  *   c~_s = cos(theta~_s) rounded: |c~_s - c_s| <= 6.02 u + u/2 <= 2^(3 - w)
  *     (|cos'| <= 1, c_s <= 1); relative to c_s (> 0 for s < T, and c_s >=
  *     2^(E_s - 1)(1 - 2^-40) with E_s = EXP(c~_s)): <= 2^(4.01 - w - E_s).
- *   r~^2 = (c~_t / c~_{t-1})^2, the quotient and the square rounded: relative
- *     error <= 2.01 (e_t + e_{t-1}) + 2.01 u, and r^2 < 1 (cos decreases on
- *     [0, pi/2]), so |r~^2 - r^2| <= 2^(6 - w - E_t) + 2^(6 - w - E_{t-1}) +
- *     2^(2 - w) (the factor 1.01 for r~^2 vs r^2 included).
+ *     (The factor 1 - 2^-40 needs w + E_s >= 44: checked, else no bits.)
+ *   r~^2 = (c~_t / c~_{t-1})^2, the quotient and the square rounded: the
+ *     quotient's rounding counts twice, so the relative error is <= 2.01 (e_t
+ *     + e_{t-1}) + 3.03 u, and r^2 < 1 (cos decreases on [0, pi/2]), so
+ *     |r~^2 - r^2| <= 2^(6 - w - E_t) + 2^(6 - w - E_{t-1}) + 2^(2 - w) (the
+ *     factor 1.01 for r~^2 vs r^2 included).
  *   y = 1 - r~^2 rounded to p bits: <= 2^(EXP(y) - p - 1).
  * Four powers of two for mpref_loss_of. The raw value against the cap 0.999
  * is decided by clip_decision with that bound; undecided, no bit is
@@ -267,11 +269,11 @@ static long cosine_proved_eval(mpfr_t y, const void *vctx)
     double c1 = cos(th1), r = c1 / cos(th0), b = 1 - r * r;
     long g = 8 + (b > 0 && isfinite(b) ? (ilogb(b) < 0 ? -ilogb(b) : 0) : 64) + (c1 > 0 ? (ilogb(c1) < 0 ? -ilogb(c1) : 0) : 64);
     mpfr_prec_t w = p + g;
-    mpfr_t cp, cc;
-    mpfr_inits2(w, cp, cc, (mpfr_ptr)0);
+    MPREF_LOCAL(cp, w);
+    MPREF_LOCAL(cc, w);
     cos_theta(cp, c->T, c->t - 1);
     cos_theta(cc, c->T, c->t);
-    if (mpfr_sgn(cc) <= 0 || mpfr_sgn(cp) <= 0) loss = MPREF_PREC_MAX;
+    if (mpfr_sgn(cc) <= 0 || mpfr_sgn(cp) <= 0 || (long)w + mpfr_get_exp(cc) < 44) loss = MPREF_PREC_MAX;
     else {
       mpfr_exp_t et = mpfr_get_exp(cc), ep = mpfr_get_exp(cp);
       mpfr_div(cc, cc, cp, MPFR_RNDN);
@@ -283,7 +285,6 @@ static long cosine_proved_eval(mpfr_t y, const void *vctx)
         loss = mpref_loss_of(y, terms, 4);
       }
     }
-    mpfr_clears(cp, cc, (mpfr_ptr)0);
     if (loss >= (long)p) return (long)p + 1;   /* undecided: no bits certified */
     clipped = mpfr_cmp_ui_2exp(y, 1, -1) < 0 ? 0 : clip_decision(y, loss);
     if (clipped < 0) return (long)p + 1;
@@ -804,7 +805,7 @@ static void ab_each(mpfr_ptr *ys, long *loss, const sched_pq *v)
       if (!Px) terms[nt++] = 1 - r;
     } else {
       inex = mpfr_set(ylm, b, MPFR_RNDN) != 0 || !bx;
-      if (!bx) terms[nt++] = mpfr_get_exp(b) - (long)w - 1;
+      if (!bx) terms[nt++] = mpref_exp_of(b) - (long)w - 1;
       if (!Qx) terms[nt++] = 1 - r;
     }
     if (!inex) loss[REF_AB_LOG_ONE_MINUS] = MPREF_EXACT;
@@ -820,8 +821,8 @@ static void ab_each(mpfr_ptr *ys, long *loss, const sched_pq *v)
     if (!v->cross) {         /* log P~ - log Q~ */
       int ax = mpfr_log(a, v->P, MPFR_RNDN) == 0 && Px;
       inex = mpfr_sub(ysn, a, b, MPFR_RNDN) != 0 || !ax || !bx;
-      if (!ax) { terms[nt++] = mpfr_get_exp(a) - (long)w - 1; if (!Px) terms[nt++] = 1 - r; }
-      if (!bx) { terms[nt++] = mpfr_get_exp(b) - (long)w - 1; if (!Qx) terms[nt++] = 1 - r; }
+      if (!ax) { terms[nt++] = mpref_exp_of(a) - (long)w - 1; if (!Px) terms[nt++] = 1 - r; }
+      if (!bx) { terms[nt++] = mpref_exp_of(b) - (long)w - 1; if (!Qx) terms[nt++] = 1 - r; }
     } else {                 /* log(P~ / Q~) */
       int qx = mpfr_div(a, v->P, v->Q, MPFR_RNDN) == 0;
       inex = mpfr_log(ysn, a, MPFR_RNDN) != 0 || !qx || !Px || !Qx;
