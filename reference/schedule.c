@@ -352,7 +352,7 @@ static void rotate(mpfr_t re, mpfr_t im, const mpfr_t wr, const mpfr_t wi, mpfr_
  * <= 8 (s + 1) 2^-prec (each rotation adds <= 6.5 ulp-units, the rotation
  * factor itself is within 1.5). Those bounds enter the loss, so a value is
  * certified only when mpfr_can_round proves its double. */
-#define SWEEP_PREC (2 * MPREF_PREC0)
+#define SWEEP_PREC MPREF_PREC0
 typedef struct {
   mpfr_t a, b, c, d, e, f, t1, t2, x, k;
 } sweep_state;
