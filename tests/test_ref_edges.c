@@ -322,37 +322,41 @@ static const quot quots[] = {
 };
 #define NQUOTS (sizeof quots / sizeof quots[0])
 
-static void test_mpref_round(void **state)
+/* What both scalar drivers must do: the IEEE quotients (at most max_prec
+ * bits for a one-rounding value), NaN with the domain, NaN and out-of-memory
+ * statuses, and no proof of an inexact zero (escalating to MPREF_PREC_MAX)
+ * or of the exact midpoint claimed inexact. */
+typedef int (*scalar_driver)(mpref_fn, const void *, double *, mpfr_prec_t *);
+static void check_driver(const char *name, scalar_driver drive, mpfr_prec_t max_prec)
 {
-  (void)state;
   for (size_t i = 0; i < NQUOTS; i++) {
     double got, want = quots[i].a / quots[i].b;
     mpfr_prec_t prec = 0;
-    int st = mpref_round(eval_quot, &quots[i], &got, &prec);
+    int st = drive(eval_quot, &quots[i], &got, &prec);
     if (st != 0 || !same_double(got, want))
-      fail_msg("mpref_round(%a / %a) = %a (status %d), IEEE quotient %a", quots[i].a, quots[i].b, got, st, want);
-    assert_int_equal(prec, MPREF_PREC0); /* one correctly rounded division needs no escalation */
+      fail_msg("%s(%a / %a) = %a (status %d), IEEE quotient %a", name, quots[i].a, quots[i].b, got, st, want);
+    assert_true(prec <= max_prec);
   }
-  double out = 1;
-  assert_int_equal(mpref_round(eval_domain, NULL, &out, NULL), MPREF_EDOM);
-  assert_true(isnan(out));
-  out = 1;
-  assert_int_equal(mpref_round(eval_nan, NULL, &out, NULL), MPREF_EDOM);
-  assert_true(isnan(out));
-  out = 1;
-  errno = 0;
-  assert_int_equal(mpref_round(eval_nomem, NULL, &out, NULL), MPREF_ENOMEM);
-  assert_true(isnan(out));
-  assert_int_equal(errno, ENOMEM);
+  static const struct { mpref_fn f; int status; } bad[] = {
+    { eval_domain, MPREF_EDOM }, { eval_nan, MPREF_EDOM }, { eval_nomem, MPREF_ENOMEM },
+    { eval_zero_inexact, MPREF_UNPROVED }, { eval_midpoint, MPREF_UNPROVED } };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    double out = 1;
+    mpfr_prec_t prec = 0;
+    errno = 0;
+    int st = drive(bad[i].f, NULL, &out, &prec);
+    if (st != bad[i].status || !isnan(out)) fail_msg("%s: case %zu: status %d, output %a", name, i, st, out);
+    if (bad[i].status == MPREF_ENOMEM) assert_int_equal(errno, ENOMEM);
+    if (bad[i].f == eval_zero_inexact) assert_int_equal(prec, MPREF_PREC_MAX); /* it escalated all the way */
+  }
+}
+
+static void test_mpref_round(void **state)
+{
+  (void)state;
+  check_driver("mpref_round", mpref_round, MPREF_PREC0); /* one correctly rounded division needs no escalation */
   mpfr_prec_t prec = 0;
-  out = 1;
-  assert_int_equal(mpref_round(eval_zero_inexact, NULL, &out, &prec), MPREF_UNPROVED);
-  assert_true(isnan(out));
-  assert_int_equal(prec, MPREF_PREC_MAX); /* it escalated all the way */
-  out = 1;
-  assert_int_equal(mpref_round(eval_midpoint, NULL, &out, NULL), MPREF_UNPROVED);
-  assert_true(isnan(out));
-  out = 0;
+  double out = 0;
   assert_int_equal(mpref_round(eval_unstable, NULL, &out, &prec), MPREF_OK);
   assert_true(out == 2.0);      /* the first precision's 1 was not confirmed at twice it */
   assert_true(prec == 2 * MPREF_PREC0);
@@ -398,34 +402,10 @@ static long eval_loss100(mpfr_t y, const void *ctx)
 static void test_mpref_round_proved(void **state)
 {
   (void)state;
-  for (size_t i = 0; i < NQUOTS; i++) {
-    double got, want = quots[i].a / quots[i].b;
-    mpfr_prec_t prec = 0;
-    int st = mpref_round_proved(eval_quot, &quots[i], &got, &prec);
-    if (st != 0 || !same_double(got, want))
-      fail_msg("mpref_round_proved(%a / %a) = %a (status %d), IEEE quotient %a", quots[i].a, quots[i].b, got, st, want);
-    assert_true(prec <= 2 * MPREF_FAST_PREC0);   /* a 1-bit loss: the first or second precision */
-  }
-  double out = 1;
-  assert_int_equal(mpref_round_proved(eval_domain, NULL, &out, NULL), MPREF_EDOM);
-  assert_true(isnan(out));
-  out = 1;
-  assert_int_equal(mpref_round_proved(eval_nan, NULL, &out, NULL), MPREF_EDOM);
-  assert_true(isnan(out));
-  out = 1;
-  errno = 0;
-  assert_int_equal(mpref_round_proved(eval_nomem, NULL, &out, NULL), MPREF_ENOMEM);
-  assert_true(isnan(out));
-  assert_int_equal(errno, ENOMEM);
+  /* a 1-bit loss: proved at the first precision or the second */
+  check_driver("mpref_round_proved", mpref_round_proved, 2 * MPREF_FAST_PREC0);
   mpfr_prec_t prec = 0;
-  out = 1;
-  assert_int_equal(mpref_round_proved(eval_zero_inexact, NULL, &out, &prec), MPREF_UNPROVED);
-  assert_true(isnan(out));
-  assert_int_equal(prec, MPREF_PREC_MAX);        /* it escalated all the way */
-  out = 1;
-  assert_int_equal(mpref_round_proved(eval_midpoint, NULL, &out, NULL), MPREF_UNPROVED);
-  assert_true(isnan(out));
-  out = 0;
+  double out = 0;
   assert_int_equal(mpref_round_proved(eval_loss100, NULL, &out, &prec), MPREF_OK);
   assert_true(out == 1.0 / 7);
   assert_int_equal(prec, 192);                   /* 64, then 100 + 72 bits in whole limbs */
