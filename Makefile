@@ -412,7 +412,7 @@ $(B)/audit/mpref_audit: $(B)/obj/tests/audit/mpref_audit.o $(AUDIT_OBJS) $(SUPA)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_REF) $(LIBS_NUM)
 check-mpref-audit: $(B)/audit/mpref_audit
-	@./$<
+	@$<
 
 # `make fuzz FUZZ_SECONDS=N` runs every harness for N seconds from the
 # committed seeds (tests/fuzz/corpus/NAME for fuzz_NAME) with the dictionary; new inputs
