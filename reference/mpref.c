@@ -219,12 +219,23 @@ int mpref_round_proved(mpref_fn f, const void *ctx, double *out, mpfr_prec_t *pr
 int mpref_round_each(mpref_each_fn f, const void *ctx, size_t n, double *out, int *status)
 {
   if (n == 0 || n > MPREF_MAX_VEC) return MPREF_EDOM;
+  /* the first attempt's y[i] on the stack (MPFR's custom interface); an
+   * escalated one is reallocated on the heap (heap[i]) */
+  enum { LIMBS0 = (MPREF_FAST_PREC0 + GMP_NUMB_BITS - 1) / GMP_NUMB_BITS };
+  mp_limb_t limbs0[MPREF_MAX_VEC][LIMBS0];
   mpfr_t y[MPREF_MAX_VEC];
   long loss[MPREF_MAX_VEC];
-  unsigned char need[MPREF_MAX_VEC];
+  unsigned char need[MPREF_MAX_VEC], heap[MPREF_MAX_VEC];
   int st[MPREF_MAX_VEC];
   size_t pending = n;
-  for (size_t i = 0; i < n; i++) { mpfr_init2(y[i], MPREF_FAST_PREC0); need[i] = 1; st[i] = MPREF_UNPROVED; out[i] = NAN; }
+  for (size_t i = 0; i < n; i++) {
+    mpfr_custom_init(limbs0[i], MPREF_FAST_PREC0);
+    mpfr_custom_init_set(y[i], MPFR_ZERO_KIND, 0, MPREF_FAST_PREC0, limbs0[i]);
+    need[i] = 1;
+    heap[i] = 0;
+    st[i] = MPREF_UNPROVED;
+    out[i] = NAN;
+  }
   for (mpfr_prec_t prec = MPREF_FAST_PREC0;;) {
     f(y, loss, n, need, ctx);
     mpfr_prec_t next = prec;
@@ -244,7 +255,12 @@ int mpref_round_each(mpref_each_fn f, const void *ctx, size_t n, double *out, in
     }
     if (!pending || prec >= MPREF_PREC_MAX) break;
     prec = next;
-    for (size_t i = 0; i < n; i++) if (need[i]) mpfr_set_prec(y[i], prec);
+    for (size_t i = 0; i < n; i++) {
+      if (!need[i]) continue;
+      if (heap[i]) mpfr_set_prec(y[i], prec);
+      else mpfr_init2(y[i], prec);   /* leaves the stack limbs */
+      heap[i] = 1;
+    }
   }
 #ifdef MPREF_AUDIT
   {
@@ -267,7 +283,7 @@ int mpref_round_each(mpref_each_fn f, const void *ctx, size_t n, double *out, in
 #endif
   int worst = 0;
   for (size_t i = 0; i < n; i++) {
-    mpfr_clear(y[i]);
+    if (heap[i]) mpfr_clear(y[i]);
     if (status) status[i] = st[i];
     if (st[i] > worst) worst = st[i];
   }
