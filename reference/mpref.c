@@ -63,71 +63,6 @@ static int settle(mpfr_t y, long loss, mpfr_prec_t prec, double *out, int *prove
   return status;
 }
 
-static int attempt(mpref_fn f, const void *ctx, mpfr_prec_t prec, double *out, int *proved)
-{
-  mpfr_t y;
-  mpfr_init2(y, prec);
-  long loss = f(y, ctx);
-  int status = settle(y, loss, prec, out, proved);
-  mpfr_clear(y);
-  return status;
-}
-
-/* One vector evaluation at prec; returns 1 on a domain error, else 0 and
- * *all_proved. */
-static int attempt_vec(mpref_vec_fn f, const void *ctx, size_t n, mpfr_prec_t prec,
-                       double *out, int *all_proved)
-{
-  mpfr_t y[MPREF_MAX_VEC];
-  for (size_t i = 0; i < n; i++) mpfr_init2(y[i], prec);
-  long loss = f(y, n, ctx);
-  int status = 0;
-  *all_proved = 1;
-  for (size_t i = 0; i < n && !status; i++) {
-    int proved;
-    status = settle(y[i], loss, prec, &out[i], &proved);
-    *all_proved &= proved;
-  }
-  for (size_t i = 0; i < n; i++) mpfr_clear(y[i]);
-  return status;
-}
-
-int mpref_round_vec(mpref_vec_fn f, const void *ctx, size_t n, double *out)
-{
-  double lo[MPREF_MAX_VEC], hi[MPREF_MAX_VEC];
-  if (n == 0 || n > MPREF_MAX_VEC) return 1;
-  for (mpfr_prec_t prec = MPREF_PREC0; prec <= MPREF_PREC_MAX; prec *= 2) {
-    int proved, proved_hi;
-    int status = attempt_vec(f, ctx, n, prec, lo, &proved);
-    if (!status && proved) status = attempt_vec(f, ctx, n, 2 * prec, hi, &proved_hi);
-    if (status) {
-      for (size_t i = 0; i < n; i++) out[i] = NAN;
-      if (status == MPREF_ENOMEM) errno = ENOMEM;
-      return status;
-    }
-    if (!proved) continue;
-    int same = 1;
-    for (size_t i = 0; i < n; i++) same &= lo[i] == hi[i] || (isnan(lo[i]) && isnan(hi[i]));
-    if (same) { for (size_t i = 0; i < n; i++) out[i] = lo[i]; return 0; }
-  }
-  for (size_t i = 0; i < n; i++) out[i] = NAN;
-  return 2;
-}
-
-/* ---- the drivers of evaluators with derived bounds ---------------------- */
-
-/* The precision after an unproved attempt at p that reported loss: at least
- * twice p, and enough for that loss with 72 bits to spare (54 for the
- * double, the rest so that can_round rarely fails by chance), in whole
- * limbs. At most MPREF_PREC_MAX. */
-static mpfr_prec_t next_prec(mpfr_prec_t p, long loss)
-{
-  long want = (loss > 0 ? loss : 0) + 72, q = 2 * (long)p;
-  if (want > MPREF_PREC_MAX) want = MPREF_PREC_MAX;
-  if (want > q) q = (want + 63) / 64 * 64;
-  return q > MPREF_PREC_MAX ? MPREF_PREC_MAX : (mpfr_prec_t)q;
-}
-
 #ifdef MPREF_AUDIT
 /* The audit (make check-mpref-audit): y at p with loss L was proved to
  * round to d; the evaluation at P = 2p + 64 gives y2 with loss L2 and d2.
@@ -176,6 +111,96 @@ static void audit_again(const char *who, mpref_fn f, const void *ctx, mpfr_prec_
   mpfr_clears(y, y2, (mpfr_ptr)0);
 }
 #endif
+
+#ifdef MPREF_AUDIT
+/* The same for the components of a vector evaluator. */
+static void audit_vec_again(mpref_vec_fn f, const void *ctx, size_t n, mpfr_prec_t prec, const double *d)
+{
+  mpfr_t y[MPREF_MAX_VEC], y2[MPREF_MAX_VEC];
+  for (size_t i = 0; i < n; i++) { mpfr_init2(y[i], prec); mpfr_init2(y2[i], 2 * prec + 64); }
+  long loss = f(y, n, ctx), loss2 = f(y2, n, ctx);
+  for (size_t i = 0; i < n; i++) {
+    double d2;
+    int p2;
+    settle(y2[i], loss2, 2 * prec + 64, &d2, &p2);
+    audit_one("mpref_round_vec", i, y[i], loss, d[i], y2[i], loss2, d2);
+  }
+  for (size_t i = 0; i < n; i++) { mpfr_clear(y[i]); mpfr_clear(y2[i]); }
+}
+#endif
+
+static int attempt(mpref_fn f, const void *ctx, mpfr_prec_t prec, double *out, int *proved)
+{
+  mpfr_t y;
+  mpfr_init2(y, prec);
+  long loss = f(y, ctx);
+  int status = settle(y, loss, prec, out, proved);
+  mpfr_clear(y);
+  return status;
+}
+
+/* One vector evaluation at prec; returns 1 on a domain error, else 0 and
+ * *all_proved. */
+static int attempt_vec(mpref_vec_fn f, const void *ctx, size_t n, mpfr_prec_t prec,
+                       double *out, int *all_proved)
+{
+  mpfr_t y[MPREF_MAX_VEC];
+  for (size_t i = 0; i < n; i++) mpfr_init2(y[i], prec);
+  long loss = f(y, n, ctx);
+  int status = 0;
+  *all_proved = 1;
+  for (size_t i = 0; i < n && !status; i++) {
+    int proved;
+    status = settle(y[i], loss, prec, &out[i], &proved);
+    *all_proved &= proved;
+  }
+  for (size_t i = 0; i < n; i++) mpfr_clear(y[i]);
+  return status;
+}
+
+int mpref_round_vec(mpref_vec_fn f, const void *ctx, size_t n, double *out)
+{
+  double lo[MPREF_MAX_VEC], hi[MPREF_MAX_VEC];
+  if (n == 0 || n > MPREF_MAX_VEC) return 1;
+  for (mpfr_prec_t prec = MPREF_PREC0; prec <= MPREF_PREC_MAX; prec *= 2) {
+    int proved, proved_hi;
+    int status = attempt_vec(f, ctx, n, prec, lo, &proved);
+    if (!status && proved) status = attempt_vec(f, ctx, n, 2 * prec, hi, &proved_hi);
+    if (status) {
+      for (size_t i = 0; i < n; i++) out[i] = NAN;
+      if (status == MPREF_ENOMEM) errno = ENOMEM;
+      return status;
+    }
+    if (!proved) continue;
+    int same = 1;
+    for (size_t i = 0; i < n; i++) same &= lo[i] == hi[i] || (isnan(lo[i]) && isnan(hi[i]));
+    if (same) {
+#ifdef MPREF_AUDIT
+      audit_vec_again(f, ctx, n, prec, lo);
+#endif
+      for (size_t i = 0; i < n; i++) out[i] = lo[i];
+      return 0;
+    }
+  }
+  for (size_t i = 0; i < n; i++) out[i] = NAN;
+  return 2;
+}
+
+/* ---- the drivers of evaluators with derived bounds ---------------------- */
+
+/* The precision after an unproved attempt at p that reported loss: at least
+ * twice p, and enough for that loss with 72 bits to spare (54 for the
+ * double, the rest so that can_round rarely fails by chance), in whole
+ * limbs. At most MPREF_PREC_MAX. */
+static mpfr_prec_t next_prec(mpfr_prec_t p, long loss)
+{
+  long want = (loss > 0 ? loss : 0) + 72, q = 2 * (long)p;
+  if (want > MPREF_PREC_MAX) want = MPREF_PREC_MAX;
+  if (want > q) q = (want + 63) / 64 * 64;
+  return q > MPREF_PREC_MAX ? MPREF_PREC_MAX : (mpfr_prec_t)q;
+}
+
+
 
 int mpref_round_proved(mpref_fn f, const void *ctx, double *out, mpfr_prec_t *prec_used)
 {
