@@ -5,6 +5,7 @@
 #   make reference  regenerates reference/vectors/*.csv
 #   make bench      benchmarks (tests/bench/)
 #   make mutants    mutation testing of the checks (tests/mutants/; not part of make check)
+#   make check-mpref-audit  every suite row through references built with MPREF_AUDIT
 #   make check-seeds  the seed sweep (202 seeds at DMC_POINTS_SCALE=0.1)
 #   make install    PREFIX=/usr/local DESTDIR=
 CC ?= cc
@@ -74,7 +75,7 @@ VERSO := $(B)/lib/libdmcverify.so
 MKREPORT := $(B)/bin/mkreport
 DEPS_OK := $(B)/.deps-ok
 
-.PHONY: all check report reference vectors-drift bench fuzz coverage install uninstall clean deps run-checks ledger check-asan check-valgrind coverage-map mutants check-seeds
+.PHONY: all check report reference vectors-drift bench fuzz coverage install uninstall clean deps run-checks ledger check-asan check-valgrind coverage-map mutants check-seeds check-mpref-audit
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -404,6 +405,21 @@ bench: $(BENCHES) $(VERSO)
 	@uptime
 	@DMCHECK_LIB=$(CURDIR)/$(VERSO) $(PYTHON) tests/bench/bench_inprocess.py
 
+# ---- the audit of the derived error bounds (not part of make check) -------
+# The references built with MPREF_AUDIT (reference/mpref.h): every output of
+# mpref_round_proved / mpref_round_each is evaluated again at more than twice
+# the precision, and tests/audit/mpref_audit.c runs every row of every suite,
+# eval and cross, through them; a bound that does not hold aborts the run.
+AUDIT_OBJS := $(patsubst %.c,$(B)/auditobj/%.o,$(REF_SRCS))
+$(B)/auditobj/%.o: %.c | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) -DMPREF_AUDIT $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+$(B)/audit/mpref_audit: $(B)/obj/tests/audit/mpref_audit.o $(AUDIT_OBJS) $(SUPA) $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_REF) $(LIBS_NUM)
+check-mpref-audit: $(B)/audit/mpref_audit
+	@$<
+
 # `make fuzz FUZZ_SECONDS=N` runs every harness for N seconds from the
 # committed seeds (tests/fuzz/corpus/NAME for fuzz_NAME) with the dictionary; new inputs
 # land in build/fuzz/corpus/NAME, findings in build/fuzz/findings/.
@@ -456,4 +472,4 @@ uninstall:
 clean:
 	rm -rf $(B)
 
--include $(shell find $(B)/obj $(B)/fuzzobj -name '*.d' 2>/dev/null)
+-include $(shell find $(B)/obj $(B)/fuzzobj $(B)/auditobj -name '*.d' 2>/dev/null)

@@ -57,6 +57,13 @@ int ref_mixture_marginal(const dmc_sde *sde, const dmc_mixture *data, double t, 
 
 /* D7 KL, likelihoods, ELBO (reference/elbo.c) */
 REF_AS_LIBRARY(gauss_kl);
+/* ref_gauss_kl with exp(-logvar2) kept from the previous call with the same
+ * logvar2 and working precision (the same correctly rounded MPFR value, so
+ * the same results): a suite's rows share it (reference/suite_kl.c). */
+typedef struct ref_kl_memo ref_kl_memo;
+ref_kl_memo *ref_kl_memo_new(void);   /* NULL when out of memory */
+void ref_kl_memo_free(ref_kl_memo *m);
+int ref_gauss_kl_memo(double mu1, double logvar1, double mu2, double logvar2, ref_kl_memo *memo, double *out);
 REF_AS_LIBRARY(gauss_loglik);
 REF_AS_LIBRARY(discretized_gaussian_loglik);
 REF_AS_LIBRARY(lgc_log_evidence);

@@ -33,12 +33,15 @@ static long mean_square(mpfr_t y, mpfr_t t, const dsm_ctx *c, int *inexact)
   mpfr_t bb;
   mpfr_init2(bb, 64);
   mpfr_set_d(bb, c->b, MPFR_RNDN);
-  OP(mpfr_set_d(t, c->w, MPFR_RNDN));
-  OP(mpfr_mul_d(t, t, c->mu, MPFR_RNDN));
+  int prod_inexact = mpfr_set_d(t, c->w, MPFR_RNDN) != 0;
+  prod_inexact |= mpfr_mul_d(t, t, c->mu, MPFR_RNDN) != 0;
   int sum_inexact = mpfr_add(y, t, bb, MPFR_RNDN) != 0;
-  *inexact |= sum_inexact;
+  *inexact |= sum_inexact | prod_inexact;
   long loss = 0;
-  if (sum_inexact) loss = mpref_cancellation_loss(y, t, bb);
+  /* any earlier rounding (the product's) is magnified by the cancellation,
+   * even when the sum itself is exact (it was not counted then: a wrong
+   * bound, hidden by mpref_round's second evaluation) */
+  if (*inexact) loss = mpref_cancellation_loss(y, t, bb);
   OP(mpfr_sqr(y, y, MPFR_RNDN));
   mpfr_clear(bb);
   return loss;
@@ -51,11 +54,11 @@ static long ratio_square(mpfr_t y, const mpfr_t d, double w, int *inexact)
   mpfr_init2(one, 2);
   mpfr_init2(wd, mpfr_get_prec(y));
   mpfr_set_ui(one, 1, MPFR_RNDN);
-  OP(mpfr_mul_d(wd, d, w, MPFR_RNDN));
+  int prod_inexact = mpfr_mul_d(wd, d, w, MPFR_RNDN) != 0;
   int sum_inexact = mpfr_add(y, wd, one, MPFR_RNDN) != 0;
-  *inexact |= sum_inexact;
+  *inexact |= sum_inexact | prod_inexact;
   long loss = 0;
-  if (sum_inexact) loss = mpref_cancellation_loss(y, wd, one);
+  if (*inexact) loss = mpref_cancellation_loss(y, wd, one);   /* as in mean_square (d may be rounded too) */
   OP(mpfr_sqr(y, y, MPFR_RNDN));
   OP(mpfr_div(y, y, d, MPFR_RNDN));
   mpfr_clears(one, wd, (mpfr_ptr)0);

@@ -10,46 +10,110 @@
 static long lmax(long a, long b) { return a > b ? a : b; }
 
 /* ---- KL(N(mu1, e^lv1) || N(mu2, e^lv2)) -------------------------------- */
-typedef struct { double mu1, lv1, mu2, lv2; } kl_ctx;
+/* memo: NULL, or exp(-lv2) kept from an earlier row (ref_kl_memo). */
+typedef struct { double mu1, lv1, mu2, lv2; ref_kl_memo *memo; } kl_ctx;
+
+struct ref_kl_memo {
+  int valid, inexact;     /* E holds exp(-lv2) at its precision; inexact: its ternary */
+  double lv2;
+  mpfr_t E;
+};
+
+ref_kl_memo *ref_kl_memo_new(void)
+{
+  ref_kl_memo *m = malloc(sizeof *m);
+  if (!m) return NULL;
+  m->valid = 0;
+  mpfr_init2(m->E, MPREF_FAST_PREC0 + 8);
+  return m;
+}
+
+void ref_kl_memo_free(ref_kl_memo *m)
+{
+  if (!m) return;
+  mpfr_clear(m->E);
+  free(m);
+}
+
+/* Bits that hold a - b exactly (a, b finite doubles): 55 plus the distance
+ * of their exponents spans every bit of the difference. */
+static long exact_diff_bits(double a, double b)
+{
+  int ea = 0, eb = 0;
+  if (a == 0.0 || b == 0.0) return 53;
+  frexp(a, &ea);
+  frexp(b, &eb);
+  return 55 + (ea > eb ? ea - eb : eb - ea);
+}
 
 /* KL = (expm1(d) - d + (mu1 - mu2)^2 e^-lv2) / 2, d = lv1 - lv2.
- * Error: expm1(d) - d cancels to second order for small d (counted with
- * mpref_cancel_bits); d's rounding is magnified by exp's slope, |d| 2^-p
- * relative, hence EXP(d) more bits when |d| > 1; the mean term is a product
- * of correctly rounded factors and adds a non-negative term. */
+ * Error (p = PREC(y); the expm1 chain runs at w = p + 4 + max(0, -EXP(d))
+ * bits, guard bits for its cancellation; the mean chain at wg; every
+ * operation rounds to nearest):
+ *   d is exact (exact_diff_bits), so expm1(d) - d has no argument error;
+ *   e = expm1(d) rounded: |e~ - e| <= 2^(EXP(e~) - w - 1);
+ *   f = e~ - d rounded:   |f~ - (e~ - d)| <= 2^(EXP(f~) - w - 1);
+ *   g = dmu^2 e^-lv2 from dmu = mu1 - mu2, its square, exp(-lv2) (-lv2 exact)
+ *     and the product: 5 relative roundings of 2^-wg (dmu's counts twice),
+ *     |g~ - g| <= ((1 + 2^-wg)^5 - 1) g <= 5.03 2^(EXP(g~) - wg);
+ *   y = (f~ + g~)/2: the sum rounds to p bits (<= 2^(EXP(y) - p - 1)), the
+ *     halving is exact.
+ * f >= 0 and g >= 0, so nothing cancels in the sum: |y - KL| <= 2^(EXP(e~) -
+ * w - 2) + 2^(EXP(f~) - w - 2) + 2^(EXP(g~) - wg + 2) + 2^(EXP(y) - p - 1)
+ * (5.03/2 <= 4), four powers of two for mpref_loss_of; wg = p + 8. */
 static long kl_eval(mpfr_t y, const void *vctx)
 {
   const kl_ctx *c = vctx;
-  mpfr_prec_t p = mpfr_get_prec(y);
-  mpfr_t d, e, f, g;
-  mpfr_inits2(p, d, e, f, g, (mpfr_ptr)0);
-  long loss = MPREF_SLACK;
+  mpfr_prec_t p = mpfr_get_prec(y), wg = p + 8;
   int inexact = 0; /* any rounded MPFR operation: can_round cannot certify an exact value */
-  /* f = expm1(d) - d, d = lv1 - lv2 */
-  inexact |= mpfr_set_d(d, c->lv1, MPFR_RNDN) != 0;
-  inexact |= mpfr_sub_d(d, d, c->lv2, MPFR_RNDN) != 0;
-  if (mpfr_zero_p(d)) {
-    mpfr_set_zero(f, 1);
-  } else {
+  mpfr_exp_t terms[4];                             /* the error terms' exponents */
+  int nt = 0;
+  /* f = expm1(d) - d, d = lv1 - lv2 (exact) */
+  MPREF_LOCAL(d, exact_diff_bits(c->lv1, c->lv2));
+  mpfr_set_d(d, c->lv1, MPFR_RNDN);
+  if (mpfr_sub_d(d, d, c->lv2, MPFR_RNDN) != 0) return MPREF_PREC_MAX;   /* never: the bits suffice */
+  mpfr_prec_t w = p + 4 + (mpfr_regular_p(d) && mpfr_get_exp(d) < 0 ? -mpfr_get_exp(d) : 0);
+  MPREF_LOCAL(e, w);
+  MPREF_LOCAL(f, w);
+  if (!mpfr_zero_p(d)) {
     mpfr_expm1(e, d, MPFR_RNDN);
     mpfr_sub(f, e, d, MPFR_RNDN);
     inexact = 1; /* expm1 of a nonzero rational is irrational */
-    loss += mpref_cancel_bits(f, e, d);
-    if (mpfr_get_exp(d) > 0) loss += (long)mpfr_get_exp(d); /* exp's argument error */
+    terms[nt++] = mpfr_get_exp(e) - (long)w - 2;
+    if (mpfr_regular_p(f)) terms[nt++] = mpfr_get_exp(f) - (long)w - 2;
   }
-  /* g = (mu1 - mu2)^2 e^-lv2 */
+  /* g = (mu1 - mu2)^2 e^-lv2, at wg = p + 8 bits */
+  MPREF_LOCAL(g, wg);
+  MPREF_LOCAL(x, wg);
   inexact |= mpfr_set_d(g, c->mu1, MPFR_RNDN) != 0;
   inexact |= mpfr_sub_d(g, g, c->mu2, MPFR_RNDN) != 0;
   if (!mpfr_zero_p(g)) {
     inexact |= mpfr_sqr(g, g, MPFR_RNDN) != 0;
-    inexact |= mpfr_set_d(e, -c->lv2, MPFR_RNDN) != 0;
-    inexact |= mpfr_exp(e, e, MPFR_RNDN) != 0;
-    inexact |= mpfr_mul(g, g, e, MPFR_RNDN) != 0;
+    ref_kl_memo *m = c->memo;
+    if (m && m->valid && m->lv2 == c->lv2 && mpfr_get_prec(m->E) == wg) {
+      inexact |= m->inexact;                       /* the same exp(-lv2), rounded to wg bits */
+      inexact |= mpfr_mul(g, g, m->E, MPFR_RNDN) != 0;
+    } else {
+      inexact |= mpfr_set_d(x, -c->lv2, MPFR_RNDN) != 0;
+      int ex = mpfr_exp(x, x, MPFR_RNDN) != 0;
+      inexact |= ex;
+      inexact |= mpfr_mul(g, g, x, MPFR_RNDN) != 0;
+      if (m) {
+        mpfr_set_prec(m->E, wg);
+        mpfr_set(m->E, x, MPFR_RNDN);              /* exact: same precision */
+        m->lv2 = c->lv2;
+        m->inexact = ex;
+        m->valid = 1;
+      }
+    }
+    terms[nt++] = mpfr_get_exp(g) - (long)p - 6;
   }
   inexact |= mpfr_add(y, f, g, MPFR_RNDN) != 0;
   inexact |= mpfr_div_2ui(y, y, 1, MPFR_RNDN) != 0;
-  mpfr_clears(d, e, f, g, (mpfr_ptr)0);
-  return inexact ? loss : MPREF_EXACT;
+  if (!inexact) return MPREF_EXACT;
+  if (mpfr_zero_p(y)) return MPREF_PREC_MAX;
+  terms[nt++] = mpfr_get_exp(y) - (long)p - 1;
+  return mpref_loss_of(y, terms, nt);
 }
 
 int ref_gauss_kl(double mu1, double logvar1, double mu2, double logvar2, double *out)
@@ -58,8 +122,18 @@ int ref_gauss_kl(double mu1, double logvar1, double mu2, double logvar2, double 
     *out = NAN;
     return 1;
   }
-  kl_ctx c = { mu1, logvar1, mu2, logvar2 };
-  return mpref_round(kl_eval, &c, out, NULL);
+  kl_ctx c = { mu1, logvar1, mu2, logvar2, NULL };
+  return mpref_round_proved(kl_eval, &c, out, NULL);
+}
+
+int ref_gauss_kl_memo(double mu1, double logvar1, double mu2, double logvar2, ref_kl_memo *memo, double *out)
+{
+  if (!isfinite(mu1) || !isfinite(logvar1) || !isfinite(mu2) || !isfinite(logvar2)) {
+    *out = NAN;
+    return 1;
+  }
+  kl_ctx c = { mu1, logvar1, mu2, logvar2, memo };
+  return mpref_round_proved(kl_eval, &c, out, NULL);
 }
 
 /* ---- log N(x; mean, e^lv) ---------------------------------------------- */

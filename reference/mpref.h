@@ -1,14 +1,32 @@
 /* mpref.h -- the shared precision policy of the MPFR reference evaluators.
  *
  * An evaluator computes one real quantity at a precision the driver chooses
- * and reports how many bits its result may have lost. The driver (a Ziv loop)
- * starts at MPREF_PREC0 bits and doubles the precision until
+ * and reports how many bits its result may have lost. Two drivers (Ziv
+ * loops) round it to the nearest double:
+ *
+ * mpref_round, for an evaluator whose bound is a generous allowance (SLACK
+ * bits and the cancellations it counts): starts at MPREF_PREC0 bits and
+ * doubles the precision until
  *   (1) mpfr_can_round proves that rounding the approximation to the target
  *       format (53 bits, fewer for a subnormal result) gives the same double
  *       as rounding the exact value, given the evaluator's error bound, and
- *   (2) the evaluation at twice the precision rounds to the same double,
- * then rounds once with the exponent range of binary64 (mpfr_subnormalize),
- * so subnormal results are exact too. No evaluator picks its own precision.
+ *   (2) the evaluation at twice the precision rounds to the same double
+ *       (a second opinion on the bound, at twice the cost).
+ *
+ * mpref_round_proved and mpref_round_each, for an evaluator whose error
+ * bound is derived in a comment next to it, operation by operation, as
+ * MPFR's own sources do (e.g. MPFR's src/log1p.c): condition (1) alone, the
+ * proof MPFR itself relies on. They start low (MPREF_FAST_PREC0, one limb)
+ * and, when the proof fails, go to the precision the reported loss calls for
+ * (at least twice the last one). `make check-mpref-audit` builds the
+ * references with MPREF_AUDIT, where these drivers also evaluate at more
+ * than twice the precision and abort when the two values are further apart
+ * than the two bounds allow, or round differently: it runs every suite row
+ * (eval and cross) that way, so every derived bound is tested on every row.
+ *
+ * Both round once at the end with the exponent range of binary64
+ * (mpfr_subnormalize), so subnormal results are exact too. No evaluator
+ * picks the precision of its result (it may carry guard bits inside).
  */
 #ifndef DMC_MPREF_H
 #define DMC_MPREF_H
@@ -17,16 +35,29 @@
 #include <mpfr.h>
 
 #define MPREF_PREC0 128
+#define MPREF_FAST_PREC0 64
 #define MPREF_PREC_MAX 32768
 /* Bits an evaluator may lose to its own roundings (< 2^16 operations). */
 #define MPREF_SLACK 16
+
+/* MPREF_LOCAL(x, prec): an MPFR variable x of precision prec whose
+ * significand lives in the enclosing block (MPFR's custom interface), so an
+ * evaluator's temporaries cost no malloc and no clear. x must not be resized
+ * (mpfr_set_prec), cleared, nor used outside the block; prec <= a few
+ * MPREF_PREC_MAX (a variable-length array of its limbs). */
+#define MPREF_LOCAL(x, prec)                                                     \
+  mp_limb_t x##_limbs_[((prec) + GMP_NUMB_BITS - 1) / GMP_NUMB_BITS];             \
+  mpfr_t x;                                                                      \
+  mpfr_custom_init(x##_limbs_, (prec));                                          \
+  mpfr_custom_init_set(x, MPFR_ZERO_KIND, 0, (prec), x##_limbs_)
 
 /* Special returns of an evaluator; a value >= 0 is the bit loss. */
 #define MPREF_EXACT (-1)   /* y holds the exact value */
 #define MPREF_DOMAIN (-2)  /* the arguments are outside the domain: NaN */
 #define MPREF_NOMEM (-3)   /* the evaluator ran out of memory: NaN */
 
-/* Compute y (whose precision is already set) for the arguments in ctx.
+/* Compute y (whose precision is already set; the evaluator must not change
+ * it: y may live on the driver's stack) for the arguments in ctx.
  * Return the bits lost (>= 0): |y - exact| <= 2^(EXP(y) - PREC(y) + loss),
  * or MPREF_EXACT, or MPREF_DOMAIN. */
 typedef long (*mpref_fn)(mpfr_t y, const void *ctx);
@@ -40,6 +71,27 @@ enum { MPREF_OK = 0, MPREF_EDOM = 1, MPREF_UNPROVED = 2, MPREF_ENOMEM = 3 };
  * the evaluator ran out of memory (*out = NaN, errno = ENOMEM).
  * If prec_used is not NULL it receives the final working precision. */
 int mpref_round(mpref_fn f, const void *ctx, double *out, mpfr_prec_t *prec_used);
+
+/* The same for an evaluator with a derived error bound (see the top of this
+ * file): no second evaluation; the first precision is MPREF_FAST_PREC0 and
+ * an unproved attempt at p with loss L is followed by one at
+ * max(2p, L + 72 rounded up to a limb). Statuses as mpref_round. */
+int mpref_round_proved(mpref_fn f, const void *ctx, double *out, mpfr_prec_t *prec_used);
+
+/* Several outputs of one evaluation, each with its own derived bound: f
+ * fills y[i] (precisions already set, all equal) and loss[i] (bits lost,
+ * MPREF_EXACT, MPREF_DOMAIN or MPREF_NOMEM) for every i with need[i], and
+ * leaves the others (already proved) untouched. Each output is proved as by mpref_round_proved; an
+ * attempt recomputes only the outputs not yet proved. status[i] (may be
+ * NULL) gets each output's status; returns the worst. n <= MPREF_MAX_VEC. */
+typedef void (*mpref_each_fn)(mpfr_t *y, long *loss, size_t n, const unsigned char *need, const void *ctx);
+int mpref_round_each(mpref_each_fn f, const void *ctx, size_t n, double *out, int *status);
+
+/* A loss L >= 0 with 2^(EXP(y) - PREC(y) + L) >= 2^e[0] + ... + 2^e[n-1]:
+ * an error bound written as a sum of n powers of two (n < 1024) turned into
+ * the loss of mpref_fn; the smallest such L, or one more when the sum is
+ * exactly a power of two (the sum is rounded up). y must be regular. */
+long mpref_loss_of(const mpfr_t y, const mpfr_exp_t *e, int n);
 
 /* Vector form: f fills y[0..n-1] (precisions already set) and returns one
  * bit loss valid for every component (or MPREF_EXACT / MPREF_DOMAIN). Each

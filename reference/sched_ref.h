@@ -30,6 +30,7 @@ typedef struct {
 typedef struct {
   mpfr_srcptr P, Q;
   int P_exact, Q_exact, cross;
+  mpfr_prec_t rel;        /* P, Q not flagged exact have relative errors <= 2^-rel */
 } sched_pq;
 
 /* Certified betas of schedule (kind, T) for t = 1..n (primary or cross
@@ -42,11 +43,15 @@ void sched_prefix_free(sched_prefix *c);
  * get; any number: a suite asks for every row of one T at once, so the
  * products are formed once per T). Returns 1 when out of memory. */
 int sched_prefix_want(sched_prefix *c, long k);
-/* P_k, Q_k at working precision p (relative error < 2^-(p+8)). */
+/* P_k, Q_k at working precision p (relative error < 2^-rel, rel >= p + 8). */
 int sched_prefix_get(sched_prefix *c, mpfr_prec_t p, long k, sched_pq *v);
-/* An mpref evaluator body: quantity `which` (REF_AB_*) of (P, Q). */
+/* An mpref evaluator body: quantity `which` (REF_AB_*) of (P, Q), with its
+ * derived bound (for mpref_round_proved). */
 long sched_ab_quantity(mpfr_t y, int which, const sched_pq *v);
 /* Correctly rounded quantity `which` of alphabar_k. */
 int sched_prefix_round(sched_prefix *c, long k, int which, double *out);
+/* All REF_AB_N quantities of alphabar_k in one mpref_round_each (the logs
+ * computed once): out[REF_AB_*], status[] as mpref_round_each; the worst. */
+int sched_prefix_round_all(sched_prefix *c, long k, double *out, int *status);
 
 #endif

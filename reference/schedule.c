@@ -211,7 +211,9 @@ static long closed_beta(mpfr_t y, int kind, long T, long t, int cross)
   return SUITE_LOSS(inex, loss);
 }
 
-typedef struct { int kind; long T, t; int cross, want_clip; } beta_ctx;
+/* clip: where the evaluation that gave the value leaves its clipping
+ * decision (a pointer, so the context stays const for the driver). */
+typedef struct { int kind; long T, t; int cross; int *clip; } beta_ctx;
 
 static long beta_eval(mpfr_t y, const void *vctx)
 {
@@ -229,22 +231,81 @@ static long beta_eval(mpfr_t y, const void *vctx)
   } else {
     loss = closed_beta(y, c->kind, c->T, c->t, c->cross);
   }
-  if (c->want_clip) { mpfr_set_ui(y, (unsigned long)clipped, MPFR_RNDN); return MPREF_EXACT; }
+  *c->clip = clipped;
   return loss;
 }
 
+/* beta_t of the cosine schedule by the primary formula 1 - (c_t/c_{t-1})^2,
+ * c_s = cos theta_s, theta_s = pi (125 s + T)/(252 T), for mpref_round_proved.
+ * Error (p = PREC(y); the cosines and the ratio at w = p + g bits, g guard
+ * bits for the cancellation in 1 - r^2 and the small cosines near t = T,
+ * from a binary64 estimate; u = 2^-w; every operation rounds to nearest):
+ *   theta~_s: pi, the product by 125 s + T and the quotient by 252 T round
+ *     once each: relative error <= 3.01 u; theta_s <= pi/2 < 2, so
+ *     |theta~_s - theta_s| <= 6.02 u.
+ *   c~_s = cos(theta~_s) rounded: |c~_s - c_s| <= 6.02 u + u/2 <= 2^(3 - w)
+ *     (|cos'| <= 1, c_s <= 1); relative to c_s (> 0 for s < T, and c_s >=
+ *     2^(E_s - 1)(1 - 2^-40) with E_s = EXP(c~_s)): <= 2^(4.01 - w - E_s).
+ *     (The factor 1 - 2^-40 needs w + E_s >= 44: checked, else no bits.)
+ *   r~^2 = (c~_t / c~_{t-1})^2, the quotient and the square rounded: the
+ *     quotient's rounding counts twice, so the relative error is <= 2.01 (e_t
+ *     + e_{t-1}) + 3.03 u, and r^2 < 1 (cos decreases on [0, pi/2]), so
+ *     |r~^2 - r^2| <= 2^(6 - w - E_t) + 2^(6 - w - E_{t-1}) + 2^(2 - w) (the
+ *     factor 1.01 for r~^2 vs r^2 included).
+ *   y = 1 - r~^2 rounded to p bits: <= 2^(EXP(y) - p - 1).
+ * Four powers of two for mpref_loss_of. The raw value against the cap 0.999
+ * is decided by clip_decision with that bound; undecided, no bit is
+ * certified and the driver raises the precision. Capped, y = 999/1000 rounded
+ * once (loss 0); at t = T, c_T = cos(pi/2) = 0 and beta is capped exactly. */
+static long cosine_proved_eval(mpfr_t y, const void *vctx)
+{
+  const beta_ctx *c = vctx;
+  mpfr_prec_t p = mpfr_get_prec(y);
+  int clipped = 1;
+  long loss = 0;
+  if (c->t < c->T) {
+    double th1 = 3.141592653589793 * (double)(125 * c->t + c->T) / (double)(252 * c->T);
+    double th0 = 3.141592653589793 * (double)(125 * (c->t - 1) + c->T) / (double)(252 * c->T);
+    double c1 = cos(th1), r = c1 / cos(th0), b = 1 - r * r;
+    long g = 8 + (b > 0 && isfinite(b) ? (ilogb(b) < 0 ? -ilogb(b) : 0) : 64) + (c1 > 0 ? (ilogb(c1) < 0 ? -ilogb(c1) : 0) : 64);
+    mpfr_prec_t w = p + g;
+    MPREF_LOCAL(cp, w);
+    MPREF_LOCAL(cc, w);
+    cos_theta(cp, c->T, c->t - 1);
+    cos_theta(cc, c->T, c->t);
+    if (mpfr_sgn(cc) <= 0 || mpfr_sgn(cp) <= 0 || (long)w + mpfr_get_exp(cc) < 44) loss = MPREF_PREC_MAX;
+    else {
+      mpfr_exp_t et = mpfr_get_exp(cc), ep = mpfr_get_exp(cp);
+      mpfr_div(cc, cc, cp, MPFR_RNDN);
+      mpfr_sqr(cc, cc, MPFR_RNDN);
+      mpfr_ui_sub(y, 1, cc, MPFR_RNDN);
+      if (mpfr_sgn(y) <= 0) loss = MPREF_PREC_MAX;
+      else {
+        mpfr_exp_t terms[4] = { mpfr_get_exp(y) - (long)p - 1, 6 - (long)w - et, 6 - (long)w - ep, 2 - (long)w };
+        loss = mpref_loss_of(y, terms, 4);
+      }
+    }
+    if (loss >= (long)p) return (long)p + 1;   /* undecided: no bits certified */
+    clipped = mpfr_cmp_ui_2exp(y, 1, -1) < 0 ? 0 : clip_decision(y, loss);
+    if (clipped < 0) return (long)p + 1;
+  }
+  *c->clip = clipped;
+  if (!clipped) return loss;
+  mpfr_set_ui(y, 999, MPFR_RNDN);
+  mpfr_div_ui(y, y, 1000, MPFR_RNDN);
+  return 0;
+}
+
+/* One beta and its clipping flag from one evaluation (the flag is the one
+ * of the evaluation whose value was proved). Only the cosine kind clips. */
 static int sched_beta_path(int kind, long T, long t, int cross, double *beta, int *clipped)
 {
+  int clip = 0;
   if (!valid_schedule(kind, T, t)) { *beta = NAN; if (clipped) *clipped = 0; return 1; }
-  beta_ctx c = { kind, T, t, cross, 0 };
-  int s = mpref_round(beta_eval, &c, beta, NULL);
-  if (clipped) {
-    double f = 0;
-    c.want_clip = 1;
-    int s2 = mpref_round(beta_eval, &c, &f, NULL);
-    if (s2 > s) s = s2;
-    *clipped = f == 1.0;
-  }
+  beta_ctx c = { kind, T, t, cross, &clip };
+  int s = kind == DMC_SCHED_COSINE && !cross ? mpref_round_proved(cosine_proved_eval, &c, beta, NULL)
+                                             : mpref_round(beta_eval, &c, beta, NULL);
+  if (clipped) *clipped = s == 0 && clip;
   return s;
 }
 
@@ -291,7 +352,7 @@ static void rotate(mpfr_t re, mpfr_t im, const mpfr_t wr, const mpfr_t wi, mpfr_
  * <= 8 (s + 1) 2^-prec (each rotation adds <= 6.5 ulp-units, the rotation
  * factor itself is within 1.5). Those bounds enter the loss, so a value is
  * certified only when mpfr_can_round proves its double. */
-#define SWEEP_PREC (2 * MPREF_PREC0)
+#define SWEEP_PREC MPREF_PREC0
 typedef struct {
   mpfr_t a, b, c, d, e, f, t1, t2, x, k;
 } sweep_state;
@@ -593,7 +654,7 @@ static int exact_prefix(sched_prefix *c)
 static int prefix_level(sched_prefix *c, mpfr_prec_t p)
 {
   for (int l = 0; l < c->nlev; l++) if (c->prec[l] >= p) return l;
-  if (p < 2 * MPREF_PREC0) p = 2 * MPREF_PREC0;
+  if (p < 2 * MPREF_FAST_PREC0) p = 2 * MPREF_FAST_PREC0;
   if (c->cross && exact_prefix(c)) return -1;
   int l = c->nlev < SCHED_PREFIX_LEVELS ? c->nlev : SCHED_PREFIX_LEVELS - 1;
   if (l < c->nlev) { free_level(c, l); c->nlev--; }
@@ -662,59 +723,130 @@ int sched_prefix_get(sched_prefix *c, mpfr_prec_t p, long k, sched_pq *v)
   v->P_exact = c->Px[l][i];
   v->Q_exact = c->Qx[l][i];
   v->cross = c->cross;
+  v->rel = c->prec[l] + 8;
   return 0;
 }
 
-/* One derived quantity of (P, Q) = (alphabar, 1 - alphabar), given with
- * relative errors below 2^-(p + 8) (or exactly, per the flags). The logs add
- * the condition number 1/|log| of the logarithm to the loss. */
+/* The quantities of (P, Q) = (alphabar, 1 - alphabar), for
+ * mpref_round_each / mpref_round_proved. ys[k] (NULL: not wanted) receives
+ * quantity k = REF_AB_* at its own precision p and loss[k] its bound.
+ * Error: P~ = P(1 + a), Q~ = Q(1 + b) with |a|, |b| <= 2^-r, r = v->rel
+ * (a = 0 when P~ is flagged exact; a zero P~ is an exact zero, as the
+ * relative bound says, and then Q = 1 exactly); u_p = 2^(EXP(y) - p - 1) is
+ * the final rounding of each output:
+ *   alphabar, 1 - alphabar: |y - P| <= u_p + 2^-r P <= u_p + 2^(EXP(y) - r + 1)
+ *     (P <= 2^EXP(y) (1 + 2^-r)); the same for Q.
+ *   their square roots: sqrt(1 + a) - 1 <= 0.51 |a|, so the same two terms.
+ *   log(1 - alphabar) = log Q: from b~ = log Q~ at w bits (w = p + G):
+ *     |log Q~ - log Q| = |log(1 + b)| <= 1.01 2^-r, b~ rounds by <=
+ *     2^(EXP(b~) - w - 1), y = b~ rounded to p: u_p + 2^(EXP(b~) - w - 1) +
+ *     2^(1 - r). The cross path takes log1p(-P~) when P~ < 1/2: log1p(-P~) =
+ *     log(Q - a P) = log Q + log(1 - a P/Q) and P/Q < 1, so again 2^(1 - r),
+ *     rounded once to p.
+ *   log SNR = log P - log Q: primary a~ = log P~ and b~ at w bits, y = a~ - b~
+ *     rounded to p: u_p + 2^(EXP(a~) - w - 1) + 2^(EXP(b~) - w - 1) + 2 2^(1 -
+ *     r); cross log(P~/Q~), the quotient rounded at w bits: |log((1 + a)(1 +
+ *     e)/(1 + b))| <= 3.02 2^-min(r, w) <= 2^(2 - r) + 2^(1 - w), then u_p.
+ *     G guard bits, from a binary64 estimate, cover the cancellation of log P
+ *     against log Q where alphabar is near 1/2; the bound holds whatever G is.
+ * A value with no rounding anywhere is exact (-inf, +inf, 0, exact P or Q). */
+static void ab_each(mpfr_ptr *ys, long *loss, const sched_pq *v)
+{
+  int pzero = mpfr_zero_p(v->P), qzero = mpfr_zero_p(v->Q);
+  int Px = v->P_exact || pzero, Qx = v->Q_exact || qzero || pzero;
+  long r = (long)v->rel;
+  for (int k = REF_AB_ALPHABAR; k <= REF_AB_SQRT_ONE_MINUS; k++) {
+    mpfr_ptr y = ys[k];
+    if (!y) continue;
+    int onP = k == REF_AB_ALPHABAR || k == REF_AB_SQRT, x = onP ? Px : Qx;
+    mpfr_srcptr src = onP ? v->P : v->Q;
+    int inex = (k == REF_AB_ALPHABAR || k == REF_AB_ONE_MINUS) ? mpfr_set(y, src, MPFR_RNDN) : mpfr_sqrt(y, src, MPFR_RNDN);
+    if (!x) inex = 1;
+    if (!inex) { loss[k] = MPREF_EXACT; continue; }
+    mpfr_exp_t terms[2] = { mpfr_get_exp(y) - (long)mpfr_get_prec(y) - 1, mpfr_get_exp(y) - r + 1 };
+    loss[k] = mpref_loss_of(y, terms, x ? 1 : 2);
+  }
+  mpfr_ptr ylm = ys[REF_AB_LOG_ONE_MINUS], ysn = ys[REF_AB_LOG_SNR];
+  if (!ylm && !ysn) return;
+  mpfr_prec_t p = mpfr_get_prec(ylm ? ylm : ysn);
+  if (ylm && qzero) { mpfr_set_inf(ylm, -1); loss[REF_AB_LOG_ONE_MINUS] = MPREF_EXACT; ylm = NULL; }
+  if (ysn) {
+    long special = 1;
+    if (qzero) mpfr_set_inf(ysn, 1);
+    else if (pzero) mpfr_set_inf(ysn, -1);
+    else if (Px && Qx && mpfr_equal_p(v->P, v->Q)) mpfr_set_zero(ysn, 1);
+    else special = 0;
+    if (special) { loss[REF_AB_LOG_SNR] = MPREF_EXACT; ysn = NULL; }
+  }
+  if (!ylm && !ysn) return;
+  /* guard bits for log P - log Q (a binary64 estimate; only the speed depends on it) */
+  long G = 0;
+  if (ysn) {
+    double lp = log(mpfr_get_d(v->P, MPFR_RNDN)), lq = log(mpfr_get_d(v->Q, MPFR_RNDN)), d = lp - lq;
+    int big = ilogb(fabs(lp) > fabs(lq) ? lp : lq);
+    G = !isfinite(d) ? 8 : d == 0 ? 64 : big - ilogb(d) > 0 ? big - ilogb(d) + 2 : 0;
+  }
+  mpfr_prec_t w = p + G;
+  mpfr_t a, b;
+  mpfr_inits2(w, a, b, (mpfr_ptr)0);
+  int bx = 0;
+  int need_b = !v->cross || (ylm && mpfr_cmp_ui_2exp(v->P, 1, -1) >= 0);
+  if (need_b) bx = mpfr_log(b, v->Q, MPFR_RNDN) == 0 && Qx;              /* b~ = log Q~ */
+  if (ylm) {
+    int inex;
+    mpfr_exp_t terms[3];
+    int nt = 0;
+    terms[nt++] = 0; /* filled below */
+    if (v->cross && mpfr_cmp_ui_2exp(v->P, 1, -1) < 0) {   /* log1p(-P~) */
+      mpfr_set_prec(a, mpfr_get_prec(v->P));
+      mpfr_neg(a, v->P, MPFR_RNDN);                          /* exact: P~'s precision */
+      inex = mpfr_log1p(ylm, a, MPFR_RNDN) != 0 || !Px;
+      mpfr_set_prec(a, w);
+      if (!Px) terms[nt++] = 1 - r;
+    } else {
+      inex = mpfr_set(ylm, b, MPFR_RNDN) != 0 || !bx;
+      if (!bx) terms[nt++] = mpref_exp_of(b) - (long)w - 1;
+      if (!Qx) terms[nt++] = 1 - r;
+    }
+    if (!inex) loss[REF_AB_LOG_ONE_MINUS] = MPREF_EXACT;
+    else if (mpfr_zero_p(ylm)) loss[REF_AB_LOG_ONE_MINUS] = MPREF_PREC_MAX;
+    else {
+      terms[0] = mpfr_get_exp(ylm) - (long)p - 1;
+      loss[REF_AB_LOG_ONE_MINUS] = mpref_loss_of(ylm, terms, nt);
+    }
+  }
+  if (ysn) {
+    mpfr_exp_t terms[5];
+    int nt = 1, inex;
+    if (!v->cross) {         /* log P~ - log Q~ */
+      int ax = mpfr_log(a, v->P, MPFR_RNDN) == 0 && Px;
+      inex = mpfr_sub(ysn, a, b, MPFR_RNDN) != 0 || !ax || !bx;
+      if (!ax) { terms[nt++] = mpref_exp_of(a) - (long)w - 1; if (!Px) terms[nt++] = 1 - r; }
+      if (!bx) { terms[nt++] = mpref_exp_of(b) - (long)w - 1; if (!Qx) terms[nt++] = 1 - r; }
+    } else {                 /* log(P~ / Q~) */
+      int qx = mpfr_div(a, v->P, v->Q, MPFR_RNDN) == 0;
+      inex = mpfr_log(ysn, a, MPFR_RNDN) != 0 || !qx || !Px || !Qx;
+      terms[nt++] = 2 - r;
+      terms[nt++] = 1 - (long)w;
+    }
+    if (!inex) loss[REF_AB_LOG_SNR] = MPREF_EXACT;
+    else if (mpfr_zero_p(ysn)) loss[REF_AB_LOG_SNR] = MPREF_PREC_MAX;
+    else {
+      terms[0] = mpfr_get_exp(ysn) - (long)p - 1;
+      loss[REF_AB_LOG_SNR] = mpref_loss_of(ysn, terms, nt);
+    }
+  }
+  mpfr_clears(a, b, (mpfr_ptr)0);
+}
+
 long sched_ab_quantity(mpfr_t y, int which, const sched_pq *v)
 {
-  mpfr_prec_t p = mpfr_get_prec(y);
-  int inex = (which == REF_AB_ALPHABAR || which == REF_AB_SQRT) ? !v->P_exact
-           : (which == REF_AB_ONE_MINUS || which == REF_AB_SQRT_ONE_MINUS) ? !v->Q_exact
-           : !(v->P_exact && v->Q_exact);
-  long loss = MPREF_SLACK;
-  mpfr_t a, b;
-  switch (which) {
-  case REF_AB_ALPHABAR: SUITE_OP(inex, mpfr_set(y, v->P, MPFR_RNDN)); break;
-  case REF_AB_ONE_MINUS: SUITE_OP(inex, mpfr_set(y, v->Q, MPFR_RNDN)); break;
-  case REF_AB_SQRT: SUITE_OP(inex, mpfr_sqrt(y, v->P, MPFR_RNDN)); break;
-  case REF_AB_SQRT_ONE_MINUS: SUITE_OP(inex, mpfr_sqrt(y, v->Q, MPFR_RNDN)); break;
-  case REF_AB_LOG_ONE_MINUS:
-    if (mpfr_zero_p(v->Q)) { mpfr_set_inf(y, -1); return MPREF_EXACT; }
-    if (v->cross && mpfr_cmp_d(v->P, 0.5) < 0) { /* log1p(-P) */
-      mpfr_init2(a, mpfr_get_prec(v->P));
-      mpfr_neg(a, v->P, MPFR_RNDN);
-      SUITE_OP(inex, mpfr_log1p(y, a, MPFR_RNDN));
-      mpfr_clear(a);
-    } else {
-      SUITE_OP(inex, mpfr_log(y, v->Q, MPFR_RNDN));
-    }
-    if (!mpfr_zero_p(y) && mpfr_get_exp(y) < 0) loss += 2 - (long)mpfr_get_exp(y);
-    break;
-  case REF_AB_LOG_SNR:
-    if (mpfr_zero_p(v->Q)) { mpfr_set_inf(y, 1); return MPREF_EXACT; }
-    if (mpfr_zero_p(v->P)) { mpfr_set_inf(y, -1); return MPREF_EXACT; }
-    if (v->P_exact && v->Q_exact && mpfr_equal_p(v->P, v->Q)) { mpfr_set_zero(y, 1); return MPREF_EXACT; }
-    mpfr_inits2(p + 32, a, b, (mpfr_ptr)0);
-    if (!v->cross) { /* log P - log Q */
-      SUITE_OP(inex, mpfr_log(a, v->P, MPFR_RNDN));
-      SUITE_OP(inex, mpfr_log(b, v->Q, MPFR_RNDN));
-      SUITE_OP(inex, mpfr_sub(y, a, b, MPFR_RNDN));
-      if (inex && mpfr_zero_p(y)) loss = MPREF_PREC_MAX;
-      else if (inex) loss += 2 + mpref_cancel_bits(y, a, b) + (mpfr_get_exp(y) < 0 ? -(long)mpfr_get_exp(y) : 0);
-    } else {         /* log(P / Q) */
-      SUITE_OP(inex, mpfr_div(a, v->P, v->Q, MPFR_RNDN));
-      SUITE_OP(inex, mpfr_log(y, a, MPFR_RNDN));
-      if (!mpfr_zero_p(y) && mpfr_get_exp(y) < 0) loss += 2 - (long)mpfr_get_exp(y);
-    }
-    mpfr_clears(a, b, (mpfr_ptr)0);
-    break;
-  default:
-    return MPREF_DOMAIN;
-  }
-  return SUITE_LOSS(inex, loss);
+  if (which < 0 || which >= REF_AB_N) return MPREF_DOMAIN;
+  mpfr_ptr ys[REF_AB_N] = { NULL };
+  long loss[REF_AB_N];
+  ys[which] = y;
+  ab_each(ys, loss, v);
+  return loss[which];
 }
 
 typedef struct { sched_prefix *c; long k; int which; } ab_ctx;
@@ -731,7 +863,28 @@ static long ab_eval(mpfr_t y, const void *vctx)
 int sched_prefix_round(sched_prefix *c, long k, int which, double *out)
 {
   ab_ctx a = { c, k, which };
-  return mpref_round(ab_eval, &a, out, NULL);
+  return mpref_round_proved(ab_eval, &a, out, NULL);
+}
+
+/* All REF_AB_N quantities of one k, sharing the logs (mpref_round_each). */
+static void ab_all_eval(mpfr_t *y, long *loss, size_t n, const unsigned char *need, const void *vctx)
+{
+  const ab_ctx *a = vctx;
+  sched_pq v;
+  int g = sched_prefix_get(a->c, mpfr_get_prec(y[0]), a->k, &v);
+  mpfr_ptr ys[REF_AB_N] = { NULL };
+  for (size_t i = 0; i < n; i++) {
+    if (!need[i]) continue;
+    if (g) loss[i] = g < 0 ? MPREF_NOMEM : MPREF_DOMAIN;
+    else ys[i] = y[i];
+  }
+  if (!g) ab_each(ys, loss, &v);
+}
+
+int sched_prefix_round_all(sched_prefix *c, long k, double *out, int *status)
+{
+  ab_ctx a = { c, k, 0 };
+  return mpref_round_each(ab_all_eval, &a, REF_AB_N, out, status);
 }
 
 int ref_alphabar_quantity(size_t n, const double *beta, int which, double *out)

@@ -30,16 +30,71 @@ static size_t edm_count(void) { return EDM_NS * 3; }
 static int edm_inputs(size_t r, double *in) { in[0] = edm_sigmas[r % EDM_NS]; in[1] = edm_sds[r / EDM_NS]; return 0; }
 static int edm_ok(const double *in) { return in[0] > 0 && in[0] <= 1e300 && in[1] > 0 && in[1] <= 1e300; }
 
+/* c_noise = ln(sigma)/4: the log of the exact sigma rounds once, the
+ * quarter is exact: |y - exact| <= 2^(EXP(y) - PREC(y) - 1), loss 0 (exact 0
+ * at sigma = 1, the only rational log). */
+static long edm_noise(mpfr_t y, double sigma)
+{
+  if (sigma == 1) { mpfr_set_zero(y, 1); return MPREF_EXACT; }
+  mpfr_set_d(y, sigma, MPFR_RNDN);
+  mpfr_log(y, y, MPFR_RNDN);
+  mpfr_div_2ui(y, y, 2, MPFR_RNDN);
+  return 0;
+}
+
+/* eval's four coefficients in one mpref_round_each: s2 = sigma^2 and d2 =
+ * sigma_data^2 exact at 106 bits, S = s2 + d2 exact (at the bits spanning
+ * both: a zero ternary confirms it), so
+ *   c_skip = d2 / S and c_in = S^(-1/2) are single roundings of exact
+ *     operands to p bits: 2^(EXP(y) - p - 1), loss 0 (exact if the ternary
+ *     is 0);
+ *   c_out = (S / (s2 d2))^(-1/2): the quotient of exact values rounds at W =
+ *     2p bits, x~ = x (1 + e), |e| <= 2^-W, and (1 + e)^(-1/2) - 1 <= 0.51
+ *     2^-W, then the reciprocal root rounds to p: 2^(EXP(y) - p - 1) +
+ *     2^(EXP(y) - W), loss 0;
+ *   c_noise as edm_noise. */
+static void edm_each(mpfr_t *y, long *loss, size_t n, const unsigned char *need, const void *vin)
+{
+  const double *in = vin;
+  (void)n;
+  mpfr_prec_t p = mpfr_get_prec(y[0]), W = 2 * p;
+  for (int k = 0; k < 4; k++) if (need[k] && mpfr_get_prec(y[k]) > p) p = mpfr_get_prec(y[k]), W = 2 * p;
+  MPREF_LOCAL(s2, 106);
+  MPREF_LOCAL(d2, 106);
+  mpfr_set_d(s2, in[0], MPFR_RNDN);
+  mpfr_sqr(s2, s2, MPFR_RNDN);
+  mpfr_set_d(d2, in[1], MPFR_RNDN);
+  mpfr_sqr(d2, d2, MPFR_RNDN);
+  mpfr_exp_t e1 = mpfr_get_exp(s2), e2 = mpfr_get_exp(d2);
+  MPREF_LOCAL(S, (e1 > e2 ? e1 - e2 : e2 - e1) + 108);
+  MPREF_LOCAL(P2, 212);
+  MPREF_LOCAL(x, W);
+  int sx = mpfr_add(S, s2, d2, MPFR_RNDN) == 0;            /* always exact */
+  for (int k = 0; k < 4; k++) {
+    if (!need[k]) continue;
+    int inex;
+    mpfr_exp_t terms[2];
+    terms[1] = 0;
+    if (k == 3) { loss[k] = edm_noise(y[k], in[0]); continue; }
+    if (k == 0) inex = mpfr_div(y[k], d2, S, MPFR_RNDN) != 0;
+    else if (k == 2) inex = mpfr_rec_sqrt(y[k], S, MPFR_RNDN) != 0;
+    else {
+      mpfr_mul(P2, s2, d2, MPFR_RNDN);                      /* exact: 212 bits */
+      int qx = mpfr_div(x, S, P2, MPFR_RNDN) == 0;
+      inex = mpfr_rec_sqrt(y[k], x, MPFR_RNDN) != 0 || !qx;
+      terms[1] = mpfr_get_exp(y[k]) - (long)W;
+    }
+    if (!sx) { loss[k] = MPREF_PREC_MAX; continue; }      /* never: S is exact */
+    if (!inex) { loss[k] = MPREF_EXACT; continue; }
+    terms[0] = mpfr_get_exp(y[k]) - (long)mpfr_get_prec(y[k]) - 1;
+    loss[k] = mpref_loss_of(y[k], terms, k == 1 ? 2 : 1);
+  }
+}
+
 static long edm_row_out(mpfr_t y, const double *in, int k, void *flag)
 {
   if (!edm_ok(in)) return MPREF_DOMAIN;
-  if (k == 3) { /* ln(sigma)/4 */
-    if (in[0] == 1) { mpfr_set_zero(y, 1); return MPREF_EXACT; }
-    mpfr_set_d(y, in[0], MPFR_RNDN);
-    mpfr_log(y, y, MPFR_RNDN);
-    mpfr_div_2ui(y, y, 2, MPFR_RNDN);
-    return 2 + mpref_bits_lost(y, 1);
-  }
+  if (k == 3) return edm_noise(y, in[0]);
   mpfr_prec_t p = mpfr_get_prec(y) + 64;
   int inex = 0;
   if (!is_cross(flag)) {
@@ -251,7 +306,11 @@ static long ve_row_out(mpfr_t y, const double *in, int k, void *flag)
 
 /* ---- the suites ---------------------------------------------------------- */
 
-static int edm_ev(const double *in, double *out) { return suite_round_outputs(edm_row_out, in, 4, NULL, out); }
+static int edm_ev(const double *in, double *out)
+{
+  if (!edm_ok(in)) { for (int k = 0; k < 4; k++) out[k] = NAN; return 1; }
+  return mpref_round_each(edm_each, in, 4, out, NULL);
+}
 static int edm_cr(const double *in, double *out) { int f = 1; return suite_round_outputs(edm_row_out, in, 4, cross_flag(&f), out); }
 static int vp_ev(const double *in, double *out) { return suite_round_outputs(vp_row_out, in, 1, NULL, out); }
 static int vp_cr(const double *in, double *out) { int f = 1; return suite_round_outputs(vp_row_out, in, 1, cross_flag(&f), out); }

@@ -11,6 +11,8 @@
 
 #include <math.h>
 
+extern const dmc_suite dmc_suite_gauss_kl;
+
 static const char *const in_names[] = { "mu1", "logvar1", "mu2", "logvar2" };
 static const char *const out_names[] = { "kl" };
 
@@ -93,6 +95,22 @@ static int kl_row(const double *in, double *out, int cross)
 }
 
 static int kl_eval(const double *in, double *out) { return kl_row(in, out, 0); }
+
+/* Table rows first..first+n-1 (dmc_suite_rows): eval's values, with
+ * exp(-logvar2) computed once per run of rows sharing logvar2. */
+int dmc_kl_suite_rows(const dmc_suite *s, int cross, size_t first, size_t n, double *in, double *out, int *status)
+{
+  if (s != &dmc_suite_gauss_kl) return -2;
+  ref_kl_memo *m = cross ? NULL : ref_kl_memo_new();
+  if (!cross && !m) return -1;
+  for (size_t j = 0; j < n; j++) {
+    double *ri = in + 4 * j;
+    kl_inputs(first + j, ri);
+    status[j] = cross ? kl_row(ri, out + j, 1) : ref_gauss_kl_memo(ri[0], ri[1], ri[2], ri[3], m, out + j);
+  }
+  ref_kl_memo_free(m);
+  return 0;
+}
 static int kl_crossf(const double *in, double *out) { return kl_row(in, out, 1); }
 
 const dmc_suite dmc_suite_gauss_kl = {

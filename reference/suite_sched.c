@@ -90,8 +90,10 @@ static int row_outputs(int kind, long T, long t, int cross, sched_prefix *c, int
   out[1] = clipped;
   if (s > worst) worst = s;
   if (s == 0 && (c->beta[t - 1] != out[0] || c->clipped[t - 1] != clipped)) worst = 2;
-  for (int k = 0; k < NOUT - 2 && s == 0; k++) {
-    int sk = sched_prefix_round(c, t, which[k], &out[2 + k]);
+  if (s == 0) {
+    double q[REF_AB_N];
+    int sk = sched_prefix_round_all(c, t, q, NULL);
+    for (int k = 0; k < NOUT - 2; k++) out[2 + k] = q[which[k]];
     if (sk > worst) worst = sk;
   }
   if (s) for (int k = 2; k < NOUT; k++) out[k] = NAN;

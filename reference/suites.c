@@ -57,6 +57,7 @@ const dmc_suite *dmc_suite_find(const char *name)
 int dmc_suite_rows(const dmc_suite *s, int cross, size_t first, size_t n, double *in, double *out, int *status)
 {
   int rc = dmc_sched_suite_rows(s, cross, first, n, in, out, status);
+  if (rc == -2) rc = dmc_kl_suite_rows(s, cross, first, n, in, out, status);
   if (rc != -2) return rc;
   for (size_t j = 0; j < n; j++) {
     double *ri = in + j * (size_t)s->ninputs, *ro = out + j * (size_t)s->noutputs;

@@ -46,6 +46,8 @@ typedef struct {
 int dmc_suite_rows(const dmc_suite *s, int cross, size_t first, size_t n, double *in, double *out, int *status);
 /* The schedule suites' shared rows (suite_sched.c); -2 for another suite. */
 int dmc_sched_suite_rows(const dmc_suite *s, int cross, size_t first, size_t n, double *in, double *out, int *status);
+/* gauss_kl's rows (suite_kl.c: exp(-logvar2) shared); -2 for another suite. */
+int dmc_kl_suite_rows(const dmc_suite *s, int cross, size_t first, size_t n, double *in, double *out, int *status);
 
 /* -1 when in[] lies in s's domain, else the index of the offending input
  * and a one-line reason in why: the CLI reports such a live row as bad

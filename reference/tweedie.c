@@ -20,30 +20,48 @@ static long guard_bits(long loss)
 
 typedef struct { double x, mu, sigma, d; } tw_ctx;
 
+/* Guard bits for the cancellation of a + b (binary64 estimate; only the
+ * speed depends on it): the larger term's exponent over the sum's, plus 4. */
+static long cancel_guard(double a, double b)
+{
+  double s = a + b, m = fabs(a) > fabs(b) ? a : b;
+  if (!isfinite(s) || m == 0) return 4;
+  if (s == 0) return 64;
+  int gap = ilogb(m) - ilogb(s);
+  return gap > 0 ? gap + 4 : 4;
+}
+
 /* (x + sigma^2 d) / mu
- * Error: sigma^2 exact, sigma^2 d and the quotient rounded once each (16
- * guard bits); all the loss is the cancellation of x + sigma^2 d, the exponent
- * of the larger term over the sum's (mpref_bits_lost). */
+ * Error (p = PREC(y), w = p + G working bits, G guard bits for the
+ * cancellation of x + sigma^2 d; u = 2^-w; every operation rounds to nearest):
+ *   t~ = sigma^2 d: the square and the product round once each (x is
+ *     exact): t~ = t (1 + th), |th| <= 2.01 u, so |t~ - t| <= 2.04 u 2^EXP(t~);
+ *   s~ = x + t~ rounded: |s~ - s| <= 2.04 u 2^EXP(t~) + 2^(EXP(s~) - w - 1);
+ *   y = s~/mu rounded to p bits: 2^(EXP(y) - p - 1), and the error of s~
+ *     carried by 1/|mu| = |y| / |s~| (1 + 2^-p) <= 2^(EXP(y) - EXP(s~) + 1.01):
+ * |y - exact| <= 2^(EXP(y) - p - 1) + 2^(EXP(t~) - EXP(s~) + EXP(y) - w + 3) +
+ * 2^(EXP(y) - w + 1). A zero s~ has no relative bound (a precision above the
+ * cancellation decides); a value with no rounding is exact. */
 static long mean_eval(mpfr_t y, const void *vctx)
 {
   const tw_ctx *c = vctx;
-  mpfr_prec_t p = mpfr_get_prec(y) + 16;
-  mpfr_t t, x;
-  mpfr_inits2(p, t, x, (mpfr_ptr)0);
+  mpfr_prec_t p = mpfr_get_prec(y), w = p + cancel_guard(c->x, c->sigma * c->sigma * c->d);
+  MPREF_LOCAL(t, w);
+  MPREF_LOCAL(x, w);
   int inex = mpfr_set_d(t, c->sigma, MPFR_RNDN) != 0;
   inex |= mpfr_sqr(t, t, MPFR_RNDN) != 0;
   inex |= mpfr_mul_d(t, t, c->d, MPFR_RNDN) != 0;
   mpfr_set_d(x, c->x, MPFR_RNDN);
-  mpfr_exp_t big = mpref_exp_of(t) > mpref_exp_of(x) ? mpref_exp_of(t) : mpref_exp_of(x);
+  mpfr_exp_t et = mpref_exp_of(t);
   inex |= mpfr_add(x, x, t, MPFR_RNDN) != 0;
-  long loss = MPREF_EXACT;
-  if (mpfr_zero_p(x) && !inex) { mpfr_set_zero(y, 1); }
-  else {
-    inex |= mpfr_div_d(y, x, c->mu, MPFR_RNDN) != 0;
-    if (inex) loss = MPREF_SLACK + mpref_bits_lost(x, big);
+  if (mpfr_zero_p(x)) {
+    mpfr_set_zero(y, 1);
+    return inex ? MPREF_PREC_MAX : MPREF_EXACT;
   }
-  mpfr_clears(t, x, (mpfr_ptr)0);
-  return loss;
+  inex |= mpfr_div_d(y, x, c->mu, MPFR_RNDN) != 0;
+  if (!inex) return MPREF_EXACT;
+  mpfr_exp_t ey = mpfr_get_exp(y), terms[3] = { ey - (long)p - 1, ey - (long)w + 1, et - mpfr_get_exp(x) + ey - (long)w + 3 };
+  return mpref_loss_of(y, terms, mpfr_regular_p(t) ? 3 : 2);
 }
 
 int ref_tweedie_mean(double x_t, double mu_t, double sigma_t, double score, double *out)
@@ -51,44 +69,43 @@ int ref_tweedie_mean(double x_t, double mu_t, double sigma_t, double score, doub
   if (!isfinite(x_t) || !isfinite(score) || !isfinite(mu_t) || mu_t == 0.0 || !isfinite(sigma_t) ||
       !(sigma_t > 0.0)) { *out = NAN; return 1; }
   tw_ctx c = { x_t, mu_t, sigma_t, score };
-  return mpref_round(mean_eval, &c, out, NULL);
+  return mpref_round_proved(mean_eval, &c, out, NULL);
 }
 
 /* (sigma^2 / mu^2)(1 + sigma^2 d)
- * Error: as mean_eval, the only cancellation is 1 + sigma^2 d (the larger of
- * 1 and |sigma^2 d| over the sum); the three products and quotients add three
- * roundings (SLACK). A negative 1 + sigma^2 d is a domain error. */
+ * Error (p, w = p + G, u as in mean_eval; A = 1 + sigma^2 d):
+ *   t~ = s2~ d with s2~ = sigma^2 rounded: |t~ - sigma^2 d| <= 2.04 u 2^EXP(t~);
+ *   A~ = 1 + t~ rounded: |A~ - A| <= 2.04 u 2^EXP(t~) + 2^(EXP(A~) - w - 1);
+ *   y = A~ s2~ / mu / mu: s2~, the product and the first quotient round at w
+ *     bits (relative 3.02 u), the last quotient at p bits (2^(EXP(y) - p - 1));
+ *     A's error is carried relative: |A~ - A| |y| / |A~| (1 + 4u).
+ * |y - exact| <= 2^(EXP(y) - p - 1) + 2^(EXP(y) - w + 2) + 2^(EXP(t~) -
+ * EXP(A~) + EXP(y) - w + 3) + 2^(EXP(y) - w + 1). A negative A~ is a domain
+ * error; a zero A~ is exact (y = 0) if nothing rounded, else unbounded. */
 static long var_eval(mpfr_t y, const void *vctx)
 {
   const tw_ctx *c = vctx;
-  mpfr_prec_t p = mpfr_get_prec(y) + 16;
-  mpfr_t s2, t;
-  mpfr_inits2(p, s2, t, (mpfr_ptr)0);
+  mpfr_prec_t p = mpfr_get_prec(y), w = p + cancel_guard(1.0, c->sigma * c->sigma * c->d);
+  MPREF_LOCAL(s2, w);
+  MPREF_LOCAL(t, w);
   int inex = mpfr_set_d(s2, c->sigma, MPFR_RNDN) != 0;
   inex |= mpfr_sqr(s2, s2, MPFR_RNDN) != 0;
   inex |= mpfr_mul_d(t, s2, c->d, MPFR_RNDN) != 0;
-  mpfr_exp_t big = mpref_exp_of(t) > 1 ? mpref_exp_of(t) : 1;
+  mpfr_exp_t et = mpref_exp_of(t);
   inex |= mpfr_add_ui(t, t, 1, MPFR_RNDN) != 0;
-  long loss = MPREF_EXACT;
-  if (mpfr_sgn(t) < 0) loss = MPREF_DOMAIN;
-  else if (mpfr_zero_p(t) && !inex) mpfr_set_zero(y, 1);
-  else {
-    inex |= mpfr_mul(t, t, s2, MPFR_RNDN) != 0;
-    inex |= mpfr_div_d(t, t, c->mu, MPFR_RNDN) != 0;
-    inex |= mpfr_div_d(y, t, c->mu, MPFR_RNDN) != 0;
-    if (inex) {
-      mpfr_t one;
-      mpfr_init2(one, p);
-      mpfr_set_d(one, c->sigma, MPFR_RNDN);
-      mpfr_sqr(one, one, MPFR_RNDN);
-      mpfr_mul_d(one, one, c->d, MPFR_RNDN);
-      mpfr_add_ui(one, one, 1, MPFR_RNDN);
-      loss = MPREF_SLACK + mpref_bits_lost(one, big);
-      mpfr_clear(one);
-    }
+  if (mpfr_sgn(t) < 0) return MPREF_DOMAIN;
+  if (mpfr_zero_p(t)) {
+    mpfr_set_zero(y, 1);
+    return inex ? MPREF_PREC_MAX : MPREF_EXACT;
   }
-  mpfr_clears(s2, t, (mpfr_ptr)0);
-  return loss;
+  mpfr_exp_t ea = mpfr_get_exp(t);
+  inex |= mpfr_mul(t, t, s2, MPFR_RNDN) != 0;
+  inex |= mpfr_div_d(t, t, c->mu, MPFR_RNDN) != 0;
+  inex |= mpfr_div_d(y, t, c->mu, MPFR_RNDN) != 0;
+  if (!inex) return MPREF_EXACT;
+  mpfr_exp_t ey = mpfr_get_exp(y);
+  mpfr_exp_t terms[4] = { ey - (long)p - 1, ey - (long)w + 2, ey - (long)w + 1, et - ea + ey - (long)w + 3 };
+  return mpref_loss_of(y, terms, et == mpfr_get_emin() ? 3 : 4);
 }
 
 int ref_tweedie_var(double mu_t, double sigma_t, double dscore, double *out)
@@ -98,7 +115,7 @@ int ref_tweedie_var(double mu_t, double sigma_t, double dscore, double *out)
     return 1;
   }
   tw_ctx c = { 0.0, mu_t, sigma_t, dscore };
-  return mpref_round(var_eval, &c, out, NULL);
+  return mpref_round_proved(var_eval, &c, out, NULL);
 }
 
 /* ---- Gaussian mixture ---------------------------------------------------- */

@@ -322,37 +322,41 @@ static const quot quots[] = {
 };
 #define NQUOTS (sizeof quots / sizeof quots[0])
 
-static void test_mpref_round(void **state)
+/* What both scalar drivers must do: the IEEE quotients (at most max_prec
+ * bits for a one-rounding value), NaN with the domain, NaN and out-of-memory
+ * statuses, and no proof of an inexact zero (escalating to MPREF_PREC_MAX)
+ * or of the exact midpoint claimed inexact. */
+typedef int (*scalar_driver)(mpref_fn, const void *, double *, mpfr_prec_t *);
+static void check_driver(const char *name, scalar_driver drive, mpfr_prec_t max_prec)
 {
-  (void)state;
   for (size_t i = 0; i < NQUOTS; i++) {
     double got, want = quots[i].a / quots[i].b;
     mpfr_prec_t prec = 0;
-    int st = mpref_round(eval_quot, &quots[i], &got, &prec);
+    int st = drive(eval_quot, &quots[i], &got, &prec);
     if (st != 0 || !same_double(got, want))
-      fail_msg("mpref_round(%a / %a) = %a (status %d), IEEE quotient %a", quots[i].a, quots[i].b, got, st, want);
-    assert_int_equal(prec, MPREF_PREC0); /* one correctly rounded division needs no escalation */
+      fail_msg("%s(%a / %a) = %a (status %d), IEEE quotient %a", name, quots[i].a, quots[i].b, got, st, want);
+    assert_true(prec <= max_prec);
   }
-  double out = 1;
-  assert_int_equal(mpref_round(eval_domain, NULL, &out, NULL), MPREF_EDOM);
-  assert_true(isnan(out));
-  out = 1;
-  assert_int_equal(mpref_round(eval_nan, NULL, &out, NULL), MPREF_EDOM);
-  assert_true(isnan(out));
-  out = 1;
-  errno = 0;
-  assert_int_equal(mpref_round(eval_nomem, NULL, &out, NULL), MPREF_ENOMEM);
-  assert_true(isnan(out));
-  assert_int_equal(errno, ENOMEM);
+  static const struct { mpref_fn f; int status; } bad[] = {
+    { eval_domain, MPREF_EDOM }, { eval_nan, MPREF_EDOM }, { eval_nomem, MPREF_ENOMEM },
+    { eval_zero_inexact, MPREF_UNPROVED }, { eval_midpoint, MPREF_UNPROVED } };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    double out = 1;
+    mpfr_prec_t prec = 0;
+    errno = 0;
+    int st = drive(bad[i].f, NULL, &out, &prec);
+    if (st != bad[i].status || !isnan(out)) fail_msg("%s: case %zu: status %d, output %a", name, i, st, out);
+    if (bad[i].status == MPREF_ENOMEM) assert_int_equal(errno, ENOMEM);
+    if (bad[i].f == eval_zero_inexact) assert_int_equal(prec, MPREF_PREC_MAX); /* it escalated all the way */
+  }
+}
+
+static void test_mpref_round(void **state)
+{
+  (void)state;
+  check_driver("mpref_round", mpref_round, MPREF_PREC0); /* one correctly rounded division needs no escalation */
   mpfr_prec_t prec = 0;
-  out = 1;
-  assert_int_equal(mpref_round(eval_zero_inexact, NULL, &out, &prec), MPREF_UNPROVED);
-  assert_true(isnan(out));
-  assert_int_equal(prec, MPREF_PREC_MAX); /* it escalated all the way */
-  out = 1;
-  assert_int_equal(mpref_round(eval_midpoint, NULL, &out, NULL), MPREF_UNPROVED);
-  assert_true(isnan(out));
-  out = 0;
+  double out = 0;
   assert_int_equal(mpref_round(eval_unstable, NULL, &out, &prec), MPREF_OK);
   assert_true(out == 2.0);      /* the first precision's 1 was not confirmed at twice it */
   assert_true(prec == 2 * MPREF_PREC0);
@@ -383,6 +387,64 @@ static void test_mpref_round_vec(void **state)
   out[0] = out[1] = out[2] = 0;
   assert_int_equal(mpref_round_vec(eval_vec_midpoint, NULL, 3, out), MPREF_UNPROVED);
   for (int i = 0; i < 3; i++) assert_true(isnan(out[i]));
+}
+
+/* 1/7 with a claimed loss of 100 bits at every precision: the driver must go
+ * straight to a precision covering it (100 + 72 rounded up to 192 bits). */
+static long eval_loss100(mpfr_t y, const void *ctx)
+{
+  (void)ctx;
+  mpfr_set_ui(y, 1, MPFR_RNDN);
+  mpfr_div_ui(y, y, 7, MPFR_RNDN);
+  return 100;
+}
+
+static void test_mpref_round_proved(void **state)
+{
+  (void)state;
+  /* a 1-bit loss: proved at the first precision or the second */
+  check_driver("mpref_round_proved", mpref_round_proved, 2 * MPREF_FAST_PREC0);
+  mpfr_prec_t prec = 0;
+  double out = 0;
+  assert_int_equal(mpref_round_proved(eval_loss100, NULL, &out, &prec), MPREF_OK);
+  assert_true(out == 1.0 / 7);
+  assert_int_equal(prec, 192);                   /* 64, then 100 + 72 bits in whole limbs */
+}
+
+/* mpref_round_each: component 0 is 1/3 (loss 1), 1 the unprovable midpoint,
+ * 2 is 1/7 with a loss of 100 bits, 3 a domain error; counts[i] counts the
+ * evaluations of component i (a proved one must not be evaluated again). */
+typedef struct { int *counts; } each_ctx;
+static void eval_each(mpfr_t *y, long *loss, size_t n, const unsigned char *need, const void *vctx)
+{
+  const each_ctx *c = vctx;
+  for (size_t i = 0; i < n; i++) {
+    if (!need[i]) continue;
+    c->counts[i]++;
+    if (i == 0) { mpfr_set_ui(y[i], 1, MPFR_RNDN); mpfr_div_ui(y[i], y[i], 3, MPFR_RNDN); loss[i] = 1; }
+    else if (i == 1) loss[i] = eval_midpoint(y[i], NULL);
+    else if (i == 2) loss[i] = eval_loss100(y[i], NULL);
+    else { mpfr_set_nan(y[i]); loss[i] = MPREF_DOMAIN; }
+  }
+}
+
+static void test_mpref_round_each(void **state)
+{
+  (void)state;
+  int counts[4] = { 0, 0, 0, 0 }, st[4];
+  each_ctx c = { counts };
+  double out[4] = { 0, 0, 0, 0 };
+  assert_int_equal(mpref_round_each(eval_each, &c, 4, out, st), MPREF_UNPROVED);
+  assert_true(out[0] == 1.0 / 3 && st[0] == MPREF_OK);
+  assert_true(isnan(out[1]) && st[1] == MPREF_UNPROVED);
+  assert_true(out[2] == 1.0 / 7 && st[2] == MPREF_OK);
+  assert_true(isnan(out[3]) && st[3] == MPREF_EDOM);
+  assert_int_equal(counts[0], 1);                /* proved at the first precision, then left alone */
+  assert_int_equal(counts[2], 2);                /* 64 bits, then 192 */
+  assert_int_equal(counts[3], 1);
+  assert_true(counts[1] > 3);                    /* escalated to the end */
+  assert_int_equal(mpref_round_each(eval_each, &c, 0, out, NULL), MPREF_EDOM);
+  assert_int_equal(mpref_round_each(eval_each, &c, MPREF_MAX_VEC + 1, out, NULL), MPREF_EDOM);
 }
 
 static void test_mpref_helpers(void **state)
@@ -421,6 +483,14 @@ static void test_mpref_helpers(void **state)
   assert_true(mpref_exp_of(r) == mpfr_get_emin());
   mpfr_set_zero(a, -1);
   assert_true(mpref_exp_of(a) == mpfr_get_emin());
+  /* mpref_loss_of: y = 1.5 at 64 bits, EXP(y) - PREC(y) = -63 */
+  mpfr_set_d(r, 1.5, MPFR_RNDN);
+  static const struct { int n; mpfr_exp_t e[4]; long want; } sums[] = {
+    { 1, { -64 }, 0 }, { 2, { -64, -64 }, 1 }, { 2, { -64, -70 }, 0 }, { 1, { -50 }, 14 },
+    { 4, { -50, -50, -50, -50 }, 16 }, { 3, { -50, -52, -2000 }, 14 }, { 1, { -5000 }, 0 } };
+  for (size_t i = 0; i < sizeof sums / sizeof sums[0]; i++)
+    if (mpref_loss_of(r, sums[i].e, sums[i].n) != sums[i].want)
+      fail_msg("mpref_loss_of case %zu: %ld, want %ld", i, mpref_loss_of(r, sums[i].e, sums[i].n), sums[i].want);
   mpfr_clears(r, a, b, (mpfr_ptr)0);
 }
 
@@ -663,6 +733,8 @@ int main(void)
     cmocka_unit_test(test_special_values),
     cmocka_unit_test(test_mpref_round),
     cmocka_unit_test(test_mpref_round_vec),
+    cmocka_unit_test(test_mpref_round_proved),
+    cmocka_unit_test(test_mpref_round_each),
     cmocka_unit_test(test_mpref_helpers),
     cmocka_unit_test(test_dps_mv_range),
     cmocka_unit_test(test_sched_edges),

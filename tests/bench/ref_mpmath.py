@@ -1,10 +1,12 @@
-"""The peer of bench_ref: three reference suites evaluated with mpmath at a
+"""The peer of bench_ref: five reference suites evaluated with mpmath at a
 fixed working precision (Debian's python3-mpmath), on the inputs stored in
 reference/vectors/<suite>.csv. The schedule makes one pass per T (the
 prefix product once), like dmcheck ref. mpmath does not prove its roundings:
 float() of a 200-bit value is the correctly rounded double unless the value
 lies within 2^-147 (relative) of a rounding boundary.
-Usage: ref_mpmath.py SUITE CSV BITS; prints one line
+Usage: ref_mpmath.py SUITE CSV BITS [MIN_SECONDS]; repeats the whole table
+until MIN_SECONDS (default 0.1) have passed (steady state, as bench_ref
+times the C side) and prints one line
   mpmath_us_per_row <microseconds> rows <n> agree <outputs equal to the file> of <outputs>
 """
 import csv
@@ -41,6 +43,24 @@ def gauss_kl(rows):
     return out, ['kl']
 
 
+def tweedie(rows):
+    out = []
+    for r in rows:
+        x, mu, s, sc, ds = (mpf(val(r, k)) for k in ('x_t', 'mu_t', 'sigma_t', 'score', 'dscore'))
+        s2 = s * s
+        out.append([float((x + s2 * sc) / mu), float(s2 / (mu * mu) * (1 + s2 * ds))])
+    return out, ['mean', 'var']
+
+
+def edm_precond(rows):
+    out = []
+    for r in rows:
+        s, sd = mpf(val(r, 'sigma')), mpf(val(r, 'sigma_data'))
+        q = s * s + sd * sd
+        out.append([float(sd * sd / q), float(s * sd / sqrt(q)), float(1 / sqrt(q)), float(log(s) / 4)])
+    return out, ['c_skip', 'c_out', 'c_in', 'c_noise']
+
+
 def sched_cosine(rows):
     s, cap = mpf(8) / 1000, mpf(999) / 1000
     byT = {}
@@ -69,17 +89,24 @@ def main():
     suite, path, bits = sys.argv[1], sys.argv[2], int(sys.argv[3])
     mp.prec = bits
     rows = rows_of(path)
-    fn = {'gauss_score': gauss_score, 'gauss_kl': gauss_kl, 'sched_cosine': sched_cosine}[suite]
+    fn = {'gauss_score': gauss_score, 'gauss_kl': gauss_kl, 'sched_cosine': sched_cosine, 'tweedie': tweedie,
+          'edm_precond': edm_precond}[suite]
+    least = float(sys.argv[4]) if len(sys.argv) > 4 else 0.1
     t0 = time.perf_counter()
-    out, names = fn(rows)
-    t = time.perf_counter() - t0
+    passes = 0
+    while True:
+        out, names = fn(rows)
+        passes += 1
+        t = time.perf_counter() - t0
+        if t >= least:
+            break
     agree = total = 0
     for r, o in zip(rows, out):
         for name, v in zip(names, o):
             want = val(r, name)
             total += 1
             agree += v == want or (v != v and want != want)
-    print("mpmath_us_per_row %.3f rows %d agree %d of %d" % (1e6 * t / len(rows), len(rows), agree, total))
+    print("mpmath_us_per_row %.3f rows %d agree %d of %d" % (1e6 * t / (passes * len(rows)), len(rows), agree, total))
 
 
 if __name__ == "__main__":
