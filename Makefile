@@ -192,19 +192,38 @@ $(MKREPORT): $(call obj,$(REPORT_SRCS)) $(SUPA)
 # ---- running the checks -------------------------------------------------
 # Every proof and test program runs (two at a time); each leaves its exit
 # status in build/results/status/. A failing program does not stop the
-# others, so `make report` can still show what failed.
+# others, so `make report` can still show what failed. `make check` runs the
+# reference-vector drift check (one job per suite) and the Python tests in
+# the same pool of two, so nothing runs alone at the end; their statuses go
+# to build/results/jobs/ (status/ lists the programs only: the report's
+# wall-time table reads it).
 RESULTS := $(B)/results
-# Slowest first (CPU seconds measured on the 2-core machine): with -j2 the
-# long programs overlap the many short ones instead of ending the run alone.
+JOBS := $(RESULTS)/jobs
+# Slowest first (CPU seconds of each job, measured on the idle 2-core
+# machine): with -j2 the long jobs overlap the many short ones instead of
+# ending the run alone. Names: a program under $(B)/, drift/SUITE (the drift
+# check of one suite) or python (the Python tests); the jobs not named here
+# follow in their own order.
 SLOW_FIRST := tests/test_gauss tests/test_cli_io tests/test_samplers_numpy tests/test_oracle tests/test_elbo \
   tests/test_vectors tests/test_sampler_check tests/test_sde proofs/ddpm002 tests/test_dps tests/test_ddmath \
-  tests/test_tweedie tests/test_api_edges tests/test_normal proofs/sde tests/test_schedule proofs/elbo \
-  proofs/schedule proofs/dps tests/test_dsm
+  python tests/test_tweedie tests/test_api_edges tests/test_normal proofs/sde tests/test_schedule proofs/elbo \
+  proofs/schedule drift/discretized_gaussian_loglik_tanh proofs/dps tests/test_dsm
 ALL_RUN := $(PROOFS) $(TESTS) $(CXX_TESTS)
 RUN_ORDER := $(foreach p,$(SLOW_FIRST),$(filter $(B)/$(p),$(ALL_RUN))) \
   $(filter-out $(addprefix $(B)/,$(SLOW_FIRST)),$(ALL_RUN))
 RUNS := $(patsubst $(B)/%,$(RESULTS)/status/%.status,$(RUN_ORDER))
 RUN_ENV := DMC_RESULTS=$(CURDIR)/$(RESULTS) $(if $(DMC_POINTS_SCALE),DMC_POINTS_SCALE=$(DMC_POINTS_SCALE))
+
+# The pool's other jobs (POOL_DRIFT=1: the drift check; POOL_PYTHON=1: the
+# Python tests), set by the sub-make that runs the pool. The suites are
+# listed by the CLI, built before the pool starts; drift/stale checks that
+# listing and the committed files without a suite.
+DRIFT_SUITES = $(if $(POOL_DRIFT),$(shell $(CLI) list --suites 2>/dev/null))
+DRIFT_JOBS = $(if $(POOL_DRIFT),$(addprefix drift/,$(DRIFT_SUITES) stale))
+EXTRA_JOBS = $(DRIFT_JOBS) $(if $(POOL_PYTHON),python)
+POOL_ORDER = $(foreach j,$(SLOW_FIRST),$(filter $(j),$(patsubst $(B)/%,%,$(RUN_ORDER)) $(EXTRA_JOBS))) \
+  $(filter-out $(SLOW_FIRST),$(patsubst $(B)/%,%,$(RUN_ORDER)) $(EXTRA_JOBS))
+POOL = $(foreach j,$(POOL_ORDER),$(if $(filter $(j),$(EXTRA_JOBS)),$(JOBS)/$(j).status,$(RESULTS)/status/$(j).status))
 
 $(RESULTS)/status/%.status: $(B)/% FORCE
 	@mkdir -p $(dir $@)
@@ -217,12 +236,45 @@ $(RESULTS)/status/%.status: $(B)/% FORCE
 	    tail -n 25 $(RESULTS)/status/$(subst /,_,$*).log; else echo "pass  $* ($$secs s)"; fi
 FORCE:
 
-# the CLI and libdmcverify first, here: the sub-make below and vectors-drift / python-check
-# (run beside it) then only read them, never relink them under a running program
+# One suite of the drift check: `dmcheck ref SUITE` into $(B)/vectors, byte
+# for byte against reference/vectors/SUITE.csv. Status 0 or 1; a failure
+# leaves its one-line reason in jobs/drift/SUITE.log and prints it.
+$(JOBS)/drift/%.status: FORCE
+	@mkdir -p $(dir $@) $(B)/vectors
+	@start=$$(date +%s.%N); s=$*; \
+	  if [ "$$s" = stale ]; then \
+	    msg=$$(suites=$$($(CLI) list --suites) || { echo "drift: dmcheck list --suites failed"; exit 0; }; \
+	      for f in $(VEC_DIR)/*.csv; do \
+	        [ -e "$$f" ] || continue; n=$$(basename $$f .csv); \
+	        case " $$(echo $$suites) " in *" $$n "*) ;; *) echo "drift: $$f has no suite (stale file)";; esac; \
+	      done); \
+	  elif ! $(CLI) ref $$s -o $(B)/vectors/$$s.csv 2>$(B)/vectors/$$s.err; then \
+	    msg="drift: dmcheck ref $$s failed: $$(tail -n 1 $(B)/vectors/$$s.err)"; \
+	  elif [ ! -f $(VEC_DIR)/$$s.csv ]; then \
+	    msg="drift: $(VEC_DIR)/$$s.csv is missing (run make reference)"; \
+	  elif ! cmp -s $(VEC_DIR)/$$s.csv $(B)/vectors/$$s.csv; then \
+	    msg="drift: $(VEC_DIR)/$$s.csv differs from dmcheck ref $$s ($(B)/vectors/$$s.csv)"; \
+	  else msg=; fi; \
+	  echo "$$(date +%s.%N) $$start" | awk '{printf "%.1f\n", $$1 - $$2}' > $(JOBS)/drift/$$s.time; \
+	  if [ -n "$$msg" ]; then echo "$$msg" > $(JOBS)/drift/$$s.log; echo 1 > $@; else echo 0 > $@; fi
+
+# The drift check's verdict from the statuses (status=0 or 1): prints the
+# reason of every failed suite, nothing when all passed.
+DRIFT_REPORT = status=0; for f in $(JOBS)/drift/*.status; do \
+    [ "$$(cat $$f 2>/dev/null)" = 0 ] || { status=1; cat "$${f%.status}.log" 2>/dev/null || echo "drift: no result for $$f"; }; \
+  done; [ -e $(JOBS)/drift/stale.status ] || { status=1; echo "drift: the check did not run"; }; \
+  if [ $$status -ne 0 ]; then echo "make check: reference vectors drifted (see above; make reference regenerates them)"; fi
+
+# the CLI, libdmcverify and the installed stage first, here: the sub-make
+# below and the jobs in it then only read them, never relink them under a
+# running program
 run-checks: $(CLI) $(VERSO) | $(DEPS_OK)
-	@$(MAKE) --no-print-directory -s -j2 $(PROOFS) $(TESTS) $(CXX_TESTS) $(MKREPORT) $(CLI)
+	@$(MAKE) --no-print-directory -s -j2 all $(PROOFS) $(TESTS) $(CXX_TESTS) $(MKREPORT) $(CLI)
 	@mkdir -p $(RESULTS) && find $(RESULTS) -mindepth 1 -maxdepth 1 ! -name 'mutants.*' ! -name 'coverage.tex' -exec rm -rf {} +
-	@$(MAKE) --no-print-directory -j2 $(RUNS)
+	@$(if $(POOL_DRIFT),rm -rf $(B)/vectors && echo "DRIFT $(VEC_DIR)/*.csv against a fresh dmcheck ref (one job per suite, in the pool)")
+	@$(MAKE) --no-print-directory -j2 pool-jobs POOL_DRIFT=$(POOL_DRIFT) POOL_PYTHON=$(POOL_PYTHON)
+.PHONY: pool-jobs
+pool-jobs: $(POOL)
 
 # The reproducibility data of the run (key<TAB>value; the report's appendix).
 pkgver = $$(dpkg-query -W -f='$${Version}' $(1) 2>/dev/null || echo unknown)
@@ -264,10 +316,17 @@ coverage-map: $(COVMAP)
 	  if [ $$status -ne 1 ] || ! echo "$$out" | grep -q '; 5 problems$$'; then \
 	    echo "$$out"; echo "make check: covmap did not reject tests/covmap/reject with its 5 problems"; exit 1; fi
 
-check: ledger vectors-drift coverage-map python-check
-	@failed=$$($(FAILED_RUNS)); total=$(words $(RUNS)); \
+# check runs the drift check and the Python tests in the pool of run-checks
+# (the variables reach run-checks through ledger).
+check: POOL_DRIFT = 1
+check: POOL_PYTHON = 1
+check: ledger coverage-map
+	@$(DRIFT_REPORT); bad=$$status; \
+	  [ "$$(cat $(JOBS)/python.status 2>/dev/null)" = 0 ] || { bad=1; echo "make check: the Python tests failed (python-check; log: $(JOBS)/python.log)"; }; \
+	  failed=$$($(FAILED_RUNS)); total=$(words $(RUNS)); \
 	  if [ $(words $(RUNS)) -eq 0 ]; then echo "make check: no proof or test programs found"; exit 1; fi; \
 	  if [ -n "$$failed" ]; then echo "make check: FAILED (of $$total programs):"; echo "$$failed" | sed 's/^/  /'; exit 1; fi; \
+	  [ $$bad = 0 ] || exit 1; \
 	  echo "make check: all $$total programs passed; ledger: $(RESULTS)/claims.csv"
 
 # ---- seed sweep -------------------------------------------------------------
@@ -292,10 +351,22 @@ check-seeds: | $(DEPS_OK)
 PYTHON ?= /usr/bin/python3
 PY_TESTS := src/python/tests $(wildcard src/python/examples/test_*.py)
 python-check: $(VERSO) $(CLI) | $(DEPS_OK)
-	@case "$(SAN)" in *sanitize*) echo "python-check: skipped under SAN=$(SAN) (python3 cannot load a sanitizer build)"; exit 0;; esac; \
-	  DMCHECK_LIB=$(CURDIR)/$(VERSO) DMCHECK_MAKE_B=$(B) $(PYTHON) -m pytest -q -p no:cacheprovider $(PY_TESTS); \
-	  st=$$?; [ $$st -ne 5 ] || echo "python-check: no tests collected"; \
-	  [ $$st -eq 0 ] && echo "python-check: passed" || { echo "python-check: FAILED (pytest exit $$st)"; exit 1; }
+	@$(MAKE) --no-print-directory $(JOBS)/python.status
+	@[ "$$(cat $(JOBS)/python.status)" = 0 ]
+# The job (also in make check's pool): status 0 or 1, pytest's output in
+# jobs/python.log, printed when it ends.
+$(JOBS)/python.status: $(VERSO) $(CLI) FORCE
+	@mkdir -p $(dir $@)
+	@case "$(SAN)" in *sanitize*) echo "python-check: skipped under SAN=$(SAN) (python3 cannot load a sanitizer build)"; \
+	    echo 0 > $@; exit 0;; esac; \
+	  start=$$(date +%s.%N); \
+	  DMCHECK_LIB=$(CURDIR)/$(VERSO) DMCHECK_MAKE_B=$(B) $(PYTHON) -m pytest -q -p no:cacheprovider $(PY_TESTS) \
+	    > $(JOBS)/python.log 2>&1; \
+	  st=$$?; [ $$st -ne 5 ] || echo "python-check: no tests collected" >> $(JOBS)/python.log; \
+	  echo "$$(date +%s.%N) $$start" | awk '{printf "%.1f\n", $$1 - $$2}' > $(JOBS)/python.time; \
+	  cat $(JOBS)/python.log; \
+	  if [ $$st -eq 0 ]; then echo "python-check: passed"; echo 0 > $@; \
+	  else echo "python-check: FAILED (pytest exit $$st)"; echo 1 > $@; fi
 
 # ---- reference vectors ----------------------------------------------------
 # `make reference` rewrites reference/vectors/<suite>.csv for every suite that
@@ -311,24 +382,12 @@ reference: $(CLI)
 	done
 
 vectors-drift: $(CLI)
-	@rm -rf $(B)/vectors && mkdir -p $(B)/vectors
+	@rm -rf $(B)/vectors $(JOBS)/drift
 	@echo "DRIFT $(VEC_DIR)/*.csv against a fresh dmcheck ref"
-	@status=0; suites=$$($(CLI) list --suites) || exit 1; \
-	for s in $$suites; do \
-	  if ! $(CLI) ref $$s -o $(B)/vectors/$$s.csv 2>$(B)/vectors/$$s.err; then \
-	    echo "drift: dmcheck ref $$s failed: $$(tail -n 1 $(B)/vectors/$$s.err)"; status=1; \
-	  elif [ ! -f $(VEC_DIR)/$$s.csv ]; then \
-	    echo "drift: $(VEC_DIR)/$$s.csv is missing (run make reference)"; status=1; \
-	  elif ! diff -q $(VEC_DIR)/$$s.csv $(B)/vectors/$$s.csv >/dev/null; then \
-	    echo "drift: $(VEC_DIR)/$$s.csv differs from dmcheck ref $$s ($(B)/vectors/$$s.csv)"; status=1; \
-	  fi; \
-	done; \
-	for f in $(VEC_DIR)/*.csv; do \
-	  [ -e "$$f" ] || continue; n=$$(basename $$f .csv); \
-	  case " $$(echo $$suites) " in *" $$n "*) ;; *) echo "drift: $$f has no suite (stale file)"; status=1;; esac; \
-	done; \
-	if [ $$status -ne 0 ]; then echo "make check: reference vectors drifted (see above; make reference regenerates them)"; fi; \
-	exit $$status
+	@$(MAKE) --no-print-directory -j2 drift-jobs POOL_DRIFT=1
+	@$(DRIFT_REPORT); exit $$status
+.PHONY: drift-jobs
+drift-jobs: $(patsubst %,$(JOBS)/%.status,$(DRIFT_JOBS))
 
 REPORT_PDF := $(B)/report/dmcheck-report.pdf
 # The typesetting defects that fail `make report`: overfull boxes over 1 pt,
