@@ -69,28 +69,36 @@ static void finish_failures(void)
  * output not passed). */
 typedef struct { double *p; size_t n; } outbuf;
 
+/* "fn(args in %a)" into where: only for a report (formatting every call's
+ * arguments was most of this program's time) */
+static const char *call_text(char *where, size_t size, const char *fn, const double *args, int nargs)
+{
+  int len = snprintf(where, size, "%s(", fn);
+  for (int i = 0; i < nargs && len < (int)size - 40; i++)
+    len += snprintf(where + len, size - (size_t)len, "%s%a", i ? ", " : "", args[i]);
+  snprintf(where + len, size - (size_t)len, ")");
+  return where;
+}
+#define WHERE call_text(where, sizeof where, fn, args, nargs)
+
 static void check_convention(const char *fn, int status, const double *args, int nargs,
                              const outbuf *outs, int nouts)
 {
   calls++;
   char where[512];
-  int len = snprintf(where, sizeof where, "%s(", fn);
-  for (int i = 0; i < nargs && len < (int)sizeof where - 40; i++)
-    len += snprintf(where + len, sizeof where - (size_t)len, "%s%a", i ? ", " : "", args[i]);
-  snprintf(where + len, sizeof where - (size_t)len, ")");
   if (status != DMC_OK && status != DMC_EDOM && status != DMC_ENOMEM && status != DMC_ERANGE)
-    REPORT(fn, "%s: status %d is not a documented code\n", where, status);
+    REPORT(fn, "%s: status %d is not a documented code\n", WHERE, status);
   for (int k = 0; k < nouts; k++) {
     if (!outs[k].p) continue;
     for (size_t i = 0; i < outs[k].n; i++) {
       double v = outs[k].p[i];
       if (status == DMC_OK && isnan(v))
-        { REPORT(fn, "%s: DMC_OK with a NaN in output %d[%zu]\n", where, k, i); return; }
+        { REPORT(fn, "%s: DMC_OK with a NaN in output %d[%zu]\n", WHERE, k, i); return; }
       if (status != DMC_OK && !isnan(v))
-        { REPORT(fn, "%s: status %d but output %d[%zu] = %a, not NaN\n", where, status, k, i, v); return; }
+        { REPORT(fn, "%s: status %d but output %d[%zu] = %a, not NaN\n", WHERE, status, k, i, v); return; }
     }
     if (outs[k].p[outs[k].n] != CANARY)
-      REPORT(fn, "%s: wrote past the end of output %d (%zu entries)\n", where, k, outs[k].n);
+      REPORT(fn, "%s: wrote past the end of output %d (%zu entries)\n", WHERE, k, outs[k].n);
   }
 }
 
