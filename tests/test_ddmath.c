@@ -2,10 +2,14 @@
  * MPFR on seeded random inputs and on listed hard inputs (each with the
  * reason it is hard).
  *
- * The exact values are computed with MPFR at EXACT_PREC = 400 bits: their own
- * error (a few ulps at 400 bits) is below 2^-390 relative, under 2^-280 of
- * the smallest ulp measured here (2^-106, 2^-226 relative), so the measured
- * errors are those of ddmath. Errors are in ulps of the exact result at the
+ * The exact values are computed with MPFR at EXACT_PREC = 400 bits for the
+ * quad-double and rounding checks, at DD_EXACT_PREC = 256 bits for the
+ * double-double ones: their own error (a few ulps at that precision) is
+ * below 2^-390 (2^-250) relative, under 2^-160 (2^-144) of the smallest ulp
+ * measured there (2^-226, 2^-106 relative), so the measured errors are those
+ * of ddmath. 256 bits hold every double-double input exactly (hi and lo span
+ * at most 138 bits here) and the exact sums; a product of two is rounded
+ * once, 2^-150 of a double-double ulp. Errors are in ulps of the exact result at the
  * working precision p as in ddmath.h: |got - exact| / 2^(EXP(exact) - p).
  * Results that must be correctly rounded (dd_ldexp, qdd_to_double) are
  * compared with mpref_to_double (reference/mpref: binary64's exponent range,
@@ -28,6 +32,7 @@
 
 #define PROGRAM "test_ddmath"
 #define EXACT_PREC 400
+#define DD_EXACT_PREC 256   /* see the top: the double-double checks */
 #define DD_PREC 106
 #define QDD_PREC 226
 
@@ -160,11 +165,11 @@ static const hard HARD_SQRT[] = {
 
 typedef struct { gsl_rng *r; mpfr_t a, b, e, g; } work;
 
-static void work_init(work *w, void **state, unsigned long stream)
+static void work_init(work *w, void **state, unsigned long stream, mpfr_prec_t prec)
 {
   const prop_fixture *f = *state;
   w->r = prop_rng(f->seed, stream);
-  mpfr_inits2(EXACT_PREC, w->a, w->b, w->e, w->g, (mpfr_ptr)0);
+  mpfr_inits2(prec, w->a, w->b, w->e, w->g, (mpfr_ptr)0);
 }
 
 static void work_free(work *w)
@@ -185,7 +190,7 @@ static dmc_dd point(unsigned long i, unsigned long n, const hard *list, dmc_dd r
 static void test_arithmetic(void **state)
 {
   work w;
-  work_init(&w, state, 1);
+  work_init(&w, state, 1, DD_EXACT_PREC);
   gsl_rng *r = w.r;
   mpfr_ptr a = w.a, b = w.b, e = w.e, g = w.g;
   /* dd_add: Joldes-Muller-Popescu's accurate sum, |error| <= 3u^2 |exact|
@@ -219,7 +224,7 @@ static void test_arithmetic(void **state)
 static void test_log(void **state)
 {
   work w;
-  work_init(&w, state, 2);
+  work_init(&w, state, 2, DD_EXACT_PREC);
   gsl_rng *r = w.r;
   mpfr_ptr a = w.a, e = w.e, g = w.g;
   tally ls = { "dd_log_scaled", 8, 0, 0, "" }, l = { "dd_log", 16, 0, 0, "" };
@@ -249,7 +254,7 @@ static void test_log(void **state)
 static void test_exp(void **state)
 {
   work w;
-  work_init(&w, state, 3);
+  work_init(&w, state, 3, DD_EXACT_PREC);
   gsl_rng *r = w.r;
   mpfr_ptr a = w.a, e = w.e, g = w.g;
   /* the bound (2^4 + |k|/16) ulp, checked as err / (1 + |k|/256) <= 2^4 */
@@ -282,7 +287,7 @@ static void test_exp(void **state)
 static void test_sqrt(void **state)
 {
   work w;
-  work_init(&w, state, 4);
+  work_init(&w, state, 4, DD_EXACT_PREC);
   gsl_rng *r = w.r;
   mpfr_ptr a = w.a, e = w.e, g = w.g;
   tally sq = { "dd_sqrt", 4, 0, 0, "" };
@@ -304,7 +309,7 @@ static void test_sqrt(void **state)
 static void test_rounding(void **state)
 {
   work w;
-  work_init(&w, state, 5);
+  work_init(&w, state, 5, EXACT_PREC);
   gsl_rng *r = w.r;
   mpfr_ptr a = w.a, e = w.e;
   tally ld = { "dd_ldexp", 0, 0, 0, "" }, qd = { "qdd_to_double", 0, 0, 0, "" };
@@ -345,7 +350,7 @@ static void test_rounding(void **state)
 static void test_qdd_functions(void **state)
 {
   work w;
-  work_init(&w, state, 6);
+  work_init(&w, state, 6, EXACT_PREC);
   gsl_rng *r = w.r;
   mpfr_ptr a = w.a, e = w.e, g = w.g;
   tally ql = { "qdd_log", 0x1p80, 0, 0, "" }, qe = { "qdd_exp", 0x1p105, 0, 0, "" };
