@@ -38,7 +38,7 @@
 
 PROP_FIXTURE(PROGRAM)
 
-/* ---- conversions to MPFR (exact at EXACT_PREC for every value used) ---- */
+/* ---- conversions to MPFR (exact at the check's precision for every value used) ---- */
 
 static void dd_get(mpfr_t r, dmc_dd a)
 {
