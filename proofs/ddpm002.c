@@ -28,13 +28,13 @@ static void control(qcheck *q, const char *claim, const char *kind, int rejected
             kind, perturbed, rejected ? "rejected, as it must be" : "NOT rejected");
 }
 
-/* nv = sqrt(2 pi v), the normaliser of N(.; m, v) */
-static void npdf_norm(mpfr_t nv, const mpfr_t v)
+/* t = sqrt(2 pi v), the normaliser of N(.; m, v) */
+static void npdf_norm(mpfr_t t, const mpfr_t v)
 {
-  mpfr_const_pi(nv, MPFR_RNDN);
-  mpfr_mul_2ui(nv, nv, 1, MPFR_RNDN);
-  mpfr_mul(nv, nv, v, MPFR_RNDN);
-  mpfr_sqrt(nv, nv, MPFR_RNDN);
+  mpfr_const_pi(t, MPFR_RNDN);
+  mpfr_mul_2ui(t, t, 1, MPFR_RNDN);
+  mpfr_mul(t, t, v, MPFR_RNDN);
+  mpfr_sqrt(t, t, MPFR_RNDN);
 }
 
 /* r = N(x; m, v), nv = npdf_norm(v): a density evaluated at many points
