@@ -725,15 +725,29 @@ static void check_single_sample_score(qcheck *q)
 /* Chapman-Kolmogorov for the EM kernel and the single-sample density
  * estimate: int N(x; A y + B, c^2) N(y; m, v) dy = N(x; A m + B, A^2 v + c^2) and
  * E[k^2] = N(x; A m + B, c^2/2 + A^2 v) / (2 sqrt(pi) c), by the trapezoid rule. */
-static void gauss_pdf_mp(mpfr_t out, const mpfr_t x, const mpfr_t m, const mpfr_t v)
+/* t = sqrt(2 pi v), the normaliser of N(.; m, v) */
+static void gauss_norm_mp(mpfr_t t, const mpfr_t v)
 {
-  mpfr_t d, t;
-  mpfr_inits2(ODE_PREC, d, t, (mpfr_ptr)0);
+  mpfr_const_pi(t, MPFR_RNDN); mpfr_mul_2ui(t, t, 1, MPFR_RNDN); mpfr_mul(t, t, v, MPFR_RNDN); mpfr_sqrt(t, t, MPFR_RNDN);
+}
+/* N(x; m, v) with its normaliser t = gauss_norm_mp(v) computed once for a
+ * quadrature (the same roundings as gauss_pdf_mp) */
+static void gauss_pdf_mp_n(mpfr_t out, const mpfr_t x, const mpfr_t m, const mpfr_t v, const mpfr_t t)
+{
+  mpfr_t d;
+  mpfr_init2(d, ODE_PREC);
   mpfr_sub(d, x, m, MPFR_RNDN); mpfr_sqr(d, d, MPFR_RNDN); mpfr_div(d, d, v, MPFR_RNDN);
   mpfr_div_si(d, d, -2, MPFR_RNDN); mpfr_exp(d, d, MPFR_RNDN);
-  mpfr_const_pi(t, MPFR_RNDN); mpfr_mul_2ui(t, t, 1, MPFR_RNDN); mpfr_mul(t, t, v, MPFR_RNDN); mpfr_sqrt(t, t, MPFR_RNDN);
   mpfr_div(out, d, t, MPFR_RNDN);
-  mpfr_clears(d, t, (mpfr_ptr)0);
+  mpfr_clear(d);
+}
+static void gauss_pdf_mp(mpfr_t out, const mpfr_t x, const mpfr_t m, const mpfr_t v)
+{
+  mpfr_t t;
+  mpfr_init2(t, ODE_PREC);
+  gauss_norm_mp(t, v);
+  gauss_pdf_mp_n(out, x, m, v, t);
+  mpfr_clear(t);
 }
 
 static void check_chapman(qcheck *q)
@@ -797,19 +811,20 @@ static void check_chapman(qcheck *q)
  * v = v_num/v_den; the demo is dt_den = 100. */
 static void factor_by_quadrature(mpfr_t out, unsigned long dt_den, unsigned long v_num, unsigned long v_den)
 {
-  mpfr_t A, c2, m, v, x, y, h, ky, py, dk, s0, s1, es, tmp;
-  mpfr_inits2(ODE_PREC, A, c2, m, v, x, y, h, ky, py, dk, s0, s1, es, tmp, (mpfr_ptr)0);
+  mpfr_t A, c2, m, v, x, y, h, ky, py, dk, s0, s1, es, tmp, nc, nv;
+  mpfr_inits2(ODE_PREC, A, c2, m, v, x, y, h, ky, py, dk, s0, s1, es, tmp, nc, nv, (mpfr_ptr)0);
   mpfr_set_ui(A, dt_den - 1, MPFR_RNDN); mpfr_div_ui(A, A, dt_den, MPFR_RNDN);
   mpfr_set_ui(c2, 2, MPFR_RNDN); mpfr_div_ui(c2, c2, dt_den, MPFR_RNDN);
   mpfr_set_ui(m, 1, MPFR_RNDN); mpfr_set_ui(x, 0, MPFR_RNDN);
   mpfr_set_ui(v, v_num, MPFR_RNDN); mpfr_div_ui(v, v, v_den, MPFR_RNDN);
   mpfr_set_ui_2exp(h, 1, -9, MPFR_RNDN);
   mpfr_set_zero(s0, 1); mpfr_set_zero(s1, 1); mpfr_set_zero(es, 1);
+  gauss_norm_mp(nc, c2); gauss_norm_mp(nv, v);
   for (long j = -12 * 512; j <= 12 * 512; j++) {        /* y in m + [-12, 12] */
     mpfr_mul_si(y, h, j, MPFR_RNDN); mpfr_add(y, y, m, MPFR_RNDN);
     mpfr_mul(tmp, A, y, MPFR_RNDN);                      /* kernel mean A y + B, B = 0 (mu = 0) */
-    gauss_pdf_mp(ky, x, tmp, c2);
-    gauss_pdf_mp(py, y, m, v);
+    gauss_pdf_mp_n(ky, x, tmp, c2, nc);
+    gauss_pdf_mp_n(py, y, m, v, nv);
     mpfr_sub(dk, tmp, x, MPFR_RNDN); mpfr_div(dk, dk, c2, MPFR_RNDN);   /* d/dx log N(x; A y, c^2) */
     mpfr_mul(tmp, ky, py, MPFR_RNDN);
     mpfr_add(s0, s0, tmp, MPFR_RNDN);                    /* p_t(x) */
@@ -819,7 +834,7 @@ static void factor_by_quadrature(mpfr_t out, unsigned long dt_den, unsigned long
   mpfr_mul(es, es, h, MPFR_RNDN);
   mpfr_div(s1, s1, s0, MPFR_RNDN);                       /* exact score (h cancels) */
   mpfr_div(out, es, s1, MPFR_RNDN);
-  mpfr_clears(A, c2, m, v, x, y, h, ky, py, dk, s0, s1, es, tmp, (mpfr_ptr)0);
+  mpfr_clears(A, c2, m, v, x, y, h, ky, py, dk, s0, s1, es, tmp, nc, nv, (mpfr_ptr)0);
 }
 
 static void check_demo_bias_factor(qcheck *q)
