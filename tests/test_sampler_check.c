@@ -62,9 +62,9 @@ static void print_report(const char *name, const dmc_sampler_report *r)
            r->set[s].mmd2, r->set[s].mmd2_thr, r->set[s].f_mean, r->set[s].f_se, r->set[s].pass ? "pass" : "FAIL");
 }
 
-/* seed: the sets' seed is fx->seed + seed; reuse: judge the sets of the case
- * before (no new samples) */
-typedef struct { const char *name; int method, bug, paired; double order; int expect; const char *check; int seed, reuse; }
+/* keep: the sets are kept for a later case; reuse: judge the kept sets (no
+ * new samples) */
+typedef struct { const char *name; int method, bug, paired; double order; int expect; const char *check; int keep, reuse; }
   sampler_case;
 
 #define HEUN "libdmcheck probability-flow Heun judged consistent with order 2"
@@ -75,25 +75,26 @@ static void test_sampler_check_libdmcheck(void **state)
   fixture *fx = *state;
   /* the order-1 control judges the very sets that pass as order 2 */
   static const sampler_case cases[] = {
-    { "probability-flow Heun (order 2)", DMC_HEUN_FLOW, 0, 1, 2.0, 1, HEUN, 0, 0 },
+    { "probability-flow Heun (order 2)", DMC_HEUN_FLOW, 0, 1, 2.0, 1, HEUN, 1, 0 },
+    { "reverse-SDE Euler-Maruyama (order 1)", DMC_EM_REVERSE, 0, 0, 1.0, 1, EM, 0, 0 },
     { "control: Heun checked as order 1 (the same sets)", DMC_HEUN_FLOW, 0, 1, 1.0, 0, HEUN, 0, 1 },
-    { "reverse-SDE Euler-Maruyama (order 1)", DMC_EM_REVERSE, 0, 0, 1.0, 1, EM, 1, 0 },
-    { "control: Heun twin, score x 0.9", DMC_HEUN_FLOW, 1, 1, 2.0, 0, HEUN, 3, 0 },
-    { "control: Heun twin, score one step late", DMC_HEUN_FLOW, 2, 1, 2.0, 0, HEUN, 4, 0 },
-    { "control: Euler-Maruyama twin, score x 0.9", DMC_EM_REVERSE, 1, 0, 1.0, 0, EM, 5, 0 },
+    { "control: Heun twin, score x 0.9", DMC_HEUN_FLOW, 1, 1, 2.0, 0, HEUN, 0, 0 },
+    { "control: Heun twin, score one step late", DMC_HEUN_FLOW, 2, 1, 2.0, 0, HEUN, 0, 0 },
+    { "control: Euler-Maruyama twin, score x 0.9", DMC_EM_REVERSE, 1, 0, 1.0, 0, EM, 0, 0 },
   };
   static const dmc_proc vp = { DMC_PROC_VP, 0.1, 20.0 };
   const dmc_gmm g = { 2, 1, w, mu, var, DMC_GMM_ISO, DMC_WEIGHTS_LINEAR };
-  double *out[NSETS];
+  double *out[NSETS], *kept[NSETS];
   size_t n[NSETS];
-  for (size_t s = 0; s < NSETS; s++) out[s] = malloc(NSAMP * sizeof(double));
+  for (size_t s = 0; s < NSETS; s++) { out[s] = malloc(NSAMP * sizeof(double)); kept[s] = malloc(NSAMP * sizeof(double)); }
   int all = 1;
   for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
     const sampler_case *k = &cases[c];
+    double **sets = k->keep || k->reuse ? kept : out;
     if (!k->reuse)
-      PROP_CHECK(run_sets(k->method, k->bug, fx->seed + (uint64_t)k->seed, out, n) == DMC_OK, "sampler failed");
+      PROP_CHECK(run_sets(k->method, k->bug, fx->seed + c, sets, n) == DMC_OK, "sampler failed");
     dmc_sampler_report rep;
-    int st = dmc_sampler_check(&vp, &g, 0.0, NSETS, steps, n, (const double *const *)out, k->paired,
+    int st = dmc_sampler_check(&vp, &g, 0.0, NSETS, steps, n, (const double *const *)sets, k->paired,
                                k->order, 1e-6, &rep);
     PROP_CHECK(st == DMC_OK, "dmc_sampler_check failed (%d)", st);
     print_report(k->name, &rep);
@@ -105,7 +106,7 @@ static void test_sampler_check_libdmcheck(void **state)
                  rep.limit, rep.f_exact, rep.limit_se, rep.set[NSETS - 1].ks, rep.set[NSETS - 1].ks_thr,
                  rep.set[NSETS - 1].mmd2, rep.set[NSETS - 1].mmd2_thr);
   }
-  for (size_t s = 0; s < NSETS; s++) free(out[s]);
+  for (size_t s = 0; s < NSETS; s++) { free(out[s]); free(kept[s]); }
   PROP_CHECK(all, "a verdict differs from the expected one (see above)");
 }
 
