@@ -351,7 +351,7 @@ check-seeds: | $(DEPS_OK)
 PYTHON ?= /usr/bin/python3
 PY_TESTS := src/python/tests $(wildcard src/python/examples/test_*.py)
 python-check: $(VERSO) $(CLI) | $(DEPS_OK)
-	@$(MAKE) --no-print-directory $(JOBS)/python.status
+	@rm -f $(JOBS)/python.status && $(MAKE) --no-print-directory $(JOBS)/python.status
 	@[ "$$(cat $(JOBS)/python.status)" = 0 ]
 # The job (also in make check's pool): status 0 or 1, pytest's output in
 # jobs/python.log, printed when it ends.
