@@ -28,38 +28,6 @@ static void control(qcheck *q, const char *claim, const char *kind, int rejected
             kind, perturbed, rejected ? "rejected, as it must be" : "NOT rejected");
 }
 
-/* t = sqrt(2 pi v), the normaliser of N(.; m, v) */
-static void npdf_norm(mpfr_t t, const mpfr_t v)
-{
-  mpfr_const_pi(t, MPFR_RNDN);
-  mpfr_mul_2ui(t, t, 1, MPFR_RNDN);
-  mpfr_mul(t, t, v, MPFR_RNDN);
-  mpfr_sqrt(t, t, MPFR_RNDN);
-}
-
-/* r = N(x; m, v), nv = npdf_norm(v): a density evaluated at many points
- * computes its normaliser once (the same roundings as npdf) */
-static void npdf_n(mpfr_t r, const mpfr_t x, const mpfr_t m, const mpfr_t v, const mpfr_t nv)
-{
-  mpfr_sub(r, x, m, MPFR_RNDN);
-  mpfr_sqr(r, r, MPFR_RNDN);
-  mpfr_div(r, r, v, MPFR_RNDN);
-  mpfr_div_2ui(r, r, 1, MPFR_RNDN);
-  mpfr_neg(r, r, MPFR_RNDN);
-  mpfr_exp(r, r, MPFR_RNDN);
-  mpfr_div(r, r, nv, MPFR_RNDN);
-}
-
-/* r = N(x; m, v) */
-static void npdf(mpfr_t r, const mpfr_t x, const mpfr_t m, const mpfr_t v)
-{
-  mpfr_t t;
-  mpfr_init2(t, P);
-  npdf_norm(t, v);
-  npdf_n(r, x, m, v, t);
-  mpfr_clear(t);
-}
-
 /* Trapezoidal rule of f on [c - 40 sd, c + 40 sd] with step sd/16: for the
  * analytic, Gaussian-tailed integrands below its error is far below 2^-200.
  * f gives n integrands at once (n <= 3), which share their nodes. */
@@ -309,15 +277,15 @@ static void check_tradeoff(qcheck *q)
 }
 
 /* ---- ddpm.stationary: N(0,1) is invariant under x' = lambda x + sigma eps */
-typedef struct { mpfr_srcptr lam, sig2, xp, z, one, n1, ns; } stat_ctx;   /* n1, ns: npdf_norm of 1 and sig2 */
+typedef struct { mpfr_srcptr lam, sig2, xp, z, one, n1, ns; } stat_ctx;   /* n1, ns: qc_gauss_norm of 1 and sig2 */
 static void stat_f(mpfr_t *out, const mpfr_t x, const void *vc)
 {
   const stat_ctx *c = vc;
   mpfr_t m, t;
   mpfr_inits2(P, m, t, (mpfr_ptr)0);
-  npdf_n(out[0], x, c->z, c->one, c->n1);
+  qc_gauss_pdf_n(out[0], x, c->z, c->one, c->n1);
   mpfr_mul(m, c->lam, x, MPFR_RNDN);
-  npdf_n(t, c->xp, m, c->sig2, c->ns);
+  qc_gauss_pdf_n(t, c->xp, m, c->sig2, c->ns);
   mpfr_mul(out[0], out[0], t, MPFR_RNDN);
   mpfr_clears(m, t, (mpfr_ptr)0);
 }
@@ -330,15 +298,15 @@ static double stationary_err(double lam2, double sig2)
   mpfr_set_d(lam, lam2, MPFR_RNDN); mpfr_sqrt(lam, lam, MPFR_RNDN);
   mpfr_set_d(s2, sig2, MPFR_RNDN);
   mpfr_set_zero(z, 1); mpfr_set_ui(one, 1, MPFR_RNDN);
-  npdf_norm(n1, one);
-  npdf_norm(ns, s2);
+  qc_gauss_norm(n1, one);
+  qc_gauss_norm(ns, s2);
   double worst = 0, l = sqrt(lam2);
   for (int i = 0; i < 5; i++) {
     mpfr_set_d(xp, xps[i], MPFR_RNDN);
     stat_ctx c = { lam, s2, xp, z, one, n1, ns };
     double prec = 1 + lam2 / sig2;     /* the integrand's precision in x */
     integrate(I, 1, stat_f, &c, l * xps[i] / (lam2 + sig2), 1 / sqrt(prec));
-    npdf(ref, xp, z, one);
+    qc_gauss_pdf(ref, xp, z, one);
     double r = rel_diff(I[0], ref);
     if (r > worst) worst = r;
   }
@@ -478,7 +446,7 @@ typedef struct {
 } rk;
 
 /* the stated coefficients, weights and variance at 256 bits */
-typedef struct { mpfr_t a, b, vt, nvt, w[ND], m[ND], M, V; } mix;   /* nvt = npdf_norm(vt) */
+typedef struct { mpfr_t a, b, vt, nvt, w[ND], m[ND], M, V; } mix;   /* nvt = qc_gauss_norm(vt) */
 static void mix_init(mix *x, const rk *k)
 {
   mpfr_t A, l, den, s, t, y, v1;
@@ -492,14 +460,14 @@ static void mix_init(mix *x, const rk *k)
   mpfr_set_d(s, k->A2, MPFR_RNDN); mpfr_ui_sub(s, 1, s, MPFR_RNDN);                 /* 1 - A^2 */
   mpfr_mul(x->b, l, s, MPFR_RNDN); mpfr_div(x->b, x->b, den, MPFR_RNDN);
   mpfr_mul(x->vt, s, t, MPFR_RNDN); mpfr_div(x->vt, x->vt, den, MPFR_RNDN);
-  npdf_norm(x->nvt, x->vt);
+  qc_gauss_norm(x->nvt, x->vt);
   mpfr_set_d(y, k->y, MPFR_RNDN);
   mpfr_set_zero(s, 1);
   for (int i = 0; i < ND; i++) {
     mpfr_inits2(P, x->w[i], x->m[i], (mpfr_ptr)0);
     mpfr_mul(t, l, A, MPFR_RNDN); mpfr_mul_d(t, t, data[i], MPFR_RNDN);
     if (k->uniform) mpfr_set_ui(x->w[i], 1, MPFR_RNDN);
-    else npdf(x->w[i], y, t, den);                                                  /* q(x_{t+1} | x0_i) */
+    else qc_gauss_pdf(x->w[i], y, t, den);                                                  /* q(x_{t+1} | x0_i) */
     mpfr_add(s, s, x->w[i], MPFR_RNDN);
     mpfr_mul_d(x->m[i], x->a, data[i], MPFR_RNDN);
     mpfr_mul(t, x->b, y, MPFR_RNDN);
@@ -527,7 +495,7 @@ static void mix_pdf(mpfr_t r, const mix *x, const mpfr_t xt)
   mpfr_init2(t, P);
   mpfr_set_zero(r, 1);
   for (int i = 0; i < ND; i++) {
-    npdf_n(t, xt, x->m[i], x->vt, x->nvt);
+    qc_gauss_pdf_n(t, xt, x->m[i], x->vt, x->nvt);
     mpfr_mul(t, t, x->w[i], MPFR_RNDN);
     mpfr_add(r, r, t, MPFR_RNDN);
   }
@@ -548,7 +516,7 @@ static void bayes_init(bayes *b, const rk *k)
   mpfr_set_d(b->l, k->l2, MPFR_RNDN); mpfr_sqrt(b->l, b->l, MPFR_RNDN);
   mpfr_set_d(b->y, k->y, MPFR_RNDN);
   mpfr_set_d(b->v, k->A2, MPFR_RNDN); mpfr_ui_sub(b->v, 1, b->v, MPFR_RNDN);        /* Var(x_t | x0) */
-  npdf_norm(b->nv, b->v);
+  qc_gauss_norm(b->nv, b->v);
   mpfr_set_zero(b->qy, 1);
   for (int i = 0; i < ND; i++) {
     mpfr_init2(b->m[i], P);
@@ -556,10 +524,10 @@ static void bayes_init(bayes *b, const rk *k)
     mpfr_mul(m, b->m[i], b->l, MPFR_RNDN);
     mpfr_set_d(v, k->A2 * k->l2, MPFR_RNDN);   /* exact: both are short binary fractions below */
     mpfr_ui_sub(v, 1, v, MPFR_RNDN);
-    npdf(t, b->y, m, v); mpfr_add(b->qy, b->qy, t, MPFR_RNDN);           /* n q(x_{t+1}) */
+    qc_gauss_pdf(t, b->y, m, v); mpfr_add(b->qy, b->qy, t, MPFR_RNDN);           /* n q(x_{t+1}) */
   }
   mpfr_set_d(b->s1, k->l2, MPFR_RNDN); mpfr_ui_sub(b->s1, 1, b->s1, MPFR_RNDN);
-  npdf_norm(b->ns1, b->s1);
+  qc_gauss_norm(b->ns1, b->s1);
   mpfr_clears(A, v, m, t, (mpfr_ptr)0);
 }
 static void bayes_clear(bayes *b)
@@ -573,10 +541,10 @@ static void bayes_pdf(mpfr_t r, const bayes *b, const mpfr_t xt)
   mpfr_inits2(P, m, t, qt, (mpfr_ptr)0);
   mpfr_set_zero(qt, 1);
   for (int i = 0; i < ND; i++) {
-    npdf_n(t, xt, b->m[i], b->v, b->nv); mpfr_add(qt, qt, t, MPFR_RNDN);      /* n q(x_t) */
+    qc_gauss_pdf_n(t, xt, b->m[i], b->v, b->nv); mpfr_add(qt, qt, t, MPFR_RNDN);      /* n q(x_t) */
   }
   mpfr_mul(m, b->l, xt, MPFR_RNDN);
-  npdf_n(r, b->y, m, b->s1, b->ns1);
+  qc_gauss_pdf_n(r, b->y, m, b->s1, b->ns1);
   mpfr_mul(r, r, qt, MPFR_RNDN);
   mpfr_div(r, r, b->qy, MPFR_RNDN);
   mpfr_clears(m, t, qt, (mpfr_ptr)0);
@@ -633,7 +601,7 @@ static void check_reverse_mixture(qcheck *q)
  * kl[2] the unweighted mean of the component means with vt (control). The
  * integrand p log(p/g) is p (log p - log g), with the Gaussian's log g =
  * -(x - qm)^2/(2 qv) - log sqrt(2 pi qv) in closed form. */
-typedef struct { const mix *x; mpfr_t qm[3], qv[3], lnq[3]; } kl_ctx;   /* lnq: log npdf_norm(qv) */
+typedef struct { const mix *x; mpfr_t qm[3], qv[3], lnq[3]; } kl_ctx;   /* lnq: log qc_gauss_norm(qv) */
 static void kl_f(mpfr_t *out, const mpfr_t xt, const void *vc)
 {
   const kl_ctx *c = vc;
@@ -667,7 +635,7 @@ static void single_kl(const mix *x, double kl_out[3])
       for (int i = 0; i < ND; i++) mpfr_add(c.qm[w], c.qm[w], x->m[i], MPFR_RNDN);
       mpfr_div_ui(c.qm[w], c.qm[w], ND, MPFR_RNDN);
     }
-    npdf_norm(c.lnq[w], c.qv[w]);
+    qc_gauss_norm(c.lnq[w], c.qv[w]);
     mpfr_log(c.lnq[w], c.lnq[w], MPFR_RNDN);
     mpfr_set_zero(kl[w], 1);
   }
@@ -747,7 +715,7 @@ static void denoise_direct(mpfr_t r, const double *x, int n, double a, double s2
   mpfr_set_d(v, s2, MPFR_RNDN); mpfr_set_d(yy, y, MPFR_RNDN);
   for (int i = 0; i < n; i++) {
     mpfr_set_d(m, a, MPFR_RNDN); mpfr_mul_d(m, m, x[i], MPFR_RNDN);
-    npdf(t, yy, m, v);
+    qc_gauss_pdf(t, yy, m, v);
     mpfr_add(den, den, t, MPFR_RNDN);
     mpfr_mul_d(t, t, x[i], MPFR_RNDN);
     mpfr_add(num, num, t, MPFR_RNDN);
@@ -978,22 +946,22 @@ static double coupling(int product, double y1, double y2, double x1, double x2)
     mpfr_inits2(P, g[0], g[1], h[0], h[1], (mpfr_ptr)0);
     for (int c = 0; c < 2; c++) {
       mpfr_mul_d(m, A, d[i][c], MPFR_RNDN);
-      npdf(g[c], xs[c], m, v0);                             /* q(x_{t,c} | x0_i) */
+      qc_gauss_pdf(g[c], xs[c], m, v0);                             /* q(x_{t,c} | x0_i) */
       mpfr_mul(m, m, l, MPFR_RNDN);
-      npdf(h[c], ys[c], m, v1);                             /* q(y_c | x0_i) */
+      qc_gauss_pdf(h[c], ys[c], m, v1);                             /* q(y_c | x0_i) */
     }
     mpfr_mul(t, g[0], g[1], MPFR_RNDN); mpfr_add(qt, qt, t, MPFR_RNDN);
     mpfr_mul(t, h[0], h[1], MPFR_RNDN); mpfr_add(qy, qy, t, MPFR_RNDN);
     /* joint of (x_{t,1}, y) = sum_i q(x_{t,1}|x0_i) q(y_1 | x_{t,1}) q(y_2 | x0_i) */
-    mpfr_mul(m, l, xs[0], MPFR_RNDN); npdf(u, ys[0], m, vs);
+    mpfr_mul(m, l, xs[0], MPFR_RNDN); qc_gauss_pdf(u, ys[0], m, vs);
     mpfr_mul(t, g[0], u, MPFR_RNDN); mpfr_mul(t, t, h[1], MPFR_RNDN); mpfr_add(p1, p1, t, MPFR_RNDN);
-    mpfr_mul(m, l, xs[1], MPFR_RNDN); npdf(u, ys[1], m, vs);
+    mpfr_mul(m, l, xs[1], MPFR_RNDN); qc_gauss_pdf(u, ys[1], m, vs);
     mpfr_mul(t, g[1], u, MPFR_RNDN); mpfr_mul(t, t, h[0], MPFR_RNDN); mpfr_add(p2, p2, t, MPFR_RNDN);
     mpfr_clears(g[0], g[1], h[0], h[1], (mpfr_ptr)0);
   }
   /* q(x_t | y) = q(y | x_t) q(x_t) / q(y) */
-  mpfr_mul(m, l, xs[0], MPFR_RNDN); npdf(t, ys[0], m, vs);
-  mpfr_mul(m, l, xs[1], MPFR_RNDN); npdf(u, ys[1], m, vs);
+  mpfr_mul(m, l, xs[0], MPFR_RNDN); qc_gauss_pdf(t, ys[0], m, vs);
+  mpfr_mul(m, l, xs[1], MPFR_RNDN); qc_gauss_pdf(u, ys[1], m, vs);
   mpfr_mul(joint, t, u, MPFR_RNDN); mpfr_mul(joint, joint, qt, MPFR_RNDN); mpfr_div(joint, joint, qy, MPFR_RNDN);
   mpfr_div(p1, p1, qy, MPFR_RNDN); mpfr_div(p2, p2, qy, MPFR_RNDN);
   mpfr_mul(p1, p1, p2, MPFR_RNDN);

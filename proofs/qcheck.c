@@ -149,6 +149,37 @@ const char *qc_qstr(char *buf, size_t len, const mpq_t v)
   return buf;
 }
 
+void qc_gauss_norm(mpfr_t t, const mpfr_t v)
+{
+  mpfr_const_pi(t, MPFR_RNDN);
+  mpfr_mul_2ui(t, t, 1, MPFR_RNDN);
+  mpfr_mul(t, t, v, MPFR_RNDN);
+  mpfr_sqrt(t, t, MPFR_RNDN);
+}
+
+void qc_gauss_pdf_n(mpfr_t out, const mpfr_t x, const mpfr_t m, const mpfr_t v, const mpfr_t t)
+{
+  mpfr_t d;
+  mpfr_init2(d, mpfr_get_prec(out));
+  mpfr_sub(d, x, m, MPFR_RNDN);
+  mpfr_sqr(d, d, MPFR_RNDN);
+  mpfr_div(d, d, v, MPFR_RNDN);
+  mpfr_div_2ui(d, d, 1, MPFR_RNDN);
+  mpfr_neg(d, d, MPFR_RNDN);
+  mpfr_exp(d, d, MPFR_RNDN);
+  mpfr_div(out, d, t, MPFR_RNDN);
+  mpfr_clear(d);
+}
+
+void qc_gauss_pdf(mpfr_t out, const mpfr_t x, const mpfr_t m, const mpfr_t v)
+{
+  mpfr_t t;
+  mpfr_init2(t, mpfr_get_prec(out));
+  qc_gauss_norm(t, v);
+  qc_gauss_pdf_n(out, x, m, v, t);
+  mpfr_clear(t);
+}
+
 void qc_gauss_moments(mpq_t *m, int kmax, const mpq_t mu, const mpq_t v)
 {
   mpq_t *central = malloc((size_t)(kmax + 1) * sizeof *central);

@@ -89,6 +89,14 @@ int qc_inverse(int n, const mpq_t *a, mpq_t *inv);
  * theorem. m must hold kmax+1 initialised mpq_t. */
 void qc_gauss_moments(mpq_t *m, int kmax, const mpq_t mu, const mpq_t v);
 
+/* The normal density in MPFR at the precision of its result:
+ * qc_gauss_norm: t = sqrt(2 pi v); qc_gauss_pdf_n: out = N(x; m, v) with
+ * t = qc_gauss_norm(v) computed once by the caller (a quadrature's nodes
+ * share it); qc_gauss_pdf: both (the same roundings). */
+void qc_gauss_norm(mpfr_t t, const mpfr_t v);
+void qc_gauss_pdf_n(mpfr_t out, const mpfr_t x, const mpfr_t m, const mpfr_t v, const mpfr_t t);
+void qc_gauss_pdf(mpfr_t out, const mpfr_t x, const mpfr_t m, const mpfr_t v);
+
 /* ---- the polynomial engine: bivariate polynomials in (x, eps) ---------- */
 /* Coefficients c[i][j] of x^i eps^j, 0 <= i, j <= BP_DEG. */
 #define BP_DEG 8

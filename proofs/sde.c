@@ -725,31 +725,6 @@ static void check_single_sample_score(qcheck *q)
 /* Chapman-Kolmogorov for the EM kernel and the single-sample density
  * estimate: int N(x; A y + B, c^2) N(y; m, v) dy = N(x; A m + B, A^2 v + c^2) and
  * E[k^2] = N(x; A m + B, c^2/2 + A^2 v) / (2 sqrt(pi) c), by the trapezoid rule. */
-/* t = sqrt(2 pi v), the normaliser of N(.; m, v) */
-static void gauss_norm_mp(mpfr_t t, const mpfr_t v)
-{
-  mpfr_const_pi(t, MPFR_RNDN); mpfr_mul_2ui(t, t, 1, MPFR_RNDN); mpfr_mul(t, t, v, MPFR_RNDN); mpfr_sqrt(t, t, MPFR_RNDN);
-}
-/* N(x; m, v) with its normaliser t = gauss_norm_mp(v) computed once for a
- * quadrature (the same roundings as gauss_pdf_mp) */
-static void gauss_pdf_mp_n(mpfr_t out, const mpfr_t x, const mpfr_t m, const mpfr_t v, const mpfr_t t)
-{
-  mpfr_t d;
-  mpfr_init2(d, ODE_PREC);
-  mpfr_sub(d, x, m, MPFR_RNDN); mpfr_sqr(d, d, MPFR_RNDN); mpfr_div(d, d, v, MPFR_RNDN);
-  mpfr_div_si(d, d, -2, MPFR_RNDN); mpfr_exp(d, d, MPFR_RNDN);
-  mpfr_div(out, d, t, MPFR_RNDN);
-  mpfr_clear(d);
-}
-static void gauss_pdf_mp(mpfr_t out, const mpfr_t x, const mpfr_t m, const mpfr_t v)
-{
-  mpfr_t t;
-  mpfr_init2(t, ODE_PREC);
-  gauss_norm_mp(t, v);
-  gauss_pdf_mp_n(out, x, m, v, t);
-  mpfr_clear(t);
-}
-
 static void check_chapman(qcheck *q)
 {
   /* dt = 1/4 keeps the kernel wide enough for a short quadrature */
@@ -762,15 +737,15 @@ static void check_chapman(qcheck *q)
   for (long j = -640; j <= 640; j++) {
     mpfr_mul_si(y, h, j, MPFR_RNDN);
     mpfr_mul(tmp, A, y, MPFR_RNDN); mpfr_add(tmp, tmp, B, MPFR_RNDN);
-    gauss_pdf_mp(ky, x, tmp, c2);
-    gauss_pdf_mp(py, y, m, v);
+    qc_gauss_pdf(ky, x, tmp, c2);
+    qc_gauss_pdf(py, y, m, v);
     mpfr_mul(tmp, ky, py, MPFR_RNDN); mpfr_add(s1, s1, tmp, MPFR_RNDN);
     mpfr_mul(tmp, tmp, ky, MPFR_RNDN); mpfr_add(s2, s2, tmp, MPFR_RNDN);
   }
   mpfr_mul(s1, s1, h, MPFR_RNDN); mpfr_mul(s2, s2, h, MPFR_RNDN);
   mpfr_mul(mt, A, m, MPFR_RNDN); mpfr_add(mt, mt, B, MPFR_RNDN);
   mpfr_sqr(vt, A, MPFR_RNDN); mpfr_mul(vt, vt, v, MPFR_RNDN); mpfr_add(vt, vt, c2, MPFR_RNDN);
-  gauss_pdf_mp(want, x, mt, vt);
+  qc_gauss_pdf(want, x, mt, vt);
   mpfr_sub(tmp, s1, want, MPFR_RNDN); mpfr_div(tmp, tmp, want, MPFR_RNDN);
   double e1 = fabs(mpfr_get_d(tmp, MPFR_RNDN)), p = mpfr_get_d(want, MPFR_RNDN);
   qc_record(q, "sde.doc.score.integral", "numeric", QC_AS_WRITTEN, qc_small(q, e1, 1e-40), "p_t = int p(x_t | x_{t-1}) p_{t-1} dx_{t-1}", 1281,
@@ -778,7 +753,7 @@ static void check_chapman(qcheck *q)
             "bits vs the closed form N(x; A m + B, A^2 v + c^2): relative error %.3e", ODE_PREC, e1);
   /* second moment of the one-sample estimate */
   mpfr_sqr(vt, A, MPFR_RNDN); mpfr_mul(vt, vt, v, MPFR_RNDN); mpfr_div_2ui(tmp, c2, 1, MPFR_RNDN); mpfr_add(vt, vt, tmp, MPFR_RNDN);
-  gauss_pdf_mp(want, x, mt, vt);
+  qc_gauss_pdf(want, x, mt, vt);
   mpfr_const_pi(tmp, MPFR_RNDN); mpfr_mul(tmp, tmp, c2, MPFR_RNDN); mpfr_sqrt(tmp, tmp, MPFR_RNDN); mpfr_mul_2ui(tmp, tmp, 1, MPFR_RNDN);
   mpfr_div(want, want, tmp, MPFR_RNDN);
   mpfr_sub(tmp, s2, want, MPFR_RNDN); mpfr_div(tmp, tmp, want, MPFR_RNDN);
@@ -819,12 +794,12 @@ static void factor_by_quadrature(mpfr_t out, unsigned long dt_den, unsigned long
   mpfr_set_ui(v, v_num, MPFR_RNDN); mpfr_div_ui(v, v, v_den, MPFR_RNDN);
   mpfr_set_ui_2exp(h, 1, -9, MPFR_RNDN);
   mpfr_set_zero(s0, 1); mpfr_set_zero(s1, 1); mpfr_set_zero(es, 1);
-  gauss_norm_mp(nc, c2); gauss_norm_mp(nv, v);
+  qc_gauss_norm(nc, c2); qc_gauss_norm(nv, v);
   for (long j = -12 * 512; j <= 12 * 512; j++) {        /* y in m + [-12, 12] */
     mpfr_mul_si(y, h, j, MPFR_RNDN); mpfr_add(y, y, m, MPFR_RNDN);
     mpfr_mul(tmp, A, y, MPFR_RNDN);                      /* kernel mean A y + B, B = 0 (mu = 0) */
-    gauss_pdf_mp_n(ky, x, tmp, c2, nc);
-    gauss_pdf_mp_n(py, y, m, v, nv);
+    qc_gauss_pdf_n(ky, x, tmp, c2, nc);
+    qc_gauss_pdf_n(py, y, m, v, nv);
     mpfr_sub(dk, tmp, x, MPFR_RNDN); mpfr_div(dk, dk, c2, MPFR_RNDN);   /* d/dx log N(x; A y, c^2) */
     mpfr_mul(tmp, ky, py, MPFR_RNDN);
     mpfr_add(s0, s0, tmp, MPFR_RNDN);                    /* p_t(x) */
