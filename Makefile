@@ -240,7 +240,7 @@ FORCE:
 
 # One suite of the drift check: `dmcheck ref SUITE` into $(B)/vectors, byte
 # for byte against reference/vectors/SUITE.csv. Status 0 or 1; a failure
-# leaves its one-line reason in jobs/drift/SUITE.log and prints it.
+# leaves its one-line reason in jobs/drift/SUITE.log (DRIFT_REPORT prints it).
 $(JOBS)/drift/%.status: FORCE
 	@mkdir -p $(dir $@) $(B)/vectors
 	@start=$$(date +%s.%N); s=$*; \
