@@ -220,12 +220,15 @@ RUN_ENV := DMC_RESULTS=$(CURDIR)/$(RESULTS) $(if $(DMC_POINTS_SCALE),DMC_POINTS_
 # Python tests), set by the sub-make that runs the pool. The suites are
 # listed by the CLI, built before the pool starts; drift/stale checks that
 # listing and the committed files without a suite.
-DRIFT_SUITES = $(if $(POOL_DRIFT),$(shell $(CLI) list --suites 2>/dev/null))
-DRIFT_JOBS = $(if $(POOL_DRIFT),$(addprefix drift/,$(DRIFT_SUITES) stale))
-EXTRA_JOBS = $(DRIFT_JOBS) $(if $(POOL_PYTHON),python)
-POOL_ORDER = $(foreach j,$(SLOW_FIRST),$(filter $(j),$(patsubst $(B)/%,%,$(RUN_ORDER)) $(EXTRA_JOBS))) \
-  $(filter-out $(SLOW_FIRST),$(patsubst $(B)/%,%,$(RUN_ORDER)) $(EXTRA_JOBS))
-POOL = $(foreach j,$(POOL_ORDER),$(if $(filter $(j),$(EXTRA_JOBS)),$(JOBS)/$(j).status,$(RESULTS)/status/$(j).status))
+# (Simple variables: the CLI runs once per make, not at every expansion.)
+ifneq ($(POOL_DRIFT),)
+DRIFT_SUITES := $(shell $(CLI) list --suites 2>/dev/null)
+DRIFT_JOBS := $(addprefix drift/,$(DRIFT_SUITES) stale)
+endif
+EXTRA_JOBS := $(DRIFT_JOBS) $(if $(POOL_PYTHON),python)
+ALL_JOBS := $(patsubst $(B)/%,%,$(RUN_ORDER)) $(EXTRA_JOBS)
+POOL_ORDER := $(foreach j,$(SLOW_FIRST),$(filter $(j),$(ALL_JOBS))) $(filter-out $(SLOW_FIRST),$(ALL_JOBS))
+POOL := $(foreach j,$(POOL_ORDER),$(if $(filter $(j),$(EXTRA_JOBS)),$(JOBS)/$(j).status,$(RESULTS)/status/$(j).status))
 
 $(RESULTS)/status/%.status: $(B)/% FORCE
 	@mkdir -p $(dir $@)
