@@ -204,8 +204,8 @@ JOBS := $(RESULTS)/jobs
 # ending the run alone. Names: a program under $(B)/, drift/SUITE (the drift
 # check of one suite) or python (the Python tests); the jobs not named here
 # follow in their own order.
-SLOW_FIRST := tests/test_gauss tests/test_elbo tests/test_oracle tests/test_vectors python tests/test_cli_io \
-  tests/test_dps tests/test_samplers_numpy tests/test_sde tests/test_ddmath tests/test_schedule tests/test_tweedie \
+SLOW_FIRST := tests/test_gauss python tests/test_elbo tests/test_oracle tests/test_vectors tests/test_dps \
+  tests/test_cli_io tests/test_ddmath tests/test_sde tests/test_samplers_numpy tests/test_schedule tests/test_tweedie \
   tests/test_sampler_check proofs/sde tests/test_shard proofs/elbo proofs/ddpm002 tests/test_dsm tests/test_empirical \
   drift/discretized_gaussian_loglik_tanh proofs/tweedie proofs/dps tests/test_normal tests/test_verify \
   tests/test_accuracy_sweep tests/test_langevin_law tests/test_ref_edges proofs/gauss proofs/schedule \
