@@ -204,11 +204,11 @@ JOBS := $(RESULTS)/jobs
 # ending the run alone. Names: a program under $(B)/, drift/SUITE (the drift
 # check of one suite) or python (the Python tests); the jobs not named here
 # follow in their own order.
-SLOW_FIRST := tests/test_gauss python tests/test_elbo tests/test_oracle tests/test_vectors tests/test_dps \
-  tests/test_cli_io tests/test_ddmath tests/test_sde tests/test_samplers_numpy tests/test_schedule tests/test_tweedie \
-  tests/test_sampler_check proofs/sde tests/test_shard proofs/elbo proofs/ddpm002 tests/test_dsm tests/test_empirical \
-  drift/discretized_gaussian_loglik_tanh proofs/tweedie proofs/dps tests/test_normal tests/test_verify \
-  tests/test_accuracy_sweep tests/test_langevin_law tests/test_ref_edges proofs/gauss proofs/schedule \
+SLOW_FIRST := tests/test_gauss python tests/test_oracle tests/test_vectors tests/test_sde tests/test_dps tests/test_elbo \
+  tests/test_samplers_numpy tests/test_ddmath tests/test_cli_io tests/test_sampler_check tests/test_tweedie \
+  proofs/sde tests/test_schedule tests/test_shard proofs/elbo proofs/ddpm002 drift/discretized_gaussian_loglik_tanh \
+  tests/test_dsm tests/test_empirical proofs/dps tests/test_normal tests/test_verify tests/test_cand_ahead \
+  proofs/tweedie tests/test_langevin_law tests/test_accuracy_sweep tests/test_ref_edges proofs/gauss proofs/schedule \
   tests/test_langevin tests/test_api_edges drift/discretized_loglik
 ALL_RUN := $(PROOFS) $(TESTS) $(CXX_TESTS)
 RUN_ORDER := $(foreach p,$(SLOW_FIRST),$(filter $(B)/$(p),$(ALL_RUN))) \
