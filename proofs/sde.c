@@ -782,24 +782,53 @@ static void check_chapman(qcheck *q)
  *     from the demo's x_0 = 0 (v_0 = 0): the step at which v passes 1/2, and
  *     v after the demo's 1000 steps (tLen = 10).
  * Negative control: "about 25.5" at the stationary v is rejected (> 1% off). */
-/* The factor at dt = 1/dt_den (theta = 1, g^2 = 2: A = 1 - dt, c^2 = 2 dt) and
- * v = v_num/v_den; the demo is dt_den = 100. */
-static void factor_by_quadrature(mpfr_t out, unsigned long dt_den, unsigned long v_num, unsigned long v_den)
+/* The quadrature's nodes: y_j = m + j h, m = 1, h = 2^-9, |j| <= QN
+ * (y in m + [-12, 12]). */
+#define QN (12 * 512)
+/* The density N(y_j; m, v) of p_{t-1} at the nodes, v = v_num/v_den, for
+ * j = 0..QN: it is even in j (y_j - m = j h exactly), so entry |j| serves
+ * node j, and one grid serves every quadrature with that v. */
+static mpfr_t *py_grid(unsigned long v_num, unsigned long v_den)
 {
-  mpfr_t A, c2, m, v, x, y, h, ky, py, dk, s0, s1, es, tmp, nc, nv;
-  mpfr_inits2(ODE_PREC, A, c2, m, v, x, y, h, ky, py, dk, s0, s1, es, tmp, nc, nv, (mpfr_ptr)0);
+  mpfr_t *g = malloc((QN + 1) * sizeof *g);
+  if (!g) { fprintf(stderr, PROGRAM ": out of memory\n"); exit(2); }
+  mpfr_t m, v, h, y, nv;
+  mpfr_inits2(ODE_PREC, m, v, h, y, nv, (mpfr_ptr)0);
+  mpfr_set_ui(m, 1, MPFR_RNDN);
+  mpfr_set_ui(v, v_num, MPFR_RNDN); mpfr_div_ui(v, v, v_den, MPFR_RNDN);
+  mpfr_set_ui_2exp(h, 1, -9, MPFR_RNDN);
+  qc_gauss_norm(nv, v);
+  for (long j = 0; j <= QN; j++) {
+    mpfr_init2(g[j], ODE_PREC);
+    mpfr_mul_si(y, h, j, MPFR_RNDN); mpfr_add(y, y, m, MPFR_RNDN);
+    qc_gauss_pdf_n(g[j], y, m, v, nv);
+  }
+  mpfr_clears(m, v, h, y, nv, (mpfr_ptr)0);
+  return g;
+}
+static void py_grid_free(mpfr_t *g)
+{
+  for (long j = 0; j <= QN; j++) mpfr_clear(g[j]);
+  free(g);
+}
+
+/* The factor at dt = 1/dt_den (theta = 1, g^2 = 2: A = 1 - dt, c^2 = 2 dt)
+ * and v of pyg = py_grid(v); the demo is dt_den = 100. */
+static void factor_by_quadrature(mpfr_t out, unsigned long dt_den, mpfr_t *pyg)
+{
+  mpfr_t A, c2, m, x, y, h, ky, dk, s0, s1, es, tmp, nc;
+  mpfr_inits2(ODE_PREC, A, c2, m, x, y, h, ky, dk, s0, s1, es, tmp, nc, (mpfr_ptr)0);
   mpfr_set_ui(A, dt_den - 1, MPFR_RNDN); mpfr_div_ui(A, A, dt_den, MPFR_RNDN);
   mpfr_set_ui(c2, 2, MPFR_RNDN); mpfr_div_ui(c2, c2, dt_den, MPFR_RNDN);
   mpfr_set_ui(m, 1, MPFR_RNDN); mpfr_set_ui(x, 0, MPFR_RNDN);
-  mpfr_set_ui(v, v_num, MPFR_RNDN); mpfr_div_ui(v, v, v_den, MPFR_RNDN);
   mpfr_set_ui_2exp(h, 1, -9, MPFR_RNDN);
   mpfr_set_zero(s0, 1); mpfr_set_zero(s1, 1); mpfr_set_zero(es, 1);
-  qc_gauss_norm(nc, c2); qc_gauss_norm(nv, v);
-  for (long j = -12 * 512; j <= 12 * 512; j++) {        /* y in m + [-12, 12] */
+  qc_gauss_norm(nc, c2);
+  for (long j = -QN; j <= QN; j++) {
     mpfr_mul_si(y, h, j, MPFR_RNDN); mpfr_add(y, y, m, MPFR_RNDN);
     mpfr_mul(tmp, A, y, MPFR_RNDN);                      /* kernel mean A y + B, B = 0 (mu = 0) */
     qc_gauss_pdf_n(ky, x, tmp, c2, nc);
-    qc_gauss_pdf_n(py, y, m, v, nv);
+    mpfr_srcptr py = pyg[j < 0 ? -j : j];                /* N(y; m, v) */
     mpfr_sub(dk, tmp, x, MPFR_RNDN); mpfr_div(dk, dk, c2, MPFR_RNDN);   /* d/dx log N(x; A y, c^2) */
     mpfr_mul(tmp, ky, py, MPFR_RNDN);
     mpfr_add(s0, s0, tmp, MPFR_RNDN);                    /* p_t(x) */
@@ -809,7 +838,7 @@ static void factor_by_quadrature(mpfr_t out, unsigned long dt_den, unsigned long
   mpfr_mul(es, es, h, MPFR_RNDN);
   mpfr_div(s1, s1, s0, MPFR_RNDN);                       /* exact score (h cancels) */
   mpfr_div(out, es, s1, MPFR_RNDN);
-  mpfr_clears(A, c2, m, v, x, y, h, ky, py, dk, s0, s1, es, tmp, nc, nv, (mpfr_ptr)0);
+  mpfr_clears(A, c2, m, x, y, h, ky, dk, s0, s1, es, tmp, nc, (mpfr_ptr)0);
 }
 
 static void check_demo_bias_factor(qcheck *q)
@@ -830,8 +859,10 @@ static void check_demo_bias_factor(qcheck *q)
   double f_inf_exact = mpq_get_d(f);
   mpfr_t r1, r2, vk, a2, cc, tmp;
   mpfr_inits2(ODE_PREC, r1, r2, vk, a2, cc, tmp, (mpfr_ptr)0);
-  factor_by_quadrature(r1, 100, 1, 2);
-  factor_by_quadrature(r2, 100, 200, 199);
+  mpfr_t *half = py_grid(1, 2), *stat = py_grid(200, 199);
+  factor_by_quadrature(r1, 100, half);
+  factor_by_quadrature(r2, 100, stat);
+  py_grid_free(half); py_grid_free(stat);
   double q_half = mpfr_get_d(r1, MPFR_RNDN), q_inf = mpfr_get_d(r2, MPFR_RNDN);
   int num_ok = qc_small(q, fabs(q_half - 10201.0 / 400), 1e-12) && qc_small(q, fabs(q_inf - 10000.0 / 199), 1e-12);
   /* the variance recursion from v_0 = 0 */
@@ -878,16 +909,20 @@ static void write_bias_figure(void)
   mpfr_t r;
   mpfr_init2(r, ODE_PREC);
   fprintf(f, "dt,bias_half,quad_half,bias_stat,quad_stat,relsd_post\n");
+  mpfr_t *half = py_grid(1, 2);
   for (unsigned long n = 2; n <= 1024; n *= 2) {
     double dt = 1.0 / (double)n, A = 1 - dt, c2 = 2 * dt, vs = 2 / (2 - dt), vt = A * A * 0.5 + c2;
-    factor_by_quadrature(r, n, 1, 2);
+    factor_by_quadrature(r, n, half);
     double qh = mpfr_get_d(r, MPFR_RNDN) - 1;
-    factor_by_quadrature(r, n, 2 * n, 2 * n - 1);
+    mpfr_t *stat = py_grid(2 * n, 2 * n - 1);
+    factor_by_quadrature(r, n, stat);
+    py_grid_free(stat);
     double qs = mpfr_get_d(r, MPFR_RNDN) - 1;
     double st = A / vt;   /* |s_t| at x_t = 0, m = 1, v = 1/2 */
     fprintf(f, "%.9g,%.9g,%.9g,%.9g,%.9g,%.9g\n", dt, A * A * 0.5 / c2, qh, A * A * vs / c2, qs,
             sqrt(A * A * 0.5 / (c2 * vt)) / st);
   }
+  py_grid_free(half);
   mpfr_clear(r);
   fclose(f);
 }
