@@ -28,6 +28,23 @@ double mpref_to_double(const mpfr_t y)
   return d;
 }
 
+double mpref_read_double(const char *s, char **end)
+{
+  mpfr_exp_t old_min = mpfr_get_emin(), old_max = mpfr_get_emax();
+  mpfr_t r;
+  mpfr_init2(r, 53);
+  mpfr_set_emin(-1073);
+  mpfr_set_emax(1024);
+  int inex = mpfr_strtofr(r, s, end, 0, MPFR_RNDN);
+  inex = mpfr_check_range(r, inex, MPFR_RNDN);
+  mpfr_subnormalize(r, inex, MPFR_RNDN);
+  double d = mpfr_get_d(r, MPFR_RNDN);
+  mpfr_set_emin(old_min);
+  mpfr_set_emax(old_max);
+  mpfr_clear(r);
+  return d;
+}
+
 /* Bits of the binary64 result for a value of exponent e (MPFR convention,
  * 0.5 <= m < 1): 53 in the normal range, fewer for subnormals. */
 static mpfr_prec_t target_bits(mpfr_exp_t e)

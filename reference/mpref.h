@@ -105,6 +105,12 @@ int mpref_round_vec(mpref_vec_fn f, const void *ctx, size_t n, double *out);
  * subnormals included (the final step of mpref_round, also for callers that
  * hold an exact value). */
 double mpref_to_double(const mpfr_t y);
+/* A decimal or hex text (mpfr_strtofr, base 0) read as the nearest double,
+ * subnormals included: one correct rounding. *end (if end is not NULL)
+ * points past what was read. The tests' referee where strtod is wrong: glibc
+ * 2.36 reads some long hex subnormals one ulp off (0x19099999999999.8p-1075,
+ * 0x0000030001.000000001p-1075). */
+double mpref_read_double(const char *s, char **end);
 
 /* The one bit-loss (cancellation) measure of the evaluators. The bits lost
  * when r was formed from terms whose largest exponent is `largest`: how far
