@@ -8,17 +8,16 @@
 #include <errno.h>
 #include <math.h>
 
-double mpref_to_double(const mpfr_t y)
+/* y (or, with s, the text s read by mpfr_strtofr) rounded once to the
+ * nearest double in binary64's exponent range, subnormals included. */
+static double round_binary64(const mpfr_t y, const char *s, char **end)
 {
-  /* 2^-1022 <= |y| < 2^1023: the nearest double is normal and finite, and
-   * mpfr_get_d rounds to it directly (one rounding to 53 bits) */
-  if (mpfr_regular_p(y) && mpfr_get_exp(y) >= -1021 && mpfr_get_exp(y) <= 1023) return mpfr_get_d(y, MPFR_RNDN);
   mpfr_exp_t old_min = mpfr_get_emin(), old_max = mpfr_get_emax();
   mpfr_t r;
   mpfr_init2(r, 53);
   mpfr_set_emin(-1073);
   mpfr_set_emax(1024);
-  int inex = mpfr_set(r, y, MPFR_RNDN);
+  int inex = s ? mpfr_strtofr(r, s, end, 0, MPFR_RNDN) : mpfr_set(r, y, MPFR_RNDN);
   inex = mpfr_check_range(r, inex, MPFR_RNDN);
   mpfr_subnormalize(r, inex, MPFR_RNDN);
   double d = mpfr_get_d(r, MPFR_RNDN);
@@ -28,21 +27,17 @@ double mpref_to_double(const mpfr_t y)
   return d;
 }
 
+double mpref_to_double(const mpfr_t y)
+{
+  /* 2^-1022 <= |y| < 2^1023: the nearest double is normal and finite, and
+   * mpfr_get_d rounds to it directly (one rounding to 53 bits) */
+  if (mpfr_regular_p(y) && mpfr_get_exp(y) >= -1021 && mpfr_get_exp(y) <= 1023) return mpfr_get_d(y, MPFR_RNDN);
+  return round_binary64(y, NULL, NULL);
+}
+
 double mpref_read_double(const char *s, char **end)
 {
-  mpfr_exp_t old_min = mpfr_get_emin(), old_max = mpfr_get_emax();
-  mpfr_t r;
-  mpfr_init2(r, 53);
-  mpfr_set_emin(-1073);
-  mpfr_set_emax(1024);
-  int inex = mpfr_strtofr(r, s, end, 0, MPFR_RNDN);
-  inex = mpfr_check_range(r, inex, MPFR_RNDN);
-  mpfr_subnormalize(r, inex, MPFR_RNDN);
-  double d = mpfr_get_d(r, MPFR_RNDN);
-  mpfr_set_emin(old_min);
-  mpfr_set_emax(old_max);
-  mpfr_clear(r);
-  return d;
+  return round_binary64(NULL, s, end);
 }
 
 /* Bits of the binary64 result for a value of exponent e (MPFR convention,
