@@ -399,6 +399,19 @@ static long eval_loss100(mpfr_t y, const void *ctx)
   return 100;
 }
 
+/* 1 + 2^-53 + 2^-60, 4 ulps of 64 bits above the midpoint of 1 and its
+ * successor, with a loss of 8 bits: at 64 bits the error bound 2^-55 reaches
+ * past the midpoint, so only a higher precision may prove it (a driver that
+ * ignored the loss would call it proved at 64). */
+static long eval_near_mid_loss8(mpfr_t y, const void *ctx)
+{
+  (void)ctx;
+  mpfr_set_ui_2exp(y, 1, -60, MPFR_RNDN);
+  mpfr_add_d(y, y, 1 + 0x1p-52, MPFR_RNDN);
+  mpfr_sub_d(y, y, 0x1p-53, MPFR_RNDN);
+  return 8;
+}
+
 static void test_mpref_round_proved(void **state)
 {
   (void)state;
@@ -409,6 +422,9 @@ static void test_mpref_round_proved(void **state)
   assert_int_equal(mpref_round_proved(eval_loss100, NULL, &out, &prec), MPREF_OK);
   assert_true(out == 1.0 / 7);
   assert_int_equal(prec, 192);                   /* 64, then 100 + 72 bits in whole limbs */
+  assert_int_equal(mpref_round_proved(eval_near_mid_loss8, NULL, &out, &prec), MPREF_OK);
+  assert_true(out == 1 + 0x1p-52);
+  assert_int_equal(prec, 128);                   /* not at 64: the loss leaves the midpoint in reach */
 }
 
 /* mpref_round_each: component 0 is 1/3 (loss 1), 1 the unprovable midpoint,
